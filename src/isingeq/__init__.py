@@ -1,0 +1,39 @@
+"""isingeq: ground states of spin-glass Ising / QUBO models by solving their simultaneous equations.
+
+The model and its energy convention are stated once, in :mod:`isingeq.model`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .generators import paper_instance, sk_instance
+from .model import SpinGlass
+from .result import SolveResult
+from .solvers import (
+    EXACT_MAX_N,
+    METHODS,
+    critical_t,
+    eq16_residual,
+    exact_log_partition,
+    method_options,
+    solve,
+)
+
+try:
+    __version__ = version("isingeq")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "EXACT_MAX_N",
+    "METHODS",
+    "SolveResult",
+    "SpinGlass",
+    "__version__",
+    "critical_t",
+    "eq16_residual",
+    "exact_log_partition",
+    "method_options",
+    "paper_instance",
+    "sk_instance",
+    "solve",
+]

@@ -1,0 +1,256 @@
+"""The paper's experiment (section 4): eq. 16 against the exact ground state, N = 6 and 12.
+
+For each size ``n`` and trial, a paper instance (:func:`isingeq.paper_instance`) is solved by the
+exact solver and by each method; per (n, method) the run reports
+
+* **correct rate** -- the fraction of nodes equal to the *nearest* exact ground state (minimum
+  Hamming distance over the degenerate ground states), pooled over all trials (the paper's
+  597/600 = 99.50 % reading);
+* **energy ratio** -- the mean over trials of ``H_found / H_exact`` (= ``(-H_found)/(-H_exact)``,
+  the paper's ratio). ``H_exact <= 0`` always holds here (the empty state has ``H = 0``); when
+  ``H_exact = 0`` (within the degeneracy tolerance) the ratio is undefined, and the trial counts
+  1 if the method also reached ``H = 0`` and 0 otherwise; ``zero_gs_instances`` says how often;
+* **ground-state hit rate** -- the fraction of trials whose best energy equals ``H_exact``
+  (within the exact solver's degeneracy tolerance);
+* **mean time** per instance (wall time of the solve).
+
+Seeds: instance ``(n, trial)`` is drawn from ``SeedSequence(seed, spawn_key=(n,)).spawn(trials)``
+and each method's generator from that child with the method's label mixed in, so a record does
+not depend on which other sizes or methods were run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int
+from ..generators import paper_instance
+from ..solvers import EXACT_MAX_N, EXACT_METHODS, METHODS, parse_method_spec, solve
+
+__all__ = ["PAPER_TABLE", "ReproduceRun", "default_methods", "run_reproduce", "summarize"]
+
+#: The paper's table: n -> (correct rate, energy ratio).
+PAPER_TABLE: dict[int, tuple[float, float]] = {6: (0.9950, 0.9996), 12: (0.9891, 0.9972)}
+
+RECORD_FIELDS = [
+    "n",
+    "trial",
+    "method",
+    "energy",
+    "exact_energy",
+    "energy_ratio",
+    "correct_nodes",
+    "hamming",
+    "gs_hit",
+    "time_s",
+    "converged",
+    "num_ground_states",
+]
+
+
+def default_methods() -> list[str]:
+    """Every registered heuristic, with scipy-root in both of its modes (paper, continuation)."""
+    out: list[str] = []
+    for name in METHODS:
+        if name in EXACT_METHODS:
+            continue
+        out.append(name)
+        if name == "scipy-root":
+            out.append("scipy-root:mode=continuation")
+    return out
+
+
+@dataclass
+class ReproduceRun:
+    """Per-instance records and the per-(n, method) summary of one reproduce run."""
+
+    sizes: list[int]
+    trials: int
+    seed: int
+    methods: list[str]
+    records: list[dict[str, Any]] = field(default_factory=list)
+    summary: list[dict[str, Any]] = field(default_factory=list)
+    complete: bool = False
+
+
+def _method_seed(child: np.random.SeedSequence, label: str) -> np.random.SeedSequence:
+    return np.random.SeedSequence(
+        child.entropy, spawn_key=(*child.spawn_key, zlib.crc32(label.encode()))
+    )
+
+
+def _check_inputs(
+    sizes: Iterable[int], trials: int, methods: Sequence[str]
+) -> tuple[list[int], list[tuple[str, str, dict[str, Any]]]]:
+    sizes = list(sizes)
+    if not sizes:
+        raise ValueError("`sizes` must list at least one size; got none")
+    for n in sizes:
+        check_int("sizes", n, low=1, high=EXACT_MAX_N)
+    check_int("trials", trials, low=1)
+    specs = []
+    for label in methods:
+        name, opts = parse_method_spec(label)
+        specs.append((label, name, opts))
+    return [int(n) for n in sizes], specs
+
+
+def run_reproduce(
+    sizes: Iterable[int] = (6, 12),
+    trials: int = 100,
+    seed: int = 0,
+    methods: Sequence[str] | None = None,
+    *,
+    on_record: Callable[[dict[str, Any]], None] | None = None,
+    on_instance: Callable[[int, int], None] | None = None,
+) -> ReproduceRun:
+    """Run the paper's experiment; return records and summary.
+
+    Parameters
+    ----------
+    sizes : iterable of int
+        Numbers of nodes (1..36, the exact solver's limit).
+    trials : int
+        Random instances per size.
+    seed : int
+        Root seed.
+    methods : sequence of str, optional
+        Method specs ``"name"`` or ``"name:key=value,..."``; default :func:`default_methods`.
+    on_record : callable, optional
+        Called with each record as soon as it exists (to stream it to disk).
+    on_instance : callable, optional
+        Called with ``(n, trial)`` after each instance (for progress bars).
+
+    Returns
+    -------
+    ReproduceRun
+        ``complete`` is False if the run was interrupted; records and summary then cover the
+        instances finished so far.
+
+    Raises
+    ------
+    ValueError
+        If a size is outside 1..36, ``trials < 1`` or a method spec is unknown.
+    """
+    methods = list(default_methods() if methods is None else methods)
+    size_list, specs = _check_inputs(sizes, trials, methods)
+    seed = check_int("seed", seed, low=0)
+    run = ReproduceRun(size_list, trials, seed, methods)
+    try:
+        for n in size_list:
+            children = np.random.SeedSequence(seed, spawn_key=(n,)).spawn(trials)
+            for trial, child in enumerate(children):
+                model = paper_instance(n, rng=np.random.default_rng(child))
+                exact = solve(model, method="exact")
+                gs = exact.samples[: exact.info["num_ground_states"]]
+                e0 = exact.best_energy
+                tol = max(exact.info["degeneracy_tol"], 1e-12)
+                rows = [_record(n, trial, "exact", exact, gs, e0, tol)]
+                for label, name, opts in specs:
+                    res = solve(model, method=name, rng=_method_seed(child, label), **opts)
+                    rows.append(_record(n, trial, label, res, gs, e0, tol))
+                for row in rows:
+                    run.records.append(row)
+                    if on_record is not None:
+                        on_record(row)
+                if on_instance is not None:
+                    on_instance(n, trial)
+        run.complete = True
+    except KeyboardInterrupt:
+        run.complete = False
+    run.summary = summarize(run.records)
+    return run
+
+
+def _record(
+    n: int, trial: int, label: str, res: Any, gs: np.ndarray, e0: float, tol: float
+) -> dict[str, Any]:
+    best = res.best_sample
+    ham = int((gs != best[None, :]).sum(axis=1).min())
+    e = res.best_energy
+    if abs(e0) <= tol:
+        ratio = 1.0 if e <= e0 + tol else 0.0
+    else:
+        ratio = e / e0
+    conv = res.info.get("converged")
+    return {
+        "n": n,
+        "trial": trial,
+        "method": label,
+        "energy": e,
+        "exact_energy": e0,
+        "energy_ratio": ratio,
+        "correct_nodes": n - ham,
+        "hamming": ham,
+        "gs_hit": bool(e <= e0 + tol),
+        "time_s": res.time_s,
+        "converged": "" if conv is None else bool(np.all(conv)),
+        "num_ground_states": len(gs),
+    }
+
+
+def summarize(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Aggregate records per (n, method), in first-seen order."""
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for r in records:
+        groups.setdefault((int(r["n"]), str(r["method"])), []).append(r)
+    out = []
+    for (n, method), rows in groups.items():
+        k = len(rows)
+        out.append(
+            {
+                "n": n,
+                "method": method,
+                "trials": k,
+                "correct_rate": sum(r["correct_nodes"] for r in rows) / (n * k),
+                "energy_ratio": float(np.mean([r["energy_ratio"] for r in rows])),
+                "gs_hit_rate": sum(bool(r["gs_hit"]) for r in rows) / k,
+                "mean_time_s": float(np.mean([r["time_s"] for r in rows])),
+                "zero_gs_instances": sum(abs(r["exact_energy"]) <= 1e-12 for r in rows),
+            }
+        )
+    return out
+
+
+def write_outputs(
+    run: ReproduceRun, out_dir: Path, *, records_written: bool = False
+) -> dict[str, Path]:
+    """Write ``records.csv`` (unless already streamed), ``summary.json`` and ``reproduce.png``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "records": out_dir / "records.csv",
+        "summary": out_dir / "summary.json",
+        "plot": out_dir / "reproduce.png",
+    }
+    if not records_written:
+        with open(paths["records"], "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=RECORD_FIELDS)
+            w.writeheader()
+            w.writerows(run.records)
+    payload = {
+        "sizes": run.sizes,
+        "trials": run.trials,
+        "seed": run.seed,
+        "methods": run.methods,
+        "complete": run.complete,
+        "paper": [
+            {"n": n, "correct_rate": c, "energy_ratio": e} for n, (c, e) in PAPER_TABLE.items()
+        ],
+        "summary": run.summary,
+    }
+    paths["summary"].write_text(json.dumps(payload, indent=2) + "\n")
+    if run.summary:
+        from ..plotting import plot_reproduce
+
+        plot_reproduce(run.summary, paths["plot"], paper=PAPER_TABLE)
+    else:
+        paths.pop("plot")
+    return paths

@@ -1,0 +1,521 @@
+"""The model: the paper's spin glass on 0/1 variables, its energy and its conversions.
+
+This is the one place where the Hamiltonian is stated; every other module links here.
+
+Variables are ``n_i in {0, 1}`` (i = 0..n-1) and the couplings ``eps`` are an upper-triangular
+matrix, diagonal included (the paper, eq. 3)::
+
+    H(n) = - sum_{i <= j} eps_ij n_i n_j  +  offset          ground state = argmin H
+
+``energy`` means ``H`` everywhere in isingeq: lower is better, and it is the number a dimod
+``BINARY`` BQM with ``Q = -eps`` (plus ``offset``) gives. The paper has ``offset = 0``; it exists so
+that conversions from spin form and from other problems keep energies equal. The paper's "energy
+ratio" is ``H_found / H_exact``.
+
+Since ``n_i**2 = n_i`` the diagonal ``eps_ii`` is a bias. With the symmetric, zero-diagonal
+coupling ``J = eps_offdiag + eps_offdiag.T`` and the bias ``h = diag(eps)``, the paper's local field
+(eq. 16) and the energy are::
+
+    xi_i(n) = eps_ii + sum_{j != i} eps_ij n_j  =  (h + J n)_i
+    H(n)    = -(h . n + n.J.n / 2) + offset
+
+and flipping ``n_i`` from 0 to 1 changes H by ``-xi_i(n)``. The same model in spins
+``s = 2n - 1`` is::
+
+    H = sum_i h^s_i s_i + sum_{i<j} J^s_ij s_i s_j + offset^s
+    h^s = -(h/2 + J.1/4),   J^s_ij = -J_ij / 4,   offset^s = offset - sum(h)/2 - sum_{i<j} J_ij/4
+
+(dimod's ``SPIN`` convention); see :meth:`SpinGlass.to_spin` and :meth:`SpinGlass.from_spin`.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, TypeAlias
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["SpinGlass"]
+
+FloatArray: TypeAlias = NDArray[np.float64]
+#: Couplings are dense float64 arrays or scipy CSR arrays.
+Matrix: TypeAlias = Any
+
+
+def _as_real_matrix(name: str, a: Any) -> Matrix:
+    """Validate a square, real, finite matrix; return float64 dense or CSR.
+
+    Raises TypeError/ValueError naming ``name`` and echoing what was received.
+    """
+    if sp.issparse(a):
+        if a.ndim != 2:
+            raise ValueError(
+                f"`{name}` must be a 2-D matrix; got a sparse array of shape {a.shape}"
+            )
+        if np.iscomplexobj(a.data):
+            raise TypeError(f"`{name}` must be real; got complex dtype {a.dtype}")
+        if not (np.issubdtype(a.dtype, np.number) or a.dtype == np.bool_):
+            raise TypeError(f"`{name}` must be numeric; got dtype {a.dtype}")
+        m = sp.csr_array(a, dtype=np.float64)
+        m.sum_duplicates()
+        data = m.data
+    else:
+        if isinstance(a, np.ndarray):
+            arr = a
+        else:
+            try:
+                arr = np.asarray(a)
+            except ValueError as exc:  # ragged nested lists
+                raise ValueError(
+                    f"`{name}` must be a square matrix; got a ragged sequence ({exc})"
+                ) from exc
+        if arr.dtype == object:
+            raise (ValueError if arr.ndim != 2 else TypeError)(
+                f"`{name}` must be a square matrix of real numbers; got an array of Python objects "
+                f"with shape {arr.shape} (ragged rows or non-numeric entries)"
+            )
+        if np.iscomplexobj(arr):
+            raise TypeError(f"`{name}` must be real; got complex dtype {arr.dtype}")
+        if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+            raise TypeError(f"`{name}` must be numeric; got dtype {arr.dtype}")
+        if arr.ndim != 2:
+            raise ValueError(
+                f"`{name}` must be a square matrix; got an array with shape {arr.shape}"
+            )
+        m = np.array(arr, dtype=np.float64)  # copy: the model owns its data
+        data = m
+    if m.shape[0] != m.shape[1]:
+        raise ValueError(f"`{name}` must be a square matrix; got shape {m.shape}")
+    if m.shape[0] == 0:
+        raise ValueError(f"`{name}` must have at least one variable; got shape {m.shape}")
+    bad = ~np.isfinite(data)
+    if bad.any():
+        if sp.issparse(m):
+            coo = sp.coo_array(m)
+            k = int(np.flatnonzero(~np.isfinite(coo.data))[0])
+            where = (int(coo.row[k]), int(coo.col[k]))
+            value = coo.data[k]
+        else:
+            r, c = (int(v) for v in np.argwhere(bad)[0])
+            where, value = (r, c), m[r, c]
+        raise ValueError(f"`{name}` must be finite; got {value} at index {where}")
+    return m
+
+
+class SpinGlass:
+    """The paper's spin glass ``H(n) = -sum_{i<=j} eps_ij n_i n_j + offset`` on ``n in {0,1}^n``.
+
+    The conventions are stated once, in the :mod:`isingeq.model` module docstring.
+
+    Parameters
+    ----------
+    eps : array_like or scipy.sparse matrix, shape (n, n)
+        Upper-triangular couplings, diagonal included (the diagonal is the bias ``eps_ii``).
+        Entries below the diagonal must be zero; build from a symmetric matrix with
+        :meth:`from_symmetric`. Dense input stays dense, sparse input stays sparse (CSR).
+    offset : float, default 0.0
+        A constant added to every energy (0 in the paper).
+
+    Raises
+    ------
+    ValueError
+        If ``eps`` is not square, is empty, has non-finite entries or entries below the diagonal.
+    TypeError
+        If ``eps`` is not a real numeric matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = SpinGlass([[0.5, -1.0], [0.0, 0.25]])
+    >>> m.energy([1, 1])          # -(0.5 + 0.25 - 1.0)
+    0.25
+    >>> m.local_field([0, 1])     # xi_0 = eps_00 + eps_01 n_1
+    array([-0.5 ,  0.25])
+    """
+
+    __slots__ = ("_J", "_eps", "_h", "offset")
+    _eps: Matrix
+    _J: Matrix
+    _h: FloatArray
+    offset: float
+
+    def __init__(self, eps: ArrayLike | sp.sparray | sp.spmatrix, offset: float = 0.0) -> None:
+        m = _as_real_matrix("eps", eps)
+        lower = sp.tril(m, k=-1, format="coo") if sp.issparse(m) else None
+        if lower is not None:
+            nz = np.flatnonzero(lower.data)
+            if nz.size:
+                k = int(nz[0])
+                where, value = (int(lower.row[k]), int(lower.col[k])), lower.data[k]
+                self._lower_error(where, value, nz.size)
+        else:
+            dense = np.asarray(m)
+            low = np.tril(dense, k=-1)
+            if np.any(low):
+                idx = np.argwhere(low)
+                where = (int(idx[0][0]), int(idx[0][1]))
+                self._lower_error(where, dense[where], len(idx))
+        if not isinstance(offset, numbers.Real) or not np.isfinite(offset):
+            raise ValueError(f"`offset` must be a finite real number; got {offset!r}")
+        self._eps = m
+        self.offset = float(offset)
+        if sp.issparse(m):
+            h = m.diagonal().astype(np.float64)
+            upper = sp.triu(m, k=1, format="csr")
+            J = sp.csr_array(upper + upper.T)
+            J.eliminate_zeros()
+            J.sort_indices()
+        else:
+            dm = np.asarray(m)
+            h = np.diag(dm).copy()
+            upper = np.triu(dm, k=1)
+            J = upper + upper.T
+        self._h = h
+        self._J = J
+
+    @staticmethod
+    def _lower_error(where: tuple[int, int], value: float, count: int) -> None:
+        raise ValueError(
+            f"`eps` must be upper-triangular (i <= j, diagonal = bias); got {count} nonzero "
+            f"entr{'y' if count == 1 else 'ies'} below the diagonal, e.g. {value} at index {where}. "
+            "For a symmetric coupling matrix use SpinGlass.from_symmetric(J, h)."
+        )
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_symmetric(
+        cls,
+        J: ArrayLike | sp.sparray | sp.spmatrix,
+        h: ArrayLike | None = None,
+        offset: float = 0.0,
+    ) -> SpinGlass:
+        """Build from a symmetric zero-diagonal coupling ``J`` and a bias ``h``.
+
+        The result has ``xi = h + J n`` and ``H(n) = -(h . n + n.J.n / 2) + offset``, i.e.
+        ``eps_ij = J_ij`` for ``i < j`` and ``eps_ii = h_i``. These are the perceptron's weights
+        and bias.
+
+        Parameters
+        ----------
+        J : array_like or sparse, shape (n, n)
+            Symmetric, zero diagonal.
+        h : array_like, shape (n,), optional
+            The bias; zeros if omitted.
+        offset : float, default 0.0
+
+        Raises
+        ------
+        ValueError
+            If ``J`` is not symmetric, has a nonzero diagonal, or ``h`` has the wrong length.
+
+        Examples
+        --------
+        >>> m = SpinGlass.from_symmetric([[0, 2.0], [2.0, 0]], h=[-1.0, 0.5])
+        >>> m.eps
+        array([[-1. ,  2. ],
+               [ 0. ,  0.5]])
+        """
+        Jm = _as_real_matrix("J", J)
+        n = Jm.shape[0]
+        diff = Jm - Jm.T
+        asym = abs(diff).max() if sp.issparse(diff) else np.abs(diff).max()
+        scale = max(1.0, abs(Jm).max())
+        if asym > 1e-12 * scale:
+            raise ValueError(f"`J` must be symmetric; got max |J - J.T| = {asym:.3g}")
+        diag = Jm.diagonal()
+        if np.any(diag != 0):
+            i = int(np.flatnonzero(diag)[0])
+            raise ValueError(
+                f"`J` must have a zero diagonal (put biases in `h`); got J[{i},{i}] = {diag[i]}"
+            )
+        hv = np.zeros(n) if h is None else _as_vector("h", h, n)
+        if sp.issparse(Jm):
+            eps = sp.triu(Jm, k=1, format="csr") + sp.diags_array(hv, format="csr")
+        else:
+            eps = np.triu(np.asarray(Jm), k=1) + np.diag(hv)
+        return cls(eps, offset=offset)
+
+    @classmethod
+    def from_spin(
+        cls,
+        h: ArrayLike,
+        J: ArrayLike | sp.sparray | sp.spmatrix,
+        offset: float = 0.0,
+    ) -> SpinGlass:
+        """Build from spin form ``E(s) = h.s + sum_{i<j} J_ij s_i s_j + offset``, ``s = 2n - 1``.
+
+        ``J`` may be upper-triangular or symmetric: ``J_ij`` for ``i < j`` is taken as
+        ``J[i, j] + J[j, i]`` (each unordered pair counted once), and its diagonal must be zero.
+        Energies are equal: ``model.energy(n) == E(2n - 1)``.
+
+        Examples
+        --------
+        >>> m = SpinGlass.from_spin(h=[0.0, 0.0], J=[[0, -1.0], [0, 0]])   # ferromagnet
+        >>> m.energy([0, 0]), m.energy([1, 1]), m.energy([0, 1])
+        (-1.0, -1.0, 1.0)
+        """
+        Jm = _as_real_matrix("J", J)
+        n = Jm.shape[0]
+        if np.any(Jm.diagonal() != 0):
+            i = int(np.flatnonzero(Jm.diagonal())[0])
+            raise ValueError(
+                f"`J` must have a zero diagonal in spin form; got J[{i},{i}] = {Jm.diagonal()[i]}"
+            )
+        hs = _as_vector("h", h, n)
+        if sp.issparse(Jm):
+            Ju = sp.triu(Jm, k=1) + sp.tril(Jm, k=-1).T  # pair (i<j) once
+            Jsym = sp.csr_array(Ju + Ju.T)
+            row_sums = np.asarray(Jsym.sum(axis=1)).ravel()
+            pair_sum = float(Ju.sum())
+        else:
+            dm = np.asarray(Jm)
+            Ju = np.triu(dm, k=1) + np.tril(dm, k=-1).T
+            Jsym = Ju + Ju.T
+            row_sums = Jsym.sum(axis=1)
+            pair_sum = float(Ju.sum())
+        # s = 2n - 1:  s_i s_j = 4 n_i n_j - 2 n_i - 2 n_j + 1,  s_i = 2 n_i - 1
+        bias = -(2.0 * hs - 2.0 * row_sums)  # eps_ii = -(coefficient of n_i)
+        new_offset = float(offset) - float(hs.sum()) + pair_sum
+        if sp.issparse(Jm):
+            eps = sp.csr_array(-4.0 * sp.csr_array(Ju)) + sp.diags_array(bias, format="csr")
+        else:
+            eps = -4.0 * Ju + np.diag(bias)
+        return cls(eps, offset=new_offset)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def n(self) -> int:
+        """Number of variables."""
+        return int(self._eps.shape[0])
+
+    @property
+    def eps(self) -> Matrix:
+        """The upper-triangular couplings as given (dense ndarray or CSR), float64."""
+        return self._eps
+
+    @property
+    def h(self) -> FloatArray:
+        """The bias ``diag(eps)``, shape (n,)."""
+        return self._h
+
+    @property
+    def J(self) -> Matrix:
+        """The symmetric zero-diagonal coupling ``eps_offdiag + eps_offdiag.T`` (dense or CSR)."""
+        return self._J
+
+    @property
+    def is_sparse(self) -> bool:
+        """Whether the couplings are stored as a sparse matrix."""
+        return sp.issparse(self._eps)
+
+    @property
+    def energy_scale(self) -> float:
+        """``sum |eps_ij|``: an upper bound on ``|H - offset|``, used for relative tolerances."""
+        data = self._eps.data if sp.issparse(self._eps) else self._eps
+        return float(np.abs(data).sum())
+
+    def dense_J(self) -> FloatArray:
+        """``J`` as a dense ndarray (a copy when sparse)."""
+        J = self._J
+        return J.toarray() if sp.issparse(J) else np.asarray(J)
+
+    def __repr__(self) -> str:
+        kind = f"sparse, nnz={self._eps.nnz}" if self.is_sparse else "dense"
+        off = f", offset={self.offset:g}" if self.offset else ""
+        return f"SpinGlass(n={self.n}, {kind}{off})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SpinGlass):
+            return NotImplemented
+        if self.n != other.n or self.offset != other.offset:
+            return False
+        a = sp.csr_array(self._eps)
+        b = sp.csr_array(other._eps)
+        return bool((a != b).nnz == 0)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ physics
+    def check_states(self, x: ArrayLike, name: str = "x") -> NDArray[np.uint8]:
+        """Validate 0/1 states of shape (n,) or (R, n); return them as uint8 (same shape).
+
+        Raises
+        ------
+        ValueError
+            On a wrong length or a value other than 0 and 1 (the message gives row and column).
+        """
+        arr = np.asarray(x)
+        if arr.dtype == object or not (
+            np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+        ):
+            raise TypeError(f"`{name}` must hold 0/1 numbers; got dtype {arr.dtype}")
+        if arr.ndim not in (1, 2) or arr.shape[-1] != self.n:
+            raise ValueError(
+                f"`{name}` must have shape ({self.n},) or (num_states, {self.n}) for this model; "
+                f"got shape {arr.shape}"
+            )
+        if arr.dtype in (np.bool_, np.uint8):
+            ok = arr <= 1
+        else:
+            ok = (arr == 0) | (arr == 1)
+        if not ok.all():
+            where = tuple(int(v) for v in np.argwhere(~ok)[0])
+            raise ValueError(
+                f"`{name}` must contain only 0 and 1; got {arr[where]!r} at index {where}"
+            )
+        return arr.astype(np.uint8, copy=False)
+
+    def energy(self, x: ArrayLike) -> Any:
+        """``H(x)`` of one 0/1 state (a float) or of each row of a batch (shape (R,)).
+
+        Parameters
+        ----------
+        x : array_like, shape (n,) or (R, n)
+            States with entries 0 or 1.
+
+        Returns
+        -------
+        float or ndarray of shape (R,)
+
+        Raises
+        ------
+        ValueError
+            If ``x`` has the wrong length or entries other than 0/1.
+        """
+        states = self.check_states(x)
+        e = self._energy_unchecked(np.atleast_2d(states).astype(np.float64))
+        return float(e[0]) if states.ndim == 1 else e
+
+    def _energy_unchecked(self, X: FloatArray) -> FloatArray:
+        """Energies of the rows of ``X`` (R, n), any real values (no validation)."""
+        JX = (self._J @ X.T).T
+        return -(X @ self._h + 0.5 * np.einsum("ij,ij->i", JX, X)) + self.offset
+
+    def local_field(self, x: ArrayLike) -> FloatArray:
+        """The paper's ``xi = eps_ii + sum_{j != i} eps_ij x_j`` for a state or a batch.
+
+        ``x`` may be 0/1 or continuous (the mean-field ``<n_j>``); only its shape and finiteness
+        are checked. Returns shape (n,) or (R, n) as given.
+
+        Raises
+        ------
+        ValueError
+            If ``x`` has the wrong shape or non-finite entries.
+        """
+        arr = np.asarray(x)
+        if arr.dtype == object or not (
+            np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+        ):
+            raise TypeError(f"`x` must be numeric; got dtype {arr.dtype}")
+        if np.iscomplexobj(arr):
+            raise TypeError(f"`x` must be real; got complex dtype {arr.dtype}")
+        if arr.ndim not in (1, 2) or arr.shape[-1] != self.n:
+            raise ValueError(
+                f"`x` must have shape ({self.n},) or (R, {self.n}); got shape {arr.shape}"
+            )
+        X = arr.astype(np.float64)
+        if not np.isfinite(X).all():
+            raise ValueError("`x` must be finite")
+        if X.ndim == 1:
+            return np.asarray(self._h + self._J @ X)
+        return np.asarray(self._h[None, :] + (self._J @ X.T).T)
+
+    # ------------------------------------------------------------------ conversions
+    def to_spin(self) -> tuple[FloatArray, Matrix, float]:
+        """Spin form ``(h_s, J_s, offset_s)`` with ``E(s) = h_s.s + sum_{i<j} J_s[i,j] s_i s_j + offset_s``.
+
+        ``J_s`` is upper-triangular (dense or CSR like the model); ``E(2n - 1) == H(n)``.
+
+        Examples
+        --------
+        >>> m = SpinGlass([[1.0, 2.0], [0.0, 0.0]])
+        >>> hs, Js, off = m.to_spin()
+        >>> float(hs @ [1, 1] + Js[0, 1] + off) == m.energy([1, 1])
+        True
+        """
+        J = self._J
+        row = np.asarray(J.sum(axis=1)).ravel()
+        hs = -(self._h / 2.0 + row / 4.0)
+        if sp.issparse(J):
+            Js: Matrix = sp.csr_array(sp.triu(J, k=1) * -0.25)
+        else:
+            Js = np.triu(np.asarray(J), k=1) * -0.25
+        pair_sum = float(row.sum()) / 2.0
+        offset = self.offset - float(self._h.sum()) / 2.0 - pair_sum / 4.0
+        return hs, Js, offset
+
+    def to_bqm(self) -> Any:
+        """A ``dimod.BinaryQuadraticModel`` (BINARY) with equal energies.
+
+        Raises
+        ------
+        ImportError
+            If dimod is not installed (``pip install "isingeq[dimod]"``).
+        """
+        dimod = _import_dimod("SpinGlass.to_bqm")
+        coo = sp.coo_array(self._eps)
+        diag = coo.row == coo.col
+        linear = np.bincount(coo.row[diag], -coo.data[diag], minlength=self.n)
+        off = ~diag
+        quadratic = (coo.row[off], coo.col[off], -coo.data[off])
+        return dimod.BinaryQuadraticModel.from_numpy_vectors(
+            linear, quadratic, self.offset, dimod.BINARY
+        )
+
+    @classmethod
+    def from_bqm(cls, bqm: Any) -> SpinGlass:
+        """Build from a dimod BQM (BINARY or SPIN) whose variables are ``0..n-1``.
+
+        Raises
+        ------
+        ValueError
+            If the variables are not the integers ``0..n-1``.
+        """
+        dimod = _import_dimod("SpinGlass.from_bqm")
+        n = len(bqm.variables)
+        if n == 0:
+            raise ValueError("`bqm` must have at least one variable; got an empty BQM")
+        if set(bqm.variables) != set(range(n)):
+            raise ValueError(
+                f"`bqm` variables must be the integers 0..{n - 1}; got e.g. "
+                f"{next(v for v in bqm.variables if v not in range(n))!r} "
+                "(relabel with bqm.relabel_variables first)"
+            )
+        b = bqm.change_vartype(dimod.BINARY, inplace=False)
+        lin, (row, col, quad), offset = b.to_numpy_vectors(variable_order=range(n))
+        r = np.minimum(row, col)
+        c = np.maximum(row, col)
+        eps = sp.coo_array(
+            (
+                np.concatenate([-lin, -quad]),
+                (np.concatenate([np.arange(n), r]), np.concatenate([np.arange(n), c])),
+            ),
+            shape=(n, n),
+        ).toarray()
+        return cls(eps, offset=float(offset))
+
+
+def _as_vector(name: str, v: ArrayLike, n: int) -> FloatArray:
+    arr = np.asarray(v)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise TypeError(f"`{name}` must be numeric; got dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"`{name}` must be real; got complex dtype {arr.dtype}")
+    if arr.shape != (n,):
+        raise ValueError(f"`{name}` must have shape ({n},); got shape {arr.shape}")
+    out = arr.astype(np.float64)
+    if not np.isfinite(out).all():
+        raise ValueError(f"`{name}` must be finite; got {out[~np.isfinite(out)][0]}")
+    return out
+
+
+def _import_dimod(feature: str) -> Any:
+    try:
+        import dimod
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            f'{feature} needs dimod; install it with: pip install "isingeq[dimod]"'
+        ) from exc
+    return dimod

@@ -1,0 +1,296 @@
+"""Numba kernels: arrays and scalars in, preallocated outputs, no validation.
+
+Energies here are ``E(x) = -(h.x + sum_{i<j} J_ij x_i x_j)`` without the model's offset
+(see :mod:`isingeq.model`); ``J`` is dense, symmetric, zero diagonal.
+
+Exact enumeration ("block Gray code")
+-------------------------------------
+The variables are split into a low block ``L = 0..k-1`` and a high block ``H = k..n-1``. For a
+fixed high configuration ``x_H``::
+
+    E(x_L, x_H) = E_L(x_L) + f . x_L + E_H(x_H),      f = -J[L, H] x_H
+
+``E_L`` is tabulated once for all ``2^k`` low states. For each ``x_H`` the ``2^k`` cross terms
+``f . x_L`` are the subset sums of ``f``, built in ``2^k`` additions by doubling
+(``c[2^b + i] = c[i] + f_b``), so each state costs about two vectorised additions and a ``min``.
+The high configurations are visited in Gray-code order, so ``f`` and ``E_H`` change by one column
+per step. Chunks of the Gray sequence run in parallel (``prange``); each keeps its own list of
+lowest states, merged afterwards.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+# ---------------------------------------------------------------------------- exact: shared
+
+
+@njit(cache=True)
+def low_block_energies(h, J, k):  # pragma: no cover - compiled
+    """``E_L[l]`` for every low state ``l`` (bit b of l = x_b), shape (2^k,)."""
+    EL = np.zeros(1 << k)
+    for b in range(k):
+        half = 1 << b
+        for i in range(half):
+            # add variable b to the state i (which holds only variables < b)
+            d = h[b]
+            for a in range(b):
+                if (i >> a) & 1:
+                    d += J[a, b]
+            EL[half + i] = EL[i] - d
+    return EL
+
+
+@njit(cache=True)
+def _high_start(h, J, k, m, gray, xH, f, gH):  # pragma: no cover - compiled
+    """Set ``xH``, ``f``, ``gH`` for the high state ``gray`` from scratch; return ``E_H``."""
+    for j in range(m):
+        xH[j] = (gray >> j) & 1
+    for b in range(k):
+        s = 0.0
+        for j in range(m):
+            if xH[j]:
+                s += J[b, k + j]
+        f[b] = -s
+    eh = 0.0
+    for j in range(m):
+        p = k + j
+        g = h[p]
+        for q in range(m):
+            if xH[q]:
+                g += J[p, k + q]
+        gH[j] = g
+        if xH[j]:
+            eh -= h[p]
+            for q in range(j + 1, m):
+                if xH[q]:
+                    eh -= J[p, k + q]
+    return eh
+
+
+@njit(cache=True)
+def _high_flip(JHL, JHH, j, xH, f, gH, eh):  # pragma: no cover - compiled
+    """Flip high variable ``j``; update ``xH``, ``f``, ``gH`` in place and return the new ``E_H``."""
+    delta = 1.0 - 2.0 * xH[j]  # +1 when 0 -> 1
+    xH[j] ^= 1
+    eh -= delta * gH[j]
+    row = JHH[j]
+    for q in range(gH.shape[0]):
+        gH[q] += delta * row[q]
+    rowl = JHL[j]
+    for b in range(f.shape[0]):
+        f[b] -= delta * rowl[b]
+    return eh
+
+
+@njit(cache=True)
+def _gray_advance(step, gray, JHL, JHH, xH, f, gH, eh):  # pragma: no cover - compiled
+    """Go from Gray index ``step - 1`` to ``step``: flip the bit ``ctz(step)``; return (gray, E_H)."""
+    j = 0
+    while not (step >> j) & 1:
+        j += 1
+    return gray ^ (1 << j), _high_flip(JHL, JHH, j, xH, f, gH, eh)
+
+
+@njit(cache=True, fastmath=True)
+def _build_block(f, eh, c):  # pragma: no cover - compiled
+    """Subset sums ``c[l] = E_H + f . x_L(l)`` by doubling."""
+    c[0] = eh
+    for b in range(f.shape[0]):
+        half = 1 << b
+        fb = f[b]
+        for i in range(half):
+            c[half + i] = c[i] + fb
+
+
+@njit(cache=True, fastmath=True)
+def _block_min(EL, c):  # pragma: no cover - compiled
+    bm = np.inf
+    for i in range(c.shape[0]):
+        v = EL[i] + c[i]
+        bm = min(bm, v)
+    return bm
+
+
+@njit(cache=True)
+def _insert(be, bs, cnt, e, s, K, tol, cap, dropped):  # pragma: no cover - compiled
+    """Insert ``(e, s)`` into the ascending list ``be[:cnt]``; trim; return (cnt, dropped)."""
+    pos = cnt
+    while pos > 0 and be[pos - 1] > e:
+        pos -= 1
+    if cnt < cap:
+        for i in range(cnt, pos, -1):
+            be[i] = be[i - 1]
+            bs[i] = bs[i - 1]
+        cnt += 1
+    else:
+        if pos == cap:
+            return cnt, min(dropped, e)
+        dropped = min(dropped, be[cap - 1])
+        for i in range(cap - 1, pos, -1):
+            be[i] = be[i - 1]
+            bs[i] = bs[i - 1]
+    be[pos] = e
+    bs[pos] = s
+    lim = be[0] + tol
+    while cnt > K and be[cnt - 1] > lim:
+        cnt -= 1
+    return cnt, dropped
+
+
+@njit(cache=True)
+def _threshold(be, cnt, K, tol):  # pragma: no cover - compiled
+    if cnt < K:
+        return np.inf
+    return max(be[K - 1], be[0] + tol)
+
+
+# ---------------------------------------------------------------------------- exact: minimum
+
+
+@njit(cache=True, parallel=True)
+def exact_lowest(
+    h, J, k, n_chunks, K, tol, cap, out_e, out_s, out_cnt, out_dropped
+):  # pragma: no cover
+    """Enumerate all ``2^n`` states; per chunk keep the ``K`` lowest plus near-degenerate ones.
+
+    Outputs (preallocated): ``out_e``/``out_s`` (n_chunks, cap) ascending energies and state codes
+    (bit i = x_i), ``out_cnt`` (n_chunks,) entries used, ``out_dropped`` (n_chunks,) the lowest
+    energy dropped for lack of room (inf if none).
+    """
+    n = h.shape[0]
+    m = n - k
+    EL = low_block_energies(h, J, k)
+    JHL = np.ascontiguousarray(J[k:, :k])
+    JHH = np.ascontiguousarray(J[k:, k:])
+    per = (1 << m) // n_chunks
+    for ch in prange(n_chunks):
+        be = out_e[ch]
+        bs = out_s[ch]
+        cnt = 0
+        dropped = np.inf
+        xH = np.zeros(m, dtype=np.int64)
+        f = np.zeros(k)
+        gH = np.zeros(m)
+        c = np.empty(1 << k)
+        start = ch * per
+        gray = start ^ (start >> 1)
+        eh = _high_start(h, J, k, m, gray, xH, f, gH)
+        thr = np.inf
+        for step in range(start, start + per):
+            if step != start:
+                gray, eh = _gray_advance(step, gray, JHL, JHH, xH, f, gH, eh)
+            _build_block(f, eh, c)
+            if _block_min(EL, c) <= thr:
+                hi = gray << k
+                for i in range(c.shape[0]):
+                    v = EL[i] + c[i]
+                    if v <= thr:
+                        cnt, dropped = _insert(be, bs, cnt, v, hi | i, K, tol, cap, dropped)
+                        thr = _threshold(be, cnt, K, tol)
+        out_cnt[ch] = cnt
+        out_dropped[ch] = dropped
+
+
+# ---------------------------------------------------------------------------- exact: Boltzmann
+
+
+@njit(cache=True, parallel=True)
+def exact_boltzmann(h, J, k, n_chunks, t, out_ref, out_z, out_m):  # pragma: no cover - compiled
+    """Streaming partition function and marginals at inverse temperature ``t``.
+
+    Per chunk: ``out_ref`` the lowest energy seen, ``out_z = sum exp(-t (E - ref))`` and
+    ``out_m[:, i] = sum x_i exp(-t (E - ref))``. Weights never exceed 1, so nothing overflows.
+    """
+    n = h.shape[0]
+    m = n - k
+    EL = low_block_energies(h, J, k)
+    JHL = np.ascontiguousarray(J[k:, :k])
+    JHH = np.ascontiguousarray(J[k:, k:])
+    per = (1 << m) // n_chunks
+    L = 1 << k
+    for ch in prange(n_chunks):
+        M = out_m[ch]
+        xH = np.zeros(m, dtype=np.int64)
+        f = np.zeros(k)
+        gH = np.zeros(m)
+        c = np.empty(L)
+        w = np.empty(L)
+        start = ch * per
+        gray = start ^ (start >> 1)
+        eh = _high_start(h, J, k, m, gray, xH, f, gH)
+        ref = np.inf
+        Z = 0.0
+        for step in range(start, start + per):
+            if step != start:
+                gray, eh = _gray_advance(step, gray, JHL, JHH, xH, f, gH, eh)
+            _build_block(f, eh, c)
+            bm = _block_min(EL, c)
+            if bm < ref:
+                if Z > 0.0:
+                    scale = np.exp(-t * (ref - bm))
+                    Z *= scale
+                    for i in range(n):
+                        M[i] *= scale
+                ref = bm
+            S = 0.0
+            for i in range(L):
+                wi = np.exp(-t * (EL[i] + c[i] - ref))
+                w[i] = wi
+                S += wi
+            # low marginals by pairwise reduction: at level b, w[i] sums the lower b bits
+            length = L
+            for b in range(k):
+                half = length >> 1
+                acc = 0.0
+                for i in range(half):
+                    acc += w[2 * i + 1]
+                    w[i] = w[2 * i] + w[2 * i + 1]
+                M[b] += acc
+                length = half
+            for j in range(m):
+                if xH[j]:
+                    M[k + j] += S
+            Z += S
+        out_ref[ch] = ref
+        out_z[ch] = Z
+
+
+# ---------------------------------------------------------------------------- 1-flip descent
+
+
+@njit(cache=True)
+def greedy_descent_dense(h, J, X, max_sweeps):  # pragma: no cover - compiled
+    """Asynchronous ``t = infinity`` update of eq. 16 on each row of ``X`` (uint8, in place).
+
+    Sweeps the nodes in order, setting ``x_i = step(xi_i)`` (1 if ``xi_i > 0``, 0 if ``xi_i < 0``,
+    unchanged if ``xi_i == 0``, so every flip lowers H strictly), until a sweep changes nothing (a
+    1-flip-stable state) or ``max_sweeps``. Returns the sweeps used per row.
+    """
+    R, n = X.shape
+    sweeps = np.zeros(R, dtype=np.int64)
+    g = np.empty(n)
+    for r in range(R):
+        x = X[r]
+        for i in range(n):
+            s = h[i]
+            for j in range(n):
+                if x[j]:
+                    s += J[i, j]
+            g[i] = s
+        for sw in range(max_sweeps):
+            changed = False
+            for i in range(n):
+                gi = g[i]
+                new = 1 if gi > 0.0 else (0 if gi < 0.0 else x[i])
+                if new != x[i]:
+                    d = 1.0 if new else -1.0
+                    x[i] = new
+                    for j in range(n):
+                        g[j] += d * J[j, i]
+                    changed = True
+            sweeps[r] = sw + 1
+            if not changed:
+                break
+    return sweeps

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import isingeq
+from isingeq.experiments import reproduce as rp
+
+
+def test_small_run_reports_sensible_metrics() -> None:
+    run = rp.run_reproduce(sizes=(4, 6), trials=5, seed=1, methods=["scipy-root:mode=continuation"])
+    assert run.complete
+    assert len(run.records) == 2 * 5 * 2  # sizes x trials x (exact + 1 method)
+    by = {(r["n"], r["method"]): r for r in run.summary}
+    for n in (4, 6):
+        ex = by[(n, "exact")]
+        assert ex["correct_rate"] == 1.0 and ex["energy_ratio"] == 1.0 and ex["gs_hit_rate"] == 1.0
+        h = by[(n, "scipy-root:mode=continuation")]
+        assert 0.0 <= h["correct_rate"] <= 1.0
+        assert h["energy_ratio"] <= 1.0 + 1e-12
+        assert h["trials"] == 5
+
+
+def test_records_are_recomputed_from_the_instances() -> None:
+    run = rp.run_reproduce(sizes=(5,), trials=3, seed=4, methods=["scipy-root"])
+    children = np.random.SeedSequence(4, spawn_key=(5,)).spawn(3)
+    for rec in run.records:
+        m = isingeq.paper_instance(5, rng=np.random.default_rng(children[rec["trial"]]))
+        e0 = isingeq.solve(m, method="exact").best_energy
+        assert rec["exact_energy"] == pytest.approx(e0)
+        assert rec["energy_ratio"] == pytest.approx(rec["energy"] / e0)
+        assert rec["gs_hit"] == (abs(rec["energy"] - e0) < 1e-9)
+        assert rec["correct_nodes"] == 5 - rec["hamming"]
+
+
+def test_same_seed_same_records_and_sizes_do_not_interact() -> None:
+    a = rp.run_reproduce(sizes=(6,), trials=4, seed=3, methods=["scipy-root"])
+    b = rp.run_reproduce(sizes=(4, 6), trials=4, seed=3, methods=["scipy-root"])
+    rows_a = [{k: v for k, v in r.items() if k != "time_s"} for r in a.records]
+    rows_b = [{k: v for k, v in r.items() if k != "time_s"} for r in b.records if r["n"] == 6]
+    assert rows_a == rows_b
+
+
+def test_energy_ratio_when_the_exact_ground_state_energy_is_zero() -> None:
+    # every coupling negative: the empty state (H = 0) is the ground state
+    m = isingeq.SpinGlass(-np.triu(np.ones((3, 3))))
+    ex = isingeq.solve(m, method="exact")
+    gs = ex.samples[:1]
+    hit = rp._record(3, 0, "x", ex, gs, 0.0, 1e-12)
+    assert hit["energy_ratio"] == 1.0
+    worse = isingeq.SolveResult.from_samples(m, np.array([[1, 0, 0]]), "x", info={"time_ns": 0})
+    assert rp._record(3, 0, "x", worse, gs, 0.0, 1e-12)["energy_ratio"] == 0.0
+    assert rp.summarize([hit])[0]["zero_gs_instances"] == 1
+
+
+def test_default_methods_cover_every_heuristic() -> None:
+    methods = rp.default_methods()
+    assert "exact" not in methods
+    assert "scipy-root" in methods and "scipy-root:mode=continuation" in methods
+    for name in isingeq.METHODS:
+        if name != "exact":
+            assert name in methods
+
+
+def test_write_outputs(tmp_path: object) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path))
+    run = rp.run_reproduce(sizes=(4,), trials=2, seed=0, methods=["scipy-root"])
+    paths = rp.write_outputs(run, out)
+    summary = json.loads(paths["summary"].read_text())
+    assert summary["complete"] and summary["summary"][0]["n"] == 4
+    assert paths["records"].read_text().count("\n") == 1 + 2 * 2
+    assert paths["plot"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"sizes": ()}, ValueError, "at least one size"),
+        ({"sizes": (0,)}, ValueError, "`sizes` must be >= 1; got 0"),
+        ({"sizes": (40,)}, ValueError, "<= 36"),
+        ({"trials": 0}, ValueError, "`trials` must be >= 1; got 0"),
+        ({"methods": ["nope"]}, ValueError, "unknown method 'nope'"),
+        ({"methods": ["scipy-root:t"]}, ValueError, "key=value"),
+        ({"seed": -1}, ValueError, "`seed`"),
+    ],
+)
+def test_bad_input(kwargs: dict[str, object], exc: type, match: str) -> None:
+    with pytest.raises(exc, match=match):
+        rp.run_reproduce(**{"sizes": (4,), "trials": 1, **kwargs})  # type: ignore[arg-type]

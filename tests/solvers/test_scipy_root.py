@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import isingeq
+from isingeq.solvers.scipy_root import _ROOT_METHODS
+
+
+def eq16_rhs(model: isingeq.SpinGlass, x: np.ndarray, t: float) -> np.ndarray:
+    """The paper's right-hand side, written in its tanh form."""
+    xi = model.h + model.dense_J() @ x
+    return 0.5 + 0.5 * np.tanh(t * xi / 2.0)
+
+
+@pytest.mark.parametrize("mode", ["plain", "continuation"])
+@pytest.mark.parametrize("seed", range(10))
+def test_converged_solutions_satisfy_eq16(mode: str, seed: int) -> None:
+    m = isingeq.paper_instance(8, rng=seed)
+    r = isingeq.solve(m, method="scipy-root", mode=mode, num_reads=3, rng=seed, t=30.0)
+    t = r.info["t"]
+    assert r.marginals is not None and r.marginals.shape == (3, 8)
+    for x, ok, res in zip(r.marginals, r.info["converged"], r.info["residual"], strict=True):
+        err = np.max(np.abs(x - eq16_rhs(m, x, t)))
+        assert err == pytest.approx(res, abs=1e-12)
+        if ok:
+            assert err <= 1e-8
+    np.testing.assert_array_equal(r.samples, (r.marginals > 0.5).astype(np.uint8))
+
+
+def test_continuation_converges_on_paper_instances() -> None:
+    conv = [
+        bool(
+            isingeq.solve(
+                isingeq.paper_instance(12, rng=s), method="scipy-root", mode="continuation"
+            ).info["converged"][0]
+        )
+        for s in range(20)
+    ]
+    assert sum(conv) >= 18
+
+
+def test_continuation_ladder_is_geometric_from_half_critical_t() -> None:
+    m = isingeq.paper_instance(10, rng=1)
+    r = isingeq.solve(m, method="scipy-root", mode="continuation", num_t=5, t_end=100.0)
+    ladder = r.info["t_ladder"]
+    assert ladder[0] == pytest.approx(0.5 * isingeq.critical_t(m))
+    assert ladder[-1] == pytest.approx(100.0)
+    ratios = ladder[1:] / ladder[:-1]
+    np.testing.assert_allclose(ratios, ratios[0])
+
+
+@pytest.mark.parametrize("root_method", _ROOT_METHODS)
+def test_every_scipy_root_method_runs_and_reports(root_method: str) -> None:
+    m = isingeq.paper_instance(6, rng=0)
+    r = isingeq.solve(m, method="scipy-root", root_method=root_method, t=10.0)
+    assert r.samples.shape == (1, 6)
+    assert r.info["root_method"] == root_method
+    assert len(r.info["message"]) == 1
+
+
+def test_critical_t_is_where_the_linearisation_loses_stability() -> None:
+    m = isingeq.paper_instance(30, rng=2)
+    lam = np.linalg.eigvalsh(m.dense_J())[-1]
+    assert isingeq.critical_t(m) == pytest.approx(4 / lam)
+    assert isingeq.critical_t(isingeq.SpinGlass([[1.0]])) == np.inf
+
+
+@pytest.mark.parametrize(
+    ("opts", "exc", "match"),
+    [
+        ({"mode": "fast"}, ValueError, "`mode` must be 'plain' or 'continuation'; got 'fast'"),
+        ({"root_method": "newton"}, ValueError, "`root_method` must be one of"),
+        ({"t": 0.0}, ValueError, "`t` must be > 0"),
+        ({"num_t": 1}, ValueError, "`num_t` must be >= 2"),
+        (
+            {"mode": "continuation", "t_start": 50.0, "t_end": 10.0},
+            ValueError,
+            "`t_start` must be < t_end",
+        ),
+        ({"x0": [0.5, 0.5]}, ValueError, r"`x0` must have shape \(4,\)"),
+        ({"x0": [0.5, 2.0, 0.5, 0.5]}, ValueError, r"`x0` must lie in \[0, 1\]"),
+        ({"num_reads": 0}, ValueError, "`num_reads` must be >= 1"),
+    ],
+)
+def test_bad_options(opts: dict[str, object], exc: type, match: str) -> None:
+    with pytest.raises(exc, match=match):
+        isingeq.solve(isingeq.paper_instance(4, rng=0), method="scipy-root", **opts)

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import isingeq
+from isingeq import SpinGlass
+
+from .conftest import all_states, brute_energies
+
+
+def test_energy_matches_definition_dense_and_sparse() -> None:
+    rng = np.random.default_rng(5)
+    eps = np.triu(rng.uniform(-1, 1, (9, 9)))
+    X = all_states(9)
+    ref = brute_energies(eps, X)
+    dense = SpinGlass(eps)
+    sparse = SpinGlass(sp.csr_array(eps))
+    np.testing.assert_allclose(dense.energy(X), ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(sparse.energy(X), ref, rtol=0, atol=1e-12)
+    assert sparse.is_sparse and not dense.is_sparse
+    assert isinstance(dense.energy(X[3]), float)
+
+
+def test_local_field_is_the_energy_change_of_a_flip() -> None:
+    m = isingeq.paper_instance(8, rng=3)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        x = rng.integers(0, 2, 8)
+        xi = m.local_field(x)
+        for i in range(8):
+            x0, x1 = x.copy(), x.copy()
+            x0[i], x1[i] = 0, 1
+            assert m.energy(x1) - m.energy(x0) == pytest.approx(-xi[i], abs=1e-12)
+
+
+def test_local_field_batch_and_sparse_agree() -> None:
+    m = isingeq.paper_instance(6, rng=1)
+    ms = SpinGlass(sp.csr_array(m.eps))
+    X = np.random.default_rng(2).random((4, 6))
+    np.testing.assert_allclose(m.local_field(X), ms.local_field(X), atol=1e-13)
+    np.testing.assert_allclose(m.local_field(X)[2], m.local_field(X[2]), atol=1e-13)
+    # xi_i = eps_ii + sum_{j != i} eps_ij x_j with eps_ji = eps_ij
+    i = 3
+    full = m.eps + np.triu(m.eps, 1).T
+    assert m.local_field(X[0])[i] == pytest.approx(
+        m.eps[i, i] + full[i] @ X[0] - full[i, i] * X[0, i]
+    )
+
+
+def test_views() -> None:
+    eps = np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 3.0], [0.0, 0.0, 0.5]])
+    m = SpinGlass(eps)
+    np.testing.assert_array_equal(m.h, [1.0, -1.0, 0.5])
+    np.testing.assert_array_equal(m.J, [[0, 2, 0], [2, 0, 3], [0, 3, 0]])
+    assert m.n == 3
+    assert m.energy_scale == pytest.approx(7.5)
+    assert "n=3" in repr(m)
+
+
+def test_from_symmetric_round_trip() -> None:
+    m = isingeq.paper_instance(6, rng=4)
+    back = SpinGlass.from_symmetric(m.J, m.h)
+    np.testing.assert_allclose(back.eps, m.eps)
+    assert back == m
+    back_sparse = SpinGlass.from_symmetric(sp.csr_array(m.J), m.h)
+    assert back_sparse.is_sparse and back_sparse == m
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_spin_round_trip_keeps_energies(sparse: bool) -> None:
+    m0 = isingeq.paper_instance(7, rng=9)
+    m = SpinGlass(sp.csr_array(m0.eps)) if sparse else m0
+    hs, Js, off = m.to_spin()
+    X = all_states(7)
+    S = 2.0 * X - 1.0
+    Jd = Js.toarray() if sp.issparse(Js) else Js
+    e_spin = S @ hs + np.einsum("ri,ij,rj->r", S, Jd, S) + off
+    np.testing.assert_allclose(e_spin, m.energy(X), atol=1e-12)
+    back = SpinGlass.from_spin(hs, Js, off)
+    np.testing.assert_allclose(back.energy(X), m.energy(X), atol=1e-12)
+
+
+def test_from_spin_accepts_symmetric_and_counts_each_pair_once() -> None:
+    J = np.array([[0.0, 1.0], [1.0, 0.0]])  # symmetric: the pair (0, 1) has J = 1 + 1 = 2
+    m = SpinGlass.from_spin([0.0, 0.0], J)
+    assert m.energy([1, 1]) == pytest.approx(2.0)
+    assert m.energy([0, 1]) == pytest.approx(-2.0)
+
+
+def test_dimod_bqm_round_trip() -> None:
+    dimod = pytest.importorskip("dimod")
+    m = SpinGlass(isingeq.paper_instance(6, rng=2).eps, offset=0.75)
+    bqm = m.to_bqm()
+    assert bqm.vartype is dimod.BINARY
+    X = all_states(6)
+    np.testing.assert_allclose(bqm.energies((X, range(6))), m.energy(X), atol=1e-12)
+    back = SpinGlass.from_bqm(bqm)
+    np.testing.assert_allclose(back.energy(X), m.energy(X), atol=1e-12)
+    spin = bqm.change_vartype("SPIN", inplace=False)
+    np.testing.assert_allclose(SpinGlass.from_bqm(spin).energy(X), m.energy(X), atol=1e-12)
+
+
+def test_from_bqm_rejects_other_labels() -> None:
+    dimod = pytest.importorskip("dimod")
+    bqm = dimod.BinaryQuadraticModel({"a": 1.0, "b": -1.0}, {("a", "b"): 0.5}, 0.0, "BINARY")
+    with pytest.raises(ValueError, match=r"integers 0\.\.1"):
+        SpinGlass.from_bqm(bqm)
+
+
+# ------------------------------------------------------------------ bad input
+@pytest.mark.parametrize(
+    ("eps", "exc", "match"),
+    [
+        (np.zeros((3, 4)), ValueError, r"square matrix; got shape \(3, 4\)"),
+        (np.zeros(3), ValueError, r"square matrix; got an array with shape \(3,\)"),
+        ([[1.0, 2.0], [3.0]], ValueError, "ragged"),
+        (np.zeros((0, 0)), ValueError, "at least one variable"),
+        (np.array([[1.0, np.nan], [0.0, 1.0]]), ValueError, r"finite; got nan at index \(0, 1\)"),
+        (np.array([[np.inf]]), ValueError, "finite; got inf"),
+        (np.array([["a", "b"], ["c", "d"]]), TypeError, "numeric"),
+        (np.array([[1 + 1j]]), TypeError, "complex"),
+        (
+            np.array([[1.0, 0.0], [0.5, 1.0]]),
+            ValueError,
+            r"upper-triangular.*0.5 at index \(1, 0\).*from_symmetric",
+        ),
+        ("abc", TypeError, "must be numeric; got dtype <U3"),
+    ],
+)
+def test_bad_eps(eps: object, exc: type, match: str) -> None:
+    with pytest.raises(exc, match=match):
+        SpinGlass(eps)  # type: ignore[arg-type]
+
+
+def test_bad_sparse_eps() -> None:
+    with pytest.raises(ValueError, match="upper-triangular"):
+        SpinGlass(sp.csr_array(np.array([[0.0, 0.0], [1.0, 0.0]])))
+    with pytest.raises(ValueError, match="finite"):
+        SpinGlass(sp.csr_array(np.array([[np.nan, 0.0], [0.0, 0.0]])))
+    with pytest.raises(ValueError, match="square"):
+        SpinGlass(sp.csr_array(np.zeros((2, 3))))
+
+
+@pytest.mark.parametrize(
+    ("x", "exc", "match"),
+    [
+        ([0, 1], ValueError, r"shape \(3,\) or \(num_states, 3\).*got shape \(2,\)"),
+        ([0, 2, 1], ValueError, r"only 0 and 1; got .*2.* at index \(1,\)"),
+        ([[0, 1, 1], [1, 0.5, 0]], ValueError, r"only 0 and 1; got .*0.5.* at index \(1, 1\)"),
+        (["a", "b", "c"], TypeError, "0/1 numbers"),
+        (np.zeros((2, 2, 3)), ValueError, "shape"),
+    ],
+)
+def test_bad_states(x: object, exc: type, match: str) -> None:
+    m = isingeq.paper_instance(3, rng=0)
+    with pytest.raises(exc, match=match):
+        m.energy(x)  # type: ignore[arg-type]
+
+
+def test_bool_states_are_fine() -> None:
+    m = isingeq.paper_instance(3, rng=0)
+    assert m.energy(np.array([True, False, True])) == m.energy([1, 0, 1])
+
+
+def test_bad_symmetric_and_spin_inputs() -> None:
+    with pytest.raises(ValueError, match="symmetric"):
+        SpinGlass.from_symmetric([[0.0, 1.0], [2.0, 0.0]])
+    with pytest.raises(ValueError, match=r"zero diagonal.*J\[1,1\]"):
+        SpinGlass.from_symmetric([[0.0, 1.0], [1.0, 3.0]])
+    with pytest.raises(ValueError, match=r"`h` must have shape \(2,\)"):
+        SpinGlass.from_symmetric([[0.0, 1.0], [1.0, 0.0]], h=[1.0])
+    with pytest.raises(ValueError, match="zero diagonal"):
+        SpinGlass.from_spin([0.0, 0.0], [[1.0, 0.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="offset"):
+        SpinGlass([[1.0]], offset=float("nan"))
+
+
+def test_local_field_bad_input() -> None:
+    m = isingeq.paper_instance(3, rng=0)
+    with pytest.raises(ValueError, match="shape"):
+        m.local_field([0.5, 0.5])
+    with pytest.raises(ValueError, match="finite"):
+        m.local_field([0.5, np.nan, 0.5])
