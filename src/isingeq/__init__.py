@@ -15,6 +15,8 @@ from .solvers import (
     eq16_residual,
     exact_log_partition,
     method_options,
+    one_flip_stable,
+    polish,
     solve,
 )
 
@@ -33,7 +35,9 @@ __all__ = [
     "eq16_residual",
     "exact_log_partition",
     "method_options",
+    "one_flip_stable",
     "paper_instance",
+    "polish",
     "sk_instance",
     "solve",
 ]

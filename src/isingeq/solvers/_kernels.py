@@ -258,27 +258,18 @@ def exact_boltzmann(h, J, k, n_chunks, t, out_ref, out_z, out_m):  # pragma: no 
 
 
 # ---------------------------------------------------------------------------- 1-flip descent
+# The asynchronous t = infinity update of eq. 16: x_i = step(xi_i) node by node, in index order.
+# xi_i > 0 sets 1, xi_i < 0 sets 0, xi_i == 0 keeps x_i, so every flip lowers H strictly and the
+# descent ends in a 1-flip-stable state. ``G`` holds xi = h + J x on entry and is kept current.
 
 
-@njit(cache=True)
-def greedy_descent_dense(h, J, X, max_sweeps):  # pragma: no cover - compiled
-    """Asynchronous ``t = infinity`` update of eq. 16 on each row of ``X`` (uint8, in place).
-
-    Sweeps the nodes in order, setting ``x_i = step(xi_i)`` (1 if ``xi_i > 0``, 0 if ``xi_i < 0``,
-    unchanged if ``xi_i == 0``, so every flip lowers H strictly), until a sweep changes nothing (a
-    1-flip-stable state) or ``max_sweeps``. Returns the sweeps used per row.
-    """
+@njit(cache=True, parallel=True)
+def greedy_descent_dense(J, X, G, max_sweeps, out_sweeps):  # pragma: no cover - compiled
+    """Descend every row of ``X`` (R, n) uint8 in place; ``G`` (R, n) float64 the fields."""
     R, n = X.shape
-    sweeps = np.zeros(R, dtype=np.int64)
-    g = np.empty(n)
-    for r in range(R):
+    for r in prange(R):
         x = X[r]
-        for i in range(n):
-            s = h[i]
-            for j in range(n):
-                if x[j]:
-                    s += J[i, j]
-            g[i] = s
+        g = G[r]
         for sw in range(max_sweeps):
             changed = False
             for i in range(n):
@@ -287,10 +278,51 @@ def greedy_descent_dense(h, J, X, max_sweeps):  # pragma: no cover - compiled
                 if new != x[i]:
                     d = 1.0 if new else -1.0
                     x[i] = new
+                    col = J[i]  # J is symmetric: row i = column i
                     for j in range(n):
-                        g[j] += d * J[j, i]
+                        g[j] += d * col[j]
                     changed = True
-            sweeps[r] = sw + 1
+            out_sweeps[r] = sw + 1
             if not changed:
                 break
-    return sweeps
+
+
+@njit(cache=True, parallel=True)
+def greedy_descent_csr(indptr, indices, data, X, G, max_sweeps, out_sweeps):  # pragma: no cover
+    """Sparse twin of :func:`greedy_descent_dense`; ``J`` symmetric CSR (indptr, indices, data)."""
+    R, n = X.shape
+    for r in prange(R):
+        x = X[r]
+        g = G[r]
+        for sw in range(max_sweeps):
+            changed = False
+            for i in range(n):
+                gi = g[i]
+                new = 1 if gi > 0.0 else (0 if gi < 0.0 else x[i])
+                if new != x[i]:
+                    d = 1.0 if new else -1.0
+                    x[i] = new
+                    for k in range(indptr[i], indptr[i + 1]):
+                        g[indices[k]] += d * data[k]
+                    changed = True
+            out_sweeps[r] = sw + 1
+            if not changed:
+                break
+
+
+# ---------------------------------------------------------------------------- sparse products
+
+
+@njit(cache=True, parallel=True, fastmath=True)
+def csr_matmat(indptr, indices, data, S, out):  # pragma: no cover - compiled
+    """``out = J @ S`` for CSR ``J`` (n, n) and dense ``S`` (n, R), rows in parallel."""
+    n, R = S.shape
+    for i in prange(n):
+        acc = out[i]
+        for c in range(R):
+            acc[c] = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            w = data[k]
+            row = S[indices[k]]
+            for c in range(R):
+                acc[c] += w * row[c]

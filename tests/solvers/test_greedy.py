@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import isingeq
+from isingeq import SpinGlass
+
+from ..conftest import all_states
+
+
+def flip_gains(model: SpinGlass, x: np.ndarray) -> np.ndarray:
+    """H(x with bit i flipped) - H(x), by brute force."""
+    base = model.energy(x)
+    out = np.empty(model.n)
+    for i in range(model.n):
+        y = x.copy()
+        y[i] ^= 1
+        out[i] = model.energy(y) - base
+    return out
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_greedy_ends_1_flip_stable(sparse: bool) -> None:
+    m0 = isingeq.paper_instance(30, rng=3)
+    m = SpinGlass(sp.csr_array(m0.eps)) if sparse else m0
+    r = isingeq.solve(m, method="greedy", num_reads=16, rng=0)
+    assert r.info["stable"].all()
+    for x in r.samples:
+        assert flip_gains(m, x).min() >= -1e-12
+
+
+def test_greedy_never_raises_the_energy_of_its_start() -> None:
+    m = isingeq.paper_instance(25, rng=1)
+    X0 = np.random.default_rng(2).integers(0, 2, (10, 25))
+    r = isingeq.solve(m, method="greedy", initial_states=X0)
+    assert np.all(r.energies <= m.energy(X0) + 1e-12)
+
+
+def test_fixed_points_of_the_t_infinity_update_are_exactly_the_1_flip_stable_states() -> None:
+    m = isingeq.paper_instance(8, rng=4)
+    X = all_states(8)
+    stable = isingeq.one_flip_stable(m, X)
+    brute = np.array([flip_gains(m, x).min() >= 0 for x in X])
+    np.testing.assert_array_equal(stable, brute)
+    r = isingeq.solve(m, method="greedy", initial_states=X)
+    moved = np.any(r.samples != X, axis=1)
+    np.testing.assert_array_equal(moved, ~stable)
+
+
+def test_polish_improves_any_result() -> None:
+    m = isingeq.paper_instance(20, rng=5)
+    raw = isingeq.solve(m, method="scipy-root", num_reads=4, rng=0)
+    pol = isingeq.polish(m, raw)
+    assert np.all(pol.energies <= raw.energies + 1e-12)
+    assert isingeq.one_flip_stable(m, pol.samples).all()
+    assert pol.method == "scipy-root+greedy"
+    assert pol.marginals is raw.marginals
+
+
+def test_greedy_bad_input() -> None:
+    m = isingeq.paper_instance(4, rng=0)
+    with pytest.raises(ValueError, match="initial_states"):
+        isingeq.solve(m, method="greedy", initial_states=[[0, 1, 2, 0]])
+    with pytest.raises(ValueError, match=r"`initial_states` must have shape \(4,\)"):
+        isingeq.solve(m, method="greedy", initial_states=[[0, 1, 0]])
+    with pytest.raises(ValueError, match="disagrees"):
+        isingeq.solve(m, method="greedy", initial_states=[[0, 1, 0, 0]] * 2, num_reads=3)
+    with pytest.raises(ValueError, match="`num_reads` must be >= 1"):
+        isingeq.solve(m, method="greedy", num_reads=0)
+    with pytest.raises(TypeError, match="SolveResult"):
+        isingeq.polish(m, np.zeros((1, 4)))  # type: ignore[arg-type]

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import isingeq
+from isingeq import SpinGlass
+
+
+def test_mfa_samples_are_1_flip_stable_and_marginals_saturate() -> None:
+    m = isingeq.paper_instance(60, rng=0)
+    r = isingeq.solve(m, method="mfa", num_reads=8, rng=1)
+    assert r.samples.shape == (8, 60)
+    assert isingeq.one_flip_stable(m, r.samples).all()
+    assert r.marginals is not None and r.marginals.shape == (8, 60)
+    assert isinstance(r.info["saturated"], bool)
+    assert r.info["stopped"] in ("saturated", "schedule")
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_mfa_finds_the_ground_state_of_small_paper_instances(seed: int) -> None:
+    m = isingeq.paper_instance(12, rng=seed)
+    assert isingeq.solve(m, method="mfa", rng=seed).best_energy == pytest.approx(
+        isingeq.solve(m, method="exact").best_energy, abs=1e-12
+    )
+
+
+def test_replica_determinism_for_a_fixed_rng() -> None:
+    m = isingeq.paper_instance(40, rng=2)
+    a = isingeq.solve(m, method="mfa", num_reads=6, rng=7)
+    b = isingeq.solve(m, method="mfa", num_reads=6, rng=np.random.default_rng(7))
+    np.testing.assert_array_equal(a.samples, b.samples)
+    np.testing.assert_array_equal(a.marginals, b.marginals)
+    c = isingeq.solve(m, method="mfa", num_reads=6, rng=8)
+    assert not np.array_equal(a.marginals, c.marginals)
+
+
+def test_replica_zero_is_the_deterministic_noise_free_path() -> None:
+    m = isingeq.paper_instance(30, rng=3)
+    a = isingeq.solve(m, method="mfa", num_reads=4, rng=1, dtype="float64")
+    b = isingeq.solve(m, method="mfa", num_reads=2, rng=99, dtype="float64")
+    # BLAS may round column 0 differently for another number of columns: compare to 1e-9
+    np.testing.assert_allclose(a.marginals[0], b.marginals[0], atol=1e-9)
+    np.testing.assert_array_equal(a.samples[0], b.samples[0])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sparse_and_dense_agree(dtype: str) -> None:
+    m = isingeq.paper_instance(80, rng=4)
+    ms = SpinGlass(sp.csr_array(m.eps))
+    a = isingeq.solve(m, method="mfa", num_reads=4, rng=5, dtype=dtype, noise=0.0)
+    b = isingeq.solve(ms, method="mfa", num_reads=4, rng=5, dtype=dtype, noise=0.0)
+    np.testing.assert_allclose(a.marginals, b.marginals, atol=1e-4 if dtype == "float32" else 1e-9)
+    np.testing.assert_array_equal(a.samples, b.samples)
+
+
+def test_time_limit_repeats_rounds_and_says_why_it_stopped() -> None:
+    m = isingeq.paper_instance(200, rng=6)
+    r = isingeq.solve(m, method="mfa", num_reads=4, num_steps=50, time_limit=0.3, rng=0)
+    assert r.info["stopped"] == "time_limit"
+    assert r.info["rounds"] >= 2
+    one = isingeq.solve(m, method="mfa", num_reads=4, num_steps=50, rng=0)
+    assert (
+        r.best_energy <= one.best_energy + 1e-9
+    )  # the first round is the same; more can only help
+
+
+def test_time_limit_cuts_a_long_round_short() -> None:
+    m = isingeq.paper_instance(300, rng=7)
+    r = isingeq.solve(
+        m, method="mfa", num_reads=4, num_steps=10**7, tol=1e-30, time_limit=0.2, rng=0
+    )
+    assert r.info["stopped"] == "time_limit"
+    assert r.info["rounds"] == 1
+    assert r.info["sweeps"] < 10**7
+    assert isingeq.one_flip_stable(m, r.samples).all()
+
+
+def test_target_energy_stops_early() -> None:
+    m = isingeq.paper_instance(14, rng=8)
+    e0 = isingeq.solve(m, method="exact").best_energy
+    r = isingeq.solve(m, method="mfa", target_energy=e0 + 1e-9, time_limit=30.0, rng=0)
+    assert r.info["stopped"] == "target_energy"
+    assert r.best_energy <= e0 + 1e-9
+    assert r.info["rounds"] == 1
+
+
+def test_trajectory_is_recorded_on_request() -> None:
+    m = isingeq.paper_instance(20, rng=9)
+    r = isingeq.solve(m, method="mfa", num_steps=30, trajectory=True, rng=0)
+    tr = r.info["trajectory"]
+    assert tr.shape[1] == 3 and 1 <= tr.shape[0] <= 30
+    assert np.all(np.diff(tr[:, 0]) > 0)
+    assert "trajectory" not in isingeq.solve(m, method="mfa", num_steps=30, rng=0).info
+
+
+def test_explicit_schedule_and_initial_states() -> None:
+    m = isingeq.paper_instance(10, rng=10)
+    S0 = np.full((3, 10), 0.5)
+    r = isingeq.solve(
+        m,
+        method="mfa",
+        num_reads=3,
+        schedule=[0.5, 1.0, 5.0, 50.0],
+        initial_states=S0,
+        noise=0.0,
+        rng=0,
+    )
+    np.testing.assert_array_equal(r.info["t_schedule"], [0.5, 1.0, 5.0, 50.0])
+    # identical noise-free starts give identical replicas
+    assert (r.samples == r.samples[0]).all()
+
+
+@pytest.mark.parametrize(
+    ("opts", "exc", "match"),
+    [
+        ({"schedule": [1.0, 0.5]}, ValueError, "strictly increasing"),
+        ({"schedule": [0.0, 1.0]}, ValueError, "positive"),
+        ({"num_reads": 0}, ValueError, "`num_reads` must be >= 1; got 0"),
+        ({"damping": 0.0}, ValueError, "`damping` must be > 0"),
+        ({"damping": 1.5}, ValueError, "`damping` must be <= 1"),
+        ({"time_limit": 0.0}, ValueError, "`time_limit` must be > 0"),
+        ({"time_limit": -1.0}, ValueError, "`time_limit` must be > 0"),
+        ({"t_start": 5.0, "t_end": 1.0}, ValueError, "`t_end` must be > t_start"),
+        ({"initial_states": np.zeros((2, 5))}, ValueError, r"shape \(num_reads, n\) = \(32, 5\)"),
+        ({"num_reads": 2, "initial_states": np.full((2, 5), 2.0)}, ValueError, r"\[0, 1\]"),
+        ({"dtype": "float16"}, ValueError, "`dtype` must be 'float32' or 'float64'"),
+        ({"noise": -1.0}, ValueError, "`noise` must be >= 0"),
+    ],
+)
+def test_bad_options(opts: dict[str, object], exc: type, match: str) -> None:
+    with pytest.raises(exc, match=match):
+        isingeq.solve(isingeq.paper_instance(5, rng=0), method="mfa", **opts)
