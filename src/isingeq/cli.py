@@ -5,6 +5,7 @@ Errors in what the user gave become one line on stderr and exit code 2, never a 
 
 from __future__ import annotations
 
+import ast
 import csv
 import functools
 import json
@@ -19,11 +20,17 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.progress_bar import ProgressBar
 from rich.table import Table
+
+from ._validation import check_int, check_real
 
 app = typer.Typer(
     help="Ground states of spin-glass Ising / QUBO models by solving their simultaneous equations (eq. 16).",
@@ -180,6 +187,192 @@ def _split_specs(text: str) -> list[str]:
     if not specs:
         raise ValueError(f"`--methods` must list at least one method; got {text!r}")
     return specs
+
+
+class _TimeBudgetColumn(ProgressColumn):
+    """A bar that fills as wall time nears the time limit (a solve reports no steps of its own)."""
+
+    def render(self, task: Task) -> ProgressBar:
+        total = task.total or 1.0
+        return ProgressBar(total=total, completed=min(task.elapsed or 0.0, total), width=40)
+
+
+def _default_method() -> str:
+    from .solvers import METHODS
+
+    return "mfa" if "mfa" in METHODS else "scipy-root"
+
+
+def _solve_options(
+    method: str, items: list[str], time_limit: float | None, num_reads: int | None
+) -> tuple[str, dict[str, Any]]:
+    """Merge ``--method name:k=v``, ``-o k=v``, ``--time-limit`` and ``--num-reads``; validate."""
+    from .solvers import METHODS, method_options, parse_method_spec
+
+    name, options = parse_method_spec(method)
+    allowed = method_options(name)
+    sources = dict.fromkeys(options, "--method")
+
+    def add(key: str, value: Any, source: str) -> None:
+        if key in options:
+            raise ValueError(
+                f"option {key!r} is given twice (in {sources[key]} and in {source}); give it once"
+            )
+        options[key] = value
+        sources[key] = source
+
+    for item in items:
+        key, eq, raw = (p.strip() for p in item.partition("="))
+        if not eq or not key:
+            raise ValueError(f"`--option` must look like key=value; got {item!r}")
+        if key not in allowed:
+            raise ValueError(
+                f"`--option` {item!r}: method {name!r} has no option {key!r}; "
+                f"it accepts: {', '.join(allowed) or '(none)'}"
+            )
+        try:
+            value: Any = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            value = raw
+        add(key, value, "--option")
+    for flag, key, value in (
+        ("--time-limit", "time_limit", time_limit),
+        ("--num-reads", "num_reads", num_reads),
+    ):
+        if value is None:
+            continue
+        if key not in allowed:
+            having = [m for m in METHODS if key in method_options(m)]
+            raise ValueError(
+                f"method {name!r} has no {key.replace('_', ' ')} option, so `{flag}` cannot be "
+                f"used with it; methods that have one: {', '.join(having) or '(none)'}"
+            )
+        if key == "time_limit":
+            value = check_real(flag, value, low=0.0, low_open=True)
+        else:
+            value = check_int(flag, value, low=1)
+        add(key, value, flag)
+    return name, options
+
+
+@app.command()
+@_user_errors
+def solve(
+    random: Annotated[
+        str,
+        typer.Option(
+            "--random",
+            metavar="SPEC",
+            help="The model: 'paper:N' (eps_ij ~ U[-1, 1]) or 'sk:N' (Sherrington-Kirkpatrick). "
+            "Reading a model from a file comes with the readers.",
+        ),
+    ],
+    method: Annotated[
+        str | None,
+        typer.Option(
+            help="A registered method (`isingeq methods`), optionally with options as "
+            "name:key=value;key=value. Default: 'mfa' where available, else 'scipy-root'.",
+        ),
+    ] = None,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="Root seed >= 0: one child draws the instance, the other runs the solver."
+        ),
+    ] = 0,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(help="Wall-time limit in seconds, for methods that take `time_limit`."),
+    ] = None,
+    num_reads: Annotated[
+        int | None,
+        typer.Option(help="Number of reads (samples), for methods that take `num_reads`."),
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            metavar="KEY=VALUE",
+            help="Any other method option; repeat for more. Values are Python literals "
+            "(t=50, polish=True), else strings (mode=continuation).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the full result (samples' energies, info, instance, seed) as JSON."
+        ),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the full result as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Solve one model and report the best energy found (and its state, with --json / --out).
+
+    Example: isingeq solve --random paper:1000 --method mfa --time-limit 1 --seed 3 --json
+    """
+    import numpy as np
+
+    from .instances import parse_random_spec, random_model
+    from .solvers import solve as run_solve
+
+    # validate everything before building the model or solving
+    parse_random_spec(random, name="--random")
+    seed = check_int("--seed", seed, low=0)
+    name, options = _solve_options(
+        _default_method() if method is None else method, option or [], time_limit, num_reads
+    )
+    if out is not None:
+        if out.is_dir():
+            raise IsADirectoryError(f"`--out` must be a file path; got the folder {str(out)!r}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+
+    instance_seq, solver_seq = np.random.SeedSequence(seed).spawn(2)
+    model = random_model(random, instance_seq, name="--random")
+    limit = options.get("time_limit")
+    columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
+    if isinstance(limit, int | float) and not isinstance(limit, bool) and limit > 0:
+        columns.append(_TimeBudgetColumn())
+    else:
+        limit = None
+    columns.append(TimeElapsedColumn())
+    # off a terminal (pipes, logs, CliRunner) rich would still leave an empty line on stderr
+    progress_bar = Progress(
+        *columns, console=err_console, transient=True, disable=not err_console.is_terminal
+    )
+    with progress_bar as progress:
+        progress.add_task(f"{name} on {random}", total=limit)
+        result = run_solve(model, method=name, rng=solver_seq, **options)
+
+    summary = result.to_dict()
+    record: dict[str, Any] = {
+        "instance": random,
+        "seed": seed,
+        "method": summary.pop("method"),
+        "options": options,
+        **summary,
+    }
+    # one line: best_sample and energies are long lists for large n
+    text = json.dumps(record, default=str)
+    if out is not None:
+        out.write_text(text + "\n")
+    if json_out:
+        typer.echo(text)
+    else:
+        opts = ", ".join(f"{k}={v!r}" for k, v in options.items())
+        table = Table(title="isingeq solve", show_header=False)
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        table.add_row("instance", f"{random} (seed {seed})")
+        table.add_row("n", str(model.n))
+        table.add_row("method", f"{name} ({opts})" if opts else name)
+        table.add_row("best energy", f"{result.best_energy:.10g}")
+        table.add_row("time", f"{result.time_s:.4g} s")
+        table.add_row("reads", str(result.num_reads))
+        Console().print(table)
+    if out is not None:
+        err_console.print(f"result: {out}", highlight=False, soft_wrap=True)
 
 
 @app.command()
