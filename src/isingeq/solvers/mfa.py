@@ -229,12 +229,13 @@ def solve_mfa(
             if deadline is not None and time.perf_counter_ns() >= deadline:
                 round_stop = "time_limit"
                 break
-            if k % 8 == 7 or k == len(ts) - 1:
-                if float(np.minimum(S, 1.0 - S).max()) < _SATURATION:
-                    residual = float(np.abs(new).max())
-                    if residual < tol:
-                        round_stop = "saturated"
-                        break
+            if (k % 8 == 7 or k == len(ts) - 1) and float(
+                np.minimum(S, 1.0 - S).max()
+            ) < _SATURATION:
+                residual = float(np.abs(new).max())
+                if residual < tol:
+                    round_stop = "saturated"
+                    break
         residual = float(np.abs(new).max())
         # ---- finish at t = infinity: round, then asynchronous step updates
         X, _ = descend(model, (S.T > 0.5).astype(np.uint8), max_polish_sweeps)
