@@ -57,11 +57,17 @@ RECORD_FIELDS = [
 
 
 def default_methods() -> list[str]:
-    """Every registered heuristic, with scipy-root in both of its modes (paper, continuation)."""
+    """Every registered heuristic, with scipy-root in both of its modes (paper, continuation).
+
+    Examples
+    --------
+    >>> default_methods()[:2]
+    ['scipy-root', 'scipy-root:mode=continuation']
+    """
+    # the paper's method first, then the others in registration order
+    names = sorted((m for m in METHODS if m not in EXACT_METHODS), key=lambda m: m != "scipy-root")
     out: list[str] = []
-    for name in METHODS:
-        if name in EXACT_METHODS:
-            continue
+    for name in names:
         out.append(name)
         if name == "scipy-root":
             out.append("scipy-root:mode=continuation")

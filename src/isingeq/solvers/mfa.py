@@ -77,12 +77,12 @@ def solve_mfa(
     *,
     rng: np.random.Generator | None = None,
     num_reads: int = 32,
-    num_steps: int = 200,
+    num_steps: int = 300,
     t_start: float | None = None,
     t_end: float | None = None,
     schedule: Any = None,
     damping: float = 0.5,
-    noise: float = 1.0,
+    noise: float = 0.8,
     init_spread: float = 0.2,
     tol: float = 1e-6,
     dtype: str = "float32",
@@ -102,7 +102,7 @@ def solve_mfa(
         Draws the starting points and the noise.
     num_reads : int, default 32
         Replicas annealed together (columns of one matrix).
-    num_steps : int, default 200
+    num_steps : int, default 300
         Rungs of the geometric ``t`` ladder (unless ``schedule`` is given).
     t_start, t_end : float, optional
         Ends of the ladder. Defaults: ``t_start = t_c / 2`` with ``t_c = 4 / lambda_max(J)``
@@ -111,7 +111,7 @@ def solve_mfa(
         An explicit increasing sequence of positive ``t`` values (overrides the three above).
     damping : float in (0, 1], default 0.5
         Step towards the new sigmoid value (1 = plain synchronous update).
-    noise : float >= 0, default 1.0
+    noise : float >= 0, default 0.8
         Std of the Gaussian added to ``xi`` at the first rung, in units of the typical field,
         annealed linearly to 0; replica 0 gets none.
     init_spread : float in [0, 1], default 0.2
