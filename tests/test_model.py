@@ -183,3 +183,29 @@ def test_local_field_bad_input() -> None:
         m.local_field([0.5, 0.5])
     with pytest.raises(ValueError, match="finite"):
         m.local_field([0.5, np.nan, 0.5])
+
+
+def test_maxcut_round_trip_energy_equalities() -> None:
+    rng = np.random.default_rng(11)
+    n = 7
+    edges = np.array([(i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.6])
+    w = rng.normal(size=len(edges))
+    m = SpinGlass.from_maxcut(n, edges, w)
+    X = all_states(n)
+    cut = ((X[:, edges[:, 0]] != X[:, edges[:, 1]]) * w).sum(axis=1)
+    np.testing.assert_allclose(m.energy(X), -cut, atol=1e-12)
+    # and back: any model as a max-cut graph with one reference vertex
+    model = isingeq.paper_instance(n, rng=3)
+    e2, w2, c = model.to_maxcut()
+    side = np.hstack([X, np.ones((len(X), 1), dtype=X.dtype)])
+    cut2 = ((side[:, e2[:, 0]] != side[:, e2[:, 1]]) * w2).sum(axis=1)
+    np.testing.assert_allclose(model.energy(X), c - 2 * cut2, atol=1e-12)
+
+
+def test_from_maxcut_bad_input() -> None:
+    with pytest.raises(ValueError, match=r"row 1 = \(2, 2\) is a self-loop"):
+        SpinGlass.from_maxcut(3, [(0, 1), (2, 2)])
+    with pytest.raises(ValueError, match=r"outside 0\.\.2"):
+        SpinGlass.from_maxcut(3, [(0, 3)])
+    with pytest.raises(ValueError, match=r"shape \(m, 2\)"):
+        SpinGlass.from_maxcut(3, [0, 1, 2])

@@ -26,6 +26,12 @@ and flipping ``n_i`` from 0 to 1 changes H by ``-xi_i(n)``. The same model in sp
     h^s = -(h/2 + J.1/4),   J^s_ij = -J_ij / 4,   offset^s = offset - sum(h)/2 - sum_{i<j} J_ij/4
 
 (dimod's ``SPIN`` convention); see :meth:`SpinGlass.to_spin` and :meth:`SpinGlass.from_spin`.
+
+Max-cut. A graph with edge weights ``w`` has ``cut(x) = sum_edges w_ij (x_i + x_j - 2 x_i x_j)``.
+:meth:`SpinGlass.from_maxcut` builds the model with ``H(x) = -cut(x)`` exactly
+(``eps_ii`` = weighted degree, ``eps_ij = -2 w_ij``), so the ground state is a maximum cut.
+:meth:`SpinGlass.to_maxcut` goes the other way for any model, with one extra vertex ``n`` fixed
+on side 1: ``H(x) = constant - 2 cut([x, 1])``.
 """
 
 from __future__ import annotations
@@ -283,6 +289,95 @@ class SpinGlass:
         else:
             eps = -4.0 * Ju + np.diag(bias)
         return cls(eps, offset=new_offset)
+
+    @classmethod
+    def from_maxcut(cls, n: int, edges: ArrayLike, weights: ArrayLike | None = None) -> SpinGlass:
+        """The model whose energy is minus the cut: ``H(x) = -cut(x)``, stored sparse.
+
+        Parameters
+        ----------
+        n : int
+            Number of vertices (0-based labels ``0..n-1``).
+        edges : array_like of int, shape (m, 2)
+            Undirected edges ``(i, j)``, ``i != j``; repeated pairs add up.
+        weights : array_like, shape (m,), optional
+            Edge weights (1 if omitted).
+
+        Raises
+        ------
+        ValueError
+            On a self-loop, a vertex outside ``0..n-1``, or mismatched lengths.
+
+        Examples
+        --------
+        >>> m = SpinGlass.from_maxcut(3, [(0, 1), (1, 2)], [1.0, 2.0])
+        >>> -m.energy([1, 0, 1])          # both edges cut
+        3.0
+        """
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise ValueError(f"`n` must be a positive integer; got {n!r}")
+        e = np.asarray(edges)
+        if e.size == 0:
+            e = e.reshape(0, 2)
+        if e.ndim != 2 or e.shape[1] != 2 or not np.issubdtype(e.dtype, np.integer):
+            raise ValueError(
+                f"`edges` must be an integer array of shape (m, 2); got shape {e.shape} ({e.dtype})"
+            )
+        w = np.ones(len(e)) if weights is None else _as_vector("weights", weights, len(e))
+        if len(e) and (e.min() < 0 or e.max() >= n):
+            k = int(np.flatnonzero((e < 0).any(axis=1) | (e >= n).any(axis=1))[0])
+            raise ValueError(
+                f"`edges` row {k} = {tuple(e[k].tolist())} has a vertex outside 0..{n - 1}"
+            )
+        loops = e[:, 0] == e[:, 1]
+        if loops.any():
+            k = int(np.flatnonzero(loops)[0])
+            raise ValueError(f"`edges` row {k} = {tuple(e[k].tolist())} is a self-loop")
+        i, j = np.minimum(e[:, 0], e[:, 1]), np.maximum(e[:, 0], e[:, 1])
+        deg = np.bincount(i, w, minlength=n) + np.bincount(j, w, minlength=n)
+        rows = np.concatenate([i, np.arange(n)])
+        cols = np.concatenate([j, np.arange(n)])
+        vals = np.concatenate([-2.0 * w, deg])
+        eps = sp.csr_array(sp.coo_array((vals, (rows, cols)), shape=(n, n)))
+        eps.sum_duplicates()
+        eps.eliminate_zeros()
+        return cls(eps)
+
+    def to_maxcut(self) -> tuple[NDArray[np.int64], FloatArray, float]:
+        """A max-cut graph on ``n + 1`` vertices with ``H(x) = constant - 2 cut([x, 1])``.
+
+        Vertex ``n`` is a reference fixed on side 1 (a cut and its complement are equal, so any
+        cut can be read with vertex ``n`` on side 1). Minimising ``H`` is maximising the cut.
+
+        Returns
+        -------
+        edges : ndarray of int64, shape (m, 2)
+        weights : ndarray, shape (m,)
+        constant : float
+
+        Examples
+        --------
+        >>> m = SpinGlass([[1.0, -2.0], [0.0, 0.5]])
+        >>> edges, w, c = m.to_maxcut()
+        >>> x = [1, 0]
+        >>> side = x + [1]
+        >>> cut = sum(wk for (a, b), wk in zip(edges, w) if side[a] != side[b])
+        >>> bool(abs(m.energy(x) - (c - 2 * cut)) < 1e-12)
+        True
+        """
+        hs, Js, off = self.to_spin()
+        J = sp.coo_array(Js)
+        keep = J.data != 0
+        lin = np.flatnonzero(hs)
+        edges = np.concatenate(
+            [
+                np.stack([J.row[keep], J.col[keep]], axis=1),
+                np.stack([lin, np.full(len(lin), self.n)], axis=1),
+            ]
+        ).astype(np.int64)
+        w = np.concatenate([J.data[keep], hs[lin]]).astype(np.float64)
+        # E = sum_e w_e s_a s_b + off, and sum_e w_e s_a s_b = W - 2 cut
+        return edges, w, float(w.sum() + off)
 
     # ------------------------------------------------------------------ views
     @property
