@@ -150,3 +150,17 @@ def test_sparse_model_with_100k_variables_never_goes_dense() -> None:
     assert r.samples.shape == (2, n)
     np.testing.assert_allclose(r.energies, model.energy(r.samples), rtol=1e-12)
     assert isingeq.one_flip_stable(model, r.samples).all()
+
+
+def test_a_short_time_limit_compresses_the_ladder_instead_of_stopping_halfway() -> None:
+    m = isingeq.paper_instance(400, rng=11)
+    isingeq.solve(m, method="mfa", num_steps=2, rng=0)  # load the numba kernels first
+    r = isingeq.solve(m, method="mfa", num_steps=100_000, time_limit=1.0, rng=0, trajectory=True)
+    assert r.info["stopped"] in ("time_limit", "saturated")
+    assert r.info["sweeps"] < 10_000
+    if len(r.info["trajectory"]) <= 4:  # pragma: no cover - a machine too loaded to check at all
+        pytest.skip("the first round ran out of time before its first rate check")
+    assert r.info["ladder_compressed"]
+    # the uncompressed ladder would have stayed near t_start; the compressed one climbs
+    ts = r.info["t_schedule"]
+    assert r.info["trajectory"][-1, 0] > 10 * ts[0]

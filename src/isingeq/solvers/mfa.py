@@ -122,7 +122,9 @@ def solve_mfa(
         Precision of the annealing (the final descent and all energies are float64).
     time_limit : float, optional
         Seconds. Repeat the annealing with fresh replicas until it is used up; one round if
-        omitted. A round cut short returns its current states, polished.
+        omitted. When a round would not fit in the time left, the rest of its ladder is
+        compressed to fewer rungs (``info["ladder_compressed"]``), so it still reaches ``t_end``;
+        a round that runs out of time anyway returns its current states, polished.
     target_energy : float, optional
         Stop as soon as a sample reaches ``H <= target_energy``.
     initial_states : array_like, shape (num_reads, n), optional
@@ -196,6 +198,7 @@ def solve_mfa(
     stopped = "schedule"
     info: dict[str, Any] = {"t_schedule": ts}
     traj: list[tuple[float, float, float]] = []
+    compressed = False
     while True:
         # ---- one annealing round
         if rounds == 0 and S_init is not None:
@@ -210,11 +213,18 @@ def solve_mfa(
             noise_mask[0] = 0.0
         residual = np.inf
         round_stop = "schedule"
-        for k, t in enumerate(ts):
+        ladder = ts
+        log_span = float(np.log(ts[-1] / ts[0])) if len(ts) > 1 else 1.0
+        round_start = last_check = time.perf_counter_ns()
+        k = 0
+        while k < len(ladder):
+            t = float(ladder[k])
             prod(S, XI)
             XI += h
             if sigma0 > 0.0:
-                sig = sigma0 * (1.0 - k / len(ts))
+                # annealed linearly in log t, so a compressed ladder keeps the same noise path
+                progress = float(np.log(t / ts[0])) / log_span if len(ts) > 1 else 1.0
+                sig = sigma0 * max(0.0, 1.0 - progress)
                 XI += (sig * gen.standard_normal((n, R), dtype=dt)) * noise_mask
             np.multiply(XI, dt.type(min(t, 1e30)), out=XI)  # beyond 1e30 the step is exact
             new = expit(XI, out=XI)
@@ -223,13 +233,28 @@ def solve_mfa(
                 residual = float(np.abs(new).max())
                 Sd = S.astype(np.float64)
                 E = model._energy_unchecked(Sd.T)
-                traj.append((float(t), float(E.mean()), residual))
+                traj.append((t, float(E.mean()), residual))
             S += damping * new
             sweeps_total += 1
-            if deadline is not None and time.perf_counter_ns() >= deadline:
-                round_stop = "time_limit"
-                break
-            if (k % 8 == 7 or k == len(ts) - 1) and float(
+            k += 1
+            if deadline is not None:
+                now = time.perf_counter_ns()
+                if now >= deadline:
+                    round_stop = "time_limit"
+                    break
+                if k % 8 == 4 and len(ladder) - k > 4:
+                    # fit the rest of the ladder into the time left (keeping ~25 % for the
+                    # final descent and for slower sweeps), so a short budget still anneals
+                    # all the way; the rate is the slower of the round's and the last sweeps'
+                    per_sweep = max((now - round_start) / k, (now - last_check) / min(k, 8))
+                    fit = int(0.75 * (deadline - now) / max(per_sweep, 1.0))
+                    if fit < len(ladder) - k:
+                        ladder = np.concatenate(
+                            [ladder[:k], np.geomspace(ladder[k], ts[-1], max(fit, 2))]
+                        )
+                        compressed = True
+                    last_check = now
+            if (k % 8 == 0 or k == len(ladder)) and float(
                 np.minimum(S, 1.0 - S).max()
             ) < _SATURATION:
                 residual = float(np.abs(new).max())
@@ -264,6 +289,7 @@ def solve_mfa(
             "sweeps": sweeps_total,
             "stopped": stopped,
             "dtype": dtype,
+            "ladder_compressed": compressed,
             "noise_sigma": sigma0,
             "time_ns": time.perf_counter_ns() - t_begin,
         }
