@@ -5,8 +5,10 @@ The model and its energy convention are stated once, in :mod:`isingeq.model`.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import io
 from .generators import paper_instance, sk_instance
 from .model import SpinGlass
+from .problems import Instance
 from .result import SolveResult
 from .solvers import (
     EXACT_MAX_N,
@@ -28,12 +30,14 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "EXACT_MAX_N",
     "METHODS",
+    "Instance",
     "SolveResult",
     "SpinGlass",
     "__version__",
     "critical_t",
     "eq16_residual",
     "exact_log_partition",
+    "io",
     "method_options",
     "one_flip_stable",
     "paper_instance",
