@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
 
 from .._validation import check_int, check_real
 from ..model import SpinGlass
@@ -122,9 +121,11 @@ def solve_mfa(
         Precision of the annealing (the final descent and all energies are float64).
     time_limit : float, optional
         Seconds. Repeat the annealing with fresh replicas until it is used up; one round if
-        omitted. When a round would not fit in the time left, the rest of its ladder is
-        compressed to fewer rungs (``info["ladder_compressed"]``), so it still reaches ``t_end``;
-        a round that runs out of time anyway returns its current states, polished.
+        omitted. Round ``k`` uses a ladder ``2^k`` times longer than the first (up to 64 times,
+        unless ``schedule`` is given), so a long budget anneals more slowly. When a round would
+        not fit in the time left, the rest of its ladder is compressed to fewer rungs
+        (``info["ladder_compressed"]``), so it still reaches ``t_end``; a round that runs out of
+        time anyway returns its current states, polished.
     target_energy : float, optional
         Stop as soon as a sample reaches ``H <= target_energy``.
     initial_states : array_like, shape (num_reads, n), optional
@@ -188,7 +189,8 @@ def solve_mfa(
     gen = rng if rng is not None else np.random.default_rng()
 
     prod = _Product(model, dt)
-    h = model.h.astype(dt)[:, None]
+    sweep = _kernels.mfa_sweep_parallel if prod.sparse else _kernels.mfa_sweep
+    h = model.h.astype(dt)
     sigma0 = noise * _field_scale(model)
     best_X = np.zeros((R, n), dtype=np.uint8)
     best_E = np.full(R, np.inf)
@@ -208,33 +210,36 @@ def solve_mfa(
             if rounds == 0:
                 S[:, 0] = 0.5
         XI = np.empty((n, R), dtype=dt)
-        noise_mask = np.ones(R, dtype=dt)
+        res_rows = np.empty(n)
+        round_key = int(gen.integers(0, 2**62))
+        noise_mask = np.ones(R)
         if rounds == 0:
             noise_mask[0] = 0.0
         residual = np.inf
         round_stop = "schedule"
         ladder = ts
+        if deadline is not None and schedule is None and rounds > 0 and len(ts) > 1:
+            # restarts with doubling ladders (x1, x2, x4, ...; the last one compressed to fit):
+            # short rounds for diversity, long ones where the budget allows slower annealing
+            ladder = np.geomspace(ts[0], ts[-1], len(ts) << min(rounds, 6))
         log_span = float(np.log(ts[-1] / ts[0])) if len(ts) > 1 else 1.0
         round_start = last_check = time.perf_counter_ns()
         k = 0
         while k < len(ladder):
             t = float(ladder[k])
+            if trajectory and rounds == 0:
+                E_before = float(model._energy_unchecked(S.T.astype(np.float64)).mean())
             prod(S, XI)
-            XI += h
+            sig = 0.0
             if sigma0 > 0.0:
                 # annealed linearly in log t, so a compressed ladder keeps the same noise path
                 progress = float(np.log(t / ts[0])) / log_span if len(ts) > 1 else 1.0
                 sig = sigma0 * max(0.0, 1.0 - progress)
-                XI += (sig * gen.standard_normal((n, R), dtype=dt)) * noise_mask
-            np.multiply(XI, dt.type(min(t, 1e30)), out=XI)  # beyond 1e30 the step is exact
-            new = expit(XI, out=XI)
-            new -= S  # new now holds sigmoid(t xi) - S
+            # fused: xi = J S + h + noise, S += damping (sigmoid(t xi) - S), residual per row
+            sweep(XI, S, h, min(t, 1e30), damping, sig, noise_mask, round_key + k * n * R, res_rows)
+            residual = float(res_rows.max())
             if trajectory and rounds == 0:
-                residual = float(np.abs(new).max())
-                Sd = S.astype(np.float64)
-                E = model._energy_unchecked(Sd.T)
-                traj.append((t, float(E.mean()), residual))
-            S += damping * new
+                traj.append((t, E_before, residual))
             sweeps_total += 1
             k += 1
             if deadline is not None:
@@ -254,14 +259,13 @@ def solve_mfa(
                         )
                         compressed = True
                     last_check = now
-            if (k % 8 == 0 or k == len(ladder)) and float(
-                np.minimum(S, 1.0 - S).max()
-            ) < _SATURATION:
-                residual = float(np.abs(new).max())
-                if residual < tol:
-                    round_stop = "saturated"
-                    break
-        residual = float(np.abs(new).max())
+            if (
+                residual < tol
+                and (k % 8 == 0 or k == len(ladder))
+                and float(np.minimum(S, 1.0 - S).max()) < _SATURATION
+            ):
+                round_stop = "saturated"
+                break
         # ---- finish at t = infinity: round, then asynchronous step updates
         X, _ = descend(model, (S.T > 0.5).astype(np.uint8), max_polish_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
@@ -317,6 +321,8 @@ def _schedule(
     if t_start is None:
         tc = critical_t(model)
         t_start = 0.5 * tc if np.isfinite(tc) else 0.1 / _field_scale(model)
+        # couplings near the underflow limit: beyond 1e25 the sigmoid is a step anyway
+        t_start = min(t_start, 1e25)
     t_start = check_real("t_start", t_start, low=0.0, low_open=True)
     if t_end is None:
         t_end = 1000.0 * t_start
