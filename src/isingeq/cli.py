@@ -388,6 +388,222 @@ def methods() -> None:
     Console().print(table)
 
 
+def _float_list(name: str, text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise ValueError(
+            f"`{name}` must be a comma-separated list of numbers; got {text!r}"
+        ) from None
+    if not values:
+        raise ValueError(f"`{name}` must list at least one number; got {text!r}")
+    return values
+
+
+def _gap_cell(gap: float | None) -> str:
+    return "-" if gap is None else f"{100 * gap:.3f} %"
+
+
+def _seconds(t: float | None) -> str:
+    if t is None:
+        return "-"
+    return f"{t:.3g} s" if t >= 0.01 else f"{1e3 * t:.2g} ms"
+
+
+def _bench_tables(summary: dict[str, Any]) -> list[Table]:
+    cfg = summary["config"]
+    budgets = cfg["budgets_s"]
+    rows = summary["by_solver_budget"]
+    solvers = list(dict.fromkeys(r["solver"] for r in rows))
+    cell = {(r["solver"], r["budget_s"]): r for r in rows}
+    n_inst = len(cfg["instances"])
+    caption = (
+        "cell: mean gap to the reference; below: mean of the best gap over repeats · "
+        "mean wall time used. Best mean gap per budget in bold."
+    )
+    no_bk = [r["instance"] for r in summary["instances"] if r["best_known"] is None]
+    if no_bk:
+        caption += (
+            f" No best-known value for {', '.join(no_bk)}: their gap is to the best objective "
+            "found by any solver in this run."
+        )
+    title = (
+        f"isingeq bench: mean gap over {n_inst} instance{'s' if n_inst != 1 else ''} x "
+        f"{cfg['repeats']} repeat{'s' if cfg['repeats'] != 1 else ''} (lower is better)"
+    )
+    table = Table(title=title, caption=caption, min_width=len(title) + 4)
+    table.add_column("solver", no_wrap=True)
+    for b in budgets:
+        table.add_column(f"{b:g} s", justify="right", no_wrap=True)
+    table.add_column("failed", justify="right")
+    best = {}
+    for b in budgets:
+        gaps = [cell[(s, b)]["mean_gap"] for s in solvers if cell[(s, b)]["mean_gap"] is not None]
+        best[b] = min(gaps) if gaps else None
+    for s in solvers:
+        cells = []
+        for b in budgets:
+            r = cell[(s, b)]
+            if r["skipped"] and not r["ok"]:
+                cells.append("[dim]skipped[/]")
+                continue
+            top = _gap_cell(r["mean_gap"])
+            if r["mean_gap"] is not None and r["mean_gap"] == best[b]:
+                top = f"[bold green]{top}[/]"
+            below = f"{_gap_cell(r['mean_best_gap'])} · {_seconds(r['mean_time_s'])}"
+            cells.append(f"{top}\n[dim]{below}[/]")
+        failed = sum(cell[(s, b)]["failed"] for b in budgets)
+        table.add_row(s, *cells, f"[red]{failed}[/]" if failed else "0")
+    out = [table]
+    ttt = [r for r in summary["by_instance_solver"] if r["ttt_tries"]]
+    instances = list(dict.fromkeys(r["instance"] for r in ttt))
+    if ttt and len(instances) <= 12:
+        src = sorted({r["ttt_source"] for r in ttt})
+        title = (
+            f"median time to {100 * cfg['target']:g} % of the reference "
+            f"(reached / tries; from {', '.join(src)})"
+        )
+        t2 = Table(title=title, min_width=min(len(title) + 4, 100))
+        t2.add_column("solver", no_wrap=True)
+        for name in instances:
+            t2.add_column(name, justify="right", no_wrap=True)
+        by = {(r["solver"], r["instance"]): r for r in ttt}
+        for s in solvers:
+            if not any((s, name) in by for name in instances):
+                continue
+            vals = []
+            for name in instances:
+                r = by.get((s, name))
+                vals.append(
+                    "-"
+                    if r is None
+                    else f"{_seconds(r['median_ttt_s'])} ({r['ttt_reached']}/{r['ttt_tries']})"
+                )
+            t2.add_row(s, *vals)
+        out.append(t2)
+    return out
+
+
+@app.command()
+@_user_errors
+def bench(
+    suite: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--suite",
+            help="A named suite (gset-800, gset-2000, beasley-250, beasley-1000, ...) or paper-N; "
+            "repeat or give a comma list.",
+        ),
+    ] = None,
+    instance: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--instance",
+            help="Instance names (G1, bqp250-3, gka1a, paper-40); repeat or comma list.",
+        ),
+    ] = None,
+    file: Annotated[
+        list[Path] | None,
+        typer.Option("--file", help="An instance file (any format isingeq reads); repeatable."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder laid out like shared/data (default: $ISINGEQ_DATA, the cache)."),
+    ] = None,
+    solvers: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated solvers (mfa, greedy, dwave-sa, dwave-tabu, dwave-steepest, "
+            "openjij-sa, sb); default: every one installed."
+        ),
+    ] = None,
+    budgets: Annotated[str, typer.Option(help="Comma-separated time budgets in seconds.")] = (
+        "0.1,1,10"
+    ),
+    repeats: Annotated[int, typer.Option(help="Runs (seeds) per instance, solver and budget.")] = 5,
+    seed: Annotated[int, typer.Option(help="Root seed; per-run seeds are recorded.")] = 0,
+    target: Annotated[
+        float, typer.Option(help="Time-to-target goal as a fraction of the best-known value.")
+    ] = 0.995,
+    ttt: Annotated[
+        bool,
+        typer.Option(
+            "--ttt/--no-ttt",
+            help="Also measure time to target with doubling budgets (extra runs); without it, "
+            "a coarse time to target comes from the budget runs.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path,
+        typer.Option(help="Output folder: records.csv (resumed if present), summary.json, PNGs."),
+    ] = Path("isingeq-results/bench"),
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Benchmark isingeq's methods against peer solvers at equal time budgets.
+
+    Example: isingeq bench --suite gset-800 --solvers mfa,dwave-sa --budgets 0.1,1 --repeats 3
+    """
+    from .experiments.bench import make_plan, run_bench, write_outputs
+
+    # validate everything before any work or file
+    plan = make_plan(
+        suites=suite,
+        names=instance,
+        files=file,
+        data_dir=data_dir,
+        solvers=None if solvers is None else [v.strip() for v in solvers.split(",") if v.strip()],
+        budgets=_float_list("--budgets", budgets),
+        repeats=repeats,
+        seed=seed,
+        target=target,
+        ttt=ttt,
+    )
+    if not plan.solvers:
+        reasons = "; ".join(f"{k}: {v}" for k, v in plan.skipped.items())
+        raise ValueError(f"none of the solvers can run here ({reasons})")
+    for name, reason in plan.skipped.items():
+        err_console.print(f"[yellow]note:[/] skipping {name}: {reason}", highlight=False)
+    keys = plan.keys()
+    with _progress(err_console) as progress:
+        task = progress.add_task("bench", total=len(keys))
+
+        def on_start(text: str) -> None:
+            progress.update(task, description=text)
+
+        def on_record(row: dict[str, Any]) -> None:
+            progress.advance(task)
+
+        def on_resume(done: int) -> None:
+            progress.update(task, completed=done)
+            if done:
+                progress.console.print(
+                    f"resuming: {done} of {len(keys)} runs are already in "
+                    f"{out / 'records.csv'}; they are skipped",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+
+        run = run_bench(plan, out, on_record=on_record, on_start=on_start, on_resume=on_resume)
+    paths = write_outputs(run, out)
+    if json_out:
+        typer.echo(json.dumps(run.summary, indent=2, default=str))
+    else:
+        console = Console(width=max(100, Console().width))
+        for table in _bench_tables(run.summary):
+            console.print(table)
+        err_console.print(
+            f"{run.new} new runs, {run.resumed} resumed; records: {paths['records']}  "
+            f"summary: {paths['summary']}  plots: {len(paths['plots'])} in {out}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if not run.complete:
+        err_console.print("[yellow]interrupted:[/] the outputs cover the runs finished so far")
+        raise typer.Exit(130)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     return app(args=argv if argv is not None else sys.argv[1:], prog_name="isingeq")

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["plot_reproduce"]
+__all__ = ["plot_bench", "plot_reproduce"]
 
 
 def _pyplot() -> Any:
@@ -59,5 +59,71 @@ def plot_reproduce(
     axes[1].legend(fontsize=8, loc="lower left")
     out = Path(path)
     fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out
+
+
+def plot_bench(
+    instance: str,
+    curves: Mapping[str, Sequence[Mapping[str, Any]]],
+    path: str | Path,
+    *,
+    reference: float | None = None,
+    reference_label: str = "best known",
+    sense: str = "max",
+) -> Path:
+    """Objective against the time actually used, one line per solver, for one instance.
+
+    Parameters
+    ----------
+    instance : str
+        The instance's name (the title).
+    curves : mapping solver -> sequence of dict
+        Points with ``mean_time_s``, ``mean_objective``, ``min_objective``, ``max_objective``
+        (one per budget, as in ``isingeq bench``'s summary); the band spans min..max over
+        repeats.
+    path : str or Path
+        Output file (PNG).
+    reference : float, optional
+        Drawn as a dashed horizontal line (the best-known value).
+    reference_label : str
+        Its legend entry.
+    sense : {"max", "min"}
+        Says in the axis label which way is better.
+
+    Returns
+    -------
+    Path
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.2), constrained_layout=True)
+    for solver, points in curves.items():
+        pts = sorted(points, key=lambda p: p["mean_time_s"])
+        if not pts:
+            continue
+        t = [max(p["mean_time_s"], 1e-6) for p in pts]
+        (line,) = ax.plot(t, [p["mean_objective"] for p in pts], marker="o", label=solver)
+        ax.fill_between(
+            t,
+            [p["min_objective"] for p in pts],
+            [p["max_objective"] for p in pts],
+            color=line.get_color(),
+            alpha=0.15,
+            linewidth=0,
+        )
+    if reference is not None:
+        ax.axhline(reference, color="k", linestyle="--", linewidth=1, label=reference_label)
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("wall time used per run (s, mean over repeats)")
+    ax.set_ylabel(f"objective ({'higher' if sense == 'max' else 'lower'} is better)")
+    ax.set_title(f"{instance}: best objective per run (band: min..max over repeats)", fontsize=10)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    out = Path(path)
+    fig.savefig(out, dpi=110)
     plt.close(fig)
     return out

@@ -1,0 +1,293 @@
+"""``isingeq bench``: records, failures, skipped peers, resume, outputs, time to target, CLI."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import isingeq
+from isingeq import Instance, io
+from isingeq.cli import app
+from isingeq.experiments import bench, peers
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+runner = CliRunner()
+
+
+def _paper(n: int, seed: int = 0, name: str | None = None) -> Instance:
+    m = isingeq.paper_instance(n, rng=seed)
+    best = isingeq.solve(m, method="exact").best_energy
+    return Instance(name or f"paper-{n}", m, "min", best_known=best)
+
+
+def _plan(instances: list[Instance], solvers: list[str], **kw: Any) -> bench.BenchPlan:
+    kw.setdefault("budgets", [0.02])
+    kw.setdefault("repeats", 2)
+    return bench.BenchPlan(instances=instances, solvers=solvers, **kw)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+class Flaky(peers.Adapter):
+    """Raises on the instance named "bad"; otherwise a random state."""
+
+    name = "flaky"
+
+    def run(self, instance: Instance, budget_s: float, seed: int) -> peers.RunOutcome:
+        if instance.name == "bad":
+            raise RuntimeError("boom\non two lines")
+        x = np.random.default_rng(seed).integers(0, 2, instance.n).astype(np.uint8)
+        return peers.RunOutcome(instance.model.energy(x), x, 0.0)
+
+
+class BadState(peers.Adapter):
+    name = "bad-state"
+
+    def run(self, instance: Instance, budget_s: float, seed: int) -> peers.RunOutcome:
+        return peers.RunOutcome(0.0, np.full(instance.n, 2, dtype=np.uint8), 0.0)
+
+
+class Ghost(peers.Adapter):
+    name = "ghost"
+    requires = (("isingeq_no_such_module", "ghost-lib"),)
+
+
+class Interrupting(peers.Adapter):
+    name = "interrupting"
+
+    def run(self, instance: Instance, budget_s: float, seed: int) -> peers.RunOutcome:
+        if instance.name == "stop":
+            raise KeyboardInterrupt
+        x = np.zeros(instance.n, dtype=np.uint8)
+        return peers.RunOutcome(instance.model.energy(x), x, 0.0)
+
+
+@pytest.fixture
+def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
+    for cls in (Flaky, BadState, Ghost, Interrupting):
+        monkeypatch.setitem(peers.ADAPTERS, cls.name, cls)
+
+
+def test_records_hold_recomputed_objectives_gaps_and_seeds(tmp_path: Path) -> None:
+    inst = _paper(12)
+    plan = _plan([inst], ["mfa", "greedy"], budgets=[0.02, 0.04])
+    run = bench.run_bench(plan, tmp_path)
+    assert run.complete and run.new == 2 * 2 * 2 and run.resumed == 0
+    seeds = {bench.seed_for(0, inst.name, k) for k in range(2)}
+    for r in run.records:
+        assert r["status"] == "ok"
+        assert r["seed"] in seeds
+        assert r["objective"] == pytest.approx(inst.objective_of_energy(r["energy"]))
+        assert r["gap"] == pytest.approx(inst.gap(r["objective"]))
+        assert r["gap"] >= -1e-12  # never better than the exact ground state
+        assert r["reached"] == (r["objective"] <= bench.target_objective(inst, 0.995) + 1e-9)
+        assert r["time_s"] > 0
+    # the file holds the same rows
+    rows = _rows(tmp_path / "records.csv")
+    assert [float(r["energy"]) for r in rows] == [r["energy"] for r in run.records]
+
+
+def test_a_solver_that_crashes_is_recorded_as_failed_and_the_run_goes_on(
+    tmp_path: Path, fakes: None
+) -> None:
+    good, bad = _paper(10, 1, "good"), _paper(10, 2, "bad")
+    run = bench.run_bench(_plan([bad, good], ["flaky", "bad-state", "greedy"]), tmp_path)
+    assert run.complete
+    status = {(r["instance"], r["solver"]): r["status"] for r in run.records}
+    assert status[("bad", "flaky")] == "failed: RuntimeError: boom on two lines"
+    assert status[("good", "flaky")] == "ok"
+    assert status[("good", "bad-state")].startswith("failed: ValueError: `x` must contain only 0")
+    assert status[("bad", "greedy")] == status[("good", "greedy")] == "ok"
+    by = {(r["solver"], r["budget_s"]): r for r in run.summary["by_solver_budget"]}
+    assert by[("flaky", 0.02)]["failed"] == 2 and by[("flaky", 0.02)]["ok"] == 2
+    assert by[("bad-state", 0.02)]["mean_gap"] is None
+
+
+def test_an_unavailable_solver_is_skipped_with_its_reason(tmp_path: Path, fakes: None) -> None:
+    runnable, skipped = bench.select_solvers(None)
+    assert "ghost" not in runnable
+    assert skipped["ghost"] == "ghost-lib is not installed: pip install 'isingeq[bench]'"
+    runnable, skipped = bench.select_solvers(["greedy", "ghost"])
+    assert runnable == ["greedy"] and list(skipped) == ["ghost"]
+    plan = _plan([_paper(8)], runnable, skipped=skipped, explicit=True)
+    run = bench.run_bench(plan, tmp_path)
+    ghost = [r for r in run.records if r["solver"] == "ghost"]
+    assert len(ghost) == 2
+    assert all(r["status"] == f"skipped: {skipped['ghost']}" for r in ghost)
+    # skipped rows are not finished: a later run tries again (and skips again here)
+    again = bench.run_bench(plan, tmp_path)
+    assert again.resumed == 2 and again.new == 2
+
+
+def test_resume_skips_finished_runs_and_redoes_a_cut_line(tmp_path: Path) -> None:
+    plan = _plan([_paper(10)], ["greedy"], budgets=[0.01, 0.02])
+    first = bench.run_bench(plan, tmp_path)
+    assert first.new == 4
+    second = bench.run_bench(plan, tmp_path)
+    assert (second.new, second.resumed) == (0, 4)
+    assert len(_rows(tmp_path / "records.csv")) == 4
+    # an interruption mid-write leaves half a line: that run is redone, the rest kept
+    path = tmp_path / "records.csv"
+    text = path.read_text()
+    path.write_text(text[: text.rstrip("\n").rfind("\n") + 30])
+    third = bench.run_bench(plan, tmp_path)
+    assert (third.new, third.resumed) == (1, 3)
+    assert len(_rows(path)) == 4
+    # more repeats: only the new seeds run
+    more = bench.run_bench(dataclasses.replace(plan, repeats=3), tmp_path)
+    assert (more.new, more.resumed) == (2, 4)
+
+
+def test_resume_refuses_a_foreign_csv(tmp_path: Path) -> None:
+    (tmp_path / "records.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="is not a bench records file"):
+        bench.run_bench(_plan([_paper(6)], ["greedy"]), tmp_path)
+
+
+def test_ctrl_c_keeps_the_records_and_summarizes_what_is_done(tmp_path: Path, fakes: None) -> None:
+    plan = _plan([_paper(8, 1, "go"), _paper(8, 2, "stop")], ["interrupting"], repeats=1)
+    run = bench.run_bench(plan, tmp_path)
+    assert not run.complete
+    assert [r["instance"] for r in run.records] == ["go"]
+    assert run.summary["complete"] is False
+    paths = bench.write_outputs(run, tmp_path)
+    assert json.loads(paths["summary"].read_text())["complete"] is False
+
+
+def test_outputs_csv_json_and_png(tmp_path: Path) -> None:
+    insts = bench.resolve_instances(names=["paper-10", "paper-30"], seed=1)
+    plan = _plan(insts, ["mfa", "greedy"], budgets=[0.01, 0.03])
+    run = bench.run_bench(plan, tmp_path)
+    paths = bench.write_outputs(run, tmp_path)
+    text = paths["summary"].read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    summary = json.loads(text)
+    refs = {r["instance"]: r for r in summary["instances"]}
+    assert refs["paper-10"]["reference_kind"] == "exact ground state"
+    # paper-30 has no best-known value: its gaps are to the best found by any solver
+    assert refs["paper-30"]["best_known"] is None
+    assert refs["paper-30"]["reference_kind"] == "best found in this run"
+    best30 = min(r["objective"] for r in run.records if r["instance"] == "paper-30")
+    assert refs["paper-30"]["reference"] == pytest.approx(best30)
+    assert {(r["solver"], r["budget_s"]) for r in summary["by_solver_budget"]} == {
+        (s, b) for s in ("mfa", "greedy") for b in (0.01, 0.03)
+    }
+    for row in summary["by_solver_budget"]:
+        assert 0.0 <= row["mean_best_gap"] <= row["mean_gap"]
+        assert row["runs"] == row["ok"] == 4
+    assert sorted(p.name for p in paths["plots"]) == ["bench_paper-10.png", "bench_paper-30.png"]
+    for p in paths["plots"]:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_time_to_target_on_a_small_maxcut_file(tmp_path: Path) -> None:
+    # a 14-node weighted max-cut in Gset format; its best cut by exact enumeration
+    rng = np.random.default_rng(5)
+    edges = [(i, j) for i in range(1, 15) for j in range(i + 1, 15) if rng.random() < 0.4]
+    lines = [f"14 {len(edges)}"] + [f"{i} {j} {rng.choice([-1, 1])}" for i, j in edges]
+    path = tmp_path / "tiny.txt"
+    path.write_text("\n".join(lines) + "\n")
+    [inst] = io.read(path)
+    exact = isingeq.solve(inst.model, method="exact")
+    inst = dataclasses.replace(inst, best_known=float(inst.objective(exact.best_sample)))
+    assert inst.sense == "max" and inst.best_known > 0
+    plan = _plan([inst], ["mfa", "greedy"], budgets=[0.01, 0.04], ttt=True)
+    run = bench.run_bench(plan, tmp_path / "out")
+    ttt = [r for r in run.records if r["budget_s"] == bench.TTT]
+    assert len(ttt) == 2 * 2
+    for r in ttt:
+        assert r["status"] == "ok" and r["reached"] is True
+        assert r["objective"] >= 0.995 * inst.best_known - 1e-9
+        assert 0.0 < r["ttt_s"] <= r["time_s"] + 1e-9
+    rows = {r["solver"]: r for r in run.summary["by_instance_solver"]}
+    assert rows["mfa"]["ttt_source"] == "ttt runs"
+    assert rows["mfa"]["ttt_reached"] == 2 and rows["mfa"]["median_ttt_s"] > 0
+
+
+def test_target_objective_in_both_senses() -> None:
+    m = isingeq.paper_instance(4, rng=0)
+    assert bench.target_objective(Instance("a", m, "min", best_known=-10.0), 0.9) == -9.0
+    assert bench.target_objective(Instance("b", m, "max", best_known=10.0, scale=-1.0), 0.9) == 9.0
+    assert bench.target_objective(Instance("c", m, "min", best_known=10.0), 0.9) == 11.0
+    assert math.isnan(bench.target_objective(Instance("d", m, "min"), 0.9))
+
+
+def test_instances_from_suites_names_and_files(tmp_path: Path) -> None:
+    path = tmp_path / "e.txt"
+    path.write_text("3 2\n1 2 1\n2 3 1\n")
+    insts = bench.resolve_instances(["paper-6,paper-20"], ["paper-6"], [path], seed=2)
+    assert [i.name for i in insts] == ["paper-6", "paper-20", "e"]
+    assert insts[0].best_known == pytest.approx(
+        isingeq.solve(isingeq.paper_instance(6, rng=2), method="exact").best_energy
+    )
+    if (DATA / "gset" / "G1.txt").is_file():
+        [g1] = bench.resolve_instances(names=["G1"], data_dir=DATA)
+        assert (g1.n, g1.best_known, g1.sense) == (800, 11624.0, "max")
+        assert len(bench.resolve_instances(["gset-800"], data_dir=DATA)) == 10
+
+
+def test_cli_runs_writes_and_resumes(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    args = ["bench", "--instance", "paper-12", "--solvers", "mfa,greedy", "--budgets", "0.01"]
+    args += ["--repeats", "2", "--out", str(out)]
+    res = runner.invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["config"]["solvers"] == ["mfa", "greedy"]
+    assert {p.name for p in out.iterdir()} == {"records.csv", "summary.json", "bench_paper-12.png"}
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "resuming: 4 of 4 runs" in again.stderr
+    assert "0 new runs, 4 resumed" in again.stderr
+    assert "isingeq bench: mean gap" in again.stdout and "greedy" in again.stdout
+
+
+def test_cli_notes_a_skipped_solver(tmp_path: Path, fakes: None) -> None:
+    args = ["bench", "--instance", "paper-8", "--solvers", "greedy,ghost", "--budgets", "0.01"]
+    res = runner.invoke(app, [*args, "--repeats", "1", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "note: skipping ghost: ghost-lib is not installed" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--solvers", "mfa,nope"], "unknown solver 'nope'; known solvers: mfa, greedy"),
+        (["--suite", "gset-9"], "unknown suite 'gset-9'; known suites:"),
+        (["--instance", "G999"], "unknown instance 'G999'"),
+        (["--budgets", "0.1,x"], "`--budgets` must be a comma-separated list of numbers"),
+        (["--budgets=0,1"], "`budgets` must be > 0; got 0"),
+        (["--budgets=-1"], "`budgets` must be > 0; got -1"),
+        (["--repeats", "0"], "`repeats` must be >= 1; got 0"),
+        (["--target", "1.5"], "`target` must be <= 1; got 1.5"),
+        (["--file", "/no/such/file.txt"], "`--file` '/no/such/file.txt' does not exist"),
+        (["--suite", "paper-0"], "a paper instance needs 1 <= N <= 100000; got N=0"),
+    ],
+)
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], match: str) -> None:
+    base = ["bench", "--out", str(tmp_path / "o"), "--solvers", "greedy", "--repeats", "1"]
+    if not any(a.startswith(("--suite", "--instance", "--file")) for a in args):
+        base += ["--instance", "paper-6"]
+    res = runner.invoke(app, [*base, *args])
+    assert res.exit_code == 2, res.output
+    assert match in res.stderr
+    assert "Traceback" not in res.output
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_needs_some_instances(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["bench", "--solvers", "greedy", "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "no instances: give --suite, --instance or --file" in res.stderr
