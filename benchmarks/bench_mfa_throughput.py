@@ -14,8 +14,8 @@ checked), best of repeats, for K and for K = 1; ``per sweep = (t(K) - t(1)) / (K
 setup (``critical_t``'s eigensolve, the noise scale) and the final 1-flip polish. A second
 estimate from two long ladders, ``(t(K) - t(K/3)) / (K - K/3)``, is shown as a cross-check: the
 K = 1 run polishes a far-from-stable state, so its polish costs more than a long run's. "noise
-default" is mfa's default ``noise`` (> 0: a Gaussian draw of shape (n, R) every sweep; its
-value is read from the signature and printed); "none (0)" is ``noise=0`` (no RNG in the loop).
+default" is mfa's default ``noise`` (> 0: hashed Irwin-Hall noise added inside the fused sweep
+kernel; its value is read from the signature and printed); "none (0)" is ``noise=0``.
 
 The machine may be shared: every timed mfa run (and each GEMM batch, each sparse subprocess)
 first waits, up to ``--wait-idle`` seconds, for other processes to go idle; the CPU time other
@@ -268,7 +268,7 @@ def dense_section(console: Console, args: argparse.Namespace) -> None:
     console.print(table)
     console.print(
         "  'vs f32 GEMM' = GEMM time / mfa per-sweep time; the target applies to the default "
-        "dtype (float32). 'noise default' draws an (n, R) Gaussian every sweep; 'none' has no RNG."
+        "dtype (float32). 'noise default' adds hashed Irwin-Hall noise inside the fused sweep kernel; 'none' skips it."
     )
 
 

@@ -124,7 +124,7 @@ def test_explicit_schedule_and_initial_states() -> None:
         ({"time_limit": 0.0}, ValueError, "`time_limit` must be > 0"),
         ({"time_limit": -1.0}, ValueError, "`time_limit` must be > 0"),
         ({"t_start": 5.0, "t_end": 1.0}, ValueError, "`t_end` must be > t_start"),
-        ({"initial_states": np.zeros((2, 5))}, ValueError, r"shape \(num_reads, n\) = \(32, 5\)"),
+        ({"initial_states": np.zeros((2, 5))}, ValueError, r"shape \(num_reads, n\) = \(64, 5\)"),
         ({"num_reads": 2, "initial_states": np.full((2, 5), 2.0)}, ValueError, r"\[0, 1\]"),
         ({"dtype": "float16"}, ValueError, "`dtype` must be 'float32' or 'float64'"),
         ({"noise": -1.0}, ValueError, "`noise` must be >= 0"),

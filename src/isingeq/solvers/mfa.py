@@ -100,9 +100,10 @@ def solve_mfa(
     rng : Generator, optional
         Draws the starting points and the noise.
     num_reads : int, optional
-        Replicas annealed together (columns of one matrix). Default 32, or 16 with a
-        ``time_limit`` (measured at n = 1000 and 2000 within 1 s: more restarts of fewer
-        replicas reach lower energies than fewer restarts of more).
+        Replicas annealed together (columns of one matrix). Default 64, or 16 with a
+        ``time_limit``. Measured: without a limit, 64 keeps the ground-state hit rate >= 99 %
+        on 100 paper instances at each of n = 16, 20, 24 (32 gave 98 % at n = 20); within 1 s
+        at n = 1000 and 2000, more restarts of fewer replicas reach lower energies.
     num_steps : int, optional
         Rungs of the geometric ``t`` ladder (unless ``schedule`` is given). Default 300, or 600
         with a ``time_limit`` (the ladder is compressed when it does not fit).
@@ -163,7 +164,7 @@ def solve_mfa(
     t_begin = time.perf_counter_ns()
     n = model.n
     if num_reads is None:
-        num_reads = 32 if time_limit is None else 16
+        num_reads = 64 if time_limit is None else 16
     if num_steps is None:
         num_steps = 300 if time_limit is None else 600
     R = check_int("num_reads", num_reads, low=1)
