@@ -155,7 +155,12 @@ def test_sparse_model_with_100k_variables_never_goes_dense() -> None:
 def test_a_short_time_limit_compresses_the_ladder_instead_of_stopping_halfway() -> None:
     m = isingeq.paper_instance(400, rng=11)
     isingeq.solve(m, method="mfa", num_steps=2, rng=0)  # load the numba kernels first
-    r = isingeq.solve(m, method="mfa", num_steps=100_000, time_limit=1.0, rng=0, trajectory=True)
+    for _ in range(3):  # a loaded machine (parallel test workers) can stall the first sweeps
+        r = isingeq.solve(
+            m, method="mfa", num_steps=100_000, time_limit=1.0, rng=0, trajectory=True
+        )
+        if len(r.info["trajectory"]) > 4:
+            break
     assert r.info["stopped"] in ("time_limit", "saturated")
     assert r.info["sweeps"] < 10_000
     if len(r.info["trajectory"]) <= 4:  # pragma: no cover - a machine too loaded to check at all
