@@ -169,3 +169,17 @@ def test_a_short_time_limit_compresses_the_ladder_instead_of_stopping_halfway() 
     # the uncompressed ladder would have stayed near t_start; the compressed one climbs
     ts = r.info["t_schedule"]
     assert r.info["trajectory"][-1, 0] > 10 * ts[0]
+
+
+def test_per_replica_damping() -> None:
+    m = isingeq.paper_instance(30, rng=12)
+    d = np.where(np.arange(8) % 2 == 0, 0.5, 0.25)
+    r = isingeq.solve(m, method="mfa", num_reads=8, damping=d, rng=0)
+    assert isingeq.one_flip_stable(m, r.samples).all()
+    same = isingeq.solve(m, method="mfa", num_reads=8, damping=0.5, rng=0)
+    full = isingeq.solve(m, method="mfa", num_reads=8, damping=np.full(8, 0.5), rng=0)
+    np.testing.assert_array_equal(same.marginals, full.marginals)
+    with pytest.raises(ValueError, match=r"one value per replica, shape \(8,\)"):
+        isingeq.solve(m, method="mfa", num_reads=8, damping=[0.5, 0.5])
+    with pytest.raises(ValueError, match=r"`damping` must lie in \(0, 1\]"):
+        isingeq.solve(m, method="mfa", num_reads=2, damping=[0.5, 0.0])

@@ -365,7 +365,7 @@ def _mfa_row(XI, S, h, t, damping, sig, mask, key, i):  # pragma: no cover - com
         d = p - S[i, r]
         if abs(d) > res:
             res = abs(d)
-        S[i, r] += damping * d
+        S[i, r] += damping[r] * d
     return res
 
 
@@ -374,7 +374,7 @@ def mfa_sweep(XI, S, h, t, damping, sig, mask, key, out_res):  # pragma: no cove
     """One synchronous eq. 16 update of the replicas, in place (single thread).
 
     ``XI`` (n, R) holds ``J @ S`` on entry. For each entry: ``xi = XI + h (+ noise)``,
-    ``S += damping * (sigmoid(t xi) - S)``. The noise is ``sig * mask[r] * g`` with ``g`` an
+    ``S += damping[r] * (sigmoid(t xi) - S)``. The noise is ``sig * mask[r] * g`` with ``g`` an
     Irwin-Hall(4) variate (sum of four uniforms, standardised: mean 0, variance 1, |g| < 3.47)
     hashed from ``(key, i, r)``, so results do not depend on threads. ``out_res[i]`` gets the
     row's largest ``|sigmoid(t xi) - S|`` (before the update).

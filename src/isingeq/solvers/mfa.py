@@ -80,7 +80,7 @@ def solve_mfa(
     t_start: float | None = None,
     t_end: float | None = None,
     schedule: Any = None,
-    damping: float = 0.5,
+    damping: Any = 0.5,
     noise: float = 0.8,
     init_spread: float = 0.2,
     tol: float = 1e-6,
@@ -112,8 +112,11 @@ def solve_mfa(
         (see :func:`isingeq.critical_t`), ``t_end = 1000 t_start``.
     schedule : array_like, optional
         An explicit increasing sequence of positive ``t`` values (overrides the three above).
-    damping : float in (0, 1], default 0.5
-        Step towards the new sigmoid value (1 = plain synchronous update).
+    damping : float in (0, 1] or array of shape (num_reads,), default 0.5
+        Step towards the new sigmoid value (1 = plain synchronous update), one value for all
+        replicas or one per replica. Antiferromagnetic models (max-cut) make the synchronous
+        update oscillate; there smaller steps help (on G1 at 1 s, replicas alternating 0.5 and
+        0.25 reached a 0.03-0.15 % gap where 0.5 alone stayed at 1.3-1.7 %).
     noise : float >= 0, default 0.8
         Std of the Gaussian added to ``xi`` at the first rung, in units of the typical field,
         annealed linearly to 0; replica 0 gets none.
@@ -168,7 +171,8 @@ def solve_mfa(
     if num_steps is None:
         num_steps = 300 if time_limit is None else 600
     R = check_int("num_reads", num_reads, low=1)
-    damping = check_real("damping", damping, low=0.0, high=1.0, low_open=True)
+    if np.ndim(damping) == 0:
+        damping = check_real("damping", damping, low=0.0, high=1.0, low_open=True)
     noise = check_real("noise", noise, low=0.0)
     init_spread = check_real("init_spread", init_spread, low=0.0, high=1.0)
     tol = check_real("tol", tol, low=0.0, low_open=True)
@@ -195,6 +199,7 @@ def solve_mfa(
         if not np.all((S_init >= 0.0) & (S_init <= 1.0)):
             raise ValueError("`initial_states` must lie in [0, 1] (they are <n_i>)")
     gen = rng if rng is not None else np.random.default_rng()
+    damp = _damping(damping, R)
 
     prod = _Product(model, dt)
     sweep = _kernels.mfa_sweep_parallel if prod.sparse else _kernels.mfa_sweep
@@ -244,7 +249,7 @@ def solve_mfa(
                 progress = float(np.log(t / ts[0])) / log_span if len(ts) > 1 else 1.0
                 sig = sigma0 * max(0.0, 1.0 - progress)
             # fused: xi = J S + h + noise, S += damping (sigmoid(t xi) - S), residual per row
-            sweep(XI, S, h, min(t, 1e30), damping, sig, noise_mask, round_key + k * n * R, res_rows)
+            sweep(XI, S, h, min(t, 1e30), damp, sig, noise_mask, round_key + k * n * R, res_rows)
             residual = float(res_rows.max())
             if trajectory and rounds == 0:
                 traj.append((t, E_before, residual))
@@ -311,6 +316,20 @@ def solve_mfa(
     return SolveResult.from_samples(
         model, best_X, "mfa", marginals=best_M.astype(np.float64), info=info
     )
+
+
+def _damping(damping: Any, R: int) -> np.ndarray:
+    """Per-replica damping, shape (R,), each in (0, 1]."""
+    d = np.asarray(damping, dtype=np.float64)
+    if d.ndim == 0:
+        d = np.full(R, float(d))
+    if d.shape != (R,):
+        raise ValueError(
+            f"`damping` must be a number or one value per replica, shape ({R},); got shape {d.shape}"
+        )
+    if not np.all((d > 0.0) & (d <= 1.0)):
+        raise ValueError(f"`damping` must lie in (0, 1]; got {d[~((d > 0) & (d <= 1))][0]:g}")
+    return d
 
 
 def _schedule(
