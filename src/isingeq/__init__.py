@@ -7,7 +7,16 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import io
 from .generators import paper_instance, sk_instance
+from .inverse import fit, reconstruction_error, sample_boltzmann
 from .model import SpinGlass
+from .perceptron import (
+    FixedPointResult,
+    Perceptron,
+    conditional_identity_error,
+    fixed_points,
+    ground_state_basin,
+    mean_field_error,
+)
 from .problems import Instance
 from .result import SolveResult
 from .solvers import (
@@ -30,18 +39,27 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "EXACT_MAX_N",
     "METHODS",
+    "FixedPointResult",
     "Instance",
+    "Perceptron",
     "SolveResult",
     "SpinGlass",
     "__version__",
+    "conditional_identity_error",
     "critical_t",
     "eq16_residual",
     "exact_log_partition",
+    "fit",
+    "fixed_points",
+    "ground_state_basin",
     "io",
+    "mean_field_error",
     "method_options",
     "one_flip_stable",
     "paper_instance",
     "polish",
+    "reconstruction_error",
+    "sample_boltzmann",
     "sk_instance",
     "solve",
 ]

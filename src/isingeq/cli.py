@@ -604,6 +604,58 @@ def bench(
         raise typer.Exit(130)
 
 
+@app.command()
+@_user_errors
+def analyze(
+    sizes: Annotated[
+        str, typer.Option(help="Comma-separated numbers of nodes.")
+    ] = "4,6,8,10,12,14",
+    trials: Annotated[int, typer.Option(help="Random paper instances per size.")] = 100,
+    seed: Annotated[int, typer.Option(help="Root seed (children via SeedSequence.spawn).")] = 0,
+    out: Annotated[
+        Path, typer.Option(help="Output folder for records.csv, summary.json, analyze.png.")
+    ] = Path("isingeq-results/analyze"),
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Count the t = inf solutions of eq. 16 (1-flip-stable states) on paper instances."""
+    from .experiments.analyze import run_analyze, write_outputs
+
+    size_list = _int_list("--sizes", sizes)
+    trials = check_int("--trials", trials, low=1)
+    with _progress(err_console) as progress:
+        task = progress.add_task("analyze", total=len(size_list) * trials)
+        records, summary = run_analyze(
+            size_list,
+            trials,
+            seed,
+            on_instance=lambda n, trial: progress.update(task, advance=1, description=f"n={n}"),
+        )
+    paths = write_outputs(records, summary, out)
+    if json_out:
+        typer.echo(json.dumps(summary, indent=2))
+    else:
+        table = Table(
+            title=f"isingeq analyze: t = inf solutions of eq. 16, {trials} paper instances per n"
+        )
+        for col in ("n", "mean #solutions", "median", "max", "GS only solution", "GS basin"):
+            table.add_column(col, justify="right", no_wrap=True)
+        for r in summary:
+            table.add_row(
+                str(r["n"]),
+                f"{r['mean_solutions']:.2f}",
+                f"{r['median_solutions']:g}",
+                str(r["max_solutions"]),
+                _pct(r["unique_fraction"]),
+                _pct(r["mean_basin"]),
+            )
+        Console(width=max(100, Console().width)).print(table)
+        err_console.print(
+            f"records: {paths['records']}  summary: {paths['summary']}  plot: {paths['plot']}"
+        )
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     return app(args=argv if argv is not None else sys.argv[1:], prog_name="isingeq")

@@ -1,0 +1,339 @@
+"""The inverse problem: sample the Boltzmann distribution, and learn ``eps`` back from samples.
+
+The forward problem (the rest of isingeq) finds node values given weights; learning finds
+weights given node values. The distribution is ``P(n) = exp(-t H(n)) / Z`` with ``H`` as in
+:mod:`isingeq.model`.
+
+Samplers (:func:`sample_boltzmann`): ``"exact"`` enumerates all ``2^n`` probabilities (normalised
+with the exact log Z of :func:`isingeq.exact_log_partition`) and draws independent samples;
+``"gibbs"`` runs a sequential-scan Gibbs chain (numba) whose update is the exact conditional
+``P(n_i = 1 | rest) = sigmoid(t xi_i)``, i.e. the perceptron layer of :mod:`isingeq.perceptron`
+applied to one node with a random threshold.
+
+Learning (:func:`fit`):
+
+- ``"pseudolikelihood"``: maximises ``sum_samples sum_i log P(n_i | n_rest)``, which is one
+  logistic regression (a perceptron with a sigmoid output, logit ``t xi_i``) per node. This
+  implementation fits **jointly with tied weights**: the parameters are ``h`` and the upper
+  triangle of ``J`` (so ``J_ij = J_ji`` during the fit, no symmetrising afterwards), and the
+  summed per-node logistic losses are minimised with ``scipy.optimize.minimize`` (L-BFGS-B,
+  analytic gradient). The loss is convex; pseudo-likelihood is a consistent estimator.
+- ``"mean-field"``: naive mean-field inversion. Linearising eq. 16,
+  ``m_i = sigmoid(t (h_i + sum_j J_ij m_j))``, around the data gives the response
+  ``d m / d(t h) = C`` (the covariance of the 0/1 variables), hence
+  ``J_ij = -(C^{-1})_ij / t`` for ``i != j`` and ``h_i = logit(m_i) / t - sum_j J_ij m_j``.
+  Fast (one matrix inverse) but biased when couplings are strong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import minimize
+from scipy.special import expit, log_expit
+
+from . import _perceptron_kernels as _pk
+from ._validation import as_generator, check_int, check_real
+from .model import SpinGlass
+from .perceptron import ENUMERATE_MAX_N, _all_log_probs, _check_model
+
+__all__ = ["FIT_METHODS", "SAMPLE_METHODS", "fit", "reconstruction_error", "sample_boltzmann"]
+
+SAMPLE_METHODS = ("exact", "gibbs")
+FIT_METHODS = ("pseudolikelihood", "mean-field")
+
+
+def sample_boltzmann(
+    model: SpinGlass,
+    t: float,
+    num_samples: int,
+    *,
+    rng: Any = None,
+    method: str = "exact",
+    burn_in: int = 1000,
+    thin: int = 1,
+    initial_state: ArrayLike | None = None,
+) -> NDArray[np.uint8]:
+    """Samples of ``P(n) = exp(-t H(n)) / Z``, one 0/1 state per row.
+
+    Parameters
+    ----------
+    model : SpinGlass
+    t : float
+        Finite inverse temperature, ``t >= 0``.
+    num_samples : int
+        Number of rows, ``>= 1``.
+    rng : None, int, SeedSequence or Generator
+        The only source of randomness (the Gibbs kernel reads uniforms drawn from it), so a seed
+        gives the same samples every time.
+    method : {"exact", "gibbs"}, default "exact"
+        ``"exact"``: independent draws from the enumerated distribution (``n <= 24``).
+        ``"gibbs"``: one sequential-scan Gibbs chain, any ``n``; samples are correlated.
+    burn_in : int, default 1000
+        Gibbs sweeps discarded first (``"gibbs"`` only).
+    thin : int, default 1
+        Sweeps between kept samples (``"gibbs"`` only).
+    initial_state : array_like of 0/1, shape (n,), optional
+        Start of the Gibbs chain; uniform random if omitted.
+
+    Returns
+    -------
+    ndarray of uint8, shape (num_samples, n)
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``method``, ``n > 24`` with ``"exact"`` (use ``"gibbs"``), or options out of
+        range.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> m = isingeq.SpinGlass([[2.0]])                    # P(n=1) = sigmoid(2 t)
+    >>> X = isingeq.sample_boltzmann(m, 1.0, 20_000, rng=0)
+    >>> bool(abs(X.mean() - 0.8808) < 0.01)
+    True
+    >>> Y = isingeq.sample_boltzmann(m, 1.0, 20_000, rng=0, method="gibbs", burn_in=10)
+    >>> bool(abs(Y.mean() - 0.8808) < 0.01)
+    True
+    """
+    model = _check_model(model)
+    t = check_real("t", t, low=0.0)
+    S = check_int("num_samples", num_samples, low=1)
+    if method not in SAMPLE_METHODS:
+        raise ValueError(f"`method` must be one of {SAMPLE_METHODS}; got {method!r}")
+    burn_in = check_int("burn_in", burn_in, low=0)
+    thin = check_int("thin", thin, low=1)
+    gen = as_generator(rng)
+    n = model.n
+    if method == "exact":
+        if n > ENUMERATE_MAX_N:
+            raise ValueError(
+                f"n={n} is too large for method 'exact' (limit {ENUMERATE_MAX_N}: it holds all "
+                f"2^n probabilities in memory); use method 'gibbs'"
+            )
+        p = np.exp(_all_log_probs(model, t))
+        cdf = np.cumsum(p)
+        codes = np.searchsorted(cdf, gen.random(S) * cdf[-1], side="right")
+        codes = np.minimum(codes, (1 << n) - 1).astype(np.int64)
+        return ((codes[:, None] >> np.arange(n, dtype=np.int64)[None, :]) & 1).astype(np.uint8)
+    if initial_state is None:
+        x = gen.integers(0, 2, size=n, dtype=np.uint8)
+    else:
+        x = np.array(model.check_states(initial_state, name="initial_state"), dtype=np.uint8)
+        if x.ndim != 1:
+            raise ValueError(f"`initial_state` must have shape ({n},); got shape {x.shape}")
+    h = np.ascontiguousarray(model.h, dtype=np.float64)
+    J = np.ascontiguousarray(model.dense_J(), dtype=np.float64)
+    G = h + J @ x.astype(np.float64)
+    out = np.zeros((S, n), dtype=np.uint8)
+    total = burn_in + S * thin
+    rows = np.full(total, -1, dtype=np.int64)
+    rows[burn_in + thin - 1 :: thin] = np.arange(S)
+    chunk = max(1, (1 << 22) // n)  # bounded memory for the uniforms
+    for start in range(0, total, chunk):
+        stop = min(total, start + chunk)
+        U = gen.random((stop - start, n))
+        _pk.gibbs_sweeps(h, J, t, x, G, U, rows[start:stop], out)
+    return out
+
+
+def _check_samples(samples: Any) -> NDArray[np.float64]:
+    try:
+        X = np.asarray(samples)
+    except ValueError as exc:
+        raise ValueError(
+            f"`samples` must be a 2-D array of 0/1 values; rows of inconsistent length ({exc})"
+        ) from exc
+    if X.dtype == object:
+        raise ValueError(
+            "`samples` must be a 2-D array of 0/1 values; got rows of inconsistent length or "
+            "non-numeric entries"
+        )
+    if X.ndim != 2:
+        raise ValueError(
+            f"`samples` must be a 2-D array (num_samples, n) of 0/1 values; got shape {X.shape}"
+        )
+    if X.shape[1] == 0:
+        raise ValueError(f"`samples` must have at least one column; got shape {X.shape}")
+    if not (np.issubdtype(X.dtype, np.number) or X.dtype == np.bool_):
+        raise TypeError(f"`samples` must be numeric 0/1 values; got dtype {X.dtype}")
+    bad = ~((X == 0) | (X == 1))
+    if bad.any():
+        r, c = (int(v) for v in np.argwhere(bad)[0])
+        raise ValueError(
+            f"`samples` must contain only 0 and 1; got {X[r, c].item()!r} at row {r}, column {c} "
+            f"({int(bad.sum())} bad entr{'y' if bad.sum() == 1 else 'ies'})"
+        )
+    return np.asarray(X, dtype=np.float64)
+
+
+def min_samples(n: int) -> int:
+    """The fewest samples :func:`fit` accepts for ``n`` nodes: ``n + 1`` (parameters per node)."""
+    return n + 1
+
+
+def fit(
+    samples: ArrayLike,
+    *,
+    t: float = 1.0,
+    method: str = "pseudolikelihood",
+    l2: float = 0.0,
+    tol: float = 1e-10,
+    max_iter: int = 10_000,
+) -> SpinGlass:
+    """Learn the model (``eps``) from observed 0/1 configurations at inverse temperature ``t``.
+
+    Only ``t * eps`` is identifiable from samples; the result is divided by the given ``t``.
+
+    Parameters
+    ----------
+    samples : array_like of 0/1, shape (num_samples, n)
+        Observed configurations, e.g. from :func:`sample_boltzmann`. ``bool`` is accepted.
+    t : float, default 1.0
+        The inverse temperature the samples were drawn at, finite and ``> 0``.
+    method : {"pseudolikelihood", "mean-field"}
+        See :mod:`isingeq.inverse`: joint tied-weight pseudo-likelihood (L-BFGS-B), or naive
+        mean-field inversion ``J = -C^{-1} / t``.
+    l2 : float, default 0
+        Pseudo-likelihood only: adds ``l2 / 2 * ||t eps||^2 * num_samples`` to the negative
+        log pseudo-likelihood (a Gaussian prior). Needed when a column is constant.
+    tol, max_iter
+        Pseudo-likelihood only: L-BFGS-B's ``gtol`` (on the per-sample loss) and iteration cap.
+
+    Returns
+    -------
+    SpinGlass
+        Dense, with ``eps_ii = h_i`` and ``eps_ij = J_ij`` (``i < j``).
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` are not 0/1, are ragged or not 2-D, number fewer than ``n + 1`` (the
+        message gives the minimum), or have a constant column (always 0 or always 1: its bias
+        would be infinite and its couplings unidentifiable; pass ``l2 > 0`` with
+        pseudo-likelihood, or drop the column); if ``method`` is unknown; if mean-field finds
+        the covariance singular; if the optimiser fails.
+
+    Examples
+    --------
+    >>> import isingeq, numpy as np
+    >>> true = isingeq.SpinGlass([[0.5, -1.0], [0.0, 0.3]])
+    >>> X = isingeq.sample_boltzmann(true, 1.0, 50_000, rng=0)
+    >>> learned = isingeq.fit(X, t=1.0)
+    >>> bool(np.max(np.abs(learned.eps - true.eps)) < 0.1)
+    True
+    """
+    X = _check_samples(samples)
+    t = check_real("t", t, low=0.0, low_open=True)
+    if method not in FIT_METHODS:
+        raise ValueError(f"`method` must be one of {FIT_METHODS}; got {method!r}")
+    l2 = check_real("l2", l2, low=0.0)
+    tol = check_real("tol", tol, low=0.0, low_open=True)
+    max_iter = check_int("max_iter", max_iter, low=1)
+    S, n = X.shape
+    need = min_samples(n)
+    if need > S:
+        raise ValueError(
+            f"`samples` has {S} rows; fitting n={n} nodes needs at least {need} "
+            "(one logistic regression with n parameters per node)"
+        )
+    m = X.mean(axis=0)
+    const = np.flatnonzero((m == 0) | (m == 1))
+    if const.size and not (method == "pseudolikelihood" and l2 > 0):
+        cols = ", ".join(f"{int(c)} (always {int(m[c])})" for c in const[:10])
+        raise ValueError(
+            f"`samples` has {const.size} constant column(s): {cols}. A node that never changes "
+            "has an infinite maximum-likelihood bias and couplings that the data cannot "
+            "identify; drop the column, collect more samples, or use method='pseudolikelihood' "
+            "with l2 > 0"
+        )
+    if method == "mean-field":
+        return _fit_mean_field(X, t)
+    return _fit_pseudolikelihood(X, t, l2, tol, max_iter)
+
+
+def _fit_mean_field(X: NDArray[np.float64], t: float) -> SpinGlass:
+    n = X.shape[1]
+    m = X.mean(axis=0)
+    C = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+    try:
+        cond = np.linalg.cond(C)
+        if not np.isfinite(cond) or cond > 1e12:
+            raise np.linalg.LinAlgError
+        Cinv = np.linalg.inv(C)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "`samples` covariance is singular (columns are linearly dependent, e.g. duplicated "
+            "or complementary); method='mean-field' needs an invertible covariance; use "
+            "method='pseudolikelihood'"
+        ) from None
+    Cinv = 0.5 * (Cinv + Cinv.T)
+    J = -Cinv / t
+    np.fill_diagonal(J, 0.0)
+    h = np.log(m / (1.0 - m)) / t - J @ m
+    return SpinGlass(np.triu(J, k=1) + np.diag(h)) if n > 1 else SpinGlass(np.diag(h))
+
+
+def _fit_pseudolikelihood(
+    X: NDArray[np.float64], t: float, l2: float, tol: float, max_iter: int
+) -> SpinGlass:
+    S, n = X.shape
+    iu = np.triu_indices(n, k=1)
+    # The loss depends on the data only through the distinct rows and their counts.
+    U, counts = np.unique(X, axis=0, return_counts=True)
+    w = (counts / S)[:, None]
+
+    def unpack(theta: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        W = np.zeros((n, n))
+        W[iu] = theta[n:]
+        return theta[:n], W + W.T
+
+    def loss_grad(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        # theta holds t * eps: logits A = X W + b, one logistic regression per column
+        b, W = unpack(theta)
+        A = U @ W + b
+        # -log P(x | a) = -[x log sigmoid(a) + (1 - x) log sigmoid(-a)], weighted by row counts
+        nll = -float(np.sum(w * (U * log_expit(A) + (1.0 - U) * log_expit(-A))))
+        R = w * (expit(A) - U)  # d nll / d A
+        gb = R.sum(axis=0)
+        GW = U.T @ R
+        gW = (GW + GW.T)[iu]
+        reg = 0.5 * l2 * float(theta @ theta)
+        return nll + reg, np.concatenate([gb, gW]) + l2 * theta
+
+    theta0 = np.zeros(n + len(iu[0]))
+    m = np.clip(X.mean(axis=0), 1e-3, 1 - 1e-3)
+    theta0[:n] = np.log(m / (1 - m))
+    res = minimize(
+        loss_grad,
+        theta0,
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": max_iter, "gtol": tol, "ftol": 1e-15},
+    )
+    if not np.all(np.isfinite(res.x)):
+        raise ValueError(f"pseudo-likelihood fit failed: {res.message}")
+    b, W = unpack(res.x / t)
+    return SpinGlass(np.triu(W, k=1) + np.diag(b))
+
+
+def reconstruction_error(learned: SpinGlass, true: SpinGlass) -> float:
+    """``max |eps_learned - eps_true|`` over all entries (upper triangle, diagonal included).
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> a = isingeq.SpinGlass([[1.0, 0.5], [0.0, 0.0]])
+    >>> b = isingeq.SpinGlass([[1.0, 0.25], [0.0, 0.0]])
+    >>> reconstruction_error(a, b)
+    0.25
+    """
+    _check_model(learned)
+    _check_model(true)
+    if learned.n != true.n:
+        raise ValueError(f"models differ in size: n={learned.n} vs n={true.n}")
+    dJ = np.abs(learned.dense_J() - true.dense_J())
+    return float(max(np.max(dJ, initial=0.0), np.max(np.abs(learned.h - true.h))))

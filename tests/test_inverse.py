@@ -1,0 +1,124 @@
+"""Samplers of the Boltzmann distribution and the inverse problem (learning eps from samples)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import isingeq
+from isingeq import SpinGlass
+from isingeq.inverse import min_samples
+
+
+def exact_probs(m: SpinGlass, t: float) -> tuple[np.ndarray, np.ndarray]:
+    X = np.array(list(itertools.product((0, 1), repeat=m.n)), dtype=np.uint8)
+    w = np.exp(-t * m.energy(X))
+    return X, w / w.sum()
+
+
+def test_exact_sampler_matches_the_distribution_and_is_seeded() -> None:
+    m = isingeq.paper_instance(3, rng=2)
+    X, p = exact_probs(m, 1.5)
+    S = 200_000
+    samples = isingeq.sample_boltzmann(m, 1.5, S, rng=0)
+    assert samples.shape == (S, 3) and samples.dtype == np.uint8
+    freq = np.array([np.mean(np.all(samples == x, axis=1)) for x in X])
+    sigma = np.sqrt(p * (1 - p) / S)
+    assert np.all(np.abs(freq - p) < 5 * sigma + 1e-12)
+    assert np.array_equal(samples[:100], isingeq.sample_boltzmann(m, 1.5, 100, rng=0))
+
+
+def test_gibbs_marginals_and_correlations_match_exact() -> None:
+    m = isingeq.paper_instance(6, rng=3)
+    X, p = exact_probs(m, 1.0)
+    G = isingeq.sample_boltzmann(m, 1.0, 100_000, rng=1, method="gibbs", burn_in=200)
+    np.testing.assert_allclose(G.mean(axis=0), p @ X, atol=0.02)
+    np.testing.assert_allclose(
+        (G.T.astype(float) @ G) / len(G), X.T.astype(float) @ (p[:, None] * X), atol=0.02
+    )
+    again = isingeq.sample_boltzmann(m, 1.0, 50, rng=1, method="gibbs", burn_in=200)
+    assert np.array_equal(again, G[:50])
+    thin = isingeq.sample_boltzmann(
+        m, 1.0, 10, rng=1, method="gibbs", burn_in=3, thin=4, initial_state=[0] * 6
+    )
+    assert thin.shape == (10, 6)
+
+
+def test_pseudolikelihood_error_shrinks_with_samples_n10() -> None:
+    # the issue's case: n = 10, t = 1, exact samples; 10^5 samples fit in well under a second
+    true = isingeq.paper_instance(10, rng=3)
+    errs = []
+    for S in (1_000, 10_000, 100_000):
+        X = isingeq.sample_boltzmann(true, 1.0, S, rng=S)
+        errs.append(isingeq.reconstruction_error(isingeq.fit(X, t=1.0), true))
+    assert errs[0] > errs[1] > errs[2]
+    assert errs[2] < 0.1  # measured 0.057 here; benchmarks/bench_inverse.py over 10 instances
+
+
+def test_fit_divides_by_t_and_recovers_eps_at_another_temperature() -> None:
+    true = isingeq.paper_instance(5, rng=8)
+    X = isingeq.sample_boltzmann(true, 2.0, 100_000, rng=0)
+    assert isingeq.reconstruction_error(isingeq.fit(X, t=2.0), true) < 0.1
+    # the same data read at the wrong t gives eps scaled by 2
+    wrong = isingeq.fit(X, t=1.0)
+    assert isingeq.reconstruction_error(wrong, true) > 0.5
+
+
+def test_mean_field_is_good_for_weak_couplings_and_biased_for_strong() -> None:
+    weak = SpinGlass(0.1 * isingeq.paper_instance(6, rng=1).eps)
+    X = isingeq.sample_boltzmann(weak, 1.0, 200_000, rng=0)
+    mf = isingeq.fit(X, t=1.0, method="mean-field")
+    assert isingeq.reconstruction_error(mf, weak) < 0.03
+    strong = isingeq.paper_instance(8, rng=1)
+    Y = isingeq.sample_boltzmann(strong, 1.0, 100_000, rng=0)
+    err_mf = isingeq.reconstruction_error(isingeq.fit(Y, t=1.0, method="mean-field"), strong)
+    err_pl = isingeq.reconstruction_error(isingeq.fit(Y, t=1.0), strong)
+    assert err_pl < 0.1 < err_mf
+
+
+def test_bad_samples_are_refused_with_clear_messages() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 2, size=(50, 4))
+    with pytest.raises(ValueError, match=r"only 0 and 1; got 2 at row 0, column 1"):
+        isingeq.fit([[0, 2, 1], *X[:10, :3].tolist()])
+    with pytest.raises(ValueError, match="inconsistent length"):
+        isingeq.fit([[0, 1, 1], [1, 0]])
+    with pytest.raises(ValueError, match=r"2-D array"):
+        isingeq.fit([0, 1, 1])
+    with pytest.raises(ValueError, match=r"has 4 rows; fitting n=4 nodes needs at least 5"):
+        isingeq.fit(X[:4])
+    assert min_samples(4) == 5
+    Y = X.copy()
+    Y[:, 2] = 1
+    with pytest.raises(ValueError, match=r"1 constant column\(s\): 2 \(always 1\)"):
+        isingeq.fit(Y)
+    with pytest.raises(ValueError, match="constant column"):
+        isingeq.fit(Y, method="mean-field", l2=1.0)
+    reg = isingeq.fit(Y, l2=1e-2)  # regularised: finite, and the constant node's bias is positive
+    assert np.all(np.isfinite(reg.eps)) and reg.h[2] > 0
+    Z = X.copy()
+    Z[:, 3] = 1 - Z[:, 0]
+    with pytest.raises(ValueError, match="covariance is singular"):
+        isingeq.fit(Z, method="mean-field")
+    with pytest.raises(ValueError, match="`method` must be one of"):
+        isingeq.fit(X, method="ml")
+    with pytest.raises(ValueError, match="`t` must be > 0"):
+        isingeq.fit(X, t=0.0)
+    assert isingeq.fit(X.astype(bool)).n == 4
+
+
+def test_sampler_bad_inputs() -> None:
+    m = isingeq.paper_instance(3, rng=0)
+    with pytest.raises(ValueError, match=r"n=25 is too large for method 'exact'.*'gibbs'"):
+        isingeq.sample_boltzmann(SpinGlass(np.eye(25)), 1.0, 10)
+    with pytest.raises(ValueError, match="`method` must be one of"):
+        isingeq.sample_boltzmann(m, 1.0, 10, method="metropolis")
+    with pytest.raises(ValueError, match="`num_samples` must be >= 1"):
+        isingeq.sample_boltzmann(m, 1.0, 0)
+    with pytest.raises(TypeError, match="`rng`"):
+        isingeq.sample_boltzmann(m, 1.0, 10, rng="seed")
+    # Gibbs has no size limit
+    big = isingeq.sample_boltzmann(isingeq.paper_instance(30, rng=0), 1.0, 5, rng=0, method="gibbs")
+    assert big.shape == (5, 30)
