@@ -183,3 +183,12 @@ def test_per_replica_damping() -> None:
         isingeq.solve(m, method="mfa", num_reads=8, damping=[0.5, 0.5])
     with pytest.raises(ValueError, match=r"`damping` must lie in \(0, 1\]"):
         isingeq.solve(m, method="mfa", num_reads=2, damping=[0.5, 0.0])
+
+
+def test_default_damping_alternates_only_for_mostly_negative_couplings() -> None:
+    from isingeq.solvers.mfa import _damping
+
+    paper = isingeq.paper_instance(20, rng=0)
+    np.testing.assert_array_equal(_damping(None, 4, paper), [0.5, 0.5, 0.5, 0.5])
+    cut = SpinGlass.from_maxcut(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+    np.testing.assert_array_equal(_damping(None, 4, cut), [0.5, 0.25, 0.5, 0.25])
