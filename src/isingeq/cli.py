@@ -656,6 +656,133 @@ def analyze(
         )
 
 
+def _err_cell(mean: float | None, top: float | None) -> str:
+    if mean is None or top is None or mean != mean:
+        return "-"
+    return f"{mean:.3g} · {top:.3g}"
+
+
+def _perceptron_tables(summary: dict[str, Any]) -> list[Table]:
+    cfg = summary["config"]
+    k = cfg["instances"]
+    mf = summary["mean_field"]
+    ts = list(dict.fromkeys(r["t"] for r in mf))
+    t1 = Table(
+        title=f"eq. 16 as a perceptron: mean-field error max_i |<n_i>_eq16 - <n_i>_exact| "
+        f"({k} paper instances per n)",
+        caption="cell: mean, below it the max over instances. Last column: error of the exact "
+        "identity P(n_i=1 | rest) = sigmoid(t xi_i), worst over all nodes, states and t.",
+    )
+    t1.add_column("n", justify="right", no_wrap=True)
+    for t in ts:
+        t1.add_column(f"t = {t:g}", justify="right", no_wrap=True)
+    t1.add_column("identity", justify="right", no_wrap=True)
+    for n in dict.fromkeys(r["n"] for r in mf):
+        by_t = {r["t"]: r for r in mf if r["n"] == n}
+        cells = [
+            f"{by_t[t]['mean_mean_field_error']:.3g}\n[dim]max {by_t[t]['max_mean_field_error']:.3g}[/]"
+            for t in ts
+        ]
+        worst = max(r["max_conditional_identity_error"] for r in by_t.values())
+        t1.add_row(str(n), *cells, f"{worst:.1e}")
+    t2 = Table(title=f"t = inf solutions of eq. 16 ({k} paper instances per n)")
+    for col in ("n", "mean #solutions", "median", "max", "GS only solution", "GS basin"):
+        t2.add_column(col, justify="right", no_wrap=True)
+    for r in summary["fixed_points"]:
+        t2.add_row(
+            str(r["n"]),
+            f"{r['mean_solutions']:.2f}",
+            f"{r['median_solutions']:g}",
+            str(r["max_solutions"]),
+            _pct(r["unique_fraction"]),
+            _pct(r["mean_basin"]),
+        )
+    rc = summary["reconstruction"]
+    methods = list(dict.fromkeys(r["method"] for r in rc))
+    t3 = Table(
+        title=f"inverse problem: max |eps_fit - eps|, n = {cfg['recon_n']}, t = "
+        f"{cfg['recon_t']:g}, exact samples ({k} paper instances)",
+        caption="cell: median · max over instances (failed fits in red); time: mean fit time.",
+    )
+    t3.add_column("samples", justify="right")
+    for m in methods:
+        t3.add_column(m, justify="right", no_wrap=True)
+        t3.add_column("time", justify="right", no_wrap=True)
+    for S in dict.fromkeys(r["samples"] for r in rc):
+        cells = []
+        for m in methods:
+            r = next(r for r in rc if r["samples"] == S and r["method"] == m)
+            cell = _err_cell(r["median_error"], r["max_error"])
+            if r["failed"]:
+                cell += f" [red]({r['failed']} failed)[/]"
+            cells += [cell, _seconds(r["mean_fit_time_s"])]
+        t3.add_row(f"{S:,}", *cells)
+    return [t1, t2, t3]
+
+
+@app.command()
+@_user_errors
+def perceptron(
+    sizes: Annotated[str, typer.Option(help="Comma-separated numbers of nodes (<= 24).")] = (
+        "4,8,12"
+    ),
+    ts: Annotated[str, typer.Option(help="Comma-separated inverse temperatures t.")] = (
+        "0.1,0.3,1,3,10"
+    ),
+    instances: Annotated[int, typer.Option(help="Random paper instances per size.")] = 5,
+    samples: Annotated[
+        str,
+        typer.Option(help="Comma-separated sample counts for the inverse problem (n = 10, t = 1)."),
+    ] = "300,1000,10000,100000",
+    seed: Annotated[int, typer.Option(help="Root seed (children via SeedSequence.spawn).")] = 0,
+    out: Annotated[
+        Path,
+        typer.Option(help="Output folder for the records CSVs, summary.json and the PNG plots."),
+    ] = Path("isingeq-results/perceptron"),
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+) -> None:
+    """The perceptron view of eq. 16: exactness, the mean-field error, fixed points, learning eps.
+
+    Example: isingeq perceptron --sizes 4,8 --ts 0.3,3 --instances 3 --samples 1000,10000
+    """
+    from .experiments.perceptron_demo import (
+        PerceptronDemoConfig,
+        _json_safe,
+        run_perceptron_demo,
+        write_outputs,
+    )
+
+    # validate everything before any work or file
+    config = PerceptronDemoConfig(
+        sizes=_int_list("--sizes", sizes),
+        ts=_float_list("--ts", ts),
+        instances=check_int("--instances", instances, low=1),
+        samples=_int_list("--samples", samples),
+        seed=check_int("--seed", seed, low=0),
+    )
+    with _progress(err_console) as progress:
+        task = progress.add_task("perceptron", total=config.num_steps)
+        run = run_perceptron_demo(
+            config, on_step=lambda text: progress.update(task, advance=1, description=text)
+        )
+    paths = write_outputs(run, out)
+    if json_out:
+        typer.echo(json.dumps(_json_safe(run.summary), indent=2))
+    else:
+        console = Console(width=max(100, Console().width))
+        for table in _perceptron_tables(run.summary):
+            console.print(table)
+        err_console.print(
+            f"records: {paths['mean_field']}, {paths['fixed_points']}, "
+            f"{paths['reconstruction']}  summary: {paths['summary']}  plots: "
+            f"{paths['mean_field_plot']}, {paths['reconstruction_plot']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     return app(args=argv if argv is not None else sys.argv[1:], prog_name="isingeq")

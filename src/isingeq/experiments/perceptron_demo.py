@@ -1,0 +1,451 @@
+"""``isingeq perceptron``: the perceptron view of eq. 16 measured on small paper instances.
+
+Three parts, each on paper instances (``eps_ij ~ U[-1, 1]``):
+
+1. **Exactness and the mean-field step** (:func:`run_mean_field`): for each size ``n``, instance
+   and inverse temperature ``t``, the exact conditional identity error
+   ``max |P(n_i = 1 | n_rest) - sigmoid(t xi_i)|`` (:func:`isingeq.conditional_identity_error`,
+   rounding error only) and the mean-field error ``max_i |<n_i>_eq16 - <n_i>_exact|``
+   (:func:`isingeq.mean_field_error`), the one approximation in eq. 16.
+2. **Fixed points** (:func:`isingeq.experiments.analyze.run_analyze`): number of ``t = inf``
+   solutions of eq. 16 and the ground-state basin of the asynchronous update.
+3. **The inverse problem** (:func:`run_reconstruction`): ``max |eps_fit - eps|``
+   (:func:`isingeq.reconstruction_error`) against the number of exact samples
+   (:func:`isingeq.sample_boltzmann`), for pseudo-likelihood and naive mean-field inversion
+   (:func:`isingeq.fit`).
+
+Seeds: instance ``(n, k)`` is drawn from ``SeedSequence(seed, spawn_key=(n,)).spawn(instances)[k]
+.spawn(3)[0]``, the same instance ``isingeq analyze`` uses as its trial ``k``, so all three parts
+look at one family of instances. Part 3 draws its samples from ``.spawn(3)[2]``. The samples for
+the sample counts are prefixes of one draw of ``max(samples)`` rows; exact samples are independent,
+and a prefix of the uniforms is the same as a shorter draw, so a row does not depend on which
+other sample counts (or sizes) are run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_int, check_real
+from ..generators import paper_instance
+from ..inverse import FIT_METHODS, fit, min_samples, reconstruction_error, sample_boltzmann
+from ..model import SpinGlass
+from ..perceptron import ENUMERATE_MAX_N, conditional_identity_error, mean_field_error
+from .analyze import ANALYZE_FIELDS, run_analyze
+
+__all__ = [
+    "MEAN_FIELD_FIELDS",
+    "RECONSTRUCTION_FIELDS",
+    "PerceptronDemoConfig",
+    "PerceptronDemoRun",
+    "plot_mean_field",
+    "plot_reconstruction",
+    "run_mean_field",
+    "run_perceptron_demo",
+    "run_reconstruction",
+    "write_outputs",
+]
+
+MEAN_FIELD_FIELDS = ("n", "instance", "t", "conditional_identity_error", "mean_field_error")
+RECONSTRUCTION_FIELDS = ("n", "t", "instance", "samples", "method", "error", "fit_time_s", "failed")
+
+
+@dataclass(frozen=True)
+class PerceptronDemoConfig:
+    """The validated inputs of :func:`run_perceptron_demo` (build it first: it does no work).
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the parameter: sizes outside ``1..24`` (the enumeration limit), a negative or
+        non-finite ``t``, fewer than one instance, a sample count below ``recon_n + 1`` (what
+        :func:`isingeq.fit` needs), ``recon_n`` outside ``2..24`` or ``recon_t <= 0``.
+
+    Examples
+    --------
+    >>> cfg = PerceptronDemoConfig(sizes=[4, 6], ts=[1.0], instances=2, samples=[100])
+    >>> cfg.num_steps                 # 2 sizes x 2 instances x 2 parts + 2 instances x 1 count
+    10
+    """
+
+    sizes: Sequence[int] = (4, 8, 12)
+    ts: Sequence[float] = (0.1, 0.3, 1.0, 3.0, 10.0)
+    instances: int = 5
+    samples: Sequence[int] = (300, 1_000, 10_000, 100_000)
+    seed: int = 0
+    recon_n: int = 10
+    recon_t: float = 1.0
+
+    def __post_init__(self) -> None:
+        def tup(name: str, values: Any) -> tuple[Any, ...]:
+            if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+                raise TypeError(f"`{name}` must be a sequence; got {values!r}")
+            if not values:
+                raise ValueError(f"`{name}` must list at least one value; got {values!r}")
+            return tuple(values)
+
+        sizes = tuple(
+            check_int("sizes", n, low=1, high=ENUMERATE_MAX_N) for n in tup("sizes", self.sizes)
+        )
+        ts = tuple(check_real("ts", t, low=0.0) for t in tup("ts", self.ts))
+        recon_n = check_int("recon_n", self.recon_n, low=2, high=ENUMERATE_MAX_N)
+        need = min_samples(recon_n)
+        samples = tuple(check_int("samples", s, low=1) for s in tup("samples", self.samples))
+        for s in samples:
+            if s < need:
+                raise ValueError(
+                    f"`samples` must be >= {need} (fitting n={recon_n} nodes needs n + 1 samples); "
+                    f"got {s}"
+                )
+        object.__setattr__(self, "sizes", sizes)
+        object.__setattr__(self, "ts", ts)
+        object.__setattr__(self, "samples", tuple(sorted(set(samples))))
+        object.__setattr__(self, "instances", check_int("instances", self.instances, low=1))
+        object.__setattr__(self, "seed", check_int("seed", self.seed, low=0))
+        object.__setattr__(self, "recon_n", recon_n)
+        object.__setattr__(
+            self, "recon_t", check_real("recon_t", self.recon_t, low=0.0, low_open=True)
+        )
+
+    @property
+    def num_steps(self) -> int:
+        """Progress steps: one per (n, instance) in parts 1 and 2, one per (instance, count) in 3."""
+        return 2 * len(self.sizes) * self.instances + self.instances * len(self.samples)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sizes": list(self.sizes),
+            "ts": list(self.ts),
+            "instances": self.instances,
+            "samples": list(self.samples),
+            "seed": self.seed,
+            "recon_n": self.recon_n,
+            "recon_t": self.recon_t,
+        }
+
+
+@dataclass
+class PerceptronDemoRun:
+    """Records (one list per part) and the summary of :func:`run_perceptron_demo`.
+
+    ``summary`` has the keys ``config``, ``mean_field`` (one row per ``(n, t)``),
+    ``fixed_points`` (one row per ``n``, as :func:`isingeq.experiments.analyze.run_analyze`) and
+    ``reconstruction`` (one row per ``(samples, method)``).
+    """
+
+    config: PerceptronDemoConfig
+    mean_field: list[dict[str, Any]] = field(default_factory=list)
+    fixed_points: list[dict[str, Any]] = field(default_factory=list)
+    reconstruction: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _instance_seeds(n: int, instances: int, seed: int) -> list[np.random.SeedSequence]:
+    """One child per instance; ``.spawn(3)[0]`` is the instance ``run_analyze`` draws."""
+    return np.random.SeedSequence(seed, spawn_key=(n,)).spawn(instances)
+
+
+def _instance(child: np.random.SeedSequence, n: int) -> tuple[SpinGlass, np.random.SeedSequence]:
+    inst_seed, _, sample_seed = child.spawn(3)  # [1] is analyze's start seed: left unused
+    return paper_instance(n, rng=inst_seed), sample_seed
+
+
+def run_mean_field(
+    config: PerceptronDemoConfig,
+    *,
+    on_instance: Callable[[int, int], None] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Conditional identity error and mean-field error for every size, instance and ``t``.
+
+    Returns
+    -------
+    records : list of dict
+        One per ``(n, instance, t)`` with :data:`MEAN_FIELD_FIELDS`.
+    summary : list of dict
+        One per ``(n, t)``: ``n``, ``t``, ``instances``, ``mean_mean_field_error``,
+        ``max_mean_field_error``, ``max_conditional_identity_error``.
+
+    Examples
+    --------
+    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[0.1, 2.0], instances=2, samples=[100])
+    >>> records, summary = run_mean_field(cfg)
+    >>> len(records), [r["t"] for r in summary]
+    (4, [0.1, 2.0])
+    >>> max(r["conditional_identity_error"] for r in records) < 1e-12
+    True
+    """
+    records: list[dict[str, Any]] = []
+    summary: list[dict[str, Any]] = []
+    for n in config.sizes:
+        rows = []
+        for k, child in enumerate(_instance_seeds(n, config.instances, config.seed)):
+            model, _ = _instance(child, n)
+            for t in config.ts:
+                rows.append(
+                    {
+                        "n": n,
+                        "instance": k,
+                        "t": t,
+                        "conditional_identity_error": conditional_identity_error(model, t),
+                        "mean_field_error": mean_field_error(model, t),
+                    }
+                )
+            if on_instance is not None:
+                on_instance(n, k)
+        records.extend(rows)
+        for t in config.ts:
+            sel = [r for r in rows if r["t"] == t]
+            mf = np.array([r["mean_field_error"] for r in sel])
+            summary.append(
+                {
+                    "n": n,
+                    "t": t,
+                    "instances": len(sel),
+                    "mean_mean_field_error": float(mf.mean()),
+                    "max_mean_field_error": float(mf.max()),
+                    "max_conditional_identity_error": max(
+                        r["conditional_identity_error"] for r in sel
+                    ),
+                }
+            )
+    return records, summary
+
+
+def run_reconstruction(
+    config: PerceptronDemoConfig,
+    *,
+    on_fit: Callable[[int, int], None] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``max |eps_fit - eps|`` against the number of exact samples, per fitting method.
+
+    For each instance (size ``config.recon_n``), one draw of ``max(config.samples)`` exact samples
+    at ``config.recon_t``; each method of :data:`isingeq.inverse.FIT_METHODS` is fitted on the
+    first ``S`` rows for every ``S`` in ``config.samples``. A fit that :func:`isingeq.fit`
+    refuses (a constant column, a singular covariance) is recorded with ``error`` NaN and the
+    reason in ``failed``.
+
+    Returns
+    -------
+    records : list of dict
+        One per ``(instance, samples, method)`` with :data:`RECONSTRUCTION_FIELDS`.
+    summary : list of dict
+        One per ``(samples, method)``: ``samples``, ``method``, ``fits`` (that succeeded),
+        ``failed``, ``mean_error``, ``median_error``, ``max_error`` (NaN when none succeeded),
+        ``mean_fit_time_s``.
+
+    Examples
+    --------
+    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[1.0], instances=1, samples=[200, 20_000],
+    ...                            recon_n=3)
+    >>> records, summary = run_reconstruction(cfg)
+    >>> pl = [r for r in summary if r["method"] == "pseudolikelihood"]
+    >>> pl[0]["samples"], pl[1]["samples"], pl[1]["max_error"] < pl[0]["max_error"]
+    (200, 20000, True)
+    """
+    n, t = config.recon_n, config.recon_t
+    top = max(config.samples)
+    records: list[dict[str, Any]] = []
+    for k, child in enumerate(_instance_seeds(n, config.instances, config.seed)):
+        model, sample_seed = _instance(child, n)
+        X = sample_boltzmann(model, t, top, rng=sample_seed)
+        for S in config.samples:
+            for method in FIT_METHODS:
+                t0 = time.perf_counter()
+                try:
+                    learned = fit(X[:S], t=t, method=method)
+                except ValueError as exc:
+                    error, failed = math.nan, str(exc)
+                else:
+                    error, failed = reconstruction_error(learned, model), ""
+                records.append(
+                    {
+                        "n": n,
+                        "t": t,
+                        "instance": k,
+                        "samples": S,
+                        "method": method,
+                        "error": error,
+                        "fit_time_s": time.perf_counter() - t0,
+                        "failed": failed,
+                    }
+                )
+            if on_fit is not None:
+                on_fit(k, S)
+    summary: list[dict[str, Any]] = []
+    for S in config.samples:
+        for method in FIT_METHODS:
+            sel = [r for r in records if r["samples"] == S and r["method"] == method]
+            ok = np.array([r["error"] for r in sel if not r["failed"]])
+            summary.append(
+                {
+                    "samples": S,
+                    "method": method,
+                    "fits": int(ok.size),
+                    "failed": len(sel) - int(ok.size),
+                    "mean_error": float(ok.mean()) if ok.size else math.nan,
+                    "median_error": float(np.median(ok)) if ok.size else math.nan,
+                    "max_error": float(ok.max()) if ok.size else math.nan,
+                    "mean_fit_time_s": float(np.mean([r["fit_time_s"] for r in sel])),
+                }
+            )
+    return records, summary
+
+
+def run_perceptron_demo(
+    config: PerceptronDemoConfig,
+    *,
+    on_step: Callable[[str], None] | None = None,
+) -> PerceptronDemoRun:
+    """All three parts; ``on_step(description)`` is called after each of ``config.num_steps``.
+
+    Examples
+    --------
+    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[1.0], instances=2, samples=[100], recon_n=3)
+    >>> run = run_perceptron_demo(cfg)
+    >>> sorted(run.summary)
+    ['config', 'fixed_points', 'mean_field', 'reconstruction']
+    >>> len(run.mean_field), len(run.fixed_points), len(run.reconstruction)
+    (2, 2, 4)
+    """
+
+    def step(text: str) -> None:
+        if on_step is not None:
+            on_step(text)
+
+    run = PerceptronDemoRun(config)
+    run.mean_field, mf_summary = run_mean_field(
+        config, on_instance=lambda n, k: step(f"mean field n={n}")
+    )
+    run.fixed_points, fp_summary = run_analyze(
+        config.sizes,
+        config.instances,
+        config.seed,
+        on_instance=lambda n, k: step(f"fixed points n={n}"),
+    )
+    run.reconstruction, rc_summary = run_reconstruction(
+        config, on_fit=lambda k, S: step(f"fit S={S}")
+    )
+    run.summary = {
+        "config": config.to_dict(),
+        "mean_field": mf_summary,
+        "fixed_points": fp_summary,
+        "reconstruction": rc_summary,
+    }
+    return run
+
+
+def plot_mean_field(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
+    """Mean-field error of eq. 16 against ``t``, one line per ``n`` (mean, bars to the max)."""
+    from ..plotting import _pyplot
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4.2), constrained_layout=True)
+    positive = all(r["mean_mean_field_error"] > 0 and r["t"] > 0 for r in summary)
+    for n in dict.fromkeys(r["n"] for r in summary):
+        rows = sorted((r for r in summary if r["n"] == n), key=lambda r: r["t"])
+        mean = np.array([r["mean_mean_field_error"] for r in rows])
+        top = np.array([r["max_mean_field_error"] for r in rows])
+        ax.errorbar(
+            [r["t"] for r in rows],
+            mean,
+            yerr=[np.zeros_like(mean), top - mean],
+            marker="o",
+            capsize=3,
+            label=f"n = {n}",
+        )
+    if positive:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.set_xlabel("inverse temperature t")
+    ax.set_ylabel("max_i |<n_i>_eq16 - <n_i>_exact|")
+    ax.set_title("mean-field error of eq. 16 (mean over instances, bar to max)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    out = Path(path)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out
+
+
+def plot_reconstruction(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
+    """``max |eps_fit - eps|`` against the number of samples, log-log, one line per method."""
+    from ..plotting import _pyplot
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4.2), constrained_layout=True)
+    for method in dict.fromkeys(r["method"] for r in summary):
+        rows = sorted(
+            (r for r in summary if r["method"] == method and r["fits"]), key=lambda r: r["samples"]
+        )
+        if not rows:
+            continue
+        S = np.array([r["samples"] for r in rows], dtype=float)
+        med = np.array([r["median_error"] for r in rows])
+        ax.loglog(S, med, "o-", label=f"{method} (median)")
+        ax.fill_between(S, med, [r["max_error"] for r in rows], alpha=0.15)
+    rows = [r for r in summary if r["fits"]]
+    if rows:
+        S = np.array(sorted({r["samples"] for r in rows}), dtype=float)
+        ref = min(r["median_error"] for r in rows if r["samples"] == S[-1])
+        ax.loglog(S, ref * np.sqrt(S[-1] / S), "k:", label="~ samples^-1/2")
+    ax.set_xlabel("number of exact samples")
+    ax.set_ylabel("max |eps_fit - eps|")
+    ax.set_title("reconstruction error (band: median to max over instances)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    out = Path(path)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out
+
+
+def _write_csv(path: Path, fields: Sequence[str], rows: Sequence[dict[str, Any]]) -> Path:
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(fields))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_outputs(run: PerceptronDemoRun, out: Path) -> dict[str, Path]:
+    """Under ``out``: one records CSV per part, ``summary.json`` and two PNG plots.
+
+    Files: ``mean_field.csv``, ``fixed_points.csv``, ``reconstruction.csv``, ``summary.json``
+    (NaN written as ``null``), ``mean_field.png``, ``reconstruction.png``.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "mean_field": _write_csv(out / "mean_field.csv", MEAN_FIELD_FIELDS, run.mean_field),
+        "fixed_points": _write_csv(out / "fixed_points.csv", ANALYZE_FIELDS, run.fixed_points),
+        "reconstruction": _write_csv(
+            out / "reconstruction.csv", RECONSTRUCTION_FIELDS, run.reconstruction
+        ),
+        "summary": out / "summary.json",
+    }
+    paths["summary"].write_text(json.dumps(_json_safe(run.summary), indent=2))
+    paths["mean_field_plot"] = plot_mean_field(run.summary["mean_field"], out / "mean_field.png")
+    paths["reconstruction_plot"] = plot_reconstruction(
+        run.summary["reconstruction"], out / "reconstruction.png"
+    )
+    return paths
+
+
+def _json_safe(obj: Any) -> Any:
+    """NaN -> None, so the JSON is standard (``json.dumps`` would write ``NaN``)."""
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_json_safe(v) for v in obj]
+    return obj

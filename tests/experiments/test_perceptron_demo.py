@@ -1,0 +1,133 @@
+"""``isingeq perceptron``: the perceptron demo (exactness, mean-field error, fixed points, fits)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import isingeq
+from isingeq.cli import app
+from isingeq.experiments import perceptron_demo as pd
+from isingeq.experiments.analyze import run_analyze
+
+SMALL = {"sizes": [3, 5], "ts": [0.1, 1.0, 5.0], "instances": 2, "samples": [60, 600, 20_000]}
+
+
+@pytest.fixture(scope="module")
+def small_run() -> pd.PerceptronDemoRun:
+    return pd.run_perceptron_demo(pd.PerceptronDemoConfig(**SMALL, seed=3, recon_n=4))
+
+
+def test_numbers_are_sane(small_run: pd.PerceptronDemoRun) -> None:
+    run = small_run
+    assert len(run.mean_field) == 2 * 2 * 3
+    assert len(run.fixed_points) == 2 * 2
+    assert len(run.reconstruction) == 2 * 3 * len(isingeq.inverse.FIT_METHODS)
+    # the conditional identity is exact: only rounding is left
+    assert max(r["conditional_identity_error"] for r in run.mean_field) < 1e-12
+    for r in run.summary["mean_field"]:
+        assert 0.0 <= r["mean_mean_field_error"] <= r["max_mean_field_error"] <= 1.0
+    # the mean-field step is O(t^2) at small t and clearly nonzero at t = 1
+    by = {(r["n"], r["t"]): r for r in run.summary["mean_field"]}
+    for n in (3, 5):
+        assert by[(n, 0.1)]["max_mean_field_error"] < 1e-2
+        assert by[(n, 1.0)]["mean_mean_field_error"] > by[(n, 0.1)]["mean_mean_field_error"]
+    for r in run.summary["fixed_points"]:
+        assert r["mean_solutions"] >= 1 and 0 < r["mean_basin"] <= 1
+    rc = {(r["samples"], r["method"]): r for r in run.summary["reconstruction"]}
+    assert all(r["failed"] == 0 for r in rc.values())
+    pl_small, pl_large = rc[(60, "pseudolikelihood")], rc[(20_000, "pseudolikelihood")]
+    assert pl_large["max_error"] < pl_small["max_error"]
+    assert pl_large["mean_error"] < pl_small["mean_error"]
+    assert pl_large["max_error"] < 0.25  # 20k exact samples of a 4-node model
+
+
+def test_records_are_recomputed_from_the_seeds(small_run: pd.PerceptronDemoRun) -> None:
+    cfg = small_run.config
+    # instance (n, k) is the one `isingeq analyze` uses as its trial k
+    for rec in small_run.mean_field[:3]:
+        child = np.random.SeedSequence(3, spawn_key=(rec["n"],)).spawn(2)[rec["instance"]]
+        m = isingeq.paper_instance(rec["n"], rng=child.spawn(2)[0])
+        assert rec["mean_field_error"] == isingeq.mean_field_error(m, rec["t"])
+    records, _ = run_analyze(cfg.sizes, cfg.instances, cfg.seed)
+    assert records == small_run.fixed_points
+    # sample counts do not interact: a row is the same when run alone
+    alone, _ = pd.run_reconstruction(
+        pd.PerceptronDemoConfig(**{**SMALL, "samples": [600]}, seed=3, recon_n=4)
+    )
+    want = [r for r in small_run.reconstruction if r["samples"] == 600]
+    assert [r["error"] for r in alone] == [r["error"] for r in want]
+
+
+def test_refused_fit_is_recorded_not_raised() -> None:
+    # 5 samples of 4 nodes at strong coupling: a constant column is likely; either way no raise
+    cfg = pd.PerceptronDemoConfig(sizes=[2], ts=[1.0], instances=3, samples=[5], recon_n=4)
+    cfg = pd.PerceptronDemoConfig(**{**cfg.to_dict(), "recon_t": 30.0})
+    records, summary = pd.run_reconstruction(cfg)
+    for r in records:
+        assert (r["failed"] == "") == np.isfinite(r["error"])
+    for r in summary:
+        assert r["fits"] + r["failed"] == 3
+    assert any(r["failed"] for r in records)
+
+
+def test_write_outputs(small_run: pd.PerceptronDemoRun, tmp_path: Path) -> None:
+    paths = pd.write_outputs(small_run, tmp_path / "out")
+    for key in ("mean_field", "fixed_points", "reconstruction", "summary"):
+        assert paths[key].stat().st_size > 0
+    for key in ("mean_field_plot", "reconstruction_plot"):
+        assert paths[key].read_bytes()[:4] == b"\x89PNG"
+    with open(paths["reconstruction"]) as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(small_run.reconstruction)
+    assert set(rows[0]) == set(pd.RECONSTRUCTION_FIELDS)
+    summary = json.loads(paths["summary"].read_text())
+    assert summary["config"]["samples"] == [60, 600, 20_000]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"sizes": [25]}, "`sizes` must be <= 24"),
+        ({"ts": [-1.0]}, "`ts` must be >= 0"),
+        ({"instances": 0}, "`instances` must be >= 1"),
+        ({"samples": [10]}, r"`samples` must be >= 11 \(fitting n=10"),
+        ({"recon_t": 0.0}, "`recon_t` must be > 0"),
+        ({"sizes": []}, "`sizes` must list at least one value"),
+    ],
+)
+def test_bad_config_names_the_parameter(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        pd.PerceptronDemoConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def test_cli_json_and_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    args = ["perceptron", "--sizes", "3", "--ts", "0.5,2", "--instances", "2"]
+    res = CliRunner().invoke(app, [*args, "--samples", "200,2000", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert set(summary) == {"config", "mean_field", "fixed_points", "reconstruction"}
+    assert [(r["n"], r["t"]) for r in summary["mean_field"]] == [(3, 0.5), (3, 2.0)]
+    assert {r["samples"] for r in summary["reconstruction"]} == {200, 2000}
+    assert (out / "summary.json").exists() and (out / "reconstruction.png").exists()
+    table = CliRunner().invoke(app, [*args, "--samples", "200", "--out", str(out)])
+    assert table.exit_code == 0, table.output
+    assert "mean-field error" in table.stdout and "pseudolikelihood" in table.stdout
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [["--sizes", "3,x"], ["--ts", "1,nan"], ["--samples", "5"], ["--instances", "0"]],
+)
+def test_cli_bad_input_is_one_line_and_exit_2(bad: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    res = CliRunner().invoke(app, ["perceptron", *bad, "--out", str(out)])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output and res.output.strip().startswith("error:")
+    assert not out.exists()  # validated before any work or file
