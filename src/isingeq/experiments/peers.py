@@ -285,6 +285,32 @@ def _fit_linear(
     return max(t0 - k0 * per, 0.0), per
 
 
+def _calibrate_sweeps(sampler: Any, bqm: Any, **sample_kw: Any) -> dict[str, Any]:
+    """Fit ``time = fixed + per * sweeps`` for a sampler with ``num_sweeps`` (SA-like peers)."""
+
+    def measure(k: int) -> float:
+        return _timed(lambda: sampler.sample(bqm, num_reads=1, num_sweeps=k, seed=0, **sample_kw))[
+            1
+        ]
+
+    fixed, per = _fit_linear(measure, 10, 100, 0.05, 1 << 22)
+    return {"sampler": sampler, "bqm": bqm, "fixed_s": fixed, "per_sweep_s": per}
+
+
+def _run_sweeps(instance: Instance, st: dict[str, Any], budget_s: float, seed: int) -> RunOutcome:
+    """One read of a calibrated sweep sampler sized to the budget; the calibration then learns."""
+    sweeps, per = _sweeps_for(st, budget_s), st["per_sweep_s"]
+    ss, wall = _timed(
+        lambda: st["sampler"].sample(
+            st["bqm"], num_reads=1, num_sweeps=sweeps, seed=seed, **st["sample_kw"]
+        )
+    )
+    _relearn(st, sweeps, wall)
+    e, x = _best(instance, states_from_sampleset(ss, instance.n))
+    extra = {"num_sweeps": sweeps, "fixed_s": st["fixed_s"], "per_sweep_s": per, **st["note"]}
+    return RunOutcome(e, x, wall, extra)
+
+
 # ---------------------------------------------------------------------------- isingeq's own
 
 
@@ -371,40 +397,14 @@ class DwaveSAAdapter(_DimodAdapter):
         ss, pre = _timed(lambda: sampler.sample(bqm, num_reads=1, num_sweeps=1, seed=0))
         beta_range = [float(v) for v in ss.info["beta_range"]]
 
-        def measure(k: int) -> float:
-            return _timed(
-                lambda: sampler.sample(
-                    bqm, num_reads=1, num_sweeps=k, seed=0, beta_range=beta_range
-                )
-            )[1]
-
-        fixed, per = _fit_linear(measure, 10, 100, 0.05, 1 << 22)
         return {
-            "sampler": sampler,
-            "bqm": bqm,
-            "beta_range": beta_range,
-            "beta_range_s": pre,
-            "fixed_s": fixed,
-            "per_sweep_s": per,
+            **_calibrate_sweeps(sampler, bqm, beta_range=beta_range),
+            "sample_kw": {"beta_range": beta_range},
+            "note": {"beta_range_s (untimed)": pre},
         }
 
     def run(self, instance: Instance, budget_s: float, seed: int) -> RunOutcome:
-        st = self.prepare(instance)
-        sweeps, per = _sweeps_for(st, budget_s), st["per_sweep_s"]
-        ss, wall = _timed(
-            lambda: st["sampler"].sample(
-                st["bqm"], num_reads=1, num_sweeps=sweeps, seed=seed, beta_range=st["beta_range"]
-            )
-        )
-        _relearn(st, sweeps, wall)
-        e, x = _best(instance, states_from_sampleset(ss, instance.n))
-        extra = {
-            "num_sweeps": sweeps,
-            "fixed_s": st["fixed_s"],
-            "per_sweep_s": per,
-            "beta_range_s (untimed)": st["beta_range_s"],
-        }
-        return RunOutcome(e, x, wall, extra)
+        return _run_sweeps(instance, self.prepare(instance), budget_s, seed)
 
 
 class DwaveTabuAdapter(_DimodAdapter):
@@ -499,35 +499,14 @@ class OpenJijSAAdapter(Adapter):
                 dict(bqm.linear), dict(bqm.quadratic), bqm.offset, bqm.vartype, sparse=True
             )
         )
-        sampler = oj.SASampler()
-
-        def measure(k: int) -> float:
-            return _timed(lambda: sampler.sample(ojbqm, num_reads=1, num_sweeps=k, seed=1))[1]
-
-        fixed, per = _fit_linear(measure, 10, 100, 0.05, 1 << 22)
         return {
-            "sampler": sampler,
-            "bqm": ojbqm,
-            "convert_s": conv,
-            "fixed_s": fixed,
-            "per_sweep_s": per,
+            **_calibrate_sweeps(oj.SASampler(), ojbqm),
+            "sample_kw": {},
+            "note": {"convert_s (untimed)": conv},
         }
 
     def run(self, instance: Instance, budget_s: float, seed: int) -> RunOutcome:
-        st = self.prepare(instance)
-        sweeps, per = _sweeps_for(st, budget_s), st["per_sweep_s"]
-        ss, wall = _timed(
-            lambda: st["sampler"].sample(st["bqm"], num_reads=1, num_sweeps=sweeps, seed=seed)
-        )
-        _relearn(st, sweeps, wall)
-        e, x = _best(instance, states_from_sampleset(ss, instance.n))
-        extra = {
-            "num_sweeps": sweeps,
-            "fixed_s": st["fixed_s"],
-            "per_sweep_s": per,
-            "convert_s (untimed)": st["convert_s"],
-        }
-        return RunOutcome(e, x, wall, extra)
+        return _run_sweeps(instance, self.prepare(instance), budget_s, seed)
 
 
 # ---------------------------------------------------------------------------- SB
