@@ -57,16 +57,24 @@ def _user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _int_list(name: str, text: str) -> list[int]:
+def _number_list(name: str, text: str, kind: type, what: str) -> list[Any]:
     try:
-        values = [int(v) for v in text.split(",") if v.strip()]
+        values = [kind(v) for v in text.split(",") if v.strip()]
     except ValueError:
         raise ValueError(
-            f"`{name}` must be a comma-separated list of integers; got {text!r}"
+            f"`{name}` must be a comma-separated list of {what}s; got {text!r}"
         ) from None
     if not values:
-        raise ValueError(f"`{name}` must list at least one integer; got {text!r}")
+        raise ValueError(f"`{name}` must list at least one {what}; got {text!r}")
     return values
+
+
+def _int_list(name: str, text: str) -> list[int]:
+    return _number_list(name, text, int, "integer")
+
+
+def _float_list(name: str, text: str) -> list[float]:
+    return _number_list(name, text, float, "number")
 
 
 def _progress(console: Console) -> Progress:
@@ -386,18 +394,6 @@ def methods() -> None:
     for name in solvers.METHODS:
         table.add_row(name, ", ".join(solvers.method_options(name)))
     Console().print(table)
-
-
-def _float_list(name: str, text: str) -> list[float]:
-    try:
-        values = [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise ValueError(
-            f"`{name}` must be a comma-separated list of numbers; got {text!r}"
-        ) from None
-    if not values:
-        raise ValueError(f"`{name}` must list at least one number; got {text!r}")
-    return values
 
 
 def _gap_cell(gap: float | None) -> str:
