@@ -19,6 +19,7 @@ it, so that later runs on the instance fit better on a machine whose load change
 
 ==================  =============================================================================
 ``mfa``             ``isingeq.solve(method="mfa", time_limit=budget)``; its set-up (``t_c``) counts
+``mfa-async``       the same with ``method="mfa-async"``
 ``greedy``          isingeq's 1-flip descent from random states, in batches, until the budget
 ``dwave-sa``        ``SimulatedAnnealingSampler``, one read, ``num_sweeps`` calibrated; its default
                     ``beta_range`` (a Python loop over every coupling: ~0.6 s for a dense
@@ -319,14 +320,21 @@ class MfaAdapter(Adapter):
 
     name = "mfa"
 
-    def run(self, instance: Instance, budget_s: float, seed: int) -> RunOutcome:
+    def _solve(self, instance: Instance, budget_s: float, seed: int, **kw: Any) -> Any:
         from ..solvers import solve
 
-        res, wall = _timed(
+        return _timed(
             lambda: solve(
-                instance.model, method="mfa", time_limit=budget_s, rng=np.random.default_rng(seed)
+                instance.model,
+                method=self.name,
+                time_limit=budget_s,
+                rng=np.random.default_rng(seed),
+                **kw,
             )
         )
+
+    def run(self, instance: Instance, budget_s: float, seed: int) -> RunOutcome:
+        res, wall = self._solve(instance, budget_s, seed)
         extra = {k: res.info[k] for k in ("rounds", "sweeps", "stopped") if k in res.info}
         return RunOutcome(res.best_energy, res.best_sample, wall, extra)
 
@@ -340,17 +348,7 @@ class MfaAdapter(Adapter):
         first_budget_s: float = 0.01,
     ) -> TargetOutcome:
         """One run with ``target_energy``: it stops itself there and reports its own time."""
-        from ..solvers import solve
-
-        res, wall = _timed(
-            lambda: solve(
-                instance.model,
-                method="mfa",
-                time_limit=max_budget_s,
-                target_energy=target_energy,
-                rng=np.random.default_rng(seed),
-            )
-        )
+        res, wall = self._solve(instance, max_budget_s, seed, target_energy=target_energy)
         if res.info.get("stopped") == "target_energy":
             ttt = res.time_s
         elif res.best_energy <= target_energy:
@@ -359,6 +357,12 @@ class MfaAdapter(Adapter):
             ttt = math.nan
         extra = {k: res.info[k] for k in ("rounds", "sweeps", "stopped") if k in res.info}
         return TargetOutcome(ttt, res.best_energy, res.best_sample, wall, extra)
+
+
+class MfaAsyncAdapter(MfaAdapter):
+    """isingeq ``mfa-async``, like ``mfa``: ``time_limit=budget``, ``target_energy`` for ttt."""
+
+    name = "mfa-async"
 
 
 class GreedyAdapter(Adapter):
@@ -633,6 +637,7 @@ ADAPTERS: dict[str, Callable[[], Adapter]] = {
     cls.name: cls
     for cls in (
         MfaAdapter,
+        MfaAsyncAdapter,
         GreedyAdapter,
         DwaveSAAdapter,
         DwaveTabuAdapter,

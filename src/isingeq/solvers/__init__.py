@@ -4,11 +4,12 @@ Every solver is ``solve_<name>(model, *, rng, <options>) -> SolveResult`` and is
 ``isingeq.solve(model, method="<name>", **options)``.
 """
 
-from . import exact, greedy, mfa, scipy_root  # noqa: F401  (registration, in this order)
+from . import exact, greedy, mfa, mfa_async, scipy_root  # noqa: F401  (registration, in this order)
 from ._registry import EXACT_METHODS, METHODS, method_options, parse_method_spec, register, solve
 from .exact import EXACT_MAX_N, exact_log_partition, solve_exact
 from .greedy import one_flip_stable, polish, solve_greedy
 from .mfa import solve_mfa
+from .mfa_async import solve_mfa_async
 from .scipy_root import critical_t, eq16_residual, solve_scipy_root
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "solve_exact",
     "solve_greedy",
     "solve_mfa",
+    "solve_mfa_async",
     "solve_scipy_root",
 ]

@@ -391,3 +391,60 @@ def mfa_sweep_parallel(XI, S, h, t, damping, sig, mask, key, out_res):  # pragma
     """:func:`mfa_sweep` with rows in parallel, for sparse models (no BLAS in the loop)."""
     for i in prange(XI.shape[0]):
         out_res[i] = _mfa_row(XI, S, h, t, damping, sig, mask, key, i)
+
+
+# ---------------------------------------------------------------------------- asynchronous sweeps
+
+
+@njit(cache=True, inline="always")
+def _uniform(state):  # pragma: no cover - compiled
+    """Next U[0, 1) of a xorshift64* stream kept in ``state[0]`` (a one-element uint64 array)."""
+    x = state[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    state[0] = x
+    return float((x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
+def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
+    """Asynchronous mean-field annealing of the replicas ``M`` (R, n), in place, in parallel.
+
+    Sweep ``s`` visits the nodes in index order and sets ``m_i = sigmoid(ts[s] (xi_i + u))``,
+    ``xi_i = h_i + sum_j J_ij m_j`` (current values, so each update sees the previous ones) and
+    ``u`` uniform in ``(-amps[s] / 2, amps[s] / 2)`` from replica ``r``'s own xorshift stream
+    seeded by ``keys[r]`` (results do not depend on threads). The fields are kept up to date
+    incrementally: a change of ``m_i`` is pushed to the neighbours' ``xi``, and a change smaller
+    than ``tol`` is not made at all (``m`` and ``xi`` stay consistent).
+    """
+    R, n = M.shape
+    S = ts.shape[0]
+    for r in prange(R):
+        m = M[r]
+        xi = h.copy()
+        for i in range(n):
+            mi = m[i]
+            for k in range(indptr[i], indptr[i + 1]):
+                xi[indices[k]] += data[k] * mi
+        state = np.empty(1, dtype=np.uint64)
+        state[0] = _mix64(np.uint64(keys[r])) | np.uint64(1)
+        for s in range(S):
+            t = ts[s]
+            amp = amps[s]
+            for i in range(n):
+                x = xi[i]
+                if amp > 0.0:
+                    x += amp * (_uniform(state) - 0.5)
+                z = t * x
+                if z > 36.0:
+                    new = 1.0
+                elif z < -36.0:
+                    new = 0.0
+                else:
+                    new = 1.0 / (1.0 + np.exp(-z))
+                d = new - m[i]
+                if d > tol or d < -tol:
+                    m[i] = new
+                    for k in range(indptr[i], indptr[i + 1]):
+                        xi[indices[k]] += data[k] * d
