@@ -263,7 +263,7 @@ def test_cli_notes_a_skipped_solver(tmp_path: Path, fakes: None) -> None:
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        (["--solvers", "mfa,nope"], "unknown solver 'nope'; known solvers: mfa, greedy"),
+        (["--solvers", "mfa,nope"], "unknown solver 'nope'; known solvers: mfa, mfa-async, greedy"),
         (["--suite", "gset-9"], "unknown suite 'gset-9'; known suites:"),
         (["--instance", "G999"], "unknown instance 'G999'"),
         (["--budgets", "0.1,x"], "`--budgets` must be a comma-separated list of numbers"),

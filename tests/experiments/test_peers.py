@@ -71,7 +71,9 @@ def test_a_missing_package_is_reported_not_raised() -> None:
 
 
 def test_unknown_solver_name_lists_the_known_ones() -> None:
-    with pytest.raises(ValueError, match=r"unknown solver 'nope'; known solvers: mfa, greedy"):
+    with pytest.raises(
+        ValueError, match=r"unknown solver 'nope'; known solvers: mfa, mfa-async, greedy"
+    ):
         peers.adapter("nope")
 
 
