@@ -203,6 +203,35 @@ def test_solve_default_method() -> None:
     assert d["method"] == ("mfa" if "mfa" in isingeq.METHODS else "scipy-root")
 
 
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+needs_data = pytest.mark.skipif(not SHARED.is_dir(), reason="shared/data is not beside the repo")
+
+
+@needs_data
+def test_solve_a_named_instance_reports_its_objective_and_gap() -> None:
+    d = _solve_json("--instance", "G1", "--data-dir", str(SHARED), "--time-limit", "0.3")
+    assert d["method"] == "mfa-async"  # the default for sparse models
+    inst = isingeq.datasets.load("G1", SHARED)
+    x = np.array(d["best_sample"], dtype=np.uint8)
+    assert d["objective"] == inst.objective(x) == -d["best_energy"]  # H = -cut
+    assert (d["sense"], d["best_known"]) == ("max", 11624.0)
+    assert d["gap"] == pytest.approx((11624.0 - d["objective"]) / 11624.0)
+    assert 0.0 <= d["gap"] < 0.01
+
+
+@needs_data
+def test_solve_a_file_and_refuse_a_file_of_several_instances(tmp_path: Path) -> None:
+    inst = isingeq.datasets.load("bqp250-2", SHARED)
+    path = tmp_path / "one.npz"
+    isingeq.io.save_npz(inst, path)
+    d = _solve_json("--file", str(path), "--method", "greedy")
+    x = np.array(d["best_sample"], dtype=np.uint8)
+    assert d["objective"] == pytest.approx(inst.objective(x)) and d["sense"] == "max"
+    res = runner.invoke(app, ["solve", "--file", str(SHARED / "beasley" / "bqp250.txt")])
+    assert res.exit_code == 2
+    assert "holds 10 instances (bqp250-1, bqp250-2, bqp250-3, ...)" in res.stderr
+
+
 def test_solve_out_writes_json_and_prints_a_table(tmp_path: Path) -> None:
     out = tmp_path / "runs" / "solve.json"
     res = runner.invoke(
@@ -271,6 +300,10 @@ def test_solve_time_limit_reaches_the_solver() -> None:
         ),
         (["--random", "paper:40", "--method", "exact"], "n=40 is too large for method 'exact'"),
         (["--random", "paper:8", "--seed", "-1"], "`--seed` must be >= 0; got -1"),
+        ([], "give exactly one of --random, --instance or --file; got none"),
+        (["--random", "paper:8", "--file", "x.txt"], "got --random, --file"),
+        (["--file", "no/such/file.txt"], "`--file` 'no/such/file.txt' does not exist"),
+        (["--random", "paper:10000000"], "is a dense 10000000 x 10000000 model that needs"),
     ],
 )
 def test_solve_bad_input_is_one_line_and_exit_2(args: list[str], match: str) -> None:

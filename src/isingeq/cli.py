@@ -205,10 +205,44 @@ class _TimeBudgetColumn(ProgressColumn):
         return ProgressBar(total=total, completed=min(task.elapsed or 0.0, total), width=40)
 
 
-def _default_method() -> str:
+def _default_method(sparse: bool = False) -> str:
+    """``mfa-async`` for sparse models, ``mfa`` for dense ones (each the stronger there, measured
+    in README "Real instances and the peers"), else ``scipy-root``."""
     from .solvers import METHODS
 
-    return "mfa" if "mfa" in METHODS else "scipy-root"
+    for name in ("mfa-async", "mfa") if sparse else ("mfa", "mfa-async"):
+        if name in METHODS:
+            return name
+    return "scipy-root"
+
+
+def _load_one(
+    random: str | None, instance: str | None, file: Path | None, data_dir: Path | None, seq: Any
+) -> tuple[str, Any, Any]:
+    """``(label, model, Instance or None)`` from exactly one of --random / --instance / --file."""
+    from . import datasets, io
+    from .instances import random_model
+
+    given = [f for f, v in (("--random", random), ("--instance", instance), ("--file", file)) if v]
+    if len(given) != 1:
+        got = f"got {', '.join(given)}" if given else "got none"
+        raise ValueError(f"give exactly one of --random, --instance or --file; {got}")
+    if random is not None:
+        return random, random_model(random, seq, name="--random"), None
+    if instance is not None:
+        inst = datasets.load(instance, data_dir)
+        return instance, inst.model, inst
+    assert file is not None
+    if not file.is_file():
+        raise FileNotFoundError(f"`--file` {str(file)!r} does not exist or is not a file")
+    found = io.read(file)
+    if len(found) != 1:
+        names = ", ".join(i.name for i in found[:3]) + (", ..." if len(found) > 3 else "")
+        raise ValueError(
+            f"`--file` {str(file)!r} holds {len(found)} instances ({names}); solve one of them "
+            "by name with --instance, or write it to a file of its own"
+        )
+    return str(file), found[0].model, found[0]
 
 
 def _solve_options(
@@ -267,19 +301,41 @@ def _solve_options(
 @_user_errors
 def solve(
     random: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--random",
             metavar="SPEC",
-            help="The model: 'paper:N' (eps_ij ~ U[-1, 1]) or 'sk:N' (Sherrington-Kirkpatrick). "
-            "Reading a model from a file comes with the readers.",
+            help="A random model: 'paper:N' (eps_ij ~ U[-1, 1]) or 'sk:N' "
+            "(Sherrington-Kirkpatrick).",
         ),
-    ],
+    ] = None,
+    instance: Annotated[
+        str | None,
+        typer.Option(
+            "--instance",
+            metavar="NAME",
+            help="A named instance with its best-known value: G1..G81, bqp50-1..bqp2500-10, "
+            "gka1a, be100.1, ... (read from --data-dir).",
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="A model file (Gset/rudy, a one-instance bqp file, Biq Mac .sparse, dimod COO, "
+            ".mtx, latfile, isingeq .npz; .gz too).",
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the named instances (default $ISINGEQ_DATA or the cache)."),
+    ] = None,
     method: Annotated[
         str | None,
         typer.Option(
             help="A registered method (`isingeq methods`), optionally with options as "
-            "name:key=value;key=value. Default: 'mfa' where available, else 'scipy-root'.",
+            "name:key=value;key=value. Default: 'mfa-async' for sparse models (instances, "
+            "files), 'mfa' for dense ones (--random).",
         ),
     ] = None,
     seed: Annotated[
@@ -318,26 +374,34 @@ def solve(
 ) -> None:
     """Solve one model and report the best energy found (and its state, with --json / --out).
 
-    Example: isingeq solve --random paper:1000 --method mfa --time-limit 1 --seed 3 --json
+    The model is a random one (--random), a named instance (--instance) or a file (--file); for
+    the last two the instance's own objective (a cut, a QUBO value) and, where known, its gap to
+    the best-known value are reported too.
+
+    Examples: isingeq solve --random paper:1000 --method mfa --time-limit 1 --seed 3 --json;
+    isingeq solve --instance G22 --time-limit 1 --data-dir ../shared/data
     """
     import numpy as np
 
-    from .instances import parse_random_spec, random_model
+    from .instances import parse_random_spec
     from .solvers import solve as run_solve
 
-    # validate everything before building the model or solving
-    parse_random_spec(random, name="--random")
+    # validate everything that does not need the model before building it or solving
+    if random is not None:
+        parse_random_spec(random, name="--random")
     seed = check_int("--seed", seed, low=0)
-    name, options = _solve_options(
-        _default_method() if method is None else method, option or [], time_limit, num_reads
-    )
-    if out is not None:
-        if out.is_dir():
-            raise IsADirectoryError(f"`--out` must be a file path; got the folder {str(out)!r}")
-        out.parent.mkdir(parents=True, exist_ok=True)
+    if method is not None:
+        _solve_options(method, option or [], time_limit, num_reads)
+    if out is not None and out.is_dir():
+        raise IsADirectoryError(f"`--out` must be a file path; got the folder {str(out)!r}")
 
     instance_seq, solver_seq = np.random.SeedSequence(seed).spawn(2)
-    model = random_model(random, instance_seq, name="--random")
+    label, model, inst = _load_one(random, instance, file, data_dir, instance_seq)
+    if method is None:
+        method = _default_method(model.is_sparse)
+    name, options = _solve_options(method, option or [], time_limit, num_reads)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
     limit = options.get("time_limit")
     columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
     if isinstance(limit, int | float) and not isinstance(limit, bool) and limit > 0:
@@ -350,17 +414,27 @@ def solve(
         *columns, console=err_console, transient=True, disable=not err_console.is_terminal
     )
     with progress_bar as progress:
-        progress.add_task(f"{name} on {random}", total=limit)
+        progress.add_task(f"{name} on {label}", total=limit)
         result = run_solve(model, method=name, rng=solver_seq, **options)
 
     summary = result.to_dict()
     record: dict[str, Any] = {
-        "instance": random,
+        "instance": label,
         "seed": seed,
         "method": summary.pop("method"),
         "options": options,
         **summary,
     }
+    if inst is not None:
+        objective = inst.objective(result.best_sample)
+        record.update(
+            {
+                "objective": objective,
+                "sense": inst.sense,
+                "best_known": inst.best_known,
+                "gap": inst.gap(objective) if inst.best_known is not None else None,
+            }
+        )
     # one line: best_sample and energies are long lists for large n
     text = json.dumps(record, default=str)
     if out is not None:
@@ -372,10 +446,14 @@ def solve(
         table = Table(title="isingeq solve", show_header=False)
         table.add_column(style="bold")
         table.add_column(justify="right")
-        table.add_row("instance", f"{random} (seed {seed})")
+        table.add_row("instance", f"{label} (seed {seed})" if random else label)
         table.add_row("n", str(model.n))
         table.add_row("method", f"{name} ({opts})" if opts else name)
         table.add_row("best energy", f"{result.best_energy:.10g}")
+        if inst is not None:
+            table.add_row(f"objective ({inst.sense})", f"{record['objective']:.10g}")
+            if record["gap"] is not None:
+                table.add_row("best-known / gap", f"{inst.best_known:.10g} / {record['gap']:.4%}")
         table.add_row("time", f"{result.time_s:.4g} s")
         table.add_row("reads", str(result.num_reads))
         Console().print(table)
