@@ -213,6 +213,13 @@ def test_time_to_target_on_a_small_maxcut_file(tmp_path: Path) -> None:
     rows = {r["solver"]: r for r in run.summary["by_instance_solver"]}
     assert rows["mfa"]["ttt_source"] == "ttt runs"
     assert rows["mfa"]["ttt_reached"] == 2 and rows["mfa"]["median_ttt_s"] > 0
+    for solver in ("mfa", "greedy"):
+        mine = [r for r in ttt if r["solver"] == solver]
+        # the total wait covers every try, the ttt only the one that hit
+        assert rows[solver]["median_total_s"] == pytest.approx(
+            np.median([r["time_s"] for r in mine])
+        )
+        assert rows[solver]["median_total_s"] >= rows[solver]["median_ttt_s"] - 1e-12
 
 
 def test_target_objective_in_both_senses() -> None:

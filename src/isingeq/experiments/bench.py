@@ -13,8 +13,12 @@ use ``budget`` seconds, and the bench records
   ``best_known - (1 - target) |best_known|`` (``0.995 x best`` for a positive cut);
 * with ``ttt=True``, one more row per (instance, solver, seed) with budget ``"ttt"``: the
   **time to target** ``ttt_s``, the wall time of the first run that reached it with budgets
-  doubling from 0.01 s up to the largest budget (mfa and Tabu stop themselves at the target
-  within one run of the largest budget), NaN when none did.
+  doubling from 0.01 s up to the largest budget (mfa, mfa-async and Tabu stop themselves at the
+  target within one run of the largest budget), NaN when none did; its ``time_s`` is the
+  **total** wall time of all the tries. For a solver that stops itself the two are the same run;
+  for a doubling peer ``ttt_s`` leaves out the tries that failed (the budget that suffices is
+  not known in advance), so the summary gives both medians (``median_ttt_s``,
+  ``median_total_s``).
 
 Seeds: repeat ``k`` of instance ``name`` uses the (31-bit) integer drawn from
 ``SeedSequence(seed, spawn_key=(crc32(name), k))``, the same for every solver and budget, and
@@ -789,8 +793,11 @@ def summarize(
             if not mine:
                 continue
             ttt_rows = [r for r in mine if r["budget_s"] == TTT]
+            totals: list[float] = []
             if ttt_rows:
                 ttts, source = [r["ttt_s"] for r in ttt_rows], "ttt runs"
+                # the whole wait: every try of the doubling ladder, not only the one that hit
+                totals = [r["time_s"] if not math.isnan(r["ttt_s"]) else math.nan for r in ttt_rows]
             else:
                 ttts, source = [], "budget runs (coarse)"
                 for s in seeds:
@@ -827,6 +834,7 @@ def summarize(
                     "solver": solver,
                     "best_objective": max(objs) if inst.sense == "max" else min(objs),
                     "median_ttt_s": _median_with_inf(ttts) if has_target else None,
+                    "median_total_s": _median_with_inf(totals) if has_target and totals else None,
                     "ttt_reached": int(sum(not math.isnan(t) for t in ttts)) if has_target else 0,
                     "ttt_tries": len(ttts) if has_target else 0,
                     "ttt_source": source if has_target else "no target (no best-known value)",
