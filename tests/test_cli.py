@@ -200,7 +200,7 @@ def test_solve_passes_method_options() -> None:
 
 def test_solve_default_method() -> None:
     d = _solve_json("--random", "paper:10", "--time-limit", "0.2")
-    assert d["method"] == ("mfa" if "mfa" in isingeq.METHODS else "scipy-root")
+    assert d["method"] == "mfa-async"
 
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -210,7 +210,7 @@ needs_data = pytest.mark.skipif(not SHARED.is_dir(), reason="shared/data is not 
 @needs_data
 def test_solve_a_named_instance_reports_its_objective_and_gap() -> None:
     d = _solve_json("--instance", "G1", "--data-dir", str(SHARED), "--time-limit", "0.3")
-    assert d["method"] == "mfa-async"  # the default for sparse models
+    assert d["method"] == "mfa-async"  # the default
     inst = isingeq.datasets.load("G1", SHARED)
     x = np.array(d["best_sample"], dtype=np.uint8)
     assert d["objective"] == inst.objective(x) == -d["best_energy"]  # H = -cut

@@ -205,15 +205,12 @@ class _TimeBudgetColumn(ProgressColumn):
         return ProgressBar(total=total, completed=min(task.elapsed or 0.0, total), width=40)
 
 
-def _default_method(sparse: bool = False) -> str:
-    """``mfa-async`` for sparse models, ``mfa`` for dense ones (each the stronger there, measured
-    in README "Real instances and the peers"), else ``scipy-root``."""
+def _default_method() -> str:
+    """``mfa-async``, isingeq's strongest method on dense and sparse models alike (README
+    "Real instances and the peers"), where registered; else ``mfa``, else ``scipy-root``."""
     from .solvers import METHODS
 
-    for name in ("mfa-async", "mfa") if sparse else ("mfa", "mfa-async"):
-        if name in METHODS:
-            return name
-    return "scipy-root"
+    return next((m for m in ("mfa-async", "mfa") if m in METHODS), "scipy-root")
 
 
 def _load_one(
@@ -334,8 +331,7 @@ def solve(
         str | None,
         typer.Option(
             help="A registered method (`isingeq methods`), optionally with options as "
-            "name:key=value;key=value. Default: 'mfa-async' for sparse models (instances, "
-            "files), 'mfa' for dense ones (--random).",
+            "name:key=value;key=value. Default: 'mfa-async'.",
         ),
     ] = None,
     seed: Annotated[
@@ -386,22 +382,20 @@ def solve(
     from .instances import parse_random_spec
     from .solvers import solve as run_solve
 
-    # validate everything that does not need the model before building it or solving
+    # validate everything before building the model or solving
     if random is not None:
         parse_random_spec(random, name="--random")
     seed = check_int("--seed", seed, low=0)
-    if method is not None:
-        _solve_options(method, option or [], time_limit, num_reads)
-    if out is not None and out.is_dir():
-        raise IsADirectoryError(f"`--out` must be a file path; got the folder {str(out)!r}")
+    name, options = _solve_options(
+        _default_method() if method is None else method, option or [], time_limit, num_reads
+    )
+    if out is not None:
+        if out.is_dir():
+            raise IsADirectoryError(f"`--out` must be a file path; got the folder {str(out)!r}")
+        out.parent.mkdir(parents=True, exist_ok=True)
 
     instance_seq, solver_seq = np.random.SeedSequence(seed).spawn(2)
     label, model, inst = _load_one(random, instance, file, data_dir, instance_seq)
-    if method is None:
-        method = _default_method(model.is_sparse)
-    name, options = _solve_options(method, option or [], time_limit, num_reads)
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
     limit = options.get("time_limit")
     columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
     if isinstance(limit, int | float) and not isinstance(limit, bool) and limit > 0:
@@ -537,11 +531,13 @@ def _bench_tables(summary: dict[str, Any]) -> list[Table]:
             f"median time to {100 * cfg['target']:g} % of the reference "
             f"(reached / tries; from {', '.join(src)})"
         )
-        caption = (
-            "below: the median total wall time of all tries (doubling peers: the runs that "
-            "missed too; solvers that stop at the target: the same run)"
-        )
-        t2 = Table(title=title, caption=caption, min_width=min(len(title) + 4, 100))
+        ttt_caption: str | None = None
+        if any(r.get("median_total_s") is not None for r in ttt):
+            ttt_caption = (
+                "below: the median total wall time of all tries (doubling peers: the runs that "
+                "missed too; solvers that stop at the target: the same run)"
+            )
+        t2 = Table(title=title, caption=ttt_caption, min_width=min(len(title) + 4, 100))
         t2.add_column("solver", no_wrap=True)
         for name in instances:
             t2.add_column(name, justify="right", no_wrap=True)

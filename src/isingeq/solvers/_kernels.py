@@ -407,6 +407,25 @@ def _uniform(state):  # pragma: no cover - compiled
     return float((x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
+@njit(cache=True, fastmath=True, inline="always")
+def _amfa_value(x, t, amp, sat, state):  # pragma: no cover - compiled
+    """``sigmoid(t (x + u))`` with ``u ~ U(-amp/2, amp/2)``; the step value beyond ``|t x| = 12``
+    (within 6.2e-6), with no random number drawn where no ``u`` could leave that range."""
+    half = 0.5 * amp
+    if x - half > sat:
+        return 1.0
+    if x + half < -sat:
+        return 0.0
+    if amp > 0.0:
+        x += amp * (_uniform(state) - 0.5)
+    z = t * x
+    if z > 12.0:
+        return 1.0
+    if z < -12.0:
+        return 0.0
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 @njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
 def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
     """Asynchronous mean-field annealing of the replicas ``M`` (R, n), in place, in parallel.
@@ -434,27 +453,41 @@ def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no co
         for s in range(S):
             t = ts[s]
             amp = amps[s]
-            half = 0.5 * amp
-            # beyond |t x| = 12 the sigmoid is within 6.2e-6 of 0 or 1: take the step value
             sat = 12.0 / t
             for i in range(n):
-                x = xi[i]
-                if x - half > sat:
-                    new = 1.0  # saturated whatever the noise: no random number needed
-                elif x + half < -sat:
-                    new = 0.0
-                else:
-                    if amp > 0.0:
-                        x += amp * (_uniform(state) - 0.5)
-                    z = t * x
-                    if z > 12.0:
-                        new = 1.0
-                    elif z < -12.0:
-                        new = 0.0
-                    else:
-                        new = 1.0 / (1.0 + np.exp(-z))
+                new = _amfa_value(xi[i], t, amp, sat, state)
                 d = new - m[i]
                 if d > tol or d < -tol:
                     m[i] = new
                     for k in range(indptr[i], indptr[i + 1]):
                         xi[indices[k]] += data[k] * d
+
+
+@njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
+def amfa_dense(J, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
+    """:func:`amfa_csr` for a dense symmetric ``J`` (n, n): a change of ``m_i`` is pushed to
+    every ``xi`` along the contiguous row ``J[i]`` (vectorised), with no CSR copy to build."""
+    R, n = M.shape
+    S = ts.shape[0]
+    for r in prange(R):
+        m = M[r]
+        xi = h.copy()
+        for i in range(n):
+            mi = m[i]
+            row = J[i]
+            for j in range(n):
+                xi[j] += row[j] * mi
+        state = np.empty(1, dtype=np.uint64)
+        state[0] = _mix64(np.uint64(keys[r])) | np.uint64(1)
+        for s in range(S):
+            t = ts[s]
+            amp = amps[s]
+            sat = 12.0 / t
+            for i in range(n):
+                new = _amfa_value(xi[i], t, amp, sat, state)
+                d = new - m[i]
+                if d > tol or d < -tol:
+                    m[i] = new
+                    row = J[i]
+                    for j in range(n):
+                        xi[j] += row[j] * d

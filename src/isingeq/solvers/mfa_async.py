@@ -37,7 +37,6 @@ from typing import Any
 
 import numba
 import numpy as np
-import scipy.sparse as sp
 
 from .._validation import check_int, check_real
 from ..model import SpinGlass
@@ -77,7 +76,7 @@ def solve_mfa_async(
     Parameters
     ----------
     model : SpinGlass
-        Dense or sparse (a dense model is swept through a CSR copy of its couplings).
+        Dense or sparse (a numba kernel for each: CSR neighbour lists, or contiguous dense rows).
     rng : Generator, optional
         Draws the starting points and the noise streams.
     num_reads : int, optional
@@ -162,10 +161,15 @@ def solve_mfa_async(
     if t_end <= t_start:
         raise ValueError(f"`t_end` must be > t_start={t_start:g}; got {t_end:g}")
 
-    J = model.J if model.is_sparse else sp.csr_array(model.J)
-    indptr, indices = J.indptr, J.indices
-    data = np.asarray(J.data, dtype=np.float64)
+    J = model.J
     h = np.asarray(model.h, dtype=np.float64)
+    sparse = model.is_sparse
+    if sparse:
+        csr = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64))
+        couplings = J.indices.size
+    else:
+        Jd = np.ascontiguousarray(J, dtype=np.float64)
+        couplings = n * n // 4  # a dense row is one vectorised pass
     field = _field_scale(model)
     width = noise * field
     gen = rng if rng is not None else np.random.default_rng()
@@ -175,7 +179,7 @@ def solve_mfa_async(
     best_M = np.full((R, n), 0.5)
     rounds = sweeps = reads = reheats = 0
     stopped = "schedule"
-    per_sweep_s = _FIRST_GUESS_S * (indices.size + 8 * n) * -(-R // threads)  # one round, R reads
+    per_sweep_s = _FIRST_GUESS_S * (couplings + 8 * n) * -(-R // threads)  # one round, R reads
     while True:
         reheat_round = deadline is not None and reheat > 0.0 and rounds % fresh_every != 0
         if deadline is None:
@@ -202,7 +206,10 @@ def solve_mfa_async(
         amps = w * (1.0 - np.arange(S) / S)
         keys = gen.integers(0, 2**63 - 1, size=R, dtype=np.int64)
         t0 = time.perf_counter_ns()
-        _kernels.amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol)
+        if sparse:
+            _kernels.amfa_csr(*csr, h, ts, amps, M, keys, tol)
+        else:
+            _kernels.amfa_dense(Jd, h, ts, amps, M, keys, tol)
         per_sweep_s = max((time.perf_counter_ns() - t0) * 1e-9 / S, 1e-9)
         X, _ = descend(model, (M > 0.5).astype(np.uint8), max_polish_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
