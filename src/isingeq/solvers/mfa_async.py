@@ -24,10 +24,10 @@ With a ``time_limit`` it runs short rounds (``num_sweeps / 2`` sweeps, as many r
 there are threads), each fitted into the time left. One round in ``fresh_every`` starts afresh
 from ``<n> = 1/2``; the others **reheat** the best state found so far: they start from it at
 ``t = 10 t_start`` with a narrower noise (``reheat``), so they search near it rather than from
-scratch. It stops at ``target_energy`` once a round has reached it. Measured with
-``time_limit=1, target_energy=<best-known>`` over 21 seeds, median time to the best-known value
-(Gset G1 / G43 / Beasley bqp1000-1): 0.044 / 0.219 / 0.136 s with fresh rounds only
-(``reheat=0``), 0.029 / 0.059 / 0.058 s with the defaults.
+scratch. It stops at ``target_energy`` once a round has reached it. Measured by
+``benchmarks/bench_mfa_async_ttt.py`` (``time_limit=1, target_energy=<best-known>``, 41 seeds),
+median time to the best-known value on Gset G1 / G43 / Beasley bqp1000-1: 0.041 / 0.260 /
+0.144 s with fresh rounds only (``reheat=0``), 0.028 / 0.063 / 0.052 s with the defaults.
 """
 
 from __future__ import annotations
@@ -98,8 +98,8 @@ def solve_mfa_async(
         saturates).
     reheat : float >= 0, default 2.0
         Noise width of the reheating rounds (same units as ``noise``); 0 makes every round a
-        fresh one. Measured (G43, 21 seeds, ``num_sweeps=1000``, median time to best-known): 1.0 -> 0.21 s,
-        1.5 -> 0.13 s, 2.0 -> 0.08 s, 2.5 -> 0.12 s.
+        fresh one. Median time to best-known (same benchmark) for 1.0 / 2.0 / 3.0: G1 0.039 /
+        0.028 / 0.032 s, G43 0.191 / 0.063 / 0.167 s, bqp1000-1 0.075 / 0.052 / 0.119 s.
     fresh_every : int >= 1, default 4
         With a ``time_limit``: rounds ``0, k, 2k, ...`` start afresh, the others reheat.
     time_limit : float, optional
