@@ -5,8 +5,8 @@ target_energy=<best-known>, rng=seed)`` for ``--seeds`` consecutive seeds; the t
 its own ``time_s`` when it stopped at the target and ``inf`` otherwise. Printed: the median and
 quartiles over seeds, how many seeds reached the value, and the median's ratio to the first
 configuration's (the defaults) in the same run. The configurations are the defaults, fresh rounds
-only (``reheat=0``) and two reheating widths, so the effect of each choice is measured on the
-same seeds on the same machine.
+only (``reheat=0``), two reheating widths and a narrower first noise, so the effect of each
+choice is measured on the same seeds on the same machine.
 
 Run:  python benchmarks/bench_mfa_async_ttt.py [--instances G1,G43,bqp1000-1] [--seeds 41]
       [--first-seed 100] [--limit 1.0] [--data-dir ../shared/data]
@@ -34,6 +34,7 @@ CONFIGS: dict[str, dict[str, float]] = {
     "reheat=0 (fresh rounds only)": {"reheat": 0.0},
     "reheat=1.0": {"reheat": 1.0},
     "reheat=3.0": {"reheat": 3.0},
+    "noise=1.5": {"noise": 1.5},
 }
 
 

@@ -26,8 +26,8 @@ from ``<n> = 1/2``; the others **reheat** the best state found so far: they star
 ``t = 10 t_start`` with a narrower noise (``reheat``), so they search near it rather than from
 scratch. It stops at ``target_energy`` once a round has reached it. Measured by
 ``benchmarks/bench_mfa_async_ttt.py`` (``time_limit=1, target_energy=<best-known>``, 41 seeds),
-median time to the best-known value on Gset G1 / G43 / Beasley bqp1000-1: 0.041 / 0.260 /
-0.144 s with fresh rounds only (``reheat=0``), 0.028 / 0.063 / 0.052 s with the defaults.
+median time to the best-known value on Gset G1 / G43 / Beasley bqp1000-1: 0.043 / 0.265 /
+0.127 s with fresh rounds only (``reheat=0``), 0.029 / 0.066 / 0.052 s with the defaults.
 """
 
 from __future__ import annotations
@@ -91,15 +91,18 @@ def solve_mfa_async(
         Ends of the geometric ladder; defaults ``t_c`` and ``300 t_start``.
     noise : float >= 0, default 3.0
         Full width of the uniform noise on ``xi`` at the first sweep, in units of the typical
-        field (``sqrt(mean_i sum_j J_ij^2) / 2``), shrinking linearly to 0. Measured on G1, G43
-        and bqp1000-1: widths 0.5-1.5 reach the best-known value less often than 3.
+        field (``sqrt(mean_i sum_j J_ij^2) / 2``), shrinking linearly to 0. In single rounds
+        (64 replicas, 1000 sweeps) on G1, G43 and bqp1000-1, widths 0.5-1.5 reached the
+        best-known value less often than 3; with reheating rounds, 1.5 is within the noise of
+        3 (``benchmarks/bench_mfa_async_ttt.py``: median time to best-known 0.90 / 0.88 / 1.03
+        of the default's).
     tol : float, default 1e-4
         Changes of ``<n_i>`` below this are not made (saves most of the work once ``<n>``
         saturates).
     reheat : float >= 0, default 2.0
         Noise width of the reheating rounds (same units as ``noise``); 0 makes every round a
-        fresh one. Median time to best-known (same benchmark) for 1.0 / 2.0 / 3.0: G1 0.039 /
-        0.028 / 0.032 s, G43 0.191 / 0.063 / 0.167 s, bqp1000-1 0.075 / 0.052 / 0.119 s.
+        fresh one. Median time to best-known (same benchmark) for 1.0 / 2.0 / 3.0: G1 0.052 /
+        0.029 / 0.040 s, G43 0.189 / 0.066 / 0.177 s, bqp1000-1 0.075 / 0.052 / 0.114 s.
     fresh_every : int >= 1, default 4
         With a ``time_limit``: rounds ``0, k, 2k, ...`` start afresh, the others reheat.
     time_limit : float, optional
