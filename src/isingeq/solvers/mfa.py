@@ -360,15 +360,33 @@ def _schedule(
             raise ValueError("`schedule` must be strictly increasing")
         return ts
     num_steps = check_int("num_steps", num_steps, low=1)
+    t_start, t_end = _ladder_ends(model, t_start, t_end, 0.5, 1000.0, ordered=num_steps > 1)
+    return np.geomspace(t_start, t_end, num_steps) if num_steps > 1 else np.array([t_end])
+
+
+def _ladder_ends(
+    model: SpinGlass,
+    t_start: float | None,
+    t_end: float | None,
+    tc_factor: float,
+    span: float,
+    *,
+    ordered: bool = True,
+) -> tuple[float, float]:
+    """Validated ends of a ``t`` ladder (shared by ``mfa`` and ``mfa-async``).
+
+    Defaults: ``t_start = tc_factor * t_c`` (:func:`critical_t`; ``tc_factor * 0.2 / field``
+    without couplings) and ``t_end = span * t_start``. With ``ordered``, ``t_end > t_start``.
+    """
     if t_start is None:
         tc = critical_t(model)
-        t_start = 0.5 * tc if np.isfinite(tc) else 0.1 / _field_scale(model)
+        t_start = tc_factor * (tc if np.isfinite(tc) else 0.2 / _field_scale(model))
         # couplings near the underflow limit: beyond 1e25 the sigmoid is a step anyway
         t_start = min(t_start, 1e25)
     t_start = check_real("t_start", t_start, low=0.0, low_open=True)
     if t_end is None:
-        t_end = 1000.0 * t_start
+        t_end = span * t_start
     t_end = check_real("t_end", t_end, low=0.0, low_open=True)
-    if num_steps > 1 and t_end <= t_start:
+    if ordered and t_end <= t_start:
         raise ValueError(f"`t_end` must be > t_start={t_start:g}; got {t_end:g}")
-    return np.geomspace(t_start, t_end, num_steps) if num_steps > 1 else np.array([t_end])
+    return t_start, t_end

@@ -44,8 +44,7 @@ from ..result import SolveResult
 from . import _kernels
 from ._registry import register
 from .greedy import descend
-from .mfa import _field_scale
-from .scipy_root import critical_t
+from .mfa import _field_scale, _ladder_ends
 
 __all__ = ["solve_mfa_async"]
 
@@ -124,8 +123,8 @@ def solve_mfa_async(
     Raises
     ------
     ValueError
-        On ``num_reads`` or ``num_sweeps < 1``, ``t_end <= t_start``, negative ``noise``, or
-        ``time_limit <= 0``.
+        On ``num_reads``, ``num_sweeps`` or ``fresh_every < 1``, ``t_end <= t_start``, negative
+        ``noise``, ``reheat`` or ``tol``, or ``time_limit <= 0``.
 
     Examples
     --------
@@ -153,16 +152,7 @@ def solve_mfa_async(
         deadline = t_begin + int(time_limit * 1e9)
     if target_energy is not None:
         target_energy = check_real("target_energy", target_energy, allow_inf=False)
-    if t_start is None:
-        tc = critical_t(model)
-        t_start = float(tc) if np.isfinite(tc) else 0.2 / _field_scale(model)
-        t_start = min(t_start, 1e25)
-    t_start = check_real("t_start", t_start, low=0.0, low_open=True)
-    if t_end is None:
-        t_end = 300.0 * t_start
-    t_end = check_real("t_end", t_end, low=0.0, low_open=True)
-    if t_end <= t_start:
-        raise ValueError(f"`t_end` must be > t_start={t_start:g}; got {t_end:g}")
+    t_start, t_end = _ladder_ends(model, t_start, t_end, 1.0, 300.0)
 
     J = model.J
     h = np.asarray(model.h, dtype=np.float64)
