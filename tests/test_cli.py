@@ -304,6 +304,7 @@ def test_solve_time_limit_reaches_the_solver() -> None:
         (["--random", "paper:8", "--file", "x.txt"], "got --random, --file"),
         (["--file", "no/such/file.txt"], "`--file` 'no/such/file.txt' does not exist"),
         (["--random", "paper:10000000"], "is a dense 10000000 x 10000000 model that needs"),
+        (["--instance", "paper-5,paper-6"], "names 2 instances (paper-5, paper-6); give one name"),
     ],
 )
 def test_solve_bad_input_is_one_line_and_exit_2(args: list[str], match: str) -> None:

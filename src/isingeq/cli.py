@@ -216,8 +216,9 @@ def _default_method() -> str:
 def _load_one(
     random: str | None, instance: str | None, file: Path | None, data_dir: Path | None, seq: Any
 ) -> tuple[str, Any, Any]:
-    """``(label, model, Instance or None)`` from exactly one of --random / --instance / --file."""
-    from . import datasets, io
+    """``(label, model, Instance or None)`` from exactly one of --random / --instance / --file
+    (the last two through the bench's resolver, so they take the same names and files)."""
+    from .experiments.bench import resolve_instances
     from .instances import random_model
 
     given = [f for f, v in (("--random", random), ("--instance", instance), ("--file", file)) if v]
@@ -226,20 +227,20 @@ def _load_one(
         raise ValueError(f"give exactly one of --random, --instance or --file; {got}")
     if random is not None:
         return random, random_model(random, seq, name="--random"), None
-    if instance is not None:
-        inst = datasets.load(instance, data_dir)
-        return instance, inst.model, inst
-    assert file is not None
-    if not file.is_file():
-        raise FileNotFoundError(f"`--file` {str(file)!r} does not exist or is not a file")
-    found = io.read(file)
+    found = resolve_instances(
+        names=None if instance is None else [instance],
+        files=None if file is None else [file],
+        data_dir=data_dir,
+        seed=int(seq.generate_state(1)[0]),
+    )
+    what = (
+        f"`--file` {str(file)!r} holds" if file is not None else f"`--instance` {instance!r} names"
+    )
     if len(found) != 1:
         names = ", ".join(i.name for i in found[:3]) + (", ..." if len(found) > 3 else "")
-        raise ValueError(
-            f"`--file` {str(file)!r} holds {len(found)} instances ({names}); solve one of them "
-            "by name with --instance, or write it to a file of its own"
-        )
-    return str(file), found[0].model, found[0]
+        hint = "give one name" if file is None else "solve one of them by name with --instance"
+        raise ValueError(f"{what} {len(found)} instances ({names}); {hint}")
+    return instance if instance is not None else str(file), found[0].model, found[0]
 
 
 def _solve_options(
@@ -589,8 +590,8 @@ def bench(
     solvers: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated solvers (mfa, greedy, dwave-sa, dwave-tabu, dwave-steepest, "
-            "openjij-sa, sb); default: every one installed."
+            help="Comma-separated solvers (mfa, mfa-async, greedy, dwave-sa, dwave-tabu, "
+            "dwave-steepest, openjij-sa, sb); default: every one installed."
         ),
     ] = None,
     budgets: Annotated[str, typer.Option(help="Comma-separated time budgets in seconds.")] = (
