@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -55,3 +57,9 @@ def test_bad_sizes(gen: object) -> None:
         gen(2.5)  # type: ignore[operator]
     with pytest.raises(TypeError, match="`rng`"):
         gen(3, rng="seed")  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("gen", [isingeq.paper_instance, isingeq.sk_instance])
+def test_a_dense_model_too_large_for_memory_is_refused_before_allocating(gen: Any) -> None:
+    with pytest.raises(ValueError, match=r"`n`=10000000 is a dense 10000000 x 10000000 model"):
+        gen(10_000_000, rng=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,23 @@ from ._validation import as_generator, check_int
 from .model import SpinGlass
 
 __all__ = ["paper_instance", "sk_instance"]
+
+#: float64 n x n arrays alive while a dense instance is built (draw, triangle, J, one temporary)
+_DENSE_COPIES = 4
+
+
+def _check_fits(n: int) -> None:
+    """Refuse, before allocating, a dense ``n x n`` build that exceeds physical memory."""
+    try:
+        have = float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, OSError, ValueError):
+        return  # the OS does not say: let numpy try
+    need = _DENSE_COPIES * 8.0 * n * n
+    if need > have:
+        raise ValueError(
+            f"`n`={n} is a dense {n} x {n} model that needs about {need / 2**30:.3g} GiB; "
+            f"this machine has {have / 2**30:.3g} GiB of memory"
+        )
 
 
 def paper_instance(n: int, rng: Any = None) -> SpinGlass:
@@ -26,6 +44,12 @@ def paper_instance(n: int, rng: Any = None) -> SpinGlass:
     SpinGlass
         Dense, upper-triangular ``eps`` (diagonal = bias), ``offset = 0``.
 
+    Raises
+    ------
+    ValueError
+        For ``n < 1``, or an ``n`` whose dense model would not fit in physical memory (said
+        before anything is allocated).
+
     Examples
     --------
     >>> m = paper_instance(4, rng=0)
@@ -33,6 +57,7 @@ def paper_instance(n: int, rng: Any = None) -> SpinGlass:
     (4, True, True)
     """
     n = check_int("n", n, low=1)
+    _check_fits(n)
     gen = as_generator(rng)
     eps = np.triu(gen.uniform(-1.0, 1.0, size=(n, n)))
     return SpinGlass(eps)
@@ -48,7 +73,7 @@ def sk_instance(n: int, rng: Any = None) -> SpinGlass:
     Parameters
     ----------
     n : int
-        Number of spins, >= 1.
+        Number of spins, >= 1 (refused like :func:`paper_instance` when too large).
     rng : None, int, SeedSequence or Generator
 
     Examples
@@ -61,6 +86,7 @@ def sk_instance(n: int, rng: Any = None) -> SpinGlass:
     True
     """
     n = check_int("n", n, low=1)
+    _check_fits(n)
     gen = as_generator(rng)
     J = np.triu(gen.standard_normal((n, n)), k=1) / np.sqrt(n)
     return SpinGlass.from_spin(np.zeros(n), -J)

@@ -7,7 +7,6 @@ live in :mod:`isingeq.generators`. Named instances and files are :mod:`isingeq.d
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -93,7 +92,7 @@ def random_model(spec: str, rng: Any = None, *, name: str = "spec") -> SpinGlass
     ------
     ValueError
         If ``spec`` is malformed (see :func:`parse_random_spec`), or if the dense model would
-        not fit in this machine's physical memory (said before anything is allocated).
+        not fit in this machine's physical memory (the generators check before allocating).
 
     Examples
     --------
@@ -102,23 +101,7 @@ def random_model(spec: str, rng: Any = None, *, name: str = "spec") -> SpinGlass
     (6, True)
     """
     kind, n = parse_random_spec(spec, name=name)
-    need = _DENSE_COPIES * 8.0 * n * n
-    have = _physical_memory()
-    if have is not None and need > have:
-        raise ValueError(
-            f"`{name}` {spec!r} is a dense {n} x {n} model that needs about {need / 2**30:.3g} GiB; "
-            f"this machine has {have / 2**30:.3g} GiB of memory"
-        )
-    return RANDOM_KINDS[kind](n, rng)
-
-
-#: float64 n x n arrays alive while a random model is built (eps, its triangle, J and one temporary)
-_DENSE_COPIES = 4
-
-
-def _physical_memory() -> float | None:
-    """Bytes of physical memory, or None where the OS does not say."""
     try:
-        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, OSError, ValueError):
-        return None
+        return RANDOM_KINDS[kind](n, rng)
+    except ValueError as exc:  # the generator's memory check: say which spec asked for it
+        raise ValueError(f"`{name}` {spec!r}: {exc}") from None
