@@ -1,0 +1,205 @@
+"""The records layer: every experiment's files on disk (CSV records, JSON summaries).
+
+One writer and one reader for all of ``reproduce``, ``bench`` and the perceptron experiments:
+
+* :class:`RecordsFile` -- a CSV file of records with fixed columns. Rows are appended and
+  flushed as they finish; :meth:`RecordsFile.resume` reads the finished rows of an earlier run
+  (a line cut short by an interruption is dropped), rewrites the file clean and appends from
+  there, so a run started again on the same folder redoes nothing it had finished;
+* :func:`write_csv` / :func:`write_json` -- whole files written atomically (a temporary file in
+  the same folder, then ``os.replace``), so a reader never sees half a file;
+* :func:`json_safe` -- the one conversion to standard JSON: numpy scalars and arrays to Python,
+  NaN and infinities to ``null``, paths to strings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+__all__ = ["RecordsFile", "csv_cell", "json_safe", "write_csv", "write_json"]
+
+
+def json_safe(obj: Any) -> Any:
+    """``obj`` as standard JSON values: numpy to Python, NaN / inf to None, paths to str.
+
+    Examples
+    --------
+    >>> json_safe({"a": np.float64("nan"), "b": np.arange(2), "c": (1.5, float("inf"))})
+    {'a': None, 'b': [0, 1], 'c': [1.5, None]}
+    """
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    if isinstance(obj, np.generic):
+        return json_safe(obj.item())
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if obj is None or isinstance(obj, str | int | bool):
+        return obj
+    return str(obj)
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell: None and NaN as an empty cell, floats with every digit (``repr``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+@contextlib.contextmanager
+def _atomic(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, newline="" if "b" not in mode else None) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
+    """Write ``json_safe(obj)`` to ``path`` atomically (indented, trailing newline)."""
+    p = Path(path)
+    with _atomic(p) as fh:
+        fh.write(json.dumps(json_safe(obj), indent=2) + "\n")
+    return p
+
+
+def write_csv(
+    path: str | os.PathLike[str], fields: Sequence[str], rows: Iterable[dict[str, Any]]
+) -> Path:
+    """Write ``rows`` under the header ``fields`` to ``path`` atomically."""
+    p = Path(path)
+    with _atomic(p) as fh:
+        w = csv.DictWriter(fh, fieldnames=list(fields))
+        w.writeheader()
+        w.writerows({k: csv_cell(r.get(k)) for k in fields} for r in rows)
+    return p
+
+
+class RecordsFile:
+    """A CSV records file with fixed columns, appended row by row and resumable.
+
+    Parameters
+    ----------
+    path : path
+        The CSV file.
+    fields : sequence of str
+        Its columns, in order. A file with other columns is refused (never misread).
+    finished : callable, optional
+        ``row -> bool`` on a raw row (strings): whether an earlier run finished it. Rows it
+        rejects are dropped on resume and redone. Default: every complete row.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> rec = RecordsFile(d / "r.csv", ["k", "v"])
+    >>> with rec.resume() as old:
+    ...     rec.append({"k": "a", "v": 1.5})
+    >>> with rec.resume() as old:
+    ...     print(old)
+    [{'k': 'a', 'v': '1.5'}]
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        fields: Sequence[str],
+        *,
+        finished: Callable[[dict[str, str]], bool] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.fields = list(fields)
+        self._finished = finished
+        self._fh: IO[str] | None = None
+        self._writer: csv.DictWriter[str] | None = None
+
+    def read(self) -> list[dict[str, str]]:
+        """The finished rows already in the file (raw strings), [] when there is no file.
+
+        Raises
+        ------
+        ValueError
+            If the file's header is not ``fields`` (the message names the file).
+        """
+        if not self.path.exists():
+            return []
+        with open(self.path, newline="") as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames is None:
+                return []  # an empty file: nothing was finished
+            if list(reader.fieldnames) != self.fields:
+                raise ValueError(
+                    f"{str(self.path)!r} is not a records file of this experiment (its columns "
+                    f"are {reader.fieldnames}, expected {self.fields}); choose another output "
+                    "folder or remove the file"
+                )
+            rows = []
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    continue  # a line cut short by an interruption
+                if self._finished is not None and not self._finished(row):
+                    continue
+                rows.append(dict(row))
+        return rows
+
+    @contextlib.contextmanager
+    def resume(self) -> Iterator[list[dict[str, str]]]:
+        """Open for appending after the finished rows of an earlier run, which it yields.
+
+        The file is first rewritten atomically with only those rows (no cut lines), then rows
+        are appended with :meth:`append` until the block ends.
+        """
+        old = self.read()
+        write_csv(self.path, self.fields, old)
+        with open(self.path, "a", newline="") as fh:
+            self._fh = fh
+            self._writer = csv.DictWriter(fh, fieldnames=self.fields)
+            try:
+                yield old
+            finally:
+                self._fh, self._writer = None, None
+
+    @contextlib.contextmanager
+    def fresh(self) -> Iterator[None]:
+        """Open for writing from scratch (header only), then append with :meth:`append`."""
+        write_csv(self.path, self.fields, [])
+        with open(self.path, "a", newline="") as fh:
+            self._fh = fh
+            self._writer = csv.DictWriter(fh, fieldnames=self.fields)
+            try:
+                yield
+            finally:
+                self._fh, self._writer = None, None
+
+    def append(self, row: dict[str, Any]) -> None:
+        """Append one row (missing columns empty) and flush it to the OS."""
+        if self._writer is None or self._fh is None:
+            raise RuntimeError("RecordsFile.append outside `with rec.resume()` / `rec.fresh()`")
+        self._writer.writerow({k: csv_cell(row.get(k)) for k in self.fields})
+        self._fh.flush()
