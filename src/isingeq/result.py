@@ -1,4 +1,31 @@
-"""The one result type every solver returns."""
+"""The one result type every solver returns, and the ``info`` core every method fills.
+
+Every method returns a :class:`SolveResult` of the same shape:
+
+* ``samples`` (num_reads, n) uint8 0/1 states and ``energies`` (num_reads,) recomputed from the
+  model (:mod:`isingeq.model`), never taken from a solver's own arithmetic;
+* ``marginals`` (num_reads, n) float64 in [0, 1] -- the continuous ``<n_i>`` behind each sample
+  (the solution of eq. 16 a mean-field method rounded; for ``exact`` at a finite ``t`` the exact
+  Boltzmann marginals, the same row for every sample) -- or None where the method has none;
+* ``info``, a dict whose **core** is the same for every method (:data:`INFO_CORE`):
+
+  ``method``    the method that ran (for ``auto``: the one it chose; ``info["auto"]`` says why)
+  ``options``   every option of that method with the value it ran with (defaults resolved;
+                arrays longer than 16 entries by their shape)
+  ``time_ns``   wall time in ns from entry to return, set-up (``t_c``, copies) included
+  ``sweeps``    int: sweeps run, one sweep being one update of every variable. Replicas that
+                anneal on one shared ladder (mfa, mfa-async) count a ladder step once; reads
+                that run on their own (greedy, scipy-root) are summed. For scipy-root a sweep
+                is one evaluation of eq. 16 by the root finder; ``exact`` visits states, not
+                sweeps, and reports 0 (``states_enumerated`` has the count)
+  ``stopped``   why it stopped: "enumerated", "converged", "not_converged", "max_sweeps",
+                "schedule" (the t ladder ran out), "saturated" (every ``<n_i>`` at 0/1 early),
+                "time_limit" or "target_energy"
+
+  Method extras keep one name for one thing: ``t_schedule`` (the t ladder of the first round),
+  ``residual`` (num_reads,) (``max_i |<n_i> - sigmoid(t xi_i)|`` at the last ``t``),
+  ``converged`` (num_reads,), ``sweeps_per_read`` (num_reads,), ``rounds``, ``field_scale``.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +35,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._json import json_safe
 from .model import SpinGlass
 
-__all__ = ["SolveResult"]
+__all__ = ["INFO_CORE", "SolveResult"]
+
+#: Keys every method puts in ``info`` (see the module docstring).
+INFO_CORE = ("method", "options", "time_ns", "sweeps", "stopped")
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,13 +55,15 @@ class SolveResult:
         when asked for).
     energies : ndarray of float64, shape (num_reads,)
         ``H`` of each sample, recomputed from the model (see :mod:`isingeq.model`).
-    marginals : ndarray of float64, shape (num_reads, n) or (n,), or None
-        The continuous ``<n_i>`` where the method has them (mean-field solutions, or the exact
-        Boltzmann marginals at finite ``t``), else None.
+    marginals : ndarray of float64, shape (num_reads, n), or None
+        The continuous ``<n_i>`` behind each sample where the method has them (mean-field
+        solutions; for ``exact`` at a finite ``t`` the exact Boltzmann marginals, one row per
+        sample), else None.
     method : str
-        The registered method name.
+        The registered method that ran.
     info : dict
-        ``time_ns`` (wall time), and method-specific extras (iterations, convergence, ...).
+        The core of :data:`INFO_CORE` (method, options, time_ns, sweeps, stopped) and the
+        method's documented extras (see :mod:`isingeq.result`).
 
     Examples
     --------
@@ -60,6 +93,14 @@ class SolveResult:
         s = np.ascontiguousarray(np.atleast_2d(samples), dtype=np.uint8)
         if s.shape[1] != model.n:
             raise ValueError(f"`samples` must have {model.n} columns; got shape {s.shape}")
+        if marginals is not None:
+            marginals = np.ascontiguousarray(marginals, dtype=np.float64)
+            if marginals.ndim == 1:  # one distribution for every sample (exact at finite t)
+                marginals = np.repeat(marginals[None, :], s.shape[0], axis=0)
+            if marginals.shape != s.shape:
+                raise ValueError(
+                    f"`marginals` must have the samples' shape {s.shape}; got {marginals.shape}"
+                )
         energies = model._energy_unchecked(s.astype(np.float64))
         return cls(s, energies, method, marginals, dict(info or {}))
 
@@ -105,17 +146,5 @@ class SolveResult:
             "best_sample": self.best_sample.tolist(),
             "energies": self.energies.tolist(),
             "time_s": self.time_s,
-            "info": _jsonable(self.info),
+            "info": json_safe(self.info),
         }
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj

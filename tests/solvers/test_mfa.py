@@ -58,10 +58,10 @@ def test_sparse_and_dense_agree(dtype: str) -> None:
 
 def test_time_limit_repeats_rounds_and_says_why_it_stopped() -> None:
     m = isingeq.paper_instance(200, rng=6)
-    r = isingeq.solve(m, method="mfa", num_reads=4, num_steps=50, time_limit=0.3, rng=0)
+    r = isingeq.solve(m, method="mfa", num_reads=4, num_sweeps=50, time_limit=0.3, rng=0)
     assert r.info["stopped"] == "time_limit"
     assert r.info["rounds"] >= 2
-    one = isingeq.solve(m, method="mfa", num_reads=4, num_steps=50, rng=0)
+    one = isingeq.solve(m, method="mfa", num_reads=4, num_sweeps=50, rng=0)
     assert (
         r.best_energy <= one.best_energy + 1e-9
     )  # the first round is the same; more can only help
@@ -70,7 +70,7 @@ def test_time_limit_repeats_rounds_and_says_why_it_stopped() -> None:
 def test_time_limit_cuts_a_long_round_short() -> None:
     m = isingeq.paper_instance(300, rng=7)
     r = isingeq.solve(
-        m, method="mfa", num_reads=4, num_steps=10**7, tol=1e-30, time_limit=0.2, rng=0
+        m, method="mfa", num_reads=4, num_sweeps=10**7, tol=1e-30, time_limit=0.2, rng=0
     )
     assert r.info["stopped"] == "time_limit"
     assert r.info["rounds"] == 1
@@ -89,11 +89,11 @@ def test_target_energy_stops_early() -> None:
 
 def test_trajectory_is_recorded_on_request() -> None:
     m = isingeq.paper_instance(20, rng=9)
-    r = isingeq.solve(m, method="mfa", num_steps=30, trajectory=True, rng=0)
+    r = isingeq.solve(m, method="mfa", num_sweeps=30, trajectory=True, rng=0)
     tr = r.info["trajectory"]
     assert tr.shape[1] == 3 and 1 <= tr.shape[0] <= 30
     assert np.all(np.diff(tr[:, 0]) > 0)
-    assert "trajectory" not in isingeq.solve(m, method="mfa", num_steps=30, rng=0).info
+    assert "trajectory" not in isingeq.solve(m, method="mfa", num_sweeps=30, rng=0).info
 
 
 def test_explicit_schedule_and_initial_states() -> None:
@@ -119,12 +119,12 @@ def test_explicit_schedule_and_initial_states() -> None:
         ({"schedule": [1.0, 0.5]}, ValueError, "strictly increasing"),
         ({"schedule": [0.0, 1.0]}, ValueError, "positive"),
         ({"num_reads": 0}, ValueError, "`num_reads` must be >= 1; got 0"),
-        ({"damping": 0.0}, ValueError, "`damping` must be > 0"),
-        ({"damping": 1.5}, ValueError, "`damping` must be <= 1"),
+        ({"damping": -0.1}, ValueError, "`damping` must be >= 0"),
+        ({"damping": 1.0}, ValueError, "`damping` must be < 1"),
         ({"time_limit": 0.0}, ValueError, "`time_limit` must be > 0"),
         ({"time_limit": -1.0}, ValueError, "`time_limit` must be > 0"),
         ({"t_start": 5.0, "t_end": 1.0}, ValueError, "`t_end` must be > t_start"),
-        ({"initial_states": np.zeros((2, 5))}, ValueError, r"shape \(num_reads, n\) = \(64, 5\)"),
+        ({"initial_states": np.zeros((2, 5))}, ValueError, "`num_reads`=64 disagrees with `initial_states`, which has 2 rows"),
         ({"num_reads": 2, "initial_states": np.full((2, 5), 2.0)}, ValueError, r"\[0, 1\]"),
         ({"dtype": "float16"}, ValueError, "`dtype` must be 'float32' or 'float64'"),
         ({"noise": -1.0}, ValueError, "`noise` must be >= 0"),
@@ -146,34 +146,15 @@ def test_sparse_model_with_100k_variables_never_goes_dense() -> None:
         shape=(n, n),
     ).tocsr() + sp.diags_array(rng.uniform(-1, 1, n))
     model = SpinGlass(eps)
-    r = isingeq.solve(model, method="mfa", num_reads=2, num_steps=5, rng=0)
+    r = isingeq.solve(model, method="mfa", num_reads=2, num_sweeps=5, rng=0)
     assert r.samples.shape == (2, n)
     np.testing.assert_allclose(r.energies, model.energy(r.samples), rtol=1e-12)
     assert isingeq.one_flip_stable(model, r.samples).all()
 
 
-def test_a_short_time_limit_compresses_the_ladder_instead_of_stopping_halfway() -> None:
-    m = isingeq.paper_instance(400, rng=11)
-    isingeq.solve(m, method="mfa", num_steps=2, rng=0)  # load the numba kernels first
-    for _ in range(3):  # a loaded machine (parallel test workers) can stall the first sweeps
-        r = isingeq.solve(
-            m, method="mfa", num_steps=100_000, time_limit=1.0, rng=0, trajectory=True
-        )
-        if len(r.info["trajectory"]) > 4:
-            break
-    assert r.info["stopped"] in ("time_limit", "saturated")
-    assert r.info["sweeps"] < 10_000
-    if len(r.info["trajectory"]) <= 4:  # pragma: no cover - a machine too loaded to check at all
-        pytest.skip("the first round ran out of time before its first rate check")
-    assert r.info["ladder_compressed"]
-    # the uncompressed ladder would have stayed near t_start; the compressed one climbs
-    ts = r.info["t_schedule"]
-    assert r.info["trajectory"][-1, 0] > 10 * ts[0]
-
-
 def test_per_replica_damping() -> None:
     m = isingeq.paper_instance(30, rng=12)
-    d = np.where(np.arange(8) % 2 == 0, 0.5, 0.25)
+    d = np.where(np.arange(8) % 2 == 0, 0.5, 0.75)
     r = isingeq.solve(m, method="mfa", num_reads=8, damping=d, rng=0)
     assert isingeq.one_flip_stable(m, r.samples).all()
     same = isingeq.solve(m, method="mfa", num_reads=8, damping=0.5, rng=0)
@@ -181,8 +162,20 @@ def test_per_replica_damping() -> None:
     np.testing.assert_array_equal(same.marginals, full.marginals)
     with pytest.raises(ValueError, match=r"one value per replica, shape \(8,\)"):
         isingeq.solve(m, method="mfa", num_reads=8, damping=[0.5, 0.5])
-    with pytest.raises(ValueError, match=r"`damping` must lie in \(0, 1\]"):
-        isingeq.solve(m, method="mfa", num_reads=2, damping=[0.5, 0.0])
+    with pytest.raises(ValueError, match=r"`damping` must lie in \[0, 1\) \(the weight on the old"):
+        isingeq.solve(m, method="mfa", num_reads=2, damping=[0.5, 1.0])
+
+
+def test_damping_is_the_weight_on_the_old_value() -> None:
+    """One sweep at t -> 0 (sigmoid = 1/2) from <n> = 1: the new value is damping * 1 + (1 -
+    damping) * 1/2, the meaning the perceptron's damping has too."""
+    m = isingeq.paper_instance(5, rng=0)
+    for d in (0.0, 0.25, 0.9):
+        r = isingeq.solve(
+            m, method="mfa", num_reads=1, schedule=[1e-12], damping=d, noise=0.0,
+            initial_states=np.ones(5), dtype="float64", tol=1e-300,
+        )
+        np.testing.assert_allclose(r.marginals[0], d + (1 - d) * 0.5, rtol=1e-9)
 
 
 def test_default_damping_alternates_only_for_mostly_negative_couplings() -> None:
@@ -191,4 +184,4 @@ def test_default_damping_alternates_only_for_mostly_negative_couplings() -> None
     paper = isingeq.paper_instance(20, rng=0)
     np.testing.assert_array_equal(_damping(None, 4, paper), [0.5, 0.5, 0.5, 0.5])
     cut = SpinGlass.from_maxcut(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
-    np.testing.assert_array_equal(_damping(None, 4, cut), [0.5, 0.25, 0.5, 0.25])
+    np.testing.assert_array_equal(_damping(None, 4, cut), [0.5, 0.75, 0.5, 0.75])

@@ -17,8 +17,8 @@ def eq16_rhs(model: isingeq.SpinGlass, x: np.ndarray, t: float) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(10))
 def test_converged_solutions_satisfy_eq16(mode: str, seed: int) -> None:
     m = isingeq.paper_instance(8, rng=seed)
-    r = isingeq.solve(m, method="scipy-root", mode=mode, num_reads=3, rng=seed, t=30.0)
-    t = r.info["t"]
+    r = isingeq.solve(m, method="scipy-root", mode=mode, num_reads=3, rng=seed, t_end=30.0)
+    t = r.info["t_schedule"][-1]
     assert r.marginals is not None and r.marginals.shape == (3, 8)
     for x, ok, res in zip(r.marginals, r.info["converged"], r.info["residual"], strict=True):
         err = np.max(np.abs(x - eq16_rhs(m, x, t)))
@@ -42,8 +42,8 @@ def test_continuation_converges_on_paper_instances() -> None:
 
 def test_continuation_ladder_is_geometric_from_half_critical_t() -> None:
     m = isingeq.paper_instance(10, rng=1)
-    r = isingeq.solve(m, method="scipy-root", mode="continuation", num_t=5, t_end=100.0)
-    ladder = r.info["t_ladder"]
+    r = isingeq.solve(m, method="scipy-root", mode="continuation", num_sweeps=5, t_end=100.0)
+    ladder = r.info["t_schedule"]
     assert ladder[0] == pytest.approx(0.5 * isingeq.critical_t(m))
     assert ladder[-1] == pytest.approx(100.0)
     ratios = ladder[1:] / ladder[:-1]
@@ -53,9 +53,9 @@ def test_continuation_ladder_is_geometric_from_half_critical_t() -> None:
 @pytest.mark.parametrize("root_method", _ROOT_METHODS)
 def test_every_scipy_root_method_runs_and_reports(root_method: str) -> None:
     m = isingeq.paper_instance(6, rng=0)
-    r = isingeq.solve(m, method="scipy-root", root_method=root_method, t=10.0)
+    r = isingeq.solve(m, method="scipy-root", root_method=root_method, t_end=10.0)
     assert r.samples.shape == (1, 6)
-    assert r.info["root_method"] == root_method
+    assert r.info["options"]["root_method"] == root_method
     assert len(r.info["message"]) == 1
 
 
@@ -71,15 +71,24 @@ def test_critical_t_is_where_the_linearisation_loses_stability() -> None:
     [
         ({"mode": "fast"}, ValueError, "`mode` must be 'plain' or 'continuation'; got 'fast'"),
         ({"root_method": "newton"}, ValueError, "`root_method` must be one of"),
-        ({"t": 0.0}, ValueError, "`t` must be > 0"),
-        ({"num_t": 1}, ValueError, "`num_t` must be >= 2"),
+        ({"t_end": 0.0}, ValueError, "`t_end` must be > 0"),
+        ({"num_sweeps": 1}, ValueError, "`num_sweeps` must be >= 2"),
         (
             {"mode": "continuation", "t_start": 50.0, "t_end": 10.0},
             ValueError,
             "`t_start` must be < t_end",
         ),
-        ({"x0": [0.5, 0.5]}, ValueError, r"`x0` must have shape \(4,\)"),
-        ({"x0": [0.5, 2.0, 0.5, 0.5]}, ValueError, r"`x0` must lie in \[0, 1\]"),
+        (
+            {"initial_states": [0.5, 0.5]},
+            ValueError,
+            r"`initial_states` must have shape \(n,\) or \(num_reads, n\) with n=4",
+        ),
+        ({"initial_states": [0.5, 2.0, 0.5, 0.5]}, ValueError, r"`initial_states` must lie in \[0, 1\]"),
+        (
+            {"initial_states": np.full((2, 4), 0.5), "num_reads": 3},
+            ValueError,
+            "`num_reads`=3 disagrees with `initial_states`, which has 2 rows",
+        ),
         ({"num_reads": 0}, ValueError, "`num_reads` must be >= 1"),
     ],
 )
@@ -104,3 +113,12 @@ def test_critical_t_above_500_nodes_is_close_and_the_same_in_every_process() -> 
         for _ in range(2)
     }
     assert runs == {repr(here)}  # seeded solves depend on it: no run-to-run drift
+
+
+def test_initial_states_start_every_read() -> None:
+    m = isingeq.paper_instance(6, rng=3)
+    half = isingeq.solve(m, method="scipy-root", num_reads=2, initial_states=np.full(6, 0.5))
+    np.testing.assert_array_equal(half.marginals[0], half.marginals[1])  # same start, same root
+    default = isingeq.solve(m, method="scipy-root")
+    np.testing.assert_array_equal(half.marginals[0], default.marginals[0])  # default: 1/2
+

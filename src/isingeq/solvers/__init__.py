@@ -1,21 +1,41 @@
 """Solvers: one module per method, numba kernels in ``_kernels``, and the registry.
 
 Every solver is ``solve_<name>(model, *, rng, <options>) -> SolveResult`` and is reachable as
-``isingeq.solve(model, method="<name>", **options)``.
+``isingeq.solve(model, method="<name>", **options)``. The options share one vocabulary
+(:data:`VOCABULARY`, ``docs/vocabulary.md``) and the results one shape (:mod:`isingeq.result`).
 """
 
 from . import exact, greedy, mfa, mfa_async, scipy_root  # noqa: F401  (registration, in this order)
-from ._registry import EXACT_METHODS, METHODS, method_options, parse_method_spec, register, solve
+from . import auto  # noqa: F401, I001  (registered last: it dispatches to the others)
+from ._common import eq16_residual
+from ._registry import (
+    DISPATCH_METHODS,
+    EXACT_METHODS,
+    METHODS,
+    RENAMED,
+    method_options,
+    parse_method_spec,
+    register,
+    resolve_options,
+    solve,
+)
+from ._vocabulary import VOCABULARY, vocabulary_table
+from .auto import AUTO_EXACT_MAX_N, AUTO_HEURISTIC, solve_auto
 from .exact import EXACT_MAX_N, exact_log_partition, solve_exact
 from .greedy import one_flip_stable, polish, solve_greedy
 from .mfa import solve_mfa
 from .mfa_async import solve_mfa_async
-from .scipy_root import critical_t, eq16_residual, solve_scipy_root
+from .scipy_root import critical_t, solve_scipy_root
 
 __all__ = [
+    "AUTO_EXACT_MAX_N",
+    "AUTO_HEURISTIC",
+    "DISPATCH_METHODS",
     "EXACT_MAX_N",
     "EXACT_METHODS",
     "METHODS",
+    "RENAMED",
+    "VOCABULARY",
     "critical_t",
     "eq16_residual",
     "exact_log_partition",
@@ -24,10 +44,13 @@ __all__ = [
     "parse_method_spec",
     "polish",
     "register",
+    "resolve_options",
     "solve",
+    "solve_auto",
     "solve_exact",
     "solve_greedy",
     "solve_mfa",
     "solve_mfa_async",
     "solve_scipy_root",
+    "vocabulary_table",
 ]

@@ -34,21 +34,36 @@ def _plan(n: int) -> tuple[int, int]:
     return k, 1 << min(m, 8)
 
 
-def _check_size(n: int) -> None:
+def _check_size(n: int, what: str = "method 'exact'") -> None:
     if n > EXACT_MAX_N:
-        est = (2.0**n) / _EST_STATES_PER_S
         raise ValueError(
-            f"n={n} is too large for method 'exact' (limit {EXACT_MAX_N}; 2^{n} states would take "
-            f"about {_fmt_seconds(est)} here); use a heuristic such as method 'scipy-root' "
-            "(or 'mfa' / 'greedy' where available), or a distributed run"
+            f"n={n} is too large for {what} (limit {EXACT_MAX_N}; 2^{n} states would take "
+            f"{_fmt_seconds(enumeration_seconds(n))} here); use method 'mfa-async', the strongest "
+            "heuristic (or 'auto', which picks it)"
         )
 
 
+def enumeration_seconds(n: int) -> float:
+    """Expected time to enumerate ``2^n`` states here (rate from benchmarks/bench_exact.py)."""
+    return float(2.0**n / _EST_STATES_PER_S)
+
+
 def _fmt_seconds(s: float) -> str:
-    for unit, size in (("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0)):
+    """A duration as a person would say it: ``about 3.2 hours``, ``about 10^231 days``.
+
+    Examples
+    --------
+    >>> _fmt_seconds(0.25), _fmt_seconds(5400.0), _fmt_seconds(2.0**800 / 1.5e9)
+    ('about 0.25 s', 'about 1.5 hours', 'about 10^226 years')
+    """
+    units = (("years", 365.25 * 86400.0), ("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0))
+    for unit, size in units:
         if s >= size:
-            return f"{s / size:.1f} {unit}"
-    return f"{s:.1f} s"
+            v = s / size
+            if v >= 1e6:
+                return f"about 10^{math.floor(math.log10(v))} {unit}"
+            return f"about {v:.2g} {unit}" if v < 10 else f"about {v:,.0f} {unit}"
+    return f"about {s:.2g} s"
 
 
 def _decode(codes: np.ndarray, n: int) -> np.ndarray:
@@ -71,7 +86,7 @@ def solve_exact(
     ----------
     model : SpinGlass
         With ``n <= 36``.
-    rng : Generator, optional
+    rng : None, int, SeedSequence or Generator, optional
         Unused (the method is deterministic); accepted for a uniform interface.
     num_states : int, default 1
         Also return the ``num_states`` lowest states (ascending energy).
@@ -91,7 +106,10 @@ def solve_exact(
         ``samples``: every ground state found (up to ``max_degenerate``), then the next-lowest
         states up to ``num_states`` rows in all, ascending in energy recomputed in float64.
         ``info``: ``num_ground_states``, ``degeneracy_truncated``, ``states_enumerated``,
-        ``states_per_s``, ``time_ns`` and, with ``t``, ``log_z`` and ``t``.
+        ``states_per_s``, the core of :mod:`isingeq.result` (``sweeps`` is 0: it visits states,
+        not sweeps; ``stopped`` is "enumerated") and, with ``t``, ``log_z``; ``marginals`` then
+        holds the exact Boltzmann marginals, the same row for every sample (shape
+        (num_reads, n)).
 
     Raises
     ------
@@ -149,13 +167,13 @@ def solve_exact(
         "states_per_s": (1 << n) / max(t_enum, 1) * 1e9,
         "low_bits": k,
         "chunks": n_chunks,
+        "sweeps": 0,
+        "stopped": "enumerated",
     }
     marginals = None
     if t is not None:
         log_z, marginals = exact_log_partition(model, t)
         info["log_z"] = log_z
-        info["t"] = t
-    info["time_ns"] = time.perf_counter_ns() - t0
     return SolveResult.from_samples(model, samples[:keep], "exact", marginals=marginals, info=info)
 
 
@@ -185,7 +203,7 @@ def exact_log_partition(model: SpinGlass, t: float) -> tuple[float, np.ndarray]:
     >>> math.isclose(log_z, math.log(1 + math.e**2)), bool(abs(p[0] - 1 / (1 + math.e**-2)) < 1e-12)
     (True, True)
     """
-    _check_size(model.n)
+    _check_size(model.n, "exact_log_partition")
     t = check_real("t", t, low=0.0)
     h = np.ascontiguousarray(model.h, dtype=np.float64)
     J = np.ascontiguousarray(model.dense_J(), dtype=np.float64)

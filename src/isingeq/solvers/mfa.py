@@ -6,9 +6,10 @@ for ``num_reads`` replicas at once while ``t`` rises from a value below the mode
 
 * the replicas are the columns of one (n, R) array, so a sweep is one matrix product (BLAS for
   dense models, a parallel numba CSR kernel for sparse ones) followed by one fused numba pass;
-* ``S <- (1 - d) S + d sigmoid(t (h + J S + noise))``, damping ``d`` per replica (0.5, or
-  alternating 0.5 and 0.25 when the couplings are mostly negative), at each rung of a geometric ``t`` ladder; the noise on ``xi``
-  (Irwin-Hall, hashed from a counter; in units of the typical field, annealed linearly in
+* ``S <- d S + (1 - d) sigmoid(t (h + J S + noise))``, damping ``d`` (the weight on the old
+  value) per replica (0.5, or alternating 0.5 and 0.75 when the couplings are mostly negative),
+  at each rung of a geometric ``t`` ladder; the noise on ``xi`` (standard deviation ``noise``
+  times the typical field, an Irwin-Hall(4) variate hashed from a counter, annealed linearly in
   ``log t`` to 0) and randomised starts keep the replicas apart; replica 0 is noise-free from
   ``<n> = 1/2``, the paper's deterministic path;
 * the ladder stops early once every ``<n_i>`` has saturated (``min(<n>, 1 - <n>) < 1e-4``) and
@@ -32,23 +33,13 @@ from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
+from ._common import field_scale, ladder_ends, residual_per_read, start_states
 from ._registry import register
 from .greedy import descend
-from .scipy_root import critical_t
 
 __all__ = ["solve_mfa"]
 
 _SATURATION = 1e-4
-
-
-def _field_scale(model: SpinGlass) -> float:
-    """Typical size of ``xi`` at a random state: ``sqrt(mean_i sum_j J_ij^2) / 2`` (or ``|h|``)."""
-    J = model.J
-    sq = float(J.multiply(J).sum()) if sp.issparse(J) else float(np.square(J).sum())
-    s = np.sqrt(sq / model.n) / 2.0
-    if s == 0.0:
-        s = float(np.abs(model.h).max()) or 1.0
-    return max(float(s), 1e-12)  # keeps the default t ladder finite in float32
 
 
 class _Product:
@@ -71,13 +62,13 @@ class _Product:
         return out
 
 
-@register("mfa")
+@register("mfa", renamed={"num_steps": "num_sweeps", "max_polish_sweeps": "max_sweeps"})
 def solve_mfa(
     model: SpinGlass,
     *,
     rng: np.random.Generator | None = None,
     num_reads: int | None = None,
-    num_steps: int | None = None,
+    num_sweeps: int | None = None,
     t_start: float | None = None,
     t_end: float | None = None,
     schedule: Any = None,
@@ -90,74 +81,84 @@ def solve_mfa(
     target_energy: float | None = None,
     initial_states: Any = None,
     trajectory: bool = False,
-    max_polish_sweeps: int = 10_000,
+    max_sweeps: int = 10_000,
 ) -> SolveResult:
     """Mean-field annealing of eq. 16 for a batch of replicas, finished by 1-flip descent.
+
+    Option names and units are those of every method (``docs/vocabulary.md``). The defaults
+    were chosen with ``isingeq reproduce --sizes 16,20,24`` and ``isingeq bench`` (README,
+    "The paper's table" and "Real instances and the peers").
 
     Parameters
     ----------
     model : SpinGlass
         Dense or sparse.
-    rng : Generator, optional
+    rng : None, int, SeedSequence or Generator, optional
         Draws the starting points and the noise.
     num_reads : int, optional
         Replicas annealed together (columns of one matrix). Default 64, or 16 with a
-        ``time_limit``. Measured: without a limit, 64 keeps the ground-state hit rate >= 99 %
-        on 100 paper instances at each of n = 16, 20, 24 (32 gave 98 % at n = 20); within 1 s
-        at n = 1000 and 2000, more restarts of fewer replicas reach lower energies.
-    num_steps : int, optional
-        Rungs of the geometric ``t`` ladder (unless ``schedule`` is given). Default 300, or 600
-        with a ``time_limit`` (the ladder is compressed when it does not fit).
+        ``time_limit``: without a limit, enough replicas that small paper instances are solved
+        exactly nearly always; within a short budget, more restarts of fewer replicas reach
+        lower energies.
+    num_sweeps : int, optional
+        Rungs of the geometric ``t`` ladder, one sweep each (unless ``schedule`` is given).
+        Default 300, or 600 with a ``time_limit`` (the ladder is compressed when it does not
+        fit).
     t_start, t_end : float, optional
-        Ends of the ladder. Defaults: ``t_start = t_c / 2`` with ``t_c = 4 / lambda_max(J)``
-        (see :func:`isingeq.critical_t`), ``t_end = 1000 t_start``.
+        Ends of the ladder (absolute inverse temperatures). Defaults: ``t_start = t_c / 2``
+        with ``t_c = 4 / lambda_max(J)`` (see :func:`isingeq.critical_t`), ``t_end = 1000
+        t_start``.
     schedule : array_like, optional
         An explicit increasing sequence of positive ``t`` values (overrides the three above).
-    damping : float in (0, 1] or array of shape (num_reads,), optional
-        Step towards the new sigmoid value (1 = plain synchronous update), one value for all
-        replicas or one per replica. Default 0.5, except for models whose couplings are mostly
-        negative (``sum J < -sum |J| / 2``, e.g. max-cut), where replicas alternate 0.5 and
-        0.25: mostly negative (antiferromagnetic) couplings make the synchronous update
-        oscillate, and smaller steps stop that. Measured at 1 s (seed 0): Gset G1-G5 (all
-        weights +1) gaps 1.6-2.1 % with 0.5 for all, 0-0.06 % with the alternation.
+    damping : float in [0, 1) or array of shape (num_reads,), optional
+        Weight on the old value: ``<n> <- damping <n> + (1 - damping) sigmoid(t xi)`` (0 = the
+        plain synchronous update), one value for all replicas or one per replica. Default 0.5,
+        except for models whose couplings are mostly negative (``sum J < -sum |J| / 2``, e.g.
+        max-cut), where replicas alternate 0.5 and 0.75: antiferromagnetic couplings make the
+        synchronous update oscillate, and heavier damping stops that.
     noise : float >= 0, default 0.8
-        Std of the Gaussian added to ``xi`` at the first rung, in units of the typical field,
-        annealed linearly to 0; replica 0 gets none.
+        Standard deviation of the noise added to ``xi`` at the first rung, in units of the
+        typical field (``sqrt(mean_i sum_j J_ij^2) / 2``), annealed linearly in ``log t`` to 0;
+        replica 0 gets none. The noise is an Irwin-Hall(4) variate (a sum of four uniforms,
+        standardised), hashed from a counter so that results do not depend on threads.
     init_spread : float in [0, 1], default 0.2
         Starting points ``1/2 + U(-spread/2, spread/2)``; replica 0 starts at exactly 1/2.
     tol : float, default 1e-6
-        Residual below which a saturated ladder stops early.
+        Residual of eq. 16 (``max |<n_i> - sigmoid(t xi_i)|``) below which a saturated ladder
+        stops early.
     dtype : {"float32", "float64"}, default "float32"
         Precision of the annealing (the final descent and all energies are float64).
     time_limit : float, optional
-        Seconds. Repeat the annealing with fresh replicas until it is used up; one round if
-        omitted. Round ``k`` uses a ladder ``2^k`` times longer than the first (up to 64 times,
-        unless ``schedule`` is given), so a long budget anneals more slowly. When a round would
-        not fit in the time left, the rest of its ladder is compressed to fewer rungs
-        (``info["ladder_compressed"]``), so it still reaches ``t_end``; a round that runs out of
-        time anyway returns its current states, polished.
+        Seconds of wall time from entry. Repeat the annealing with fresh replicas until it is
+        used up; one round if omitted. Round ``k`` uses a ladder ``2^k`` times longer than the
+        first (up to 64 times, unless ``schedule`` is given), so a long budget anneals more
+        slowly. When a round would not fit in the time left, the rest of its ladder is
+        compressed to fewer rungs (``info["ladder_compressed"]``), so it still reaches
+        ``t_end``; a round that runs out of time anyway returns its current states, polished.
     target_energy : float, optional
         Stop as soon as a sample reaches ``H <= target_energy``.
-    initial_states : array_like, shape (num_reads, n), optional
+    initial_states : array_like, shape (n,) or (num_reads, n), optional
         Starting ``<n>`` in [0, 1] for the first round (replaces the default starts).
     trajectory : bool, default False
         Record ``(t, mean energy of <n>, residual)`` per rung of the first round in
         ``info["trajectory"]`` (shape (steps, 3)).
-    max_polish_sweeps : int, default 10000
+    max_sweeps : int, default 10000
+        Cap on the sweeps of the final ``t = infinity`` descent, per read.
 
     Returns
     -------
     SolveResult
         ``samples`` (num_reads, n), 1-flip stable; ``marginals`` (num_reads, n), the continuous
-        ``<n>`` of the best round's slots; ``info``: ``rounds``, ``sweeps``, ``t_schedule``
-        (first round), ``saturated``, ``residual``, ``stopped`` ("schedule", "saturated",
-        "time_limit" or "target_energy"), ``time_ns``.
+        ``<n>`` of the best round's slots; ``info``: the core of :mod:`isingeq.result`
+        (``stopped``: "schedule", "saturated", "time_limit" or "target_energy"), ``rounds``,
+        ``t_schedule`` (first round), ``saturated``, ``residual`` (per read, at ``t_end``),
+        ``ladder_compressed``, ``dtype``, ``field_scale``.
 
     Raises
     ------
     ValueError
         On a schedule that is not positive and increasing, ``num_reads < 1``, ``damping``
-        outside (0, 1], ``time_limit <= 0``, or ``initial_states`` of the wrong shape or values.
+        outside [0, 1), ``time_limit <= 0``, or ``initial_states`` of the wrong shape or values.
 
     Examples
     --------
@@ -171,15 +172,15 @@ def solve_mfa(
     n = model.n
     if num_reads is None:
         num_reads = 64 if time_limit is None else 16
-    if num_steps is None:
-        num_steps = 300 if time_limit is None else 600
+    if num_sweeps is None:
+        num_sweeps = 300 if time_limit is None else 600
     R = check_int("num_reads", num_reads, low=1)
     if damping is not None and np.ndim(damping) == 0:
-        damping = check_real("damping", damping, low=0.0, high=1.0, low_open=True)
+        damping = check_real("damping", damping, low=0.0, high=1.0, high_open=True)
     noise = check_real("noise", noise, low=0.0)
     init_spread = check_real("init_spread", init_spread, low=0.0, high=1.0)
     tol = check_real("tol", tol, low=0.0, low_open=True)
-    max_polish_sweeps = check_int("max_polish_sweeps", max_polish_sweeps, low=1)
+    max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     if dtype not in ("float32", "float64"):
         raise ValueError(f"`dtype` must be 'float32' or 'float64'; got {dtype!r}")
     dt = np.dtype(dtype)
@@ -189,25 +190,19 @@ def solve_mfa(
         deadline = t_begin + int(time_limit * 1e9)
     if target_energy is not None:
         target_energy = check_real("target_energy", target_energy, allow_inf=False)
-    ts = _schedule(model, schedule, num_steps, t_start, t_end)
+    ts = _schedule(model, schedule, num_sweeps, t_start, t_end)
     S_init = None
     if initial_states is not None:
-        S_init = np.asarray(initial_states, dtype=np.float64)
-        if S_init.ndim == 1:
-            S_init = S_init[None, :]
-        if S_init.shape != (R, n):
-            raise ValueError(
-                f"`initial_states` must have shape (num_reads, n) = ({R}, {n}); got shape {S_init.shape}"
-            )
-        if not np.all((S_init >= 0.0) & (S_init <= 1.0)):
-            raise ValueError("`initial_states` must lie in [0, 1] (they are <n_i>)")
+        S_init = start_states(model, initial_states, R, binary=False)
     gen = rng if rng is not None else np.random.default_rng()
     damp = _damping(damping, R, model)
+    step = 1.0 - damp  # the kernel moves S by step * (sigmoid(t xi) - S)
 
     prod = _Product(model, dt)
     sweep = _kernels.mfa_sweep_parallel if prod.sparse else _kernels.mfa_sweep
     h = model.h.astype(dt)
-    sigma0 = noise * _field_scale(model)
+    scale = field_scale(model)
+    sigma0 = noise * scale
     best_X = np.zeros((R, n), dtype=np.uint8)
     best_E = np.full(R, np.inf)
     best_M = np.full((R, n), 0.5)
@@ -252,7 +247,7 @@ def solve_mfa(
                 progress = float(np.log(t / ts[0])) / log_span if len(ts) > 1 else 1.0
                 sig = sigma0 * max(0.0, 1.0 - progress)
             # fused: xi = J S + h + noise, S += damping (sigmoid(t xi) - S), residual per row
-            sweep(XI, S, h, min(t, 1e30), damp, sig, noise_mask, round_key + k * n * R, res_rows)
+            sweep(XI, S, h, min(t, 1e30), step, sig, noise_mask, round_key + k * n * R, res_rows)
             residual = float(res_rows.max())
             if trajectory and rounds == 0:
                 traj.append((t, E_before, residual))
@@ -283,7 +278,7 @@ def solve_mfa(
                 round_stop = "saturated"
                 break
         # ---- finish at t = infinity: round, then asynchronous step updates
-        X, _ = descend(model, (S.T > 0.5).astype(np.uint8), max_polish_sweeps)
+        X, _ = descend(model, (S.T > 0.5).astype(np.uint8), max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
         best_X[better] = X[better]
@@ -292,7 +287,6 @@ def solve_mfa(
         rounds += 1
         stopped = round_stop
         if rounds == 1:
-            info["residual"] = residual
             info["saturated"] = (
                 round_stop == "saturated" or float(np.minimum(S, 1 - S).max()) < _SATURATION
             )
@@ -305,13 +299,20 @@ def solve_mfa(
             break
     info.update(
         {
-            "rounds": rounds,
+            "options": {
+                "num_reads": R,
+                "num_sweeps": len(ts),
+                "t_start": float(ts[0]),
+                "t_end": float(ts[-1]),
+                "damping": damp.tolist() if len(set(damp.tolist())) > 1 else float(damp[0]),
+            },
             "sweeps": sweeps_total,
             "stopped": stopped,
+            "rounds": rounds,
+            "residual": residual_per_read(model, best_M, float(ts[-1])),
             "dtype": dtype,
             "ladder_compressed": compressed,
-            "noise_sigma": sigma0,
-            "time_ns": time.perf_counter_ns() - t_begin,
+            "field_scale": scale,
         }
     )
     if trajectory:
@@ -330,10 +331,11 @@ def _antiferromagnetic(model: SpinGlass) -> bool:
 
 
 def _damping(damping: Any, R: int, model: SpinGlass) -> np.ndarray:
-    """Per-replica damping, shape (R,), each in (0, 1] (None: the default, see solve_mfa)."""
+    """Per-replica damping (weight on the old value), shape (R,), each in [0, 1) (None: the
+    default, see solve_mfa)."""
     if damping is None:
         if _antiferromagnetic(model):
-            return np.where(np.arange(R) % 2 == 0, 0.5, 0.25)
+            return np.where(np.arange(R) % 2 == 0, 0.5, 0.75)
         return np.full(R, 0.5)
     d = np.asarray(damping, dtype=np.float64)
     if d.ndim == 0:
@@ -342,13 +344,17 @@ def _damping(damping: Any, R: int, model: SpinGlass) -> np.ndarray:
         raise ValueError(
             f"`damping` must be a number or one value per replica, shape ({R},); got shape {d.shape}"
         )
-    if not np.all((d > 0.0) & (d <= 1.0)):
-        raise ValueError(f"`damping` must lie in (0, 1]; got {d[~((d > 0) & (d <= 1))][0]:g}")
+    ok = (d >= 0.0) & (d < 1.0)
+    if not np.all(ok):
+        raise ValueError(
+            f"`damping` must lie in [0, 1) (the weight on the old value; 0 = undamped); got "
+            f"{d[~ok][0]:g}"
+        )
     return d
 
 
 def _schedule(
-    model: SpinGlass, schedule: Any, num_steps: int, t_start: float | None, t_end: float | None
+    model: SpinGlass, schedule: Any, num_sweeps: int, t_start: float | None, t_end: float | None
 ) -> np.ndarray:
     if schedule is not None:
         ts = np.asarray(schedule, dtype=np.float64)
@@ -359,34 +365,6 @@ def _schedule(
         if np.any(np.diff(ts) <= 0):
             raise ValueError("`schedule` must be strictly increasing")
         return ts
-    num_steps = check_int("num_steps", num_steps, low=1)
-    t_start, t_end = _ladder_ends(model, t_start, t_end, 0.5, 1000.0, ordered=num_steps > 1)
-    return np.geomspace(t_start, t_end, num_steps) if num_steps > 1 else np.array([t_end])
-
-
-def _ladder_ends(
-    model: SpinGlass,
-    t_start: float | None,
-    t_end: float | None,
-    tc_factor: float,
-    span: float,
-    *,
-    ordered: bool = True,
-) -> tuple[float, float]:
-    """Validated ends of a ``t`` ladder (shared by ``mfa`` and ``mfa-async``).
-
-    Defaults: ``t_start = tc_factor * t_c`` (:func:`critical_t`; ``tc_factor * 0.2 / field``
-    without couplings) and ``t_end = span * t_start``. With ``ordered``, ``t_end > t_start``.
-    """
-    if t_start is None:
-        tc = critical_t(model)
-        t_start = tc_factor * (tc if np.isfinite(tc) else 0.2 / _field_scale(model))
-        # couplings near the underflow limit: beyond 1e25 the sigmoid is a step anyway
-        t_start = min(t_start, 1e25)
-    t_start = check_real("t_start", t_start, low=0.0, low_open=True)
-    if t_end is None:
-        t_end = span * t_start
-    t_end = check_real("t_end", t_end, low=0.0, low_open=True)
-    if ordered and t_end <= t_start:
-        raise ValueError(f"`t_end` must be > t_start={t_start:g}; got {t_end:g}")
-    return t_start, t_end
+    num_sweeps = check_int("num_sweeps", num_sweeps, low=1)
+    t_start, t_end = ladder_ends(model, t_start, t_end, 0.5, 1000.0, ordered=num_sweeps > 1)
+    return np.geomspace(t_start, t_end, num_sweeps) if num_sweeps > 1 else np.array([t_end])

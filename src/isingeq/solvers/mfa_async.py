@@ -12,10 +12,10 @@ one pass over the couplings of the nodes that changed.
 
 * ``t`` rises geometrically from ``t_start`` (default the critical ``t_c = 4 / lambda_max(J)``,
   :func:`isingeq.critical_t`) to ``t_end = 300 t_start``, one value per sweep;
-* ``u`` is uniform noise on the field, of full width ``noise`` x the typical field at the first
-  sweep, shrinking linearly to 0 at the last; late in the ladder, where ``<n>`` has saturated,
-  it lets a node cross a small field the wrong way, which keeps replicas apart and out of the
-  first local minimum;
+* ``u`` is uniform noise on the field, of standard deviation ``noise`` x the typical field
+  (the one unit of ``noise`` in every method) at the first sweep, shrinking linearly to 0 at the
+  last; late in the ladder, where ``<n>`` has saturated, it lets a node cross a small field the
+  wrong way, which keeps replicas apart and out of the first local minimum;
 * the replicas run in parallel (numba, one stream of random numbers each), and the rounded
   states finish with the asynchronous ``t = infinity`` update (:mod:`.greedy`), so every sample
   is 1-flip stable.
@@ -23,15 +23,15 @@ one pass over the couplings of the nodes that changed.
 With a ``time_limit`` it runs short rounds (``num_sweeps / 2`` sweeps, as many replicas as
 there are threads), each fitted into the time left. One round in ``fresh_every`` starts afresh
 from ``<n> = 1/2``; the others **reheat** the best state found so far: they start from it at
-``t = 10 t_start`` with a narrower noise (``reheat``), so they search near it rather than from
-scratch. It stops at ``target_energy`` once a round has reached it. Measured by
-``benchmarks/bench_mfa_async_ttt.py`` (``time_limit=1, target_energy=<best-known>``, 41 seeds),
-median time to the best-known value on Gset G1 / G43 / Beasley bqp1000-1: 0.043 / 0.265 /
-0.127 s with fresh rounds only (``reheat=0``), 0.029 / 0.066 / 0.052 s with the defaults.
+``t = 10 t_start`` with a smaller noise (``reheat``), so they search near it rather than from
+scratch. It stops at ``target_energy`` once a round has reached it. The effect of reheating
+and of the noise levels on the time to the best-known value is measured by
+``benchmarks/bench_mfa_async_ttt.py`` (figures in the README, "Real instances and the peers").
 """
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -42,9 +42,9 @@ from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
+from ._common import field_scale, ladder_ends, residual_per_read, start_states
 from ._registry import register
 from .greedy import descend
-from .mfa import _field_scale, _ladder_ends
 
 __all__ = ["solve_mfa_async"]
 
@@ -53,7 +53,11 @@ __all__ = ["solve_mfa_async"]
 _FIRST_GUESS_S = 2e-9
 
 
-@register("mfa-async")
+#: Standard deviation of U(-1/2, 1/2): a uniform noise of std ``s`` has full width ``s * sqrt(12)``.
+_UNIFORM_STD = 1.0 / math.sqrt(12.0)
+
+
+@register("mfa-async", renamed={"max_polish_sweeps": "max_sweeps"})
 def solve_mfa_async(
     model: SpinGlass,
     *,
@@ -62,69 +66,77 @@ def solve_mfa_async(
     num_sweeps: int = 800,
     t_start: float | None = None,
     t_end: float | None = None,
-    noise: float = 3.0,
+    noise: float = 3.0 * _UNIFORM_STD,
     tol: float = 1e-4,
-    reheat: float = 2.0,
+    reheat: float = 2.0 * _UNIFORM_STD,
     fresh_every: int = 4,
     time_limit: float | None = None,
     target_energy: float | None = None,
-    max_polish_sweeps: int = 10_000,
+    initial_states: Any = None,
+    max_sweeps: int = 10_000,
 ) -> SolveResult:
     """Asynchronous mean-field annealing of eq. 16 for a batch of replicas, then 1-flip descent.
+
+    Option names and units are those of every method (``docs/vocabulary.md``); the defaults
+    were chosen with ``benchmarks/bench_mfa_async_ttt.py`` and ``isingeq bench`` (README, "Real
+    instances and the peers").
 
     Parameters
     ----------
     model : SpinGlass
         Dense or sparse (a numba kernel for each: CSR neighbour lists, or contiguous dense rows).
-    rng : Generator, optional
+    rng : None, int, SeedSequence or Generator, optional
         Draws the starting points and the noise streams.
     num_reads : int, optional
         Replicas per round. Default 16, or with a ``time_limit`` the number of numba threads
         (rounds are short, so that the time left and the target are checked often).
     num_sweeps : int, default 800
         Sweeps (rungs of the ``t`` ladder) of the round; with a ``time_limit``, rounds have
-        half as many (twice as many after every 8 rounds, up to 4x). Measured on Gset G1
-        (64 replicas): the share of replicas that reach the best-known cut grows from 0 at 150
-        sweeps to ~0.2 at 400 and ~0.4 at 1000.
+        half as many (twice as many after every 8 rounds, up to 4x). Longer ladders reach the
+        best-known value more often per replica.
     t_start, t_end : float, optional
-        Ends of the geometric ladder; defaults ``t_c`` and ``300 t_start``.
-    noise : float >= 0, default 3.0
-        Full width of the uniform noise on ``xi`` at the first sweep, in units of the typical
-        field (``sqrt(mean_i sum_j J_ij^2) / 2``), shrinking linearly to 0. In single rounds
-        (64 replicas, 1000 sweeps) on G1, G43 and bqp1000-1, widths 0.5-1.5 reached the
-        best-known value less often than 3; with reheating rounds, 1.5 is within the noise of
-        3 (``benchmarks/bench_mfa_async_ttt.py``: median time to best-known 0.90 / 0.88 / 1.03
-        of the default's).
+        Ends of the geometric ladder (absolute inverse temperatures); defaults ``t_c``
+        (:func:`isingeq.critical_t`) and ``300 t_start``.
+    noise : float >= 0, default 0.866 (= 3 / sqrt(12))
+        Standard deviation of the uniform noise on ``xi`` at the first sweep, in units of the
+        typical field (``sqrt(mean_i sum_j J_ij^2) / 2``), shrinking linearly to 0. The default
+        is a uniform noise three typical fields wide; narrower noise reached the best-known
+        value less often in single rounds.
     tol : float, default 1e-4
-        Changes of ``<n_i>`` below this are not made (saves most of the work once ``<n>``
+        Residual of eq. 16 below which a node counts as solved: an update that would change
+        ``<n_i>`` by less than ``tol`` is not made (this saves most of the work once ``<n>``
         saturates).
-    reheat : float >= 0, default 2.0
-        Noise width of the reheating rounds (same units as ``noise``); 0 makes every round a
-        fresh one. Median time to best-known (same benchmark) for 1.0 / 2.0 / 3.0: G1 0.052 /
-        0.029 / 0.040 s, G43 0.189 / 0.066 / 0.177 s, bqp1000-1 0.075 / 0.052 / 0.114 s.
+    reheat : float >= 0, default 0.577 (= 2 / sqrt(12))
+        Noise of the reheating rounds (standard deviation, same unit as ``noise``); 0 makes
+        every round a fresh one.
     fresh_every : int >= 1, default 4
         With a ``time_limit``: rounds ``0, k, 2k, ...`` start afresh, the others reheat.
     time_limit : float, optional
-        Seconds. Run rounds until it is used up (see above), each shortened to fit the time
-        left; a round that would be shorter than ``max(16, its length / 8)`` is not started.
+        Seconds of wall time from entry. Run rounds until it is used up (see above), each
+        shortened to fit the time left; a round that would be shorter than
+        ``max(16, its length / 8)`` is not started.
     target_energy : float, optional
         Stop after the first round that reaches ``H <= target_energy``.
-    max_polish_sweeps : int, default 10000
+    initial_states : array_like, shape (n,) or (num_reads, n), optional
+        Starting ``<n>`` in [0, 1] of the first round (default: ``1/2`` plus a little noise).
+    max_sweeps : int, default 10000
+        Cap on the sweeps of the final ``t = infinity`` descent, per read.
 
     Returns
     -------
     SolveResult
         ``samples`` (num_reads, n), 1-flip stable, the best per replica slot over the rounds;
-        ``marginals`` the slots' ``<n>`` before rounding; ``info``: ``rounds``, ``reheats``,
-        ``sweeps``
-        (per replica, summed over rounds), ``reads`` (replicas annealed in all),
-        ``stopped`` ("schedule", "time_limit" or "target_energy"), ``time_ns``.
+        ``marginals`` the slots' ``<n>`` before rounding; ``info``: the core of
+        :mod:`isingeq.result` (``sweeps``: ladder sweeps summed over rounds; ``stopped``:
+        "schedule", "time_limit" or "target_energy"), ``rounds``, ``reheats``, ``reads``
+        (replicas annealed in all), ``t_schedule`` (first round), ``residual`` (per read, at
+        ``t_end``), ``field_scale``.
 
     Raises
     ------
     ValueError
         On ``num_reads``, ``num_sweeps`` or ``fresh_every < 1``, ``t_end <= t_start``, negative
-        ``noise``, ``reheat`` or ``tol``, or ``time_limit <= 0``.
+        ``noise``, ``reheat`` or ``tol``, ``time_limit <= 0``, or bad ``initial_states``.
 
     Examples
     --------
@@ -145,14 +157,17 @@ def solve_mfa_async(
     tol = check_real("tol", tol, low=0.0)
     reheat = check_real("reheat", reheat, low=0.0)
     fresh_every = check_int("fresh_every", fresh_every, low=1)
-    max_polish_sweeps = check_int("max_polish_sweeps", max_polish_sweeps, low=1)
+    max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     deadline = None
     if time_limit is not None:
         time_limit = check_real("time_limit", time_limit, low=0.0, low_open=True)
         deadline = t_begin + int(time_limit * 1e9)
     if target_energy is not None:
         target_energy = check_real("target_energy", target_energy, allow_inf=False)
-    t_start, t_end = _ladder_ends(model, t_start, t_end, 1.0, 300.0)
+    t_start, t_end = ladder_ends(model, t_start, t_end, 1.0, 300.0)
+    M_init = None
+    if initial_states is not None:
+        M_init = start_states(model, initial_states, R, binary=False)
 
     J = model.J
     h = np.asarray(model.h, dtype=np.float64)
@@ -163,14 +178,16 @@ def solve_mfa_async(
     else:
         Jd = np.ascontiguousarray(J, dtype=np.float64)
         couplings = n * n // 4  # a dense row is one vectorised pass
-    field = _field_scale(model)
-    width = noise * field
+    field = field_scale(model)
+    # the kernel takes the full width of its uniform noise
+    width = noise / _UNIFORM_STD * field
     gen = rng if rng is not None else np.random.default_rng()
 
     best_X = np.zeros((R, n), dtype=np.uint8)
     best_E = np.full(R, np.inf)
     best_M = np.full((R, n), 0.5)
     rounds = sweeps = reads = reheats = 0
+    first = np.array([t_end])
     stopped = "schedule"
     per_sweep_s = _FIRST_GUESS_S * (couplings + 8 * n) * -(-R // threads)  # one round, R reads
     while True:
@@ -189,13 +206,18 @@ def solve_mfa_async(
             S = max(1, min(S, fit))
         if reheat_round:
             # from the best state so far: t from 10 t_start, narrower noise
-            t_lo, w = min(10.0 * t_start, t_end / 2.0), reheat * field
+            t_lo, w = min(10.0 * t_start, t_end / 2.0), reheat / _UNIFORM_STD * field
             M = np.repeat(best_X[np.argmin(best_E)][None, :].astype(np.float64), R, axis=0)
             reheats += 1
         else:
             t_lo, w = t_start, width
-            M = 0.5 + 0.01 * (gen.random((R, n)) - 0.5)
+            if rounds == 0 and M_init is not None:
+                M = M_init.copy()
+            else:
+                M = 0.5 + 0.01 * (gen.random((R, n)) - 0.5)
         ts = np.geomspace(t_lo, t_end, S) if S > 1 else np.array([t_end])
+        if rounds == 0:
+            first = ts
         amps = w * (1.0 - np.arange(S) / S)
         keys = gen.integers(0, 2**63 - 1, size=R, dtype=np.int64)
         t0 = time.perf_counter_ns()
@@ -204,7 +226,7 @@ def solve_mfa_async(
         else:
             _kernels.amfa_dense(Jd, h, ts, amps, M, keys, tol)
         per_sweep_s = max((time.perf_counter_ns() - t0) * 1e-9 / S, 1e-9)
-        X, _ = descend(model, (M > 0.5).astype(np.uint8), max_polish_sweeps)
+        X, _ = descend(model, (M > 0.5).astype(np.uint8), max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
         best_X[better], best_E[better], best_M[better] = X[better], E[better], M[better]
@@ -220,14 +242,14 @@ def solve_mfa_async(
             stopped = "time_limit"
             break
     info: dict[str, Any] = {
+        "options": {"num_reads": R, "t_start": t_start, "t_end": t_end},
+        "sweeps": sweeps,
+        "stopped": stopped,
         "rounds": rounds,
         "reheats": reheats,
-        "sweeps": sweeps,
         "reads": reads,
-        "stopped": stopped,
-        "t_start": t_start,
-        "t_end": t_end,
-        "noise_width": width,
-        "time_ns": time.perf_counter_ns() - t_begin,
+        "t_schedule": first,
+        "residual": residual_per_read(model, best_M, t_end),
+        "field_scale": field,
     }
     return SolveResult.from_samples(model, best_X, "mfa-async", marginals=best_M, info=info)

@@ -14,21 +14,23 @@ What the paper leaves open, and what is chosen here
   default, MINPACK's Powell hybrid method) with the analytic Jacobian; any method of
   ``scipy.optimize.root`` can be chosen.
 * **The value of t**: "t = infinity". A literal step function has no usable derivative, so the
-  plain mode solves at one large finite ``t``: default 1000, where ``sigmoid(t xi)`` equals the
-  step to double precision for ``|xi| > 0.04``. Of the values scanned (1, 5, 20, 100, 1e3, 1e4,
-  1e6; README) it gave the paper's method its best correct rate.
-* **The initial guess**: not given. ``x0 = 1/2`` for every node (the t = 0 solution, "the start"
-  in the paper's words); extra reads (``num_reads > 1``) start from uniform random points.
+  plain mode solves at one large finite ``t = t_end``: default 1000, where ``sigmoid(t xi)``
+  equals the step to double precision for ``|xi| > 0.04``. Of the values scanned (README, "The
+  paper's table": ``isingeq reproduce --methods "scipy-root:t_end=1,..."``) it gave the paper's
+  method its best correct rate.
+* **The initial guess**: not given. ``<n> = 1/2`` for every node (the t = 0 solution, "the
+  start" in the paper's words); extra reads (``num_reads > 1``) start from uniform random
+  points.
 * **The random seed**: not given; isingeq records its own (``rng``).
 
-Two modes: ``mode="plain"`` (the paper: one solve at ``t``) and ``mode="continuation"`` (a
-geometric ladder of ``t`` from ``t_start`` to ``t_end``, each solve warm-started from the last, so
-the solution is followed from the high-temperature regime where it is unique).
+Two modes: ``mode="plain"`` (the paper: one solve at ``t_end``) and ``mode="continuation"`` (a
+geometric ladder of ``num_sweeps`` values of ``t`` from ``t_start`` to ``t_end``, each solve
+warm-started from the last, so the solution is followed from the high-temperature regime where
+it is unique).
 """
 
 from __future__ import annotations
 
-import time
 import warnings
 from typing import Any
 
@@ -40,6 +42,7 @@ from scipy.special import expit
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
+from ._common import eq16_residual, residual_per_read, start_states
 from ._registry import register
 
 __all__ = ["critical_t", "eq16_residual", "solve_scipy_root"]
@@ -57,11 +60,6 @@ _ROOT_METHODS = (
     "df-sane",
 )
 _JAC_METHODS = ("hybr", "lm")
-
-
-def eq16_residual(model: SpinGlass, x: np.ndarray, t: float) -> np.ndarray:
-    """``F(x) = x - sigmoid(t xi(x))``: zero exactly at the solutions of eq. 16 (no validation)."""
-    return x - expit(t * (model.h + model.J @ x))
 
 
 def critical_t(model: SpinGlass) -> float:
@@ -90,7 +88,7 @@ def critical_t(model: SpinGlass) -> float:
 
 
 def _one_solve(
-    model: SpinGlass, x0: np.ndarray, t: float, root_method: str, tol: float, maxiter: int | None
+    model: SpinGlass, x0: np.ndarray, t: float, root_method: str, tol: float, max_sweeps: int | None
 ) -> tuple[np.ndarray, Any]:
     h, J = model.h, model.J
 
@@ -105,8 +103,9 @@ def _one_solve(
     kw: dict[str, Any] = {"method": root_method, "tol": tol}
     if root_method in _JAC_METHODS:
         kw["jac"] = jac
-    if maxiter is not None:
-        kw["options"] = {"maxfev": maxiter} if root_method in _JAC_METHODS else {"maxiter": maxiter}
+    if max_sweeps is not None:
+        key = "maxfev" if root_method in _JAC_METHODS else "maxiter"
+        kw["options"] = {key: max_sweeps}
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")  # ill-conditioned estimates at saturation are expected
@@ -121,75 +120,80 @@ def _one_solve(
     return x, sol
 
 
-@register("scipy-root")
+@register(
+    "scipy-root",
+    renamed={"x0": "initial_states", "num_t": "num_sweeps", "maxiter": "max_sweeps", "t": "t_end"},
+)
 def solve_scipy_root(
     model: SpinGlass,
     *,
     rng: np.random.Generator | None = None,
     mode: str = "plain",
-    t: float = 1000.0,
     t_start: float | None = None,
     t_end: float = 1000.0,
-    num_t: int = 24,
+    num_sweeps: int = 24,
     root_method: str = "hybr",
     tol: float = 1e-8,
-    maxiter: int | None = None,
+    max_sweeps: int | None = None,
     num_reads: int = 1,
-    x0: np.ndarray | None = None,
+    initial_states: Any = None,
 ) -> SolveResult:
     """Solve eq. 16 with ``scipy.optimize.root`` and round at 1/2 (the paper's method).
 
-    See the module docstring for what the paper leaves open and what is chosen.
+    See the module docstring for what the paper leaves open and what is chosen. Option names
+    and units are those of every method (``docs/vocabulary.md``).
 
     Parameters
     ----------
     model : SpinGlass
-    rng : Generator, optional
+    rng : None, int, SeedSequence or Generator, optional
         Draws the starting points of reads after the first.
     mode : {"plain", "continuation"}, default "plain"
-        ``plain``: one solve at ``t`` (the paper). ``continuation``: solve along a geometric
-        ladder of ``num_t`` values from ``t_start`` to ``t_end``, warm-starting each from the last.
-    t : float, default 1000.0
-        The inverse temperature of the plain solve.
+        ``plain``: one solve at ``t_end`` (the paper). ``continuation``: solve along a geometric
+        ladder of ``num_sweeps`` values from ``t_start`` to ``t_end``, warm-starting each from
+        the last.
     t_start : float, optional
-        First rung of the ladder; default half the critical ``t`` of :func:`critical_t`.
+        First rung of the ladder (continuation); default ``min(t_c / 2, t_end / 10)`` with
+        ``t_c`` from :func:`critical_t`.
     t_end : float, default 1000.0
-        Last rung of the ladder.
-    num_t : int, default 24
-        Rungs in the ladder (>= 2).
+        The inverse temperature of the (last) solve.
+    num_sweeps : int, default 24
+        Rungs of the continuation ladder (>= 2); each rung is one root solve.
     root_method : str, default "hybr"
         Any method of ``scipy.optimize.root``; "hybr" and "lm" get the analytic Jacobian.
     tol : float, default 1e-8
-        Passed to ``scipy.optimize.root``; a read counts as converged when
-        ``max |F(x)| <= tol`` at the final ``t``.
-    maxiter : int, optional
-        Iteration (or function-evaluation) cap per solve; SciPy's default if omitted.
+        Residual of eq. 16: passed to ``scipy.optimize.root``, and a read counts as converged
+        when ``max_i |<n_i> - sigmoid(t xi_i)| <= tol`` at ``t_end``.
+    max_sweeps : int, optional
+        Cap on evaluations of eq. 16 per root solve (``maxfev`` / ``maxiter``); SciPy's
+        default if omitted.
     num_reads : int, default 1
-        Independent solves. The first starts from ``x0`` (default 1/2 everywhere), the others
-        from uniform random points in [0, 1]^n.
-    x0 : array_like, shape (n,), optional
-        Starting point of the first read, entries in [0, 1].
+        Independent solves. Without ``initial_states`` the first starts from ``<n> = 1/2``
+        and the others from uniform random points in [0, 1]^n.
+    initial_states : array_like, shape (n,) or (num_reads, n), optional
+        Starting ``<n>`` in [0, 1] (one row is used for every read).
 
     Returns
     -------
     SolveResult
-        ``marginals`` (num_reads, n): the continuous solutions ``<n_i>``. ``info``: ``residual``
-        (max |F| per read), ``converged`` (per read), ``scipy_success``, ``nfev``, ``message``,
-        ``t`` (the final t), ``t_ladder`` (continuation), ``mode``, ``root_method``, ``time_ns``.
+        ``marginals`` (num_reads, n): the continuous solutions ``<n_i>``. ``info``: the core
+        of :mod:`isingeq.result` (``stopped``: "converged" when every read converged, else
+        "not_converged"), ``residual`` and ``converged`` (per read), ``sweeps_per_read``,
+        ``scipy_success`` (per read), ``message``, ``t_schedule``, ``mode``.
 
     Raises
     ------
     ValueError
-        On an unknown ``mode`` or ``root_method``, a non-positive ``t``, a ladder that does not
-        increase, or an ``x0`` of the wrong shape or outside [0, 1].
+        On an unknown ``mode`` or ``root_method``, a non-positive ``t_end``, a ladder that does
+        not increase, or ``initial_states`` of the wrong shape or outside [0, 1].
 
     Examples
     --------
     >>> import isingeq
     >>> m = isingeq.paper_instance(6, rng=0)
     >>> r = isingeq.solve(m, method="scipy-root", mode="continuation")
-    >>> bool(r.info["converged"][0]), r.marginals.shape
-    (True, (1, 6))
+    >>> bool(r.info["converged"][0]), r.marginals.shape, r.info["stopped"]
+    (True, (1, 6), 'converged')
     """
     if mode not in ("plain", "continuation"):
         raise ValueError(f"`mode` must be 'plain' or 'continuation'; got {mode!r}")
@@ -197,65 +201,62 @@ def solve_scipy_root(
         raise ValueError(
             f"`root_method` must be one of {', '.join(_ROOT_METHODS)}; got {root_method!r}"
         )
-    t = check_real("t", t, low=0.0, low_open=True)
     t_end = check_real("t_end", t_end, low=0.0, low_open=True)
-    num_t = check_int("num_t", num_t, low=2)
+    num_sweeps = check_int("num_sweeps", num_sweeps, low=2)
     tol = check_real("tol", tol, low=0.0, low_open=True)
-    if maxiter is not None:
-        maxiter = check_int("maxiter", maxiter, low=1)
+    if max_sweeps is not None:
+        max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     R = check_int("num_reads", num_reads, low=1)
     n = model.n
     gen = rng if rng is not None else np.random.default_rng()
-    if x0 is None:
-        start = np.full(n, 0.5)
-    else:
-        start = np.asarray(x0, dtype=np.float64)
-        if start.shape != (n,):
-            raise ValueError(f"`x0` must have shape ({n},); got shape {start.shape}")
-        if not np.all((start >= 0) & (start <= 1)):
-            raise ValueError("`x0` must lie in [0, 1]^n (it is a vector of <n_i>)")
+    starts = None
+    if initial_states is not None:
+        starts = start_states(model, initial_states, R, binary=False)
+    resolved: dict[str, Any] = {}
     if mode == "continuation":
         ts = t_start if t_start is not None else min(0.5 * critical_t(model), t_end / 10.0)
         ts = check_real("t_start", ts, low=0.0, low_open=True)
         if ts >= t_end:
             raise ValueError(f"`t_start` must be < t_end={t_end:g}; got {ts:g}")
-        ladder = np.geomspace(ts, t_end, num_t)
+        ladder = np.geomspace(ts, t_end, num_sweeps)
+        resolved["t_start"] = ts
     else:
-        ladder = np.array([t])
+        ladder = np.array([t_end])
 
-    t0 = time.perf_counter_ns()
     X = np.empty((R, n))
-    residual = np.empty(R)
     success = np.zeros(R, dtype=bool)
     nfev = np.zeros(R, dtype=np.int64)
     messages: list[str] = []
     for r in range(R):
-        x = start.copy() if r == 0 else gen.random(n)
+        if starts is not None:
+            x = starts[r].copy()
+        else:
+            x = np.full(n, 0.5) if r == 0 else gen.random(n)
         ok_all = True
         fev = 0
         msg = ""
         for tk in ladder:
-            x, sol = _one_solve(model, x, float(tk), root_method, tol, maxiter)
+            x, sol = _one_solve(model, x, float(tk), root_method, tol, max_sweeps)
             ok_all = ok_all and bool(sol.success)
             fev += int(getattr(sol, "nfev", getattr(sol, "nit", 0)) or 0)
             msg = str(sol.message)
         X[r] = x
-        residual[r] = float(np.max(np.abs(eq16_residual(model, x, float(ladder[-1])))))
         success[r] = ok_all
         nfev[r] = fev
         messages.append(msg)
+    residual = residual_per_read(model, X, float(ladder[-1]))
+    converged = residual <= tol
     samples = (X > 0.5).astype(np.uint8)
     info: dict[str, Any] = {
+        "options": resolved,
+        "sweeps": int(nfev.sum()),
+        "stopped": "converged" if bool(converged.all()) else "not_converged",
         "mode": mode,
-        "root_method": root_method,
-        "t": float(ladder[-1]),
+        "t_schedule": ladder,
         "residual": residual,
-        "converged": residual <= tol,
+        "converged": converged,
+        "sweeps_per_read": nfev,
         "scipy_success": success,
-        "nfev": nfev,
         "message": messages,
-        "time_ns": time.perf_counter_ns() - t0,
     }
-    if mode == "continuation":
-        info["t_ladder"] = ladder
     return SolveResult.from_samples(model, samples, "scipy-root", marginals=X, info=info)

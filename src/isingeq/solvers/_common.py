@@ -1,0 +1,122 @@
+"""What the annealing methods share: the t ladder, the field scale, starts, the eq. 16 residual.
+
+Validating helpers (they name the parameter); the kernels themselves live in ``_kernels``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit
+
+from .._validation import check_int, check_real
+from ..model import SpinGlass
+
+__all__ = ["eq16_residual", "field_scale", "ladder_ends", "start_states"]
+
+
+def field_scale(model: SpinGlass) -> float:
+    """Typical size of ``xi`` at a random state: ``sqrt(mean_i sum_j J_ij^2) / 2`` (or ``|h|``).
+
+    The unit of ``noise`` in every method (``docs/vocabulary.md``), so that one noise value
+    means the same on models of any size and coupling scale.
+    """
+    J = model.J
+    sq = float(J.multiply(J).sum()) if sp.issparse(J) else float(np.square(J).sum())
+    s = np.sqrt(sq / model.n) / 2.0
+    if s == 0.0:
+        s = float(np.abs(model.h).max()) or 1.0
+    return max(float(s), 1e-12)  # keeps the default t ladder finite in float32
+
+
+def ladder_ends(
+    model: SpinGlass,
+    t_start: float | None,
+    t_end: float | None,
+    tc_factor: float,
+    span: float,
+    *,
+    ordered: bool = True,
+) -> tuple[float, float]:
+    """Validated ends of a ``t`` ladder (absolute inverse temperatures in every method).
+
+    Defaults: ``t_start = tc_factor * t_c`` (:func:`isingeq.critical_t`; ``tc_factor * 0.2 /
+    field_scale`` without couplings) and ``t_end = span * t_start``. With ``ordered``,
+    ``t_end > t_start`` is required.
+    """
+    from .scipy_root import critical_t
+
+    if t_start is None:
+        tc = critical_t(model)
+        t_start = tc_factor * (tc if np.isfinite(tc) else 0.2 / field_scale(model))
+        # couplings near the underflow limit: beyond 1e25 the sigmoid is a step anyway
+        t_start = min(t_start, 1e25)
+    t_start = check_real("t_start", t_start, low=0.0, low_open=True)
+    if t_end is None:
+        t_end = span * t_start
+    t_end = check_real("t_end", t_end, low=0.0, low_open=True)
+    if ordered and t_end <= t_start:
+        raise ValueError(f"`t_end` must be > t_start={t_start:g}; got {t_end:g}")
+    return t_start, t_end
+
+
+def start_states(
+    model: SpinGlass,
+    initial_states: Any,
+    num_reads: int | None,
+    *,
+    binary: bool,
+) -> np.ndarray:
+    """``initial_states`` as a (num_reads, n) float64 array, checked.
+
+    ``(n,)`` is one start for every read; ``(k, n)`` gives ``k`` reads, and ``num_reads``, when
+    given, must equal ``k`` (or be given with a single row). ``binary``: values must be 0/1
+    (the ``t = infinity`` methods), else in [0, 1] (values of ``<n_i>``).
+
+    Raises
+    ------
+    ValueError
+        On a wrong shape, non-finite values, values outside the allowed set, or a row count
+        that disagrees with ``num_reads``.
+    """
+    X = np.asarray(initial_states, dtype=np.float64)
+    n = model.n
+    if X.ndim not in (1, 2) or X.shape[-1] != n:
+        raise ValueError(
+            f"`initial_states` must have shape (n,) or (num_reads, n) with n={n}; got shape "
+            f"{X.shape}"
+        )
+    if X.ndim == 1:
+        X = X[None, :]
+    if binary:
+        if not np.all((X == 0.0) | (X == 1.0)):
+            raise ValueError("`initial_states` must hold 0/1 values for this method")
+    elif not np.all((X >= 0.0) & (X <= 1.0)):
+        raise ValueError("`initial_states` must lie in [0, 1] (they are values of <n_i>)")
+    if num_reads is not None:
+        R = check_int("num_reads", num_reads, low=1)
+        if X.shape[0] == 1:
+            X = np.repeat(X, R, axis=0)
+        elif X.shape[0] != R:
+            raise ValueError(
+                f"`num_reads`={R} disagrees with `initial_states`, which has {X.shape[0]} rows"
+            )
+    return np.ascontiguousarray(X)
+
+
+def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:
+    """``F(x) = x - sigmoid(t xi(x))``, shape of ``x``: zero exactly at the solutions of eq. 16.
+
+    ``x`` is (n,) or (R, n); no validation (the methods call it on their own iterates).
+    """
+    X = np.asarray(x, dtype=np.float64)
+    return np.asarray(X - expit(t * model.local_field(X)))
+
+
+def residual_per_read(model: SpinGlass, marginals: np.ndarray, t: float) -> np.ndarray:
+    """``max_i |<n_i> - sigmoid(t xi_i)|`` for each row of ``marginals`` (the ``residual`` extra)."""
+    M = np.atleast_2d(np.asarray(marginals, dtype=np.float64))
+    with np.errstate(over="ignore"):
+        return np.asarray(np.max(np.abs(eq16_residual(model, M, t)), axis=1))
