@@ -20,7 +20,7 @@ from ._registry import register
 
 __all__ = ["EXACT_MAX_N", "exact_log_partition", "solve_exact"]
 
-#: Largest n that ``exact`` accepts (2^36 states: about a minute on two cores).
+#: Largest n that ``exact`` accepts (2^36 states; see benchmarks/bench_exact.py for the rate).
 EXACT_MAX_N = 36
 #: Low-block size: 2^13 float64 = 64 KiB per table, which stays in L2 cache.
 _LOW_BITS = 13
