@@ -29,12 +29,15 @@ from rich.table import Table
 import isingeq
 from isingeq import datasets
 
+#: noise and reheat are standard deviations in typical fields (docs/vocabulary.md); mfa-async's
+#: noise is uniform, so a std s is a full width s * sqrt(12)
+_W = 1.0 / math.sqrt(12.0)
 CONFIGS: dict[str, dict[str, float]] = {
     "defaults": {},
     "reheat=0 (fresh rounds only)": {"reheat": 0.0},
-    "reheat=1.0": {"reheat": 1.0},
-    "reheat=3.0": {"reheat": 3.0},
-    "noise=1.5": {"noise": 1.5},
+    "reheat=0.289 (width 1)": {"reheat": 1.0 * _W},
+    "reheat=0.866 (width 3)": {"reheat": 3.0 * _W},
+    "noise=0.433 (width 1.5)": {"noise": 1.5 * _W},
 }
 
 

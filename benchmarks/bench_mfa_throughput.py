@@ -8,7 +8,7 @@ Targets checked (PASS/FAIL columns):
   row of the symmetric ``J`` holds about 20 entries), 1,000 sweeps, R = 8: the solve
   finishes in under 60 s with the process's peak memory under 2 GiB.
 
-How a dense sweep is timed: ``isingeq.solve(model, method="mfa", num_reads=R, num_steps=K,
+How a dense sweep is timed: ``isingeq.solve(model, method="mfa", num_reads=R, num_sweeps=K,
 tol=1e-30, ...)`` (``tol`` so tiny that the ladder never stops early; ``info["sweeps"]`` is
 checked), best of repeats, for K and for K = 1; ``per sweep = (t(K) - t(1)) / (K - 1)`` removes
 setup (``critical_t``'s eigensolve, the noise scale) and the final 1-flip polish. A second
@@ -82,7 +82,7 @@ def mfa_time(model, R: int, K: int, noise: float, dtype: str, repeats: int) -> f
             model,
             method="mfa",
             num_reads=R,
-            num_steps=K,
+            num_sweeps=K,
             schedule=None,
             tol=1e-30,
             noise=noise,
@@ -214,7 +214,7 @@ def _maxrss_gib() -> float:
 def warmup(reads: int, noise: float) -> None:
     """A tiny sparse solve: compiles (or loads from numba's cache) the sparse kernels."""
     tiny = sparse_model(200, 1000, seed=1)
-    isingeq.solve(tiny, method="mfa", num_reads=reads, num_steps=20, noise=noise, rng=0)
+    isingeq.solve(tiny, method="mfa", num_reads=reads, num_sweeps=20, noise=noise, rng=0)
 
 
 def cold_jit_seconds(reads: int) -> float | None:
@@ -251,7 +251,7 @@ def sparse_child(n: int, m: int, steps: int, reads: int, noise: float) -> None:
     rec["rss_after_build_gib"] = _maxrss_gib()
     t0 = time.perf_counter()
     r = isingeq.solve(
-        model, method="mfa", num_reads=reads, num_steps=steps, tol=1e-30, noise=noise, rng=0
+        model, method="mfa", num_reads=reads, num_sweeps=steps, tol=1e-30, noise=noise, rng=0
     )
     rec["solve_s"] = time.perf_counter() - t0
     rec["sweeps"] = int(r.info["sweeps"])

@@ -25,7 +25,7 @@ from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
 from ._registry import METHODS, register
-from .exact import EXACT_MAX_N, enumeration_seconds
+from .exact import EXACT_MAX_N, _fmt_seconds, enumeration_seconds
 
 __all__ = ["AUTO_EXACT_MAX_N", "AUTO_HEURISTIC", "solve_auto"]
 
@@ -102,10 +102,9 @@ def solve_auto(
         chosen, why = "exact", f"`{needs[0]}` needs exact enumeration"
     elif n <= AUTO_EXACT_MAX_N and target_energy is None:
         chosen = "exact"
-        why = (
-            f"n={n} <= {AUTO_EXACT_MAX_N}: 2^{n} states, about {enumeration_seconds(n):.2g} s to "
-            "enumerate"
-        )
+        est = enumeration_seconds(n)
+        when = "under a millisecond" if est < 1e-3 else _fmt_seconds(est)
+        why = f"n={n} <= {AUTO_EXACT_MAX_N}: {2**n:,} states, enumerated exactly in {when}"
     else:
         chosen = AUTO_HEURISTIC
         why = (
