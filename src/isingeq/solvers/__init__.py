@@ -22,7 +22,7 @@ from ._registry import (
 from ._vocabulary import VOCABULARY, vocabulary_table
 from .auto import AUTO_EXACT_MAX_N, AUTO_HEURISTIC, solve_auto
 from .exact import EXACT_MAX_N, exact_log_partition, solve_exact
-from .greedy import one_flip_stable, polish, solve_greedy
+from .greedy import STABILITY_RTOL, one_flip_stable, polish, solve_greedy, stability_slack
 from .mfa import solve_mfa
 from .mfa_async import solve_mfa_async
 from .scipy_root import critical_t, solve_scipy_root
@@ -35,6 +35,7 @@ __all__ = [
     "EXACT_METHODS",
     "METHODS",
     "RENAMED",
+    "STABILITY_RTOL",
     "VOCABULARY",
     "critical_t",
     "eq16_residual",
@@ -52,5 +53,6 @@ __all__ = [
     "solve_mfa",
     "solve_mfa_async",
     "solve_scipy_root",
+    "stability_slack",
     "vocabulary_table",
 ]

@@ -1,7 +1,9 @@
 """Numba kernels: arrays and scalars in, preallocated outputs, no validation.
 
 Energies here are ``E(x) = -(h.x + sum_{i<j} J_ij x_i x_j)`` without the model's offset
-(see :mod:`isingeq.model`); ``J`` is dense, symmetric, zero diagonal.
+(see :mod:`isingeq.model`); ``J`` is symmetric with a zero diagonal, passed dense (an (n, n)
+array) to the ``*_dense`` and enumeration kernels and as CSR arrays ``(indptr, indices, data)``
+to the ``*_csr`` twins.
 
 Exact enumeration ("block Gray code")
 -------------------------------------
@@ -10,12 +12,17 @@ fixed high configuration ``x_H``::
 
     E(x_L, x_H) = E_L(x_L) + f . x_L + E_H(x_H),      f = -J[L, H] x_H
 
-``E_L`` is tabulated once for all ``2^k`` low states. For each ``x_H`` the ``2^k`` cross terms
-``f . x_L`` are the subset sums of ``f``, built in ``2^k`` additions by doubling
-(``c[2^b + i] = c[i] + f_b``), so each state costs about two vectorised additions and a ``min``.
-The high configurations are visited in Gray-code order, so ``f`` and ``E_H`` change by one column
-per step. Chunks of the Gray sequence run in parallel (``prange``); each keeps its own list of
-lowest states, merged afterwards.
+``E_L`` is tabulated once for all ``2^k`` low states (:func:`low_block_energies`; with ``k = n``
+it is the energy of every state). For each ``x_H`` the ``2^k`` cross terms ``f . x_L`` are the
+subset sums of ``f``, built in ``2^k`` additions by doubling (``c[2^b + i] = c[i] + f_b``), so
+each state costs about two vectorised additions and a ``min``. The high configurations are
+visited in Gray-code order, so ``f`` and ``E_H`` change by one column per step. Chunks of the
+Gray sequence run in parallel (``prange``); each keeps its own list of lowest states, merged
+afterwards. The rate is measured by ``benchmarks/bench_exact.py``.
+
+The enumeration building blocks (:func:`gray_bit`, :func:`low_block_energies`,
+:func:`_high_start`, :func:`_gray_advance`) are shared with the 1-flip-stable-state enumeration
+of :mod:`isingeq.perceptron._kernels`, so there is one Gray-code walk in the library.
 """
 
 from __future__ import annotations
@@ -28,7 +35,12 @@ from numba import njit, prange
 
 @njit(cache=True)
 def low_block_energies(h, J, k):  # pragma: no cover - compiled
-    """``E_L[l]`` for every low state ``l`` (bit b of l = x_b), shape (2^k,)."""
+    """``E_L[l]`` for every low state ``l`` (bit b of l = x_b), shape (2^k,).
+
+    ``E_L`` is ``E`` restricted to variables ``0..k-1`` (their ``h`` and the ``J`` among them),
+    built by doubling: ``E_L[2^b + i] = E_L[i] - (h_b + sum_{a < b} J_ab x_a(i))``. With
+    ``k = n`` it is the energy ``E(code)`` (no offset) of every one of the ``2^n`` states.
+    """
     EL = np.zeros(1 << k)
     for b in range(k):
         half = 1 << b
@@ -84,12 +96,22 @@ def _high_flip(JHL, JHH, j, xH, f, gH, eh):  # pragma: no cover - compiled
     return eh
 
 
-@njit(cache=True)
-def _gray_advance(step, gray, JHL, JHH, xH, f, gH, eh):  # pragma: no cover - compiled
-    """Go from Gray index ``step - 1`` to ``step``: flip the bit ``ctz(step)``; return (gray, E_H)."""
+@njit(cache=True, inline="always")
+def gray_bit(step):  # pragma: no cover - compiled
+    """The bit that changes from Gray code ``step - 1`` to ``step`` (``step >= 1``): ``ctz(step)``.
+
+    Gray code ``g(s) = s ^ (s >> 1)``; ``g(s - 1) ^ g(s)`` has exactly this one bit set.
+    """
     j = 0
     while not (step >> j) & 1:
         j += 1
+    return j
+
+
+@njit(cache=True)
+def _gray_advance(step, gray, JHL, JHH, xH, f, gH, eh):  # pragma: no cover - compiled
+    """Go from Gray index ``step - 1`` to ``step``: flip the bit ``ctz(step)``; return (gray, E_H)."""
+    j = gray_bit(step)
     return gray ^ (1 << j), _high_flip(JHL, JHH, j, xH, f, gH, eh)
 
 
@@ -259,12 +281,13 @@ def exact_boltzmann(h, J, k, n_chunks, t, out_ref, out_z, out_m):  # pragma: no 
 
 # ---------------------------------------------------------------------------- 1-flip descent
 # The asynchronous t = infinity update of eq. 16: x_i = step(xi_i) node by node, in index order.
-# xi_i > 0 sets 1, xi_i < 0 sets 0, xi_i == 0 keeps x_i, so every flip lowers H strictly and the
-# descent ends in a 1-flip-stable state. ``G`` holds xi = h + J x on entry and is kept current.
+# xi_i > tol sets 1, xi_i < -tol sets 0, a tie |xi_i| <= tol keeps x_i (tol from
+# greedy.stability_slack), so every flip lowers H strictly and the descent ends in a
+# 1-flip-stable state. ``G`` holds xi = h + J x on entry and is kept current.
 
 
 @njit(cache=True, parallel=True)
-def greedy_descent_dense(J, X, G, max_sweeps, out_sweeps):  # pragma: no cover - compiled
+def greedy_descent_dense(J, X, G, max_sweeps, tol, out_sweeps):  # pragma: no cover - compiled
     """Descend every row of ``X`` (R, n) uint8 in place; ``G`` (R, n) float64 the fields."""
     R, n = X.shape
     for r in prange(R):
@@ -274,7 +297,7 @@ def greedy_descent_dense(J, X, G, max_sweeps, out_sweeps):  # pragma: no cover -
             changed = False
             for i in range(n):
                 gi = g[i]
-                new = 1 if gi > 0.0 else (0 if gi < 0.0 else x[i])
+                new = 1 if gi > tol else (0 if gi < -tol else x[i])
                 if new != x[i]:
                     d = 1.0 if new else -1.0
                     x[i] = new
@@ -288,7 +311,7 @@ def greedy_descent_dense(J, X, G, max_sweeps, out_sweeps):  # pragma: no cover -
 
 
 @njit(cache=True, parallel=True)
-def greedy_descent_csr(indptr, indices, data, X, G, max_sweeps, out_sweeps):  # pragma: no cover
+def greedy_descent_csr(indptr, indices, data, X, G, max_sweeps, tol, out_sweeps):  # pragma: no cover
     """Sparse twin of :func:`greedy_descent_dense`; ``J`` symmetric CSR (indptr, indices, data)."""
     R, n = X.shape
     for r in prange(R):
@@ -298,7 +321,7 @@ def greedy_descent_csr(indptr, indices, data, X, G, max_sweeps, out_sweeps):  # 
             changed = False
             for i in range(n):
                 gi = g[i]
-                new = 1 if gi > 0.0 else (0 if gi < 0.0 else x[i])
+                new = 1 if gi > tol else (0 if gi < -tol else x[i])
                 if new != x[i]:
                     d = 1.0 if new else -1.0
                     x[i] = new
@@ -380,7 +403,8 @@ def mfa_sweep(XI, S, h, t, damping, sig, mask, key, out_res):  # pragma: no cove
     row's largest ``|sigmoid(t xi) - S|`` (before the update).
 
     Single-threaded on purpose: it runs between BLAS calls, and a numba thread pool started
-    while OpenBLAS's threads still spin made dense sweeps 5-10x slower (measured).
+    while OpenBLAS's threads still spin made dense sweeps several times slower; the dense
+    sweep rate is measured by ``benchmarks/bench_mfa_throughput.py``.
     """
     for i in range(XI.shape[0]):
         out_res[i] = _mfa_row(XI, S, h, t, damping, sig, mask, key, i)
@@ -437,8 +461,7 @@ def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no co
     incrementally: a change of ``m_i`` is pushed to the neighbours' ``xi``, and a change smaller
     than ``tol`` is not made at all (``m`` and ``xi`` stay consistent). Where ``|t x| > 12`` the
     sigmoid is taken as its step value (within 6.2e-6), and a node saturated whatever its noise
-    draws no random number (this made sweeps 1.1-1.5x faster on G1, G43 and bqp1000-1 when it
-    was introduced).
+    draws no random number (faster sweeps; timed by ``benchmarks/bench_mfa_async_ttt.py``).
     """
     R, n = M.shape
     S = ts.shape[0]

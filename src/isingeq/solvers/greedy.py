@@ -5,15 +5,15 @@ is exactly single-flip descent on ``H``: setting ``n_i = 1`` when ``xi_i > 0`` a
 when ``xi_i < 0`` never raises ``H`` (flipping ``n_i`` changes ``H`` by ``-xi_i`` or ``+xi_i``).
 Nodes are visited **sequentially in index order**, sweep after sweep, until a sweep changes
 nothing: the result is a fixed point of the ``t = infinity`` equation, i.e. 1-flip stable (no
-single flip lowers ``H``). Ties (``xi_i == 0``) keep the current value, so every flip lowers
-``H`` strictly and the descent always ends.
+single flip lowers ``H``). Ties (``|xi_i|`` within the one stability tolerance,
+:func:`stability_slack`) keep the current value, so every flip lowers ``H`` strictly, the
+descent always ends, and it ends in exactly the states :func:`one_flip_stable` accepts.
 
 :func:`polish` applies the same update to any result (``isingeq.polish(model, result)``).
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -22,9 +22,17 @@ from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
+from ._common import start_states
 from ._registry import register
 
-__all__ = ["descend", "one_flip_stable", "polish", "solve_greedy"]
+__all__ = [
+    "STABILITY_RTOL",
+    "descend",
+    "one_flip_stable",
+    "polish",
+    "solve_greedy",
+    "stability_slack",
+]
 
 
 def descend(
@@ -38,11 +46,15 @@ def descend(
     R = X.shape[0]
     G = np.ascontiguousarray(model.local_field(X.astype(np.float64)), dtype=np.float64)
     sweeps = np.zeros(R, dtype=np.int64)
+    # a field within the stability slack of 0 is a tie and keeps x_i: the descent then ends in
+    # exactly the states one_flip_stable accepts, and never flips on a rounding error
+    tol = -stability_slack(model)
     if model.is_sparse:
         J = model.J
-        _kernels.greedy_descent_csr(J.indptr, J.indices, J.data, X, G, max_sweeps, sweeps)
+        _kernels.greedy_descent_csr(J.indptr, J.indices, J.data, X, G, max_sweeps, tol, sweeps)
     else:
-        _kernels.greedy_descent_dense(np.ascontiguousarray(model.J), X, G, max_sweeps, sweeps)
+        J = np.ascontiguousarray(model.J)
+        _kernels.greedy_descent_dense(J, X, G, max_sweeps, tol, sweeps)
     return X, sweeps
 
 
@@ -77,7 +89,7 @@ def solve_greedy(
     model: SpinGlass,
     *,
     rng: np.random.Generator | None = None,
-    num_reads: int = 1,
+    num_reads: int | None = None,
     initial_states: Any = None,
     max_sweeps: int = 10_000,
 ) -> SolveResult:
@@ -86,51 +98,86 @@ def solve_greedy(
     Parameters
     ----------
     model : SpinGlass
-    rng : Generator, optional
+    rng : None, int, SeedSequence or Generator, optional
         Draws the random initial states.
-    num_reads : int, default 1
-        Number of descents (ignored rows count must match ``initial_states`` when given).
-    initial_states : array_like, shape (num_reads, n) or (n,), optional
-        0/1 starting states; uniform random if omitted.
+    num_reads : int, optional
+        Number of descents: default the rows of ``initial_states``, else 1.
+    initial_states : array_like, shape (n,) or (num_reads, n), optional
+        0/1 starting states (one row is used for every read); uniform random if omitted.
     max_sweeps : int, default 10000
-        Cap on sweeps per read; ``info["stable"]`` says which reads reached a fixed point.
+        Cap on sweeps per read; ``info["converged"]`` says which reads reached a fixed point.
 
     Returns
     -------
     SolveResult
-        1-flip-stable samples; ``info``: ``sweeps``, ``stable``, ``time_ns``.
+        1-flip-stable samples; ``info``: the core of :mod:`isingeq.result` (``stopped`` is
+        "converged" when every read is 1-flip stable, else "max_sweeps"), ``sweeps_per_read``,
+        ``converged`` (per read).
 
     Raises
     ------
     ValueError
         If ``initial_states`` has the wrong shape or values other than 0/1, or if
         ``num_reads`` disagrees with it.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> r = isingeq.solvers.solve_greedy(isingeq.paper_instance(12, rng=0), num_reads=4, rng=0)
+    >>> r.samples.shape, bool(r.info["converged"].all()), r.info["stopped"]
+    ((4, 12), True, 'converged')
     """
-    R = check_int("num_reads", num_reads, low=1)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     gen = rng if rng is not None else np.random.default_rng()
     if initial_states is None:
+        R = 1 if num_reads is None else check_int("num_reads", num_reads, low=1)
         X0 = gen.integers(0, 2, size=(R, model.n), dtype=np.uint8)
     else:
-        X0 = np.atleast_2d(model.check_states(initial_states, name="initial_states"))
-        if num_reads != 1 and X0.shape[0] != R:
-            raise ValueError(
-                f"`num_reads`={R} disagrees with `initial_states`, which has {X0.shape[0]} rows"
-            )
-    t0 = time.perf_counter_ns()
+        X0 = start_states(model, initial_states, num_reads, binary=True).astype(np.uint8)
     X, sweeps = descend(model, X0, max_sweeps)
+    stable = one_flip_stable(model, X)
     info = {
-        "sweeps": sweeps,
-        "stable": one_flip_stable(model, X),
-        "time_ns": time.perf_counter_ns() - t0,
+        "options": {"num_reads": X.shape[0]},
+        "sweeps": int(sweeps.sum()),
+        "stopped": "converged" if bool(stable.all()) else "max_sweeps",
+        "sweeps_per_read": sweeps,
+        "converged": stable,
     }
     return SolveResult.from_samples(model, X, "greedy", info=info)
+
+
+#: Relative tolerance of the 1-flip-stability test; see :func:`stability_slack`.
+STABILITY_RTOL = 1e-12
+
+
+def stability_slack(model: SpinGlass) -> float:
+    """The one tolerance of every 1-flip-stability test: ``-STABILITY_RTOL * max(1, energy_scale)``.
+
+    A state counts as 1-flip stable when ``(2 n_i - 1) xi_i >= stability_slack(model)`` for every
+    ``i``. The slack is negative so that exact ties (``xi_i = 0``, e.g. ``0.3 - 0.1 - 0.2``) are
+    stable whatever their rounding: fields kept incrementally (the descent and enumeration
+    kernels add one column of ``J`` per flip) accumulate rounding of order ``1e-16`` times the
+    field size, so the same tie can come out slightly positive in one computation and slightly
+    negative in another. Scaling by ``energy_scale`` keeps the test invariant under rescaling
+    ``eps``. :func:`one_flip_stable`, :func:`isingeq.fixed_points` and the convergence check of
+    :meth:`isingeq.Perceptron.iterate` all use it, so they agree on near-ties.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> m = isingeq.SpinGlass([[0.3, -0.1, -0.2], [0, 0, 0], [0, 0, 0]])
+    >>> xi0 = float(m.local_field([1.0, 1.0, 1.0])[0])   # 0.3 - 0.1 - 0.2, rounded
+    >>> xi0 < 0, xi0 >= stability_slack(m)
+    (True, True)
+    """
+    return -STABILITY_RTOL * max(1.0, float(model.energy_scale))
 
 
 def one_flip_stable(model: SpinGlass, states: Any) -> np.ndarray:
     """Whether each state is 1-flip stable (no single flip lowers ``H``): a ``t = inf`` solution.
 
-    ``n_i = 1`` needs ``xi_i >= 0`` and ``n_i = 0`` needs ``xi_i <= 0``.
+    ``n_i = 1`` needs ``xi_i >= 0`` and ``n_i = 0`` needs ``xi_i <= 0``, both up to the slack
+    :func:`stability_slack` (ties count as stable).
 
     Examples
     --------
@@ -141,5 +188,4 @@ def one_flip_stable(model: SpinGlass, states: Any) -> np.ndarray:
     """
     X = np.atleast_2d(model.check_states(states, name="states")).astype(np.float64)
     xi = model.local_field(X)
-    slack = -1e-12 * max(1.0, model.energy_scale)  # fields are kept incrementally
-    return np.all(xi * (2.0 * X - 1.0) >= slack, axis=1)
+    return np.all(xi * (2.0 * X - 1.0) >= stability_slack(model), axis=1)

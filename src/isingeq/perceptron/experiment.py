@@ -1,14 +1,22 @@
-"""``isingeq perceptron``: the perceptron view of eq. 16 measured on small paper instances.
+"""The experiments behind ``isingeq perceptron`` and ``isingeq analyze``, on paper instances.
 
-Three parts, each on paper instances (``eps_ij ~ U[-1, 1]``):
+``isingeq analyze`` (:func:`run_analyze`): for each size ``n`` and each of ``trials`` paper
+instances (``eps_ij ~ U[-1, 1]``), every ``t = inf`` solution of eq. 16 is enumerated
+(:func:`isingeq.fixed_points`), and the basin of the ground state under the asynchronous update
+(nodes in index order, from every one of the ``2^n`` starts, or from ``num_starts`` random starts
+above ``n = 20``) is measured (:func:`isingeq.ground_state_basin`). Instance ``(n, trial)`` uses
+``SeedSequence(seed, spawn_key=(n,)).spawn(trials)[trial]``, so a row does not depend on which
+other sizes are run.
+
+``isingeq perceptron`` (:func:`run_perceptron_demo`) has three parts:
 
 1. **Exactness and the mean-field step** (:func:`run_mean_field`): for each size ``n``, instance
    and inverse temperature ``t``, the exact conditional identity error
    ``max |P(n_i = 1 | n_rest) - sigmoid(t xi_i)|`` (:func:`isingeq.conditional_identity_error`,
    rounding error only) and the mean-field error ``max_i |<n_i>_eq16 - <n_i>_exact|``
    (:func:`isingeq.mean_field_error`), the one approximation in eq. 16.
-2. **Fixed points** (:func:`isingeq.experiments.analyze.run_analyze`): number of ``t = inf``
-   solutions of eq. 16 and the ground-state basin of the asynchronous update.
+2. **Fixed points** (:func:`run_analyze`): number of ``t = inf`` solutions of eq. 16 and the
+   ground-state basin of the asynchronous update.
 3. **The inverse problem** (:func:`run_reconstruction`): ``max |eps_fit - eps|``
    (:func:`isingeq.reconstruction_error`) against the number of exact samples
    (:func:`isingeq.sample_boltzmann`), for pseudo-likelihood and naive mean-field inversion
@@ -20,12 +28,13 @@ look at one family of instances. Part 3 draws its samples from ``.spawn(3)[2]``.
 the sample counts are prefixes of one draw of ``max(samples)`` rows; exact samples are independent,
 and a prefix of the uniforms is the same as a shorter draw, so a row does not depend on which
 other sample counts (or sizes) are run.
+
+Files go through the records layer (:mod:`isingeq.experiments.records`): CSV and JSON written
+atomically, NaN as an empty cell / ``null``.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -36,24 +45,114 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, check_real
+from ..experiments.records import write_csv, write_json
 from ..generators import paper_instance
-from ..inverse import FIT_METHODS, fit, min_samples, reconstruction_error, sample_boltzmann
 from ..model import SpinGlass
-from ..perceptron import ENUMERATE_MAX_N, conditional_identity_error, mean_field_error
-from .analyze import ANALYZE_FIELDS, run_analyze
+from ..solvers.exact import EXACT_MAX_N
+from ._common import ENUMERATE_MAX_N
+from .exactness import conditional_identity_error, mean_field_error
+from .fixed_points import fixed_points, ground_state_basin
+from .inverse import FIT_METHODS, fit, min_samples, reconstruction_error, sample_boltzmann
+from .plots import plot_analyze, plot_mean_field, plot_reconstruction
 
 __all__ = [
+    "ANALYZE_FIELDS",
     "MEAN_FIELD_FIELDS",
     "RECONSTRUCTION_FIELDS",
     "PerceptronDemoConfig",
     "PerceptronDemoRun",
+    "plot_analyze",
     "plot_mean_field",
     "plot_reconstruction",
+    "run_analyze",
     "run_mean_field",
     "run_perceptron_demo",
     "run_reconstruction",
+    "write_analyze_outputs",
     "write_outputs",
 ]
+
+ANALYZE_FIELDS = ("n", "trial", "num_solutions", "unique", "basin", "basin_exact")
+#: Above this n the basin is estimated from random starts instead of all 2^n.
+_ALL_STARTS_MAX_N = 20
+
+
+def run_analyze(
+    sizes: Sequence[int],
+    trials: int,
+    seed: int = 0,
+    *,
+    num_starts: int = 4096,
+    on_instance: Callable[[int, int], None] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Records (one per instance) and a summary (one row per n).
+
+    Summary columns: ``n``, ``trials``, ``mean_solutions``, ``median_solutions``,
+    ``max_solutions``, ``unique_fraction`` (instances whose ground state is the only solution),
+    ``mean_basin`` (fraction of starts that reach the ground state).
+
+    Examples
+    --------
+    >>> records, summary = run_analyze([4], 5, seed=0)
+    >>> len(records), summary[0]["n"], summary[0]["mean_solutions"] >= 1
+    (5, 4, True)
+    """
+    ns = [check_int("sizes", n, low=1, high=EXACT_MAX_N) for n in sizes]
+    trials = check_int("trials", trials, low=1)
+    num_starts = check_int("num_starts", num_starts, low=1)
+    records: list[dict[str, Any]] = []
+    summary: list[dict[str, Any]] = []
+    for n in ns:
+        children = np.random.SeedSequence(seed, spawn_key=(n,)).spawn(trials)
+        rows = []
+        for trial, child in enumerate(children):
+            inst_seed, start_seed = child.spawn(2)
+            model = paper_instance(n, rng=inst_seed)
+            count = len(fixed_points(model))
+            exact = n <= _ALL_STARTS_MAX_N
+            basin = ground_state_basin(
+                model, num_starts=None if exact else num_starts, rng=start_seed
+            )
+            row = {
+                "n": n,
+                "trial": trial,
+                "num_solutions": count,
+                "unique": count == 1,
+                "basin": basin,
+                "basin_exact": exact,
+            }
+            rows.append(row)
+            if on_instance is not None:
+                on_instance(n, trial)
+        records.extend(rows)
+        counts = np.array([r["num_solutions"] for r in rows])
+        summary.append(
+            {
+                "n": n,
+                "trials": trials,
+                "mean_solutions": float(counts.mean()),
+                "median_solutions": float(np.median(counts)),
+                "max_solutions": int(counts.max()),
+                "unique_fraction": float(np.mean(counts == 1)),
+                "mean_basin": float(np.mean([r["basin"] for r in rows])),
+            }
+        )
+    return records, summary
+
+
+def write_analyze_outputs(
+    records: Sequence[dict[str, Any]], summary: Sequence[dict[str, Any]], out: str | Path
+) -> dict[str, Path]:
+    """``records.csv``, ``summary.json`` and ``analyze.png`` under ``out`` (of :func:`run_analyze`)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "records": write_csv(out / "records.csv", ANALYZE_FIELDS, records),
+        "summary": write_json(out / "summary.json", list(summary)),
+    }
+    paths["plot"] = plot_analyze(summary, out / "analyze.png")
+    return paths
+
 
 MEAN_FIELD_FIELDS = ("n", "instance", "t", "conditional_identity_error", "mean_field_error")
 RECONSTRUCTION_FIELDS = ("n", "t", "instance", "samples", "method", "error", "fit_time_s", "failed")
@@ -138,7 +237,7 @@ class PerceptronDemoRun:
     """Records (one list per part) and the summary of :func:`run_perceptron_demo`.
 
     ``summary`` has the keys ``config``, ``mean_field`` (one row per ``(n, t)``),
-    ``fixed_points`` (one row per ``n``, as :func:`isingeq.experiments.analyze.run_analyze`) and
+    ``fixed_points`` (one row per ``n``, as :func:`run_analyze`) and
     ``reconstruction`` (one row per ``(samples, method)``).
     """
 
@@ -228,7 +327,7 @@ def run_reconstruction(
     """``max |eps_fit - eps|`` against the number of exact samples, per fitting method.
 
     For each instance (size ``config.recon_n``), one draw of ``max(config.samples)`` exact samples
-    at ``config.recon_t``; each method of :data:`isingeq.inverse.FIT_METHODS` is fitted on the
+    at ``config.recon_t``; each method of :data:`isingeq.perceptron.FIT_METHODS` is fitted on the
     first ``S`` rows for every ``S`` in ``config.samples``. A fit that :func:`isingeq.fit`
     refuses (a constant column, a singular covariance) is recorded with ``error`` NaN and the
     reason in ``failed``.
@@ -343,109 +442,24 @@ def run_perceptron_demo(
     return run
 
 
-def plot_mean_field(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
-    """Mean-field error of eq. 16 against ``t``, one line per ``n`` (mean, bars to the max)."""
-    from ..plotting import _pyplot
-
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4.2), constrained_layout=True)
-    positive = all(r["mean_mean_field_error"] > 0 and r["t"] > 0 for r in summary)
-    for n in dict.fromkeys(r["n"] for r in summary):
-        rows = sorted((r for r in summary if r["n"] == n), key=lambda r: r["t"])
-        mean = np.array([r["mean_mean_field_error"] for r in rows])
-        top = np.array([r["max_mean_field_error"] for r in rows])
-        ax.errorbar(
-            [r["t"] for r in rows],
-            mean,
-            yerr=[np.zeros_like(mean), top - mean],
-            marker="o",
-            capsize=3,
-            label=f"n = {n}",
-        )
-    if positive:
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-    ax.set_xlabel("inverse temperature t")
-    ax.set_ylabel("max_i |<n_i>_eq16 - <n_i>_exact|")
-    ax.set_title("mean-field error of eq. 16 (mean over instances, bar to max)")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
-
-
-def plot_reconstruction(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
-    """``max |eps_fit - eps|`` against the number of samples, log-log, one line per method."""
-    from ..plotting import _pyplot
-
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4.2), constrained_layout=True)
-    for method in dict.fromkeys(r["method"] for r in summary):
-        rows = sorted(
-            (r for r in summary if r["method"] == method and r["fits"]), key=lambda r: r["samples"]
-        )
-        if not rows:
-            continue
-        S = np.array([r["samples"] for r in rows], dtype=float)
-        med = np.array([r["median_error"] for r in rows])
-        ax.loglog(S, med, "o-", label=f"{method} (median)")
-        ax.fill_between(S, med, [r["max_error"] for r in rows], alpha=0.15)
-    rows = [r for r in summary if r["fits"]]
-    if rows:
-        S = np.array(sorted({r["samples"] for r in rows}), dtype=float)
-        ref = min(r["median_error"] for r in rows if r["samples"] == S[-1])
-        ax.loglog(S, ref * np.sqrt(S[-1] / S), "k:", label="~ samples^-1/2")
-    ax.set_xlabel("number of exact samples")
-    ax.set_ylabel("max |eps_fit - eps|")
-    ax.set_title("reconstruction error (band: median to max over instances)")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
-
-
-def _write_csv(path: Path, fields: Sequence[str], rows: Sequence[dict[str, Any]]) -> Path:
-    with open(path, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(fields))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def write_outputs(run: PerceptronDemoRun, out: Path) -> dict[str, Path]:
+def write_outputs(run: PerceptronDemoRun, out: str | Path) -> dict[str, Path]:
     """Under ``out``: one records CSV per part, ``summary.json`` and two PNG plots.
 
     Files: ``mean_field.csv``, ``fixed_points.csv``, ``reconstruction.csv``, ``summary.json``
-    (NaN written as ``null``), ``mean_field.png``, ``reconstruction.png``.
+    (NaN written as ``null``; NaN is an empty cell in the CSV files), ``mean_field.png``, ``reconstruction.png``.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
-        "mean_field": _write_csv(out / "mean_field.csv", MEAN_FIELD_FIELDS, run.mean_field),
-        "fixed_points": _write_csv(out / "fixed_points.csv", ANALYZE_FIELDS, run.fixed_points),
-        "reconstruction": _write_csv(
+        "mean_field": write_csv(out / "mean_field.csv", MEAN_FIELD_FIELDS, run.mean_field),
+        "fixed_points": write_csv(out / "fixed_points.csv", ANALYZE_FIELDS, run.fixed_points),
+        "reconstruction": write_csv(
             out / "reconstruction.csv", RECONSTRUCTION_FIELDS, run.reconstruction
         ),
-        "summary": out / "summary.json",
+        "summary": write_json(out / "summary.json", run.summary),
     }
-    paths["summary"].write_text(json.dumps(_json_safe(run.summary), indent=2))
     paths["mean_field_plot"] = plot_mean_field(run.summary["mean_field"], out / "mean_field.png")
     paths["reconstruction_plot"] = plot_reconstruction(
         run.summary["reconstruction"], out / "reconstruction.png"
     )
     return paths
-
-
-def _json_safe(obj: Any) -> Any:
-    """NaN -> None, so the JSON is standard (``json.dumps`` would write ``NaN``)."""
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_json_safe(v) for v in obj]
-    return obj

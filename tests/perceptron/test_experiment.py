@@ -1,4 +1,4 @@
-"""``isingeq perceptron``: the perceptron demo (exactness, mean-field error, fixed points, fits)."""
+"""The experiments behind ``isingeq perceptron`` and ``isingeq analyze`` (no CLI here)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 import isingeq
-from isingeq.cli import app
-from isingeq.experiments import perceptron_demo as pd
-from isingeq.experiments.analyze import run_analyze
+from isingeq.perceptron import experiment as pd
+from isingeq.perceptron.experiment import ANALYZE_FIELDS, run_analyze, write_analyze_outputs
+
+from .reference import all_states, as_set, basin_by_hand
 
 SMALL = {"sizes": [3, 5], "ts": [0.1, 1.0, 5.0], "instances": 2, "samples": [60, 600, 20_000]}
 
@@ -27,7 +27,7 @@ def test_numbers_are_sane(small_run: pd.PerceptronDemoRun) -> None:
     run = small_run
     assert len(run.mean_field) == 2 * 2 * 3
     assert len(run.fixed_points) == 2 * 2
-    assert len(run.reconstruction) == 2 * 3 * len(isingeq.inverse.FIT_METHODS)
+    assert len(run.reconstruction) == 2 * 3 * len(isingeq.perceptron.FIT_METHODS)
     # the conditional identity is exact: only rounding is left
     assert max(r["conditional_identity_error"] for r in run.mean_field) < 1e-12
     for r in run.summary["mean_field"]:
@@ -106,28 +106,37 @@ def test_bad_config_names_the_parameter(kwargs: dict[str, object], match: str) -
         pd.PerceptronDemoConfig(**kwargs)  # type: ignore[arg-type]
 
 
-def test_cli_json_and_outputs(tmp_path: Path) -> None:
-    out = tmp_path / "res"
-    args = ["perceptron", "--sizes", "3", "--ts", "0.5,2", "--instances", "2"]
-    res = CliRunner().invoke(app, [*args, "--samples", "200,2000", "--out", str(out), "--json"])
-    assert res.exit_code == 0, res.output
-    summary = json.loads(res.stdout)
-    assert set(summary) == {"config", "mean_field", "fixed_points", "reconstruction"}
-    assert [(r["n"], r["t"]) for r in summary["mean_field"]] == [(3, 0.5), (3, 2.0)]
-    assert {r["samples"] for r in summary["reconstruction"]} == {200, 2000}
-    assert (out / "summary.json").exists() and (out / "reconstruction.png").exists()
-    table = CliRunner().invoke(app, [*args, "--samples", "200", "--out", str(out)])
-    assert table.exit_code == 0, table.output
-    assert "mean-field error" in table.stdout and "pseudolikelihood" in table.stdout
+def test_run_analyze_records_match_brute_force() -> None:
+    records, summary = run_analyze([3, 5], 3, seed=2)
+    assert [(r["n"], r["trial"]) for r in records] == [(n, k) for n in (3, 5) for k in range(3)]
+    for rec in records:
+        child = np.random.SeedSequence(2, spawn_key=(rec["n"],)).spawn(3)[rec["trial"]]
+        m = isingeq.paper_instance(rec["n"], rng=child.spawn(2)[0])
+        X = all_states(m.n)
+        stable = isingeq.one_flip_stable(m, X)
+        assert rec["num_solutions"] == int(stable.sum())
+        assert as_set(isingeq.fixed_points(m)) == as_set(X[stable])
+        assert rec["unique"] == (rec["num_solutions"] == 1)
+        assert rec["basin"] == basin_by_hand(m) and rec["basin_exact"]
+    for row in summary:
+        counts = [r["num_solutions"] for r in records if r["n"] == row["n"]]
+        assert row["mean_solutions"] == pytest.approx(np.mean(counts))
+        assert row["max_solutions"] == max(counts)
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [["--sizes", "3,x"], ["--ts", "1,nan"], ["--samples", "5"], ["--instances", "0"]],
-)
-def test_cli_bad_input_is_one_line_and_exit_2(bad: list[str], tmp_path: Path) -> None:
-    out = tmp_path / "never"
-    res = CliRunner().invoke(app, ["perceptron", *bad, "--out", str(out)])
-    assert res.exit_code == 2
-    assert "Traceback" not in res.output and res.output.strip().startswith("error:")
-    assert not out.exists()  # validated before any work or file
+def test_write_analyze_outputs(tmp_path: Path) -> None:
+    records, summary = run_analyze([3], 2, seed=0)
+    paths = write_analyze_outputs(records, summary, tmp_path / "an")
+    with open(paths["records"]) as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["num_solutions"]) for r in rows] == [r["num_solutions"] for r in records]
+    assert tuple(rows[0]) == ANALYZE_FIELDS
+    assert json.loads(paths["summary"].read_text()) == summary
+    assert paths["plot"].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_summary_json_writes_nan_as_null(small_run: pd.PerceptronDemoRun, tmp_path: Path) -> None:
+    run = pd.PerceptronDemoRun(small_run.config, summary={"x": [float("nan"), 1.0]})
+    run.summary.update({k: v for k, v in small_run.summary.items()})
+    paths = pd.write_outputs(run, tmp_path / "nan")
+    assert json.loads(paths["summary"].read_text())["x"] == [None, 1.0]

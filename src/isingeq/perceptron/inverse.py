@@ -7,8 +7,8 @@ weights given node values. The distribution is ``P(n) = exp(-t H(n)) / Z`` with 
 Samplers (:func:`sample_boltzmann`): ``"exact"`` enumerates all ``2^n`` probabilities (normalised
 with the exact log Z of :func:`isingeq.exact_log_partition`) and draws independent samples;
 ``"gibbs"`` runs a sequential-scan Gibbs chain (numba) whose update is the exact conditional
-``P(n_i = 1 | rest) = sigmoid(t xi_i)``, i.e. the perceptron layer of :mod:`isingeq.perceptron`
-applied to one node with a random threshold.
+``P(n_i = 1 | rest) = sigmoid(t xi_i)``, i.e. the perceptron layer of
+:mod:`isingeq.perceptron.layer` applied to one node with a random threshold.
 
 Learning (:func:`fit`):
 
@@ -23,6 +23,10 @@ Learning (:func:`fit`):
   ``d m / d(t h) = C`` (the covariance of the 0/1 variables), hence
   ``J_ij = -(C^{-1})_ij / t`` for ``i != j`` and ``h_i = logit(m_i) / t - sum_j J_ij m_j``.
   Fast (one matrix inverse) but biased when couplings are strong.
+
+How the error shrinks with the number of samples, per method, is measured by
+``benchmarks/bench_inverse.py`` and by ``isingeq perceptron``
+(:mod:`isingeq.perceptron.experiment`).
 """
 
 from __future__ import annotations
@@ -34,12 +38,19 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
-from . import _perceptron_kernels as _pk
-from ._validation import as_generator, check_int, check_real
-from .model import SpinGlass
-from .perceptron import ENUMERATE_MAX_N, _all_log_probs, _check_model
+from .._validation import as_generator, check_int, check_real
+from ..model import SpinGlass
+from . import _kernels
+from ._common import ENUMERATE_MAX_N, all_log_probs, check_model, decode
 
-__all__ = ["FIT_METHODS", "SAMPLE_METHODS", "fit", "reconstruction_error", "sample_boltzmann"]
+__all__ = [
+    "FIT_METHODS",
+    "SAMPLE_METHODS",
+    "fit",
+    "min_samples",
+    "reconstruction_error",
+    "sample_boltzmann",
+]
 
 SAMPLE_METHODS = ("exact", "gibbs")
 FIT_METHODS = ("pseudolikelihood", "mean-field")
@@ -99,7 +110,7 @@ def sample_boltzmann(
     >>> bool(abs(Y.mean() - 0.8808) < 0.01)
     True
     """
-    model = _check_model(model)
+    model = check_model(model)
     t = check_real("t", t, low=0.0)
     S = check_int("num_samples", num_samples, low=1)
     if method not in SAMPLE_METHODS:
@@ -114,11 +125,10 @@ def sample_boltzmann(
                 f"n={n} is too large for method 'exact' (limit {ENUMERATE_MAX_N}: it holds all "
                 f"2^n probabilities in memory); use method 'gibbs'"
             )
-        p = np.exp(_all_log_probs(model, t))
+        p = np.exp(all_log_probs(model, t))
         cdf = np.cumsum(p)
         codes = np.searchsorted(cdf, gen.random(S) * cdf[-1], side="right")
-        codes = np.minimum(codes, (1 << n) - 1).astype(np.int64)
-        return ((codes[:, None] >> np.arange(n, dtype=np.int64)[None, :]) & 1).astype(np.uint8)
+        return decode(np.minimum(codes, (1 << n) - 1).astype(np.int64), n)
     if initial_state is None:
         x = gen.integers(0, 2, size=n, dtype=np.uint8)
     else:
@@ -136,7 +146,7 @@ def sample_boltzmann(
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
         U = gen.random((stop - start, n))
-        _pk.gibbs_sweeps(h, J, t, x, G, U, rows[start:stop], out)
+        _kernels.gibbs_sweeps(h, J, t, x, G, U, rows[start:stop], out)
     return out
 
 
@@ -195,8 +205,8 @@ def fit(
     t : float, default 1.0
         The inverse temperature the samples were drawn at, finite and ``> 0``.
     method : {"pseudolikelihood", "mean-field"}
-        See :mod:`isingeq.inverse`: joint tied-weight pseudo-likelihood (L-BFGS-B), or naive
-        mean-field inversion ``J = -C^{-1} / t``.
+        See :mod:`isingeq.perceptron.inverse`: joint tied-weight pseudo-likelihood
+        (L-BFGS-B), or naive mean-field inversion ``J = -C^{-1} / t``.
     l2 : float, default 0
         Pseudo-likelihood only: adds ``l2 / 2 * ||t eps||^2 * num_samples`` to the negative
         log pseudo-likelihood (a Gaussian prior). Needed when a column is constant.
@@ -331,8 +341,8 @@ def reconstruction_error(learned: SpinGlass, true: SpinGlass) -> float:
     >>> reconstruction_error(a, b)
     0.25
     """
-    _check_model(learned)
-    _check_model(true)
+    check_model(learned, "learned")
+    check_model(true, "true")
     if learned.n != true.n:
         raise ValueError(f"models differ in size: n={learned.n} vs n={true.n}")
     dJ = np.abs(learned.dense_J() - true.dense_J())

@@ -1,0 +1,72 @@
+"""The perceptron view of eq. 16: the model as a recurrent layer, its fixed points, exactness,
+and the inverse problem.
+
+With ``h = diag(eps)`` and ``J`` of :mod:`isingeq.model`, eq. 16 is one recurrent perceptron
+layer applied to its own output, ``x = sigmoid(t (J x + h))``; its solutions are the layer's
+fixed points, and at ``t = inf`` they are the 1-flip-stable states. The statements and their
+proofs by enumeration live in the modules:
+
+========================  =====================================================================
+module                    contents
+========================  =====================================================================
+:mod:`.layer`             :class:`Perceptron` (``forward``, ``is_fixed_point``, ``iterate``)
+                          and :class:`FixedPointResult`: the layer and its fixed-point
+                          iteration; the ``t = inf`` limit and its tie rules
+:mod:`.fixed_points`      :func:`fixed_points` (every ``t = inf`` solution, by the exact
+                          solver's Gray-code enumeration), :func:`ground_state_basin`
+:mod:`.exactness`         :func:`conditional_identity_error` (the layer *is* the exact
+                          Boltzmann conditional), :func:`mean_field_error` and
+                          :func:`solve_eq16_continuation` (eq. 16's one approximation)
+:mod:`.inverse`           :func:`sample_boltzmann` (exact or Gibbs), :func:`fit`
+                          (pseudo-likelihood or mean-field), :func:`reconstruction_error`
+:mod:`.experiment`        the runs behind ``isingeq perceptron`` and ``isingeq analyze``
+:mod:`.plots`             their PNG plots
+``_kernels``              numba kernels: stable-state enumeration, Gibbs sweeps
+========================  =====================================================================
+
+Vocabulary, as in the solvers: ``damping`` is the weight on the **old** value
+(``x <- damping x + (1 - damping) layer(x)``, 0 = undamped), ``max_sweeps`` caps the sweeps of
+an iteration, ``num_sweeps`` is the length of a ``t`` ladder, ``initial_states`` are starting
+points. 1-flip stability is tested everywhere with the one tolerance of
+:func:`isingeq.solvers.greedy.stability_slack`.
+
+Examples
+--------
+>>> import isingeq
+>>> from isingeq.perceptron import Perceptron, fixed_points
+>>> m = isingeq.SpinGlass([[1.0, -3.0], [0.0, 1.0]])
+>>> fixed_points(m).tolist()
+[[1, 0], [0, 1]]
+>>> Perceptron(m).is_fixed_point(fixed_points(m)).tolist()
+[True, True]
+"""
+
+from ._common import ENUMERATE_MAX_N
+from .exactness import conditional_identity_error, mean_field_error, solve_eq16_continuation
+from .fixed_points import fixed_points, ground_state_basin
+from .inverse import (
+    FIT_METHODS,
+    SAMPLE_METHODS,
+    fit,
+    min_samples,
+    reconstruction_error,
+    sample_boltzmann,
+)
+from .layer import FixedPointResult, Perceptron
+
+__all__ = [
+    "ENUMERATE_MAX_N",
+    "FIT_METHODS",
+    "SAMPLE_METHODS",
+    "FixedPointResult",
+    "Perceptron",
+    "conditional_identity_error",
+    "fit",
+    "fixed_points",
+    "ground_state_basin",
+    "mean_field_error",
+    "min_samples",
+    "reconstruction_error",
+    "sample_boltzmann",
+    "solve_eq16_continuation",
+]

@@ -1,0 +1,73 @@
+"""Helpers shared by the modules of :mod:`isingeq.perceptron` (validation, enumeration, renames)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._validation import check_real
+from ..model import SpinGlass
+from ..solvers._kernels import low_block_energies
+from ..solvers.exact import exact_log_partition
+
+#: Largest n for functions that hold all 2^n probabilities or starts in memory (2^24 float64 = 128 MiB).
+ENUMERATE_MAX_N = 24
+
+
+def check_model(model: Any, name: str = "model") -> SpinGlass:
+    if not isinstance(model, SpinGlass):
+        raise TypeError(f"`{name}` must be a SpinGlass; got {type(model).__name__}")
+    return model
+
+
+def check_t(t: Any, *, allow_inf: bool = True) -> float:
+    return check_real("t", t, low=0.0, allow_inf=allow_inf)
+
+
+def check_enumerable(model: SpinGlass, limit: int, what: str) -> None:
+    if model.n > limit:
+        raise ValueError(
+            f"n={model.n} is too large for {what} (limit {limit}: it enumerates all 2^n states)"
+        )
+
+
+def decode(codes: NDArray[np.int64], n: int) -> NDArray[np.uint8]:
+    """0/1 states, one per row, from integer codes (bit ``i`` = ``n_i``)."""
+    return ((codes[:, None] >> np.arange(n, dtype=np.int64)[None, :]) & 1).astype(np.uint8)
+
+
+def all_log_probs(model: SpinGlass, t: float) -> NDArray[np.float64]:
+    """``log P(code)`` for every code (bit ``i`` = ``n_i``), normalised with the exact log Z.
+
+    The energies are the exact solver's low-block table with the block the whole model (``k = n``).
+    """
+    n = model.n
+    E = low_block_energies(
+        np.ascontiguousarray(model.h, dtype=np.float64),
+        np.ascontiguousarray(model.dense_J(), dtype=np.float64),
+        n,
+    )
+    log_z, _ = exact_log_partition(model, t)
+    return np.asarray(-t * (E + model.offset) - log_z)
+
+
+def renamed(func: str, new: str, new_value: Any, default: Any, old: str, old_value: Any) -> Any:
+    """The value of option ``new``, honouring its deprecated spelling ``old`` (None: not given).
+
+    Raises TypeError when both spellings are given, and warns (DeprecationWarning, pointing at
+    the caller of ``func``) when only the old one is.
+    """
+    if old_value is None:
+        return new_value
+    new_given = new_value is not None if default is None else bool(new_value != default)
+    if new_given:
+        raise TypeError(f"{func}() got both `{new}` and its deprecated spelling `{old}`")
+    warnings.warn(
+        f"{func}(): `{old}` is deprecated and will be removed; use `{new}`",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return old_value

@@ -1,0 +1,111 @@
+"""Numba kernels of :mod:`isingeq.perceptron` (no validation).
+
+Arrays and scalars in, preallocated outputs; the validating wrappers live in the Python modules.
+States are coded as integers: bit ``i`` of the code is ``n_i``. The enumeration walks the same
+block Gray code as the exact solver, with its building blocks from
+:mod:`isingeq.solvers._kernels` (the energy of every state is its
+:func:`~isingeq.solvers._kernels.low_block_energies` with ``k = n``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from ..solvers._kernels import _gray_advance, _high_start, gray_bit
+
+
+@njit(cache=True, parallel=True)
+def stable_states(h, J, k, n_chunks, slack, fill, counts, out):  # pragma: no cover - compiled
+    """Enumerate the 1-flip-stable states: ``(2 n_i - 1) xi_i >= slack`` for every ``i``.
+
+    The block Gray code of :func:`isingeq.solvers._kernels.exact_lowest`: the high ``n - k``
+    bits follow a Gray code split into ``n_chunks`` chunks run in parallel (``_high_start`` /
+    ``_gray_advance``); for each high state the low ``k`` bits follow a Gray code
+    (:func:`~isingeq.solvers._kernels.gray_bit`) with all ``n`` fields ``xi = h + J x`` kept
+    incrementally. With ``fill == 0`` only ``counts[chunk]`` is written; with ``fill == 1`` the
+    codes go to ``out[offset(chunk) + ...]``, the offsets being the cumulative sums of the
+    ``counts`` of a previous counting pass.
+    """
+    n = h.shape[0]
+    m = n - k
+    JHL = np.ascontiguousarray(J[k:, :k])
+    JHH = np.ascontiguousarray(J[k:, k:])
+    per = (1 << m) // n_chunks
+    offsets = np.zeros(n_chunks + 1, dtype=np.int64)
+    if fill == 1:
+        for b in range(n_chunks):
+            offsets[b + 1] = offsets[b] + counts[b]
+    for ch in prange(n_chunks):
+        xH = np.zeros(m, dtype=np.int64)
+        f = np.zeros(k)
+        gH = np.zeros(m)
+        x = np.zeros(n, dtype=np.uint8)
+        G = np.empty(n)
+        start = ch * per
+        gray = start ^ (start >> 1)
+        eh = _high_start(h, J, k, m, gray, xH, f, gH)
+        c = 0
+        for step in range(start, start + per):
+            if step != start:
+                gray, eh = _gray_advance(step, gray, JHL, JHH, xH, f, gH, eh)
+            # fields at x_L = 0: f = -J[L, H] x_H, gH = h_H + J[H, H] x_H
+            for b in range(k):
+                x[b] = 0
+                G[b] = h[b] - f[b]
+            for j in range(m):
+                x[k + j] = xH[j]
+                G[k + j] = gH[j]
+            code = np.int64(gray) << np.int64(k)
+            for s in range(1 << k):
+                if s > 0:
+                    i = gray_bit(s)
+                    d = 1.0 - 2.0 * x[i]  # +1 when 0 -> 1
+                    x[i] ^= 1
+                    row = J[i]  # J is symmetric: row i = column i
+                    for j in range(n):
+                        G[j] += d * row[j]
+                    code ^= np.int64(1) << np.int64(i)
+                ok = True
+                for i in range(n):
+                    if (2.0 * x[i] - 1.0) * G[i] < slack:
+                        ok = False
+                        break
+                if ok:
+                    if fill == 1:
+                        out[offsets[ch] + c] = code
+                    c += 1
+        if fill == 0:
+            counts[ch] = c
+
+
+@njit(cache=True)
+def gibbs_sweeps(h, J, t, x, G, U, rows, out):  # pragma: no cover - compiled
+    """Sequential-scan Gibbs sweeps at inverse temperature ``t``, one chain.
+
+    ``x`` (uint8, n) and its fields ``G = h + J x`` are updated in place. ``U`` has shape
+    (num_sweeps, n) of uniforms on [0, 1); after sweep ``s`` the state is copied to
+    ``out[rows[s]]`` when ``rows[s] >= 0``. Node ``i`` is set to 1 with probability
+    ``sigmoid(t G_i)``, the exact conditional of the Boltzmann distribution.
+    """
+    n = x.shape[0]
+    for s in range(U.shape[0]):
+        for i in range(n):
+            a = t * G[i]
+            if a >= 0.0:
+                p = 1.0 / (1.0 + math.exp(-a))
+            else:
+                ea = math.exp(a)
+                p = ea / (1.0 + ea)
+            new = 1 if U[s, i] < p else 0
+            if new != x[i]:
+                d = 1.0 if new == 1 else -1.0
+                x[i] = new
+                for j in range(n):
+                    G[j] += d * J[j, i]
+        r = rows[s]
+        if r >= 0:
+            for i in range(n):
+                out[r, i] = x[i]

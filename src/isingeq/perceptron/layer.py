@@ -1,0 +1,269 @@
+"""The model as a recurrent perceptron layer, and its fixed-point iteration (eq. 16).
+
+With the bias ``h = diag(eps)`` and the symmetric zero-diagonal coupling ``J`` of
+:mod:`isingeq.model`, eq. 16 is one recurrent perceptron layer applied to its own output::
+
+    layer(x) = sigmoid(t (J x + h))            x in [0, 1]^n
+    eq. 16:    x = layer(x)
+
+so the solutions of eq. 16 are, by definition, the fixed points of the layer. At
+``t = infinity`` the sigmoid becomes a step. ``sigmoid(t * 0) = 1/2`` for every ``t``, so the
+limit keeps ``step(0) = 1/2``; a 0/1 vector is then a fixed point of :meth:`Perceptron.forward`
+iff it is *strictly* 1-flip stable (``xi_i > 0`` where ``n_i = 1``, ``xi_i < 0`` where
+``n_i = 0``). The asynchronous update (:meth:`Perceptron.iterate` with ``mode="asynchronous"``)
+keeps a node's value on a tie ``xi_i = 0``, as :mod:`isingeq.solvers.greedy` does; it ends in
+a 1-flip-stable state of :func:`isingeq.one_flip_stable` (``(2 n_i - 1) xi_i >= 0`` for all
+``i``, up to the one tolerance :func:`isingeq.solvers.greedy.stability_slack`), and every such
+state is left unchanged except where a tie ``xi_i = 0`` has come out of rounding as a tiny
+nonzero number. For the paper's instances (continuous ``eps``) ties have probability zero;
+:func:`isingeq.fixed_points` lists all the 1-flip-stable states.
+
+``damping`` means the weight on the **old** value everywhere in :mod:`isingeq.perceptron`:
+``x <- damping x + (1 - damping) layer(x)``, so 0 is the undamped update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit
+
+from .._validation import check_int, check_real
+from ..model import SpinGlass
+from ..solvers.greedy import descend, one_flip_stable
+from ._common import check_model, check_t, renamed
+
+__all__ = ["FixedPointResult", "Perceptron"]
+
+_MODES = ("synchronous", "asynchronous")
+
+
+def step_sigmoid(a: NDArray[np.float64], t: float) -> NDArray[np.float64]:
+    """``sigmoid(t a)``, with the ``t = inf`` limit ``step(a)`` and ``step(0) = 1/2``."""
+    if np.isinf(t):
+        return np.where(a > 0, 1.0, np.where(a < 0, 0.0, 0.5))
+    return np.asarray(expit(t * a), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class FixedPointResult:
+    """The outcome of :meth:`Perceptron.iterate`.
+
+    Attributes
+    ----------
+    states : ndarray, shape (R, n)
+        The last iterate of each run (float64 in [0, 1]; 0/1 at ``t = inf``).
+    converged : ndarray of bool, shape (R,)
+        Whether a fixed point was reached: a sweep changed no entry by more than ``tol`` (at
+        ``t = inf`` in asynchronous mode: the end state is 1-flip stable,
+        :func:`isingeq.one_flip_stable`).
+    sweeps : ndarray of int, shape (R,)
+        Sweeps used per run (a synchronous sweep is one application of the layer).
+    mode : str
+    t : float
+    """
+
+    states: NDArray[np.float64]
+    converged: NDArray[np.bool_]
+    sweeps: NDArray[np.int64]
+    mode: str
+    t: float
+
+
+class Perceptron:
+    """The model as a recurrent perceptron layer ``layer(x) = sigmoid(t (J x + h))``.
+
+    Weights ``J`` (symmetric, zero diagonal) and bias ``h = diag(eps)`` are the model's own (see
+    :mod:`isingeq.model`); eq. 16 is ``x = layer(x)``. See :mod:`isingeq.perceptron.layer` for the
+    statements about its fixed points.
+
+    Parameters
+    ----------
+    model : SpinGlass
+    t : float, default inf
+        Inverse temperature, ``t >= 0``; ``inf`` gives the step activation (``step(0) = 1/2``).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a SpinGlass or ``t`` is not a real number.
+    ValueError
+        If ``t`` is negative or NaN.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> m = isingeq.SpinGlass([[1.0, -3.0], [0.0, 1.0]])
+    >>> p = isingeq.Perceptron(m)                 # t = inf: a step activation
+    >>> p.forward([1, 0])                         # xi = (1, -2): a fixed point
+    array([1., 0.])
+    >>> p.forward([1, 1])                         # xi = (-2, -2)
+    array([0., 0.])
+    >>> r = p.iterate([[1, 1]], mode="asynchronous")
+    >>> r.states, r.converged
+    (array([[0., 1.]]), array([ True]))
+    """
+
+    __slots__ = ("model", "t")
+
+    def __init__(self, model: SpinGlass, t: float = np.inf) -> None:
+        self.model = check_model(model)
+        self.t = check_t(t)
+
+    def __repr__(self) -> str:
+        return f"Perceptron(n={self.model.n}, t={self.t:g})"
+
+    @property
+    def weights(self) -> Any:
+        """``J``: symmetric, zero diagonal, shape (n, n) (dense array or CSR)."""
+        return self.model.J
+
+    @property
+    def bias(self) -> NDArray[np.float64]:
+        """``h = diag(eps)``, shape (n,)."""
+        return self.model.h
+
+    def _inputs(self, x: ArrayLike, name: str) -> NDArray[np.float64]:
+        X = np.asarray(x, dtype=np.float64)
+        if X.ndim not in (1, 2) or X.shape[-1] != self.model.n:
+            raise ValueError(
+                f"`{name}` must have shape (n,) or (R, n) with n={self.model.n}; got shape "
+                f"{np.shape(x)}"
+            )
+        if not np.all(np.isfinite(X)):
+            raise ValueError(f"`{name}` must be finite")
+        return X
+
+    def forward(self, x: ArrayLike) -> NDArray[np.float64]:
+        """One application of the layer: ``sigmoid(t (J x + h))``.
+
+        Parameters
+        ----------
+        x : array_like, shape (n,) or (R, n)
+            Inputs (any real values; eq. 16 uses ``x in [0, 1]``).
+
+        Returns
+        -------
+        ndarray, same shape as ``x``
+
+        Raises
+        ------
+        ValueError
+            If ``x`` has the wrong shape or non-finite entries.
+        """
+        X = self._inputs(x, "x")
+        return step_sigmoid(self.model.local_field(X), self.t)
+
+    def is_fixed_point(self, x: ArrayLike, *, atol: float = 1e-9) -> NDArray[np.bool_]:
+        """Whether ``max_i |layer(x)_i - x_i| <= atol`` for each row (a solution of eq. 16).
+
+        Examples
+        --------
+        >>> import isingeq
+        >>> p = isingeq.Perceptron(isingeq.SpinGlass([[1.0, -3.0], [0.0, 1.0]]))
+        >>> p.is_fixed_point([[1, 0], [0, 1], [1, 1]]).tolist()
+        [True, True, False]
+        """
+        atol = check_real("atol", atol, low=0.0)
+        X = np.atleast_2d(self._inputs(x, "x"))
+        return np.asarray(np.max(np.abs(self.forward(X) - X), axis=1) <= atol)
+
+    def iterate(
+        self,
+        initial_states: ArrayLike | None = None,
+        *,
+        mode: str = "asynchronous",
+        max_sweeps: int = 1000,
+        tol: float = 1e-12,
+        damping: float = 0.0,
+        x0: ArrayLike | None = None,
+    ) -> FixedPointResult:
+        """Fixed-point iteration of the layer from each row of ``initial_states``.
+
+        Parameters
+        ----------
+        initial_states : array_like, shape (n,) or (R, n)
+            Starting points; 0/1 at ``t = inf``, values in [0, 1] otherwise.
+        mode : {"asynchronous", "synchronous"}
+            ``"synchronous"``: ``x <- damping x + (1 - damping) layer(x)`` on all nodes at once
+            (it may cycle: ``converged`` says so). ``"asynchronous"``: nodes updated one at a
+            time in index order, each seeing the newest values; at ``t = inf`` a tie
+            ``xi_i = 0`` keeps the current value and the run is 1-flip descent on ``H``
+            (:func:`isingeq.solvers.greedy.descend`), which always ends.
+        max_sweeps : int, default 1000
+            Cap on sweeps per run (a sweep updates every node once).
+        tol : float, default 1e-12
+            A sweep that moves no entry by more than ``tol`` ends the run as converged. At
+            ``t = inf`` in asynchronous mode ``converged`` is :func:`isingeq.one_flip_stable`
+            of the end state instead (its one tolerance, for ties).
+        damping : float in [0, 1), default 0
+            Synchronous mode only: the weight on the old value (0 = undamped). Damping a
+            2-cycle of the synchronous update lets it settle.
+        x0 : array_like, optional
+            Deprecated spelling of ``initial_states`` (DeprecationWarning).
+
+        Returns
+        -------
+        FixedPointResult
+
+        Raises
+        ------
+        TypeError
+            If no starting points are given, or both ``initial_states`` and ``x0``.
+        ValueError
+            On a bad ``mode``, out-of-range option, wrong shape, or (at ``t = inf``) non-0/1
+            starting values.
+
+        Examples
+        --------
+        >>> import isingeq
+        >>> m = isingeq.SpinGlass.from_symmetric([[0, 2.0], [2.0, 0]], h=[-1.0, -1.0])
+        >>> r = isingeq.Perceptron(m).iterate([[1, 0]], mode="synchronous", max_sweeps=10)
+        >>> r.converged.tolist(), r.states.tolist()       # (1,0) -> (0,1) -> (1,0): a 2-cycle
+        ([False], [[1.0, 0.0]])
+        """
+        start = renamed("iterate", "initial_states", initial_states, None, "x0", x0)
+        if start is None:
+            raise TypeError("iterate() missing the starting points `initial_states`")
+        if mode not in _MODES:
+            raise ValueError(f"`mode` must be one of {_MODES}; got {mode!r}")
+        max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+        tol = check_real("tol", tol, low=0.0)
+        damping = check_real("damping", damping, low=0.0, high=1.0, high_open=True)
+        X = np.array(np.atleast_2d(self._inputs(start, "initial_states")), dtype=np.float64)
+        R, n = X.shape
+        t = self.t
+        if np.isinf(t):
+            if not np.all((X == 0) | (X == 1)):
+                raise ValueError("`initial_states` must be 0/1 at t = inf")
+            if mode == "asynchronous":
+                S, sw = descend(self.model, X.astype(np.uint8), max_sweeps)
+                conv = np.asarray(one_flip_stable(self.model, S), dtype=bool)
+                return FixedPointResult(S.astype(np.float64), conv, sw, mode, t)
+        converged = np.zeros(R, dtype=bool)
+        sweeps = np.zeros(R, dtype=np.int64)
+        h = self.model.h
+        J = self.model.dense_J() if mode == "asynchronous" else None
+        for _ in range(max_sweeps):
+            active = ~converged
+            if not active.any():
+                break
+            Xa = X[active]
+            old = Xa.copy()
+            if mode == "synchronous":
+                new = step_sigmoid(self.model.local_field(Xa), t)
+                Xa = damping * Xa + (1.0 - damping) * new
+            else:
+                assert J is not None
+                for i in range(n):
+                    xi = h[i] + Xa @ J[:, i]
+                    Xa[:, i] = step_sigmoid(xi, t)
+            X[active] = Xa
+            sweeps[active] += 1
+            done = np.max(np.abs(Xa - old), axis=1) <= tol
+            idx = np.flatnonzero(active)
+            converged[idx[done]] = True
+        return FixedPointResult(X, converged, sweeps, mode, t)

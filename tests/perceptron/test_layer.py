@@ -1,0 +1,128 @@
+"""The perceptron layer: forward, fixed points of eq. 16, the iteration and its vocabulary."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import isingeq
+from isingeq import Perceptron, SpinGlass
+
+from .reference import all_states, brute_stable, brute_strict, descend_by_hand
+
+quarters = st.integers(-8, 8).map(lambda k: k / 4.0)
+
+
+@st.composite
+def grid_models(draw: st.DrawFn, max_n: int = 7) -> SpinGlass:
+    n = draw(st.integers(1, max_n))
+    a = draw(arrays(np.float64, (n, n), elements=quarters))
+    return SpinGlass(np.triu(a))
+
+
+@settings(max_examples=120, deadline=None)
+@given(grid_models())
+def test_t_inf_async_fixed_points_are_exactly_the_one_flip_stable_states(m: SpinGlass) -> None:
+    X = all_states(m.n)
+    stable = brute_stable(m, X)  # exact on the grid of quarters
+    # the asynchronous update (ties keep) leaves exactly the stable states unchanged
+    r = Perceptron(m).iterate(X, mode="asynchronous")
+    unchanged = np.all(r.states == X, axis=1)
+    assert np.array_equal(unchanged, stable)
+    assert r.converged.all()
+    assert np.all(brute_stable(m, r.states.astype(np.uint8)))
+    # and it is the hand-run descent, start by start
+    ends = np.array([descend_by_hand(m, tuple(x)) for x in X.tolist()], dtype=np.float64)
+    assert np.array_equal(r.states, ends)
+    # the step layer (step(0) = 1/2) fixes exactly the strictly stable 0/1 states
+    assert np.array_equal(Perceptron(m).is_fixed_point(X), brute_strict(m, X))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    grid_models(),
+    st.floats(0.0, 20.0, allow_nan=False),
+    st.integers(0, 2**32 - 1),
+)
+def test_layer_fixed_points_are_exactly_the_solutions_of_eq16(
+    m: SpinGlass, t: float, seed: int
+) -> None:
+    x = np.random.default_rng(seed).random((5, m.n))
+    p = Perceptron(m, t=t)
+    # forward(x) - x is minus eq. 16's residual for every x: same zeros, same equation
+    resid = np.array([isingeq.eq16_residual(m, row, t) for row in x])
+    np.testing.assert_allclose(p.forward(x) - x, -resid, atol=1e-15)
+    # and iterating to convergence lands on a solution of eq. 16
+    r = p.iterate(x, mode="asynchronous", max_sweeps=20_000, tol=1e-13)
+    for row, ok in zip(r.states, r.converged, strict=True):
+        if ok:
+            assert np.max(np.abs(isingeq.eq16_residual(m, row, t))) < 1e-11
+
+
+def test_step_is_the_large_t_limit_of_the_sigmoid() -> None:
+    m = isingeq.paper_instance(8, rng=4)
+    X = all_states(8).astype(np.float64)
+    xi = m.local_field(X)
+    ok = np.all(np.abs(xi) > 1e-3, axis=1)
+    np.testing.assert_allclose(
+        Perceptron(m, t=1e7).forward(X[ok]), Perceptron(m).forward(X[ok]), atol=1e-300
+    )
+
+
+def test_synchronous_update_can_cycle_and_damping_helps() -> None:
+    # two nodes that want to differ: synchronous step from (1,0) flips to (0,1) and back
+    m = SpinGlass.from_symmetric([[0, 2.0], [2.0, 0]], h=[-1.0, -1.0])
+    r = Perceptron(m).iterate([[1, 0]], mode="synchronous", max_sweeps=11)
+    assert not r.converged[0]
+    assert r.states.tolist() == [[0.0, 1.0]]  # odd number of sweeps
+    r = Perceptron(m, t=1.0).iterate([[1, 0]], mode="synchronous", damping=0.5, max_sweeps=5000)
+    assert r.converged[0]
+    assert Perceptron(m, t=1.0).is_fixed_point(r.states, atol=1e-10)[0]
+
+
+@pytest.mark.parametrize("damping", [0.0, 0.25, 0.9])
+def test_damping_is_the_weight_on_the_old_value(damping: float) -> None:
+    m = isingeq.paper_instance(5, rng=2)
+    p = Perceptron(m, t=1.5)
+    x = np.random.default_rng(0).random((3, 5))
+    r = p.iterate(x, mode="synchronous", max_sweeps=1, damping=damping)
+    np.testing.assert_allclose(r.states, damping * x + (1 - damping) * p.forward(x), rtol=1e-15)
+
+
+def test_x0_is_a_deprecated_spelling_of_initial_states() -> None:
+    m = isingeq.paper_instance(4, rng=1)
+    X = all_states(4)
+    new = Perceptron(m).iterate(initial_states=X)
+    with pytest.warns(DeprecationWarning, match="`x0` is deprecated.*use `initial_states`"):
+        old = Perceptron(m).iterate(x0=X)
+    assert np.array_equal(new.states, old.states)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Perceptron(m).iterate(X)  # the new spelling does not warn
+    with pytest.raises(TypeError, match="both `initial_states` and its deprecated spelling `x0`"):
+        Perceptron(m).iterate(X, x0=X)
+    with pytest.raises(TypeError, match="missing the starting points"):
+        Perceptron(m).iterate()
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        Perceptron(m).iterate(X, max_iter=3)  # type: ignore[call-arg]
+
+
+def test_bad_inputs_name_the_parameter() -> None:
+    m = isingeq.paper_instance(3, rng=0)
+    with pytest.raises(TypeError, match="`model`"):
+        Perceptron(np.eye(3))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="`t` must be >= 0; got -1"):
+        Perceptron(m, t=-1.0)
+    with pytest.raises(ValueError, match=r"`x` must have shape \(n,\) or \(R, n\) with n=3"):
+        Perceptron(m).forward([1, 0])
+    with pytest.raises(ValueError, match="`mode` must be one of"):
+        Perceptron(m).iterate([1, 0, 1], mode="parallel")
+    with pytest.raises(ValueError, match="`initial_states` must be 0/1 at t = inf"):
+        Perceptron(m).iterate([0.5, 0, 1])
+    with pytest.raises(ValueError, match="`damping` must be"):
+        Perceptron(m).iterate([1, 0, 1], damping=1.0)
