@@ -207,7 +207,7 @@ def test_auto_refuses_enumeration_beyond_the_exact_limit() -> None:
 
 def test_exact_message_for_a_large_model_reads_like_a_person_wrote_it() -> None:
     m = isingeq.SpinGlass(sp.triu(sp.random(800, 800, density=0.01, random_state=0), format="csr"))
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match="n=800 is too large for method 'exact'") as err:
         isingeq.solve(m, method="exact")
     msg = str(err.value)
     assert "about 10^" in msg and "years" in msg and len(msg) < 250

@@ -74,3 +74,127 @@ def test_suites_and_table() -> None:
     assert len(ds.suite("gka")) == 45
     assert len(ds.names("gset")) == 71
     assert ds.info("bqp2500-1").n == 2500
+
+
+# ---------------------------------------------------------------- the resolver
+
+
+@pytest.mark.parametrize(
+    ("spec", "family", "n", "seed", "name"),
+    [
+        ("paper-40", "paper", 40, 0, "paper-40"),
+        ("paper-40@0", "paper", 40, 0, "paper-40"),
+        ("paper-40@7", "paper", 40, 7, "paper-40@7"),
+        ("sk-64", "sk", 64, 0, "sk-64"),
+        (" sk-64@3 ", "sk", 64, 3, "sk-64@3"),
+    ],
+)
+def test_random_families(spec: str, family: str, n: int, seed: int, name: str) -> None:
+    import isingeq
+
+    inst = ds.resolve(spec)
+    make = isingeq.paper_instance if family == "paper" else isingeq.sk_instance
+    assert np.array_equal(inst.model.eps, make(n, rng=seed).eps)
+    assert (inst.name, inst.n, inst.sense, inst.best_known) == (name, n, "min", None)
+    x = np.random.default_rng(1).integers(0, 2, n)
+    assert inst.objective(x) == inst.model.energy(x)
+
+
+def test_small_random_families_get_their_exact_ground_state() -> None:
+    import isingeq
+
+    from .conftest import all_states, brute_energies
+
+    inst = ds.resolve("paper-10@4")
+    ref = brute_energies(isingeq.paper_instance(10, rng=4).eps, all_states(10)).min()
+    assert inst.best_known == pytest.approx(ref, abs=1e-12)
+    assert inst.meta["best_known"] == "exact"
+    assert ds.resolve(f"sk-{ds.RANDOM_EXACT_MAX_N + 1}").best_known is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "match"),
+    [
+        ("paper-", "`spec` 'paper-' must look like 'paper-N' or 'paper-N@SEED' with integers"),
+        ("paper-x", "`spec` 'paper-x' must look like"),
+        ("paper-40@-1", "`spec` 'paper-40@-1' must look like"),
+        ("paper-40@x", "`spec` 'paper-40@x' must look like"),
+        ("paper-0", "N >= 1"),
+        ("sk-", "`spec` 'sk-' must look like 'sk-N' or 'sk-N@SEED'"),
+        ("paper:40", "`spec` 'paper:40' uses the old spelling; write 'paper-40'"),
+        ("G222", "`spec` 'G222' is not a known instance (did you mean 'G22'?)"),
+        ("bqp250-33", "(did you mean 'bqp250-3'?)"),
+        ("gka1z", "not a known instance"),
+        ("", "`spec` must name an instance"),
+        ("no/such/file.txt", "`spec` 'no/such/file.txt' looks like a file path but does not exist"),
+        ("missing.mtx", "`spec` 'missing.mtx' looks like a file path but does not exist"),
+    ],
+)
+def test_bad_specs_name_the_parameter_and_the_forms(spec: str, match: str) -> None:
+    with pytest.raises(ValueError, match="`spec`") as err:
+        ds.resolve(spec)
+    msg = str(err.value)
+    assert match in msg
+    assert "\n" not in msg and "--" not in msg  # one line; no CLI flags in library errors
+
+
+def test_bad_spec_types_and_folders(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="`spec` must be a string or a path; got int"):
+        ds.resolve(40)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="is a path that is a folder, not a file"):
+        ds.resolve(tmp_path)
+
+
+def test_a_file_of_one_instance_and_of_several(tmp_path: Path) -> None:
+    one = tmp_path / "tri.txt"
+    one.write_text("3 3\n1 2 1\n2 3 1\n1 3 1\n")
+    inst = ds.resolve(str(one))
+    assert (inst.name, inst.n, inst.sense) == ("tri", 3, "max")
+    assert inst.objective([1, 0, 0]) == 2.0
+    assert ds.resolve(one).n == 3  # a Path too
+    several = tmp_path / "two.txt"
+    several.write_text("2\n2 1\n1 2 3\n2 1\n1 1 -1\n")
+    with pytest.raises(ValueError, match=r"holds 2 instances \(two-1, two-2\); name one"):
+        ds.resolve(several)
+    assert [i.name for i in ds.resolve_many([several])] == ["two-1", "two-2"]
+
+
+def test_resolve_many_lists_suites_and_no_duplicates(tmp_path: Path) -> None:
+    got = ds.resolve_many(["paper-5,sk-6@2", "paper-5@0", " paper-5 "])
+    assert [i.name for i in got] == ["paper-5", "sk-6@2"]
+    with pytest.raises(ValueError, match="`specs` must name at least one instance"):
+        ds.resolve_many([" , "])
+    with pytest.raises(ValueError, match="'G222' is not a known instance"):
+        ds.resolve_many(["paper-5", "G222"])
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    for d in (a, b):
+        (d / "e.txt").write_text("2 1\n1 2 1\n")
+    with pytest.raises(ValueError, match="two instances are named 'e'"):
+        ds.resolve_many([a / "e.txt", b / "e.txt"])
+
+
+@needs_data
+def test_named_instances_resolve_like_load() -> None:
+    for name in ("G22", "bqp250-3", "gka1a", "be100.1"):
+        inst = ds.resolve(name, SHARED)
+        ref = ds.load(name, SHARED, fetch=False)
+        assert (inst.name, inst.n, inst.sense, inst.best_known) == (
+            ref.name,
+            ref.n,
+            ref.sense,
+            ref.best_known,
+        )
+        assert (
+            (inst.model.eps != ref.model.eps).nnz == 0
+            if hasattr(inst.model.eps, "nnz")
+            else (np.array_equal(inst.model.eps, ref.model.eps))
+        )
+    suite = ds.resolve_many(["gset-800", "G1"], SHARED)
+    assert [i.name for i in suite] == [f"G{k}" for k in range(1, 11)]
+
+
+@needs_data
+def test_the_data_folder_is_named_by_its_parameter(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="point `data_dir` or \\$ISINGEQ_DATA"):
+        ds.resolve("G1", tmp_path, fetch=False)

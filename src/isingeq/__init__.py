@@ -6,18 +6,21 @@ The model and its energy convention are stated once, in :mod:`isingeq.model`.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import io
+from .datasets import resolve
 from .generators import paper_instance, sk_instance
-from .inverse import fit, reconstruction_error, sample_boltzmann
+from .instance import Instance
 from .model import SpinGlass
 from .perceptron import (
     FixedPointResult,
     Perceptron,
     conditional_identity_error,
+    fit,
     fixed_points,
     ground_state_basin,
     mean_field_error,
+    reconstruction_error,
+    sample_boltzmann,
 )
-from .problems import Instance
 from .result import SolveResult
 from .solvers import (
     EXACT_MAX_N,
@@ -59,6 +62,7 @@ __all__ = [
     "paper_instance",
     "polish",
     "reconstruction_error",
+    "resolve",
     "sample_boltzmann",
     "sk_instance",
     "solve",

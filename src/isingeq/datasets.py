@@ -1,4 +1,27 @@
-"""Named benchmark instances with their best-known values: Gset, OR-Library, Biq Mac.
+"""Naming instances: the one resolver, and the named benchmark instances (Gset, OR-Library, Biq Mac).
+
+:func:`resolve` turns every way to name an instance into an :class:`isingeq.Instance`, and
+:func:`resolve_many` does the same for lists and suites; ``isingeq solve --instance``,
+``isingeq bench`` and Python all go through them, so one spec gives one model everywhere. The
+grammar of a spec, tried in this order:
+
+==========================  ======================================================================
+``G22``, ``bqp250-3``,      a named instance of the best-known table (:func:`names`), read by
+``gka1a``, ``be100.1``      :func:`load` with its best-known value
+``paper-N[@SEED]``          :func:`isingeq.paper_instance` ``(N, rng=SEED)``, SEED >= 0, default 0;
+``sk-N[@SEED]``             :func:`isingeq.sk_instance` likewise. Objective ``H``, sense "min";
+                            for N <= 24 the exact ground state is the best-known value. The
+                            instance is named by its canonical spec (``paper-40`` for seed 0,
+                            ``paper-40@7`` otherwise)
+a file path                 a path that exists, holds a path separator or ends in a known suffix
+                            (:data:`isingeq.io.EXTENSIONS`, ``.txt``, ``.gz``), read by
+                            :func:`isingeq.io.read`; it must hold one instance (use
+                            :func:`resolve_many` for a file of several)
+==========================  ======================================================================
+
+:func:`resolve_many` also takes comma lists and suite names (:data:`SUITES`, e.g. ``gset-800``).
+The module is a little over 500 lines because it is one thing, naming an instance: the
+resolver needs the table of names and the data folder that :func:`load` uses.
 
 ``load("G22")``, ``load("bqp250-3")``, ``load("gka1a")`` read the instance from a data folder laid
 out like the project's ``shared/data`` (``gset/G22.txt``, ``beasley/bqp250.txt``,
@@ -13,16 +36,32 @@ network allows.
 from __future__ import annotations
 
 import csv
+import difflib
 import os
-import urllib.request
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from .problems import Instance
+from .instance import Instance
 
-__all__ = ["DATA_ENV", "SUITES", "default_data_dir", "info", "load", "names", "suite"]
+__all__ = [
+    "DATA_ENV",
+    "RANDOM_EXACT_MAX_N",
+    "RANDOM_FAMILIES",
+    "SUITES",
+    "default_data_dir",
+    "info",
+    "load",
+    "names",
+    "parse_random_spec",
+    "resolve",
+    "resolve_many",
+    "suite",
+]
 
 #: Environment variable naming the data folder.
 DATA_ENV = "ISINGEQ_DATA"
@@ -88,8 +127,10 @@ def suite(name: str) -> list[str]:
     try:
         return list(SUITES[name])
     except KeyError:
+        close = difflib.get_close_matches(str(name), list(SUITES), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(
-            f"unknown suite {name!r}; known suites: {', '.join(sorted(SUITES))}"
+            f"unknown suite {name!r}{hint}; known suites: {', '.join(sorted(SUITES))}"
         ) from None
 
 
@@ -103,12 +144,18 @@ def info(name: str) -> Entry:
     try:
         return _table()[name]
     except KeyError:
-        close = [n for n in _table() if n.lower() == str(name).lower()]
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(
-            f"unknown instance {name!r}{hint}; names look like 'G22', 'bqp250-3', 'gka1a', "
-            "'be100.1' (isingeq.datasets.names() lists them)"
+            f"unknown instance {name!r}{_close_hint(str(name))}; names look like 'G22', "
+            "'bqp250-3', 'gka1a', 'be100.1' (isingeq.datasets.names() lists them)"
         ) from None
+
+
+def _close_hint(name: str) -> str:
+    """`` (did you mean 'G22'?)`` for the closest table name, or an empty string."""
+    table = list(_table())
+    same_case = [n for n in table if n.lower() == name.lower()]
+    close = same_case or difflib.get_close_matches(name, table, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def default_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -129,6 +176,8 @@ def _fetch(entry: Entry, dest: Path) -> None:
             f"{dest} is missing and {entry.family} files cannot be fetched; copy the Biq Mac "
             "library into that folder (see shared/data/README.md for its layout)"
         )
+    import urllib.request
+
     url = url_t.format(stem=Path(entry.file).stem)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(dest.suffix + ".part")
@@ -138,7 +187,7 @@ def _fetch(entry: Entry, dest: Path) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise FileNotFoundError(
-            f"{dest} is missing and fetching it from {url} failed ({exc}); point --data-dir or "
+            f"{dest} is missing and fetching it from {url} failed ({exc}); point `data_dir` or "
             f"${DATA_ENV} at a folder that holds it"
         ) from exc
     tmp.replace(dest)
@@ -184,7 +233,7 @@ def load(
     if not path.exists():
         if not fetch:
             raise FileNotFoundError(
-                f"{path} is missing (instance {name!r}); point --data-dir or ${DATA_ENV} at a "
+                f"{path} is missing (instance {name!r}); point `data_dir` or ${DATA_ENV} at a "
                 "folder laid out like shared/data, or allow fetching"
             )
         _fetch(entry, path)
@@ -209,3 +258,256 @@ def load(
         source=str(path),
         meta={**inst.meta, "status": entry.status, "family": entry.family},
     )
+
+
+# ---------------------------------------------------------------------------- the resolver
+
+#: Random families of :func:`resolve`: spec prefix -> generator ``(n, rng) -> SpinGlass`` name.
+RANDOM_FAMILIES = ("paper", "sk")
+#: ``paper-N`` / ``sk-N`` with ``N`` up to this get their exact ground state as best-known value.
+RANDOM_EXACT_MAX_N = 24
+
+_FAMILY = re.compile(r"(?P<family>[A-Za-z]+)-(?P<rest>.*)$")
+_SIZE_SEED = re.compile(r"(?P<n>[0-9]+)(?:@(?P<seed>[0-9]+))?$")
+_OLD_SPELLING = re.compile(r"(?P<family>paper|sk):\s*(?P<n>\S*)$")
+_FORMS = (
+    "a named instance ('G22', 'bqp250-3', 'gka1a'), a random family 'paper-N[@SEED]' or "
+    "'sk-N[@SEED]' (N >= 1, SEED >= 0), or a file path"
+)
+
+
+def _random(family: str, n: int, seed: int, spec: str) -> Instance:
+    from . import generators
+
+    make = generators.paper_instance if family == "paper" else generators.sk_instance
+    try:
+        model = make(n, rng=seed)
+    except ValueError as exc:  # the generators' memory check: say which spec asked for it
+        raise ValueError(f"`spec` {spec!r}: {exc}") from None
+    best = None
+    if n <= RANDOM_EXACT_MAX_N:
+        from .solvers import solve
+
+        best = float(solve(model, method="exact").best_energy)
+    name = f"{family}-{n}" if seed == 0 else f"{family}-{n}@{seed}"
+    return Instance(
+        name,
+        model,
+        "min",
+        best_known=best,
+        source=f"isingeq.{make.__name__}({n}, rng={seed})",
+        meta={"best_known": "exact" if best is not None else "none", "seed": seed},
+    )
+
+
+def parse_random_spec(spec: str) -> tuple[str, int, int] | None:
+    """``(family, n, seed)`` for a ``paper-N[@SEED]`` / ``sk-N[@SEED]`` spec, None for others.
+
+    Raises ValueError for a spec that starts like a random family but is malformed.
+
+    Examples
+    --------
+    >>> parse_random_spec("paper-40"), parse_random_spec("sk-64@3"), parse_random_spec("G22")
+    (('paper', 40, 0), ('sk', 64, 3), None)
+    """
+    m = _FAMILY.match(spec)
+    if m is None or m.group("family").lower() not in RANDOM_FAMILIES:
+        return None
+    family = m.group("family").lower()
+    size = _SIZE_SEED.match(m.group("rest"))
+    form = f"'{family}-N' or '{family}-N@SEED' with integers N >= 1 and SEED >= 0"
+    if size is None or int(size.group("n")) < 1:
+        raise ValueError(f"`spec` {spec!r} must look like {form}; e.g. '{family}-40@7'")
+    return family, int(size.group("n")), int(size.group("seed") or 0)
+
+
+def _looks_like_path(spec: str) -> bool:
+    from . import io
+
+    if os.sep in spec or "/" in spec or (os.altsep is not None and os.altsep in spec):
+        return True
+    base = spec[:-3] if spec.endswith(".gz") else spec
+    ext = os.path.splitext(base)[1].lower()
+    return spec.endswith(".gz") or ext == ".txt" or ext in io.EXTENSIONS or Path(spec).exists()
+
+
+def _classify(spec: Any) -> tuple[str, Any]:
+    """``("name", name)``, ``("random", (family, n, seed))`` or ``("file", Path)``; checks only."""
+    if isinstance(spec, os.PathLike):  # a path is a file, whatever its name
+        path = Path(spec).expanduser()
+        if not path.is_file():
+            what = "is a folder, not a file" if path.is_dir() else "does not exist"
+            raise ValueError(f"`spec` {os.fspath(spec)!r} is a path that {what}")
+        return "file", path
+    if not isinstance(spec, str):
+        raise TypeError(f"`spec` must be a string or a path; got {type(spec).__name__}")
+    text = spec.strip()
+    if not text:
+        raise ValueError(f"`spec` must name an instance: {_FORMS}; got {spec!r}")
+    if text in _table():
+        return "name", text
+    parsed = parse_random_spec(text)
+    if parsed is not None:
+        return "random", parsed
+    old = _OLD_SPELLING.match(text)
+    if old is not None:
+        raise ValueError(
+            f"`spec` {text!r} uses the old spelling; write '{old.group('family')}-"
+            f"{old.group('n') or 'N'}' (seed 0) or '{old.group('family')}-"
+            f"{old.group('n') or 'N'}@SEED'"
+        )
+    if _looks_like_path(text):
+        path = Path(text).expanduser()
+        if not path.is_file():
+            what = "is a folder, not a file" if path.is_dir() else "does not exist"
+            raise ValueError(f"`spec` {text!r} looks like a file path but {what}")
+        return "file", path
+    raise ValueError(
+        f"`spec` {text!r} is not a known instance{_close_hint(text)}; give {_FORMS} "
+        "(isingeq.datasets.names() lists the names)"
+    )
+
+
+def _several(spec: str, found: list[Instance]) -> ValueError:
+    shown = ", ".join(i.name for i in found[:3]) + (", ..." if len(found) > 3 else "")
+    return ValueError(
+        f"`spec` {spec!r} holds {len(found)} instances ({shown}); name one of them "
+        "(e.g. 'bqp250-3') or use resolve_many for all"
+    )
+
+
+def _load(kind: str, value: Any, data_dir: Any, fetch: bool) -> list[Instance]:
+    if kind == "name":
+        return [load(value, data_dir, fetch=fetch)]
+    if kind == "random":
+        family, n, seed = value
+        spec = f"{family}-{n}" + (f"@{seed}" if seed else "")
+        return [_random(family, n, seed, spec)]
+    from . import io
+
+    return io.read(value)
+
+
+def resolve(
+    spec: str | os.PathLike[str],
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    fetch: bool = True,
+) -> Instance:
+    """The instance that ``spec`` names: a named instance, a random family or a file.
+
+    Parameters
+    ----------
+    spec : str or path
+        See the module docstring for the grammar: ``"G22"``, ``"bqp250-3"``, ``"gka1a"``,
+        ``"paper-40"`` (= ``"paper-40@0"``), ``"paper-40@7"``, ``"sk-64@3"``, or a file path.
+    data_dir : path, optional
+        The folder of the named instances (default ``$ISINGEQ_DATA`` or the user cache).
+    fetch : bool, default True
+        Fetch a missing Gset / OR-Library file from its public source.
+
+    Returns
+    -------
+    Instance
+        Random families are named by their canonical spec (``paper-40``, ``paper-40@7``).
+
+    Raises
+    ------
+    ValueError
+        For a malformed spec (naming ``spec`` and the accepted forms), an unknown name (with
+        the closest known one suggested), a missing file, or a file of several instances.
+    TypeError
+        If ``spec`` is neither a string nor a path.
+    FileNotFoundError
+        When a named instance's file is missing from ``data_dir`` and cannot be fetched.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> inst = resolve("paper-6@3")
+    >>> inst.name, inst.sense, bool(inst.model.eps.tolist() == isingeq.paper_instance(6, rng=3).eps.tolist())
+    ('paper-6@3', 'min', True)
+    >>> inst.best_known == isingeq.solve(inst.model, method="exact").best_energy
+    True
+    >>> resolve("paper-x")
+    Traceback (most recent call last):
+    ...
+    ValueError: `spec` 'paper-x' must look like 'paper-N' or 'paper-N@SEED' with integers N >= 1 and SEED >= 0; e.g. 'paper-40@7'
+    """
+    kind, value = _classify(spec)
+    found = _load(kind, value, data_dir, fetch)
+    if len(found) != 1:
+        raise _several(str(spec), found)
+    return found[0]
+
+
+def _split(specs: Iterable[Any] | str | os.PathLike[str]) -> list[Any]:
+    if isinstance(specs, str | os.PathLike):
+        specs = [specs]
+    out: list[Any] = []
+    for item in specs:
+        if isinstance(item, str):
+            out.extend(v.strip() for v in item.split(",") if v.strip())
+        else:
+            out.append(item)
+    return out
+
+
+def resolve_many(
+    specs: Iterable[str | os.PathLike[str]] | str,
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    fetch: bool = True,
+) -> list[Instance]:
+    """Every instance that ``specs`` name, in order and without repeats.
+
+    Every spec is checked before anything is loaded.
+
+    Parameters
+    ----------
+    specs : str, path or iterable of them
+        Specs as in :func:`resolve`; a string may be a comma list, and a suite name
+        (:data:`SUITES`, e.g. ``"gset-800"``) stands for its instances. A file contributes
+        every instance it holds.
+    data_dir : path, optional
+        As in :func:`resolve`.
+    fetch : bool, default True
+        As in :func:`resolve`.
+
+    Returns
+    -------
+    list of Instance
+
+    Raises
+    ------
+    ValueError
+        As :func:`resolve`; also when nothing is named, or when two different instances have
+        the same name (e.g. two files of the same stem).
+
+    Examples
+    --------
+    >>> [i.name for i in resolve_many(["paper-5,sk-6@2", "paper-5@0"])]
+    ['paper-5', 'sk-6@2']
+    """
+    items = []
+    for spec in _split(specs):
+        if isinstance(spec, str) and spec in SUITES:
+            items.extend(SUITES[spec])
+        else:
+            items.append(spec)
+    if not items:
+        raise ValueError(f"`specs` must name at least one instance: {_FORMS}; got none")
+    plan: dict[tuple[str, str], tuple[str, Any]] = {}
+    for spec in items:
+        kind, value = _classify(spec)
+        plan.setdefault((kind, str(value)), (kind, value))  # "paper-40" == "paper-40@0"
+    out: dict[str, Instance] = {}
+    for kind, value in plan.values():
+        for inst in _load(kind, value, data_dir, fetch):
+            if inst.name in out:
+                raise ValueError(
+                    f"two instances are named {inst.name!r} (the second from {inst.source!r}); "
+                    "rename the file"
+                )
+            out[inst.name] = inst
+    return list(out.values())

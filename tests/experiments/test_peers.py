@@ -90,7 +90,7 @@ def test_doubling_time_to_target_hits_an_easy_target_and_misses_an_impossible_on
     inst = _instance(16)
     e0 = isingeq.solve(inst.model, method="exact").best_energy
     greedy = peers.adapter("greedy")
-    hit = greedy.time_to_target(inst, e0 + 1e-9, 0.08, 2)
+    hit = greedy.time_to_target(inst, e0 + 1e-9, 2.0, 2)  # stops at the first hit: no wait
     assert math.isfinite(hit.ttt_s)
     miss = greedy.time_to_target(inst, e0 - 1.0, 0.04, 2)
     assert math.isnan(miss.ttt_s)

@@ -59,8 +59,11 @@ def test_default_methods_cover_every_heuristic() -> None:
     methods = rp.default_methods()
     assert "exact" not in methods
     assert "scipy-root" in methods and "scipy-root:mode=continuation" in methods
+    from isingeq.solvers._registry import DISPATCH_METHODS
+
+    assert not set(methods) & DISPATCH_METHODS  # "auto" would repeat another row
     for name in isingeq.METHODS:
-        if name != "exact":
+        if name not in isingeq.solvers.EXACT_METHODS | DISPATCH_METHODS:
             assert name in methods
 
 

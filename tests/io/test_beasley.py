@@ -11,8 +11,8 @@ import scipy.sparse as sp
 
 import isingeq
 from isingeq import SpinGlass
+from isingeq.instance import Instance
 from isingeq.io import FormatError, read_beasley, write_beasley
-from isingeq.problems import Instance
 
 from .conftest import all_states, bits, random_states, read_csv, write
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from isingeq import SpinGlass
+from isingeq.instance import Instance
 from isingeq.io import FormatError, read_gset, read_rudy, write_gset
-from isingeq.problems import Instance
 
 from .conftest import all_states, bits, cut_value, random_graph, random_states, read_csv, write
 

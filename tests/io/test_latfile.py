@@ -16,7 +16,7 @@ from ..conftest import read_latfile as independent_read
 from .conftest import all_states, random_states, read_csv, write
 
 
-def _brute_min_per_spin(inst: isingeq.problems.Instance, S: np.ndarray) -> float:
+def _brute_min_per_spin(inst: isingeq.instance.Instance, S: np.ndarray) -> float:
     """min_s E(s) / N over the spin states S, from the model's spin form (dense, fast)."""
     hs, Js, off = inst.model.to_spin()
     J = np.asarray(Js.toarray() if hasattr(Js, "toarray") else Js)

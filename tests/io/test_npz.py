@@ -12,8 +12,8 @@ import scipy.sparse as sp
 
 import isingeq
 from isingeq import SpinGlass
+from isingeq.instance import Instance
 from isingeq.io import FormatError, load_npz, read_gset, read_npz, save_npz, write_npz
-from isingeq.problems import Instance
 
 from .conftest import random_graph, random_states
 

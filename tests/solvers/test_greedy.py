@@ -63,7 +63,9 @@ def test_greedy_bad_input() -> None:
     m = isingeq.paper_instance(4, rng=0)
     with pytest.raises(ValueError, match="initial_states"):
         isingeq.solve(m, method="greedy", initial_states=[[0, 1, 2, 0]])
-    with pytest.raises(ValueError, match=r"`initial_states` must have shape \(n,\) or \(num_reads, n\) with n=4"):
+    with pytest.raises(
+        ValueError, match=r"`initial_states` must have shape \(n,\) or \(num_reads, n\) with n=4"
+    ):
         isingeq.solve(m, method="greedy", initial_states=[[0, 1, 0]])
     with pytest.raises(ValueError, match="disagrees"):
         isingeq.solve(m, method="greedy", initial_states=[[0, 1, 0, 0]] * 2, num_reads=3)

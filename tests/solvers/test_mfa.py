@@ -124,7 +124,11 @@ def test_explicit_schedule_and_initial_states() -> None:
         ({"time_limit": 0.0}, ValueError, "`time_limit` must be > 0"),
         ({"time_limit": -1.0}, ValueError, "`time_limit` must be > 0"),
         ({"t_start": 5.0, "t_end": 1.0}, ValueError, "`t_end` must be > t_start"),
-        ({"initial_states": np.zeros((2, 5))}, ValueError, "`num_reads`=64 disagrees with `initial_states`, which has 2 rows"),
+        (
+            {"initial_states": np.zeros((2, 5))},
+            ValueError,
+            "`num_reads`=64 disagrees with `initial_states`, which has 2 rows",
+        ),
         ({"num_reads": 2, "initial_states": np.full((2, 5), 2.0)}, ValueError, r"\[0, 1\]"),
         ({"dtype": "float16"}, ValueError, "`dtype` must be 'float32' or 'float64'"),
         ({"noise": -1.0}, ValueError, "`noise` must be >= 0"),
@@ -172,8 +176,15 @@ def test_damping_is_the_weight_on_the_old_value() -> None:
     m = isingeq.paper_instance(5, rng=0)
     for d in (0.0, 0.25, 0.9):
         r = isingeq.solve(
-            m, method="mfa", num_reads=1, schedule=[1e-12], damping=d, noise=0.0,
-            initial_states=np.ones(5), dtype="float64", tol=1e-300,
+            m,
+            method="mfa",
+            num_reads=1,
+            schedule=[1e-12],
+            damping=d,
+            noise=0.0,
+            initial_states=np.ones(5),
+            dtype="float64",
+            tol=1e-300,
         )
         np.testing.assert_allclose(r.marginals[0], d + (1 - d) * 0.5, rtol=1e-9)
 

@@ -83,7 +83,11 @@ def test_critical_t_is_where_the_linearisation_loses_stability() -> None:
             ValueError,
             r"`initial_states` must have shape \(n,\) or \(num_reads, n\) with n=4",
         ),
-        ({"initial_states": [0.5, 2.0, 0.5, 0.5]}, ValueError, r"`initial_states` must lie in \[0, 1\]"),
+        (
+            {"initial_states": [0.5, 2.0, 0.5, 0.5]},
+            ValueError,
+            r"`initial_states` must lie in \[0, 1\]",
+        ),
         (
             {"initial_states": np.full((2, 4), 0.5), "num_reads": 3},
             ValueError,
@@ -121,4 +125,3 @@ def test_initial_states_start_every_read() -> None:
     np.testing.assert_array_equal(half.marginals[0], half.marginals[1])  # same start, same root
     default = isingeq.solve(m, method="scipy-root")
     np.testing.assert_array_equal(half.marginals[0], default.marginals[0])  # default: 1/2
-

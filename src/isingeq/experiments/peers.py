@@ -22,8 +22,8 @@ it, so that later runs on the instance fit better on a machine whose load change
 ``mfa-async``       the same with ``method="mfa-async"``
 ``greedy``          isingeq's 1-flip descent from random states, in batches, until the budget
 ``dwave-sa``        ``SimulatedAnnealingSampler``, one read, ``num_sweeps`` calibrated; its default
-                    ``beta_range`` (a Python loop over every coupling: ~0.6 s for a dense
-                    n = 1000) is computed once per instance, untimed, and passed in
+                    ``beta_range`` (a Python loop over every coupling, slow on dense models)
+                    is computed once per instance, untimed, and passed in
 ``dwave-tabu``      ``TabuSampler``, one read, ``timeout`` = budget less its calibrated per-call cost
 ``dwave-steepest``  ``SteepestDescentSolver`` from random states, ``num_reads`` batches until the budget
 ``openjij-sa``      ``openjij.SASampler`` on an OpenJij model built once, ``num_sweeps`` calibrated
@@ -31,6 +31,10 @@ it, so that later runs on the instance fit better on a machine whose load change
                     dense torch tensors), ``agents`` and ``max_steps`` calibrated, its
                     ``timeout`` as a guard; restarted while a whole run still fits
 ==================  =============================================================================
+
+The module is long (over 500 lines) because it is one table of adapters behind one interface;
+each peer's quirks stay next to its adapter. The costs that set these choices are measured by
+``benchmarks/bench_peers_equal_time.py``, and their figures live in the README.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from ..problems import Instance
+from ..instance import Instance
 
 __all__ = [
     "ADAPTERS",
@@ -489,7 +493,7 @@ class OpenJijSAAdapter(Adapter):
     """``openjij.SASampler``: one read, ``num_sweeps`` fitted to the budget.
 
     The OpenJij model is built once per instance (from dimod's BQM; OpenJij's own conversion
-    inside ``sample`` is a Python loop, ~0.2 s for G1) and reused.
+    inside ``sample`` is a Python loop over the couplings) and reused.
     """
 
     name = "openjij-sa"

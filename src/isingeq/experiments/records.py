@@ -26,32 +26,9 @@ from typing import IO, Any
 
 import numpy as np
 
+from .._json import json_safe
+
 __all__ = ["RecordsFile", "csv_cell", "json_safe", "write_csv", "write_json"]
-
-
-def json_safe(obj: Any) -> Any:
-    """``obj`` as standard JSON values: numpy to Python, NaN / inf to None, paths to str.
-
-    Examples
-    --------
-    >>> json_safe({"a": np.float64("nan"), "b": np.arange(2), "c": (1.5, float("inf"))})
-    {'a': None, 'b': [0, 1], 'c': [1.5, None]}
-    """
-    if isinstance(obj, dict):
-        return {str(k): json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [json_safe(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return json_safe(obj.tolist())
-    if isinstance(obj, np.generic):
-        return json_safe(obj.item())
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, os.PathLike):
-        return os.fspath(obj)
-    if obj is None or isinstance(obj, str | int | bool):
-        return obj
-    return str(obj)
 
 
 def csv_cell(value: Any) -> Any:

@@ -14,6 +14,10 @@ exact solver and by each method; per (n, method) the run reports
   (within the exact solver's degeneracy tolerance);
 * **mean time** per instance (wall time of the solve).
 
+Files: with ``out_dir``, records stream to ``records.csv`` as they exist (an interrupted run
+keeps what it finished); :func:`write_outputs` adds ``summary.json`` and ``reproduce.png``.
+Both go through the records layer (:mod:`.records`).
+
 Seeds: instance ``(n, trial)`` is drawn from ``SeedSequence(seed, spawn_key=(n,)).spawn(trials)``
 and each method's generator from that child with the method's label mixed in, so a record does
 not depend on which other sizes or methods were run.
@@ -21,10 +25,10 @@ not depend on which other sizes or methods were run.
 
 from __future__ import annotations
 
-import csv
-import json
+import contextlib
+import os
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +38,19 @@ import numpy as np
 from .._validation import check_int
 from ..generators import paper_instance
 from ..solvers import EXACT_MAX_N, EXACT_METHODS, METHODS, parse_method_spec, solve
+from ..solvers._registry import DISPATCH_METHODS
+from .records import RecordsFile, write_csv, write_json
 
-__all__ = ["PAPER_TABLE", "ReproduceRun", "default_methods", "run_reproduce", "summarize"]
+__all__ = [
+    "PAPER_TABLE",
+    "RECORD_FIELDS",
+    "ReproduceRun",
+    "check_inputs",
+    "default_methods",
+    "run_reproduce",
+    "summarize",
+    "write_outputs",
+]
 
 #: The paper's table: n -> (correct rate, energy ratio).
 PAPER_TABLE: dict[int, tuple[float, float]] = {6: (0.9950, 0.9996), 12: (0.9891, 0.9972)}
@@ -59,13 +74,18 @@ RECORD_FIELDS = [
 def default_methods() -> list[str]:
     """Every registered heuristic, with scipy-root in both of its modes (paper, continuation).
 
+    Methods that only dispatch to another (``auto``) are left out: they would repeat a row.
+
     Examples
     --------
     >>> default_methods()[:2]
     ['scipy-root', 'scipy-root:mode=continuation']
     """
     # the paper's method first, then the others in registration order
-    names = sorted((m for m in METHODS if m not in EXACT_METHODS), key=lambda m: m != "scipy-root")
+    names = sorted(
+        (m for m in METHODS if m not in EXACT_METHODS | DISPATCH_METHODS),
+        key=lambda m: m != "scipy-root",
+    )
     out: list[str] = []
     for name in names:
         out.append(name)
@@ -93,9 +113,16 @@ def _method_seed(child: np.random.SeedSequence, label: str) -> np.random.SeedSeq
     )
 
 
-def _check_inputs(
+def check_inputs(
     sizes: Iterable[int], trials: int, methods: Sequence[str]
 ) -> tuple[list[int], list[tuple[str, str, dict[str, Any]]]]:
+    """Check sizes, trials and method specs; return the sizes and ``(label, name, options)``.
+
+    Raises
+    ------
+    ValueError
+        If a size is outside 1..36, ``trials < 1`` or a method spec is unknown or malformed.
+    """
     sizes = list(sizes)
     if not sizes:
         raise ValueError("`sizes` must list at least one size; got none")
@@ -115,6 +142,7 @@ def run_reproduce(
     seed: int = 0,
     methods: Sequence[str] | None = None,
     *,
+    out_dir: str | os.PathLike[str] | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
     on_instance: Callable[[int, int], None] | None = None,
 ) -> ReproduceRun:
@@ -130,8 +158,11 @@ def run_reproduce(
         Root seed.
     methods : sequence of str, optional
         Method specs ``"name"`` or ``"name:key=value,..."``; default :func:`default_methods`.
+    out_dir : path, optional
+        Stream each record to ``out_dir/records.csv`` as soon as it exists (the folder is
+        created after every input is checked; an earlier file there is replaced).
     on_record : callable, optional
-        Called with each record as soon as it exists (to stream it to disk).
+        Called with each record as soon as it exists.
     on_instance : callable, optional
         Called with ``(n, trial)`` after each instance (for progress bars).
 
@@ -147,33 +178,57 @@ def run_reproduce(
         If a size is outside 1..36, ``trials < 1`` or a method spec is unknown.
     """
     methods = list(default_methods() if methods is None else methods)
-    size_list, specs = _check_inputs(sizes, trials, methods)
+    size_list, specs = check_inputs(sizes, trials, methods)
     seed = check_int("seed", seed, low=0)
     run = ReproduceRun(size_list, trials, seed, methods)
-    try:
-        for n in size_list:
-            children = np.random.SeedSequence(seed, spawn_key=(n,)).spawn(trials)
-            for trial, child in enumerate(children):
-                model = paper_instance(n, rng=np.random.default_rng(child))
-                exact = solve(model, method="exact")
-                gs = exact.samples[: exact.info["num_ground_states"]]
-                e0 = exact.best_energy
-                tol = max(exact.info["degeneracy_tol"], 1e-12)
-                rows = [_record(n, trial, "exact", exact, gs, e0, tol)]
-                for label, name, opts in specs:
-                    res = solve(model, method=name, rng=_method_seed(child, label), **opts)
-                    rows.append(_record(n, trial, label, res, gs, e0, tol))
-                for row in rows:
-                    run.records.append(row)
-                    if on_record is not None:
-                        on_record(row)
-                if on_instance is not None:
-                    on_instance(n, trial)
-        run.complete = True
-    except KeyboardInterrupt:
-        run.complete = False
+    with _stream(out_dir) as append:
+        try:
+            _run(run, specs, append, on_record, on_instance)
+            run.complete = True
+        except KeyboardInterrupt:
+            run.complete = False
     run.summary = summarize(run.records)
     return run
+
+
+@contextlib.contextmanager
+def _stream(out_dir: str | os.PathLike[str] | None) -> Iterator[Callable[[dict[str, Any]], None]]:
+    if out_dir is None:
+        yield lambda row: None
+        return
+    rec = RecordsFile(Path(out_dir) / "records.csv", RECORD_FIELDS)
+    with rec.fresh():
+        yield rec.append
+
+
+def _run(
+    run: ReproduceRun,
+    specs: list[tuple[str, str, dict[str, Any]]],
+    append: Callable[[dict[str, Any]], None],
+    on_record: Callable[[dict[str, Any]], None] | None,
+    on_instance: Callable[[int, int], None] | None,
+) -> None:
+    """Every instance of every size: the exact solve, then each method; records appended."""
+    seed, trials = run.seed, run.trials
+    for n in run.sizes:
+        children = np.random.SeedSequence(seed, spawn_key=(n,)).spawn(trials)
+        for trial, child in enumerate(children):
+            model = paper_instance(n, rng=np.random.default_rng(child))
+            exact = solve(model, method="exact")
+            gs = exact.samples[: exact.info["num_ground_states"]]
+            e0 = exact.best_energy
+            tol = max(exact.info["degeneracy_tol"], 1e-12)
+            rows = [_record(n, trial, "exact", exact, gs, e0, tol)]
+            for label, name, opts in specs:
+                res = solve(model, method=name, rng=_method_seed(child, label), **opts)
+                rows.append(_record(n, trial, label, res, gs, e0, tol))
+            for row in rows:
+                run.records.append(row)
+                append(row)
+                if on_record is not None:
+                    on_record(row)
+            if on_instance is not None:
+                on_instance(n, trial)
 
 
 def _record(
@@ -227,20 +282,18 @@ def summarize(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def write_outputs(
-    run: ReproduceRun, out_dir: Path, *, records_written: bool = False
+    run: ReproduceRun, out_dir: str | os.PathLike[str], *, records_written: bool = False
 ) -> dict[str, Path]:
-    """Write ``records.csv`` (unless already streamed), ``summary.json`` and ``reproduce.png``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Write ``records.csv`` (unless streamed by ``run_reproduce(out_dir=...)``),
+    ``summary.json`` and ``reproduce.png`` under ``out_dir``; return their paths."""
+    out = Path(out_dir)
     paths = {
-        "records": out_dir / "records.csv",
-        "summary": out_dir / "summary.json",
-        "plot": out_dir / "reproduce.png",
+        "records": out / "records.csv",
+        "summary": out / "summary.json",
+        "plot": out / "reproduce.png",
     }
     if not records_written:
-        with open(paths["records"], "w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=RECORD_FIELDS)
-            w.writeheader()
-            w.writerows(run.records)
+        write_csv(paths["records"], RECORD_FIELDS, run.records)
     payload = {
         "sizes": run.sizes,
         "trials": run.trials,
@@ -252,7 +305,7 @@ def write_outputs(
         ],
         "summary": run.summary,
     }
-    paths["summary"].write_text(json.dumps(payload, indent=2) + "\n")
+    write_json(paths["summary"], payload)
     if run.summary:
         from ..plotting import plot_reproduce
 

@@ -13,7 +13,7 @@ latfile     :mod:`isingeq.io.latfile`        COOL spin glass, 0-based ``i j v`` 
 ==========  ===============================  =====================================  =====
 
 Every reader takes a path (``str`` or :class:`os.PathLike`, gzip-compressed when it ends in
-``.gz``) or an open file, and returns :class:`isingeq.problems.Instance` objects: a model whose
+``.gz``) or an open file, and returns :class:`isingeq.instance.Instance` objects: a model whose
 energy ``H`` (see :mod:`isingeq.model`) is minimised, and the instance's own objective
 ``objective(x) = scale * H(x) + shift`` in its own sense. A file that does not follow its format
 raises :class:`FormatError` (a ``ValueError``) naming the file, the line and what was expected;
@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from ..problems import Instance
+from ..instance import Instance
 from ._common import FormatError, PathOrFile, read_lines, source_name
 from .beasley import read_beasley, write_beasley
 from .biqmac import read_biqmac, write_biqmac

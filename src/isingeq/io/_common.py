@@ -20,8 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from ..instance import Instance
 from ..model import SpinGlass
-from ..problems import Instance
 
 __all__ = [
     "FormatError",
@@ -631,7 +631,7 @@ def fmt_number(v: float) -> str:
 
 
 def as_model(obj: Any, name: str = "instance") -> tuple[SpinGlass, Instance | None]:
-    """The model of an :class:`~isingeq.problems.Instance` or a :class:`~isingeq.SpinGlass`.
+    """The model of an :class:`~isingeq.instance.Instance` or a :class:`~isingeq.SpinGlass`.
 
     Raises
     ------

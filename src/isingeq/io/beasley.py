@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from ..instance import Instance
 from ..model import SpinGlass
-from ..problems import Instance
 from ._common import (
     FormatError,
     PathOrFile,

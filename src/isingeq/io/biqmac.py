@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..instance import Instance
 from ..model import SpinGlass
-from ..problems import Instance
 from ._common import (
     PathOrFile,
     as_model,

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ..instance import Instance
 from ..model import SpinGlass
-from ..problems import Instance
 from ._common import (
     FormatError,
     PathOrFile,

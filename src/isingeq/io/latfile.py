@@ -23,8 +23,8 @@ import os
 import numpy as np
 import scipy.sparse as sp
 
+from ..instance import Instance
 from ..model import SpinGlass
-from ..problems import Instance
 from ._common import (
     PathOrFile,
     as_model,

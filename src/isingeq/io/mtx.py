@@ -32,8 +32,8 @@ import numpy as np
 import scipy.io
 import scipy.sparse as sp
 
+from ..instance import Instance
 from ..model import SpinGlass
-from ..problems import Instance
 from ._common import (
     FormatError,
     PathOrFile,

@@ -1,7 +1,7 @@
 """isingeq's own lossless format, a NumPy ``.npz`` archive: :func:`save_npz`, :func:`load_npz`.
 
 One instance per archive, with the model's couplings exactly as stored (dense, or the three
-arrays of a CSR matrix) and everything else of the :class:`~isingeq.problems.Instance`::
+arrays of a CSR matrix) and everything else of the :class:`~isingeq.instance.Instance`::
 
     format           "isingeq.instance"            what the archive is
     version          1                              this layout
@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ..instance import Instance
 from ..model import SpinGlass
-from ..problems import Instance
 from ._common import FormatError, PathOrFile, as_model, default_name, open_binary, source_name
 
 __all__ = ["load_npz", "read_npz", "save_npz", "write_npz"]
@@ -64,7 +64,7 @@ def save_npz(instance: Instance | SpinGlass, path: PathOrFile) -> None:
     Examples
     --------
     >>> import io
-    >>> from isingeq.problems import Instance
+    >>> from isingeq.instance import Instance
     >>> inst = Instance("e", SpinGlass([[1.0, -2.0], [0.0, 1.0]]), "max", best_known=1.0,
     ...                 scale=-1.0, meta={"note": "one edge", "edges": np.array([[0, 1]])})
     >>> buf = io.BytesIO()

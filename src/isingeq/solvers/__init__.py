@@ -5,8 +5,14 @@ Every solver is ``solve_<name>(model, *, rng, <options>) -> SolveResult`` and is
 (:data:`VOCABULARY`, ``docs/vocabulary.md``) and the results one shape (:mod:`isingeq.result`).
 """
 
-from . import exact, greedy, mfa, mfa_async, scipy_root  # noqa: F401  (registration, in this order)
-from . import auto  # noqa: F401, I001  (registered last: it dispatches to the others)
+from . import (  # noqa: F401  (registration, in this order)
+    auto,
+    exact,
+    greedy,
+    mfa,
+    mfa_async,
+    scipy_root,
+)
 from ._common import eq16_residual
 from ._registry import (
     DISPATCH_METHODS,

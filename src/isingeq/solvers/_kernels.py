@@ -311,7 +311,9 @@ def greedy_descent_dense(J, X, G, max_sweeps, tol, out_sweeps):  # pragma: no co
 
 
 @njit(cache=True, parallel=True)
-def greedy_descent_csr(indptr, indices, data, X, G, max_sweeps, tol, out_sweeps):  # pragma: no cover
+def greedy_descent_csr(
+    indptr, indices, data, X, G, max_sweeps, tol, out_sweeps
+):  # pragma: no cover
     """Sparse twin of :func:`greedy_descent_dense`; ``J`` symmetric CSR (indptr, indices, data)."""
     R, n = X.shape
     for r in prange(R):

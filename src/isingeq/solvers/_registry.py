@@ -331,7 +331,9 @@ def resolve_options(
         if not eq or not key:
             raise ValueError(f"an option must look like key=value; got {item!r}")
         try:
-            (key, value), *_ = _renamed(name, {key: _literal(raw)}, RENAMED.get(name, {}), ValueError).items()
+            (key, value), *_ = _renamed(
+                name, {key: _literal(raw)}, RENAMED.get(name, {}), ValueError
+            ).items()
         except ValueError as exc:
             raise ValueError(f"option {item!r}: {exc}") from None
         add(key, value, "the options")

@@ -39,8 +39,12 @@ VOCABULARY: dict[str, Term] = {
         "array (n,) or (num_reads, n)",
     ),
     "t_start": Term("first inverse temperature of the t ladder", "absolute t"),
-    "t_end": Term("last inverse temperature of the t ladder (scipy-root plain: the one t)", "absolute t"),
-    "schedule": Term("an explicit increasing t ladder (overrides t_start, t_end, num_sweeps)", "absolute t"),
+    "t_end": Term(
+        "last inverse temperature of the t ladder (scipy-root plain: the one t)", "absolute t"
+    ),
+    "schedule": Term(
+        "an explicit increasing t ladder (overrides t_start, t_end, num_sweeps)", "absolute t"
+    ),
     "noise": Term(
         "standard deviation of the noise on xi at the first sweep, annealed to 0",
         "typical field sqrt(mean_i sum_j J_ij^2) / 2",
@@ -59,12 +63,16 @@ VOCABULARY: dict[str, Term] = {
     "t": Term("inverse temperature of the exact Boltzmann marginals and log Z(t)", "absolute t"),
     "num_states": Term("also return the num_states lowest states", "count"),
     "max_degenerate": Term("ground states kept at most when degenerate", "count"),
-    "degeneracy_rtol": Term("states this close to the minimum count as ground states", "x model.energy_scale"),
+    "degeneracy_rtol": Term(
+        "states this close to the minimum count as ground states", "x model.energy_scale"
+    ),
     "mode": Term("scipy-root: 'plain' (one solve at t_end, the paper) or 'continuation'", "name"),
     "root_method": Term("the scipy.optimize.root method", "name"),
     "init_spread": Term("mfa: width of the random starts around <n> = 1/2", "<n_i>"),
     "dtype": Term("mfa: precision of the annealing (energies are always float64)", "name"),
-    "trajectory": Term("mfa: record (t, mean energy, residual) per rung of the first round", "flag"),
+    "trajectory": Term(
+        "mfa: record (t, mean energy, residual) per rung of the first round", "flag"
+    ),
     "fresh_every": Term("mfa-async: every k-th round starts afresh, the others reheat", "rounds"),
 }
 

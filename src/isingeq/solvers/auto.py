@@ -88,7 +88,9 @@ def solve_auto(
     """
     n = model.n
     num_states = check_int("num_states", num_states, low=1)
-    needs = [name for name, v in (("t", t), ("num_states", num_states > 1)) if v not in (None, False)]
+    needs = [
+        name for name, v in (("t", t), ("num_states", num_states > 1)) if v not in (None, False)
+    ]
     exact_opts: dict[str, Any] = {"num_states": num_states}
     if t is not None:
         exact_opts["t"] = t

@@ -54,7 +54,7 @@ def _fmt_seconds(s: float) -> str:
     Examples
     --------
     >>> _fmt_seconds(0.25), _fmt_seconds(5400.0), _fmt_seconds(2.0**800 / 1.5e9)
-    ('about 0.25 s', 'about 1.5 hours', 'about 10^226 years')
+    ('about 0.25 s', 'about 1.5 hours', 'about 10^224 years')
     """
     units = (("years", 365.25 * 86400.0), ("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0))
     for unit, size in units:

@@ -1,0 +1,71 @@
+"""Progress on stderr: a counted bar for experiments, a spinner with a time budget for a solve."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress_bar import ProgressBar
+
+
+def counted(console: Console) -> Progress:
+    """A transient bar: description, bar, done / total, elapsed and remaining time."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+@contextlib.contextmanager
+def steps(console: Console, name: str, total: int) -> Iterator[Callable[..., None]]:
+    """``advance(description=None, n=1)`` for a counted bar of ``total`` steps."""
+    with counted(console) as progress:
+        task = progress.add_task(name, total=total)
+
+        def advance(description: str | None = None, n: int = 1) -> None:
+            if description is None:
+                progress.advance(task, n)
+            else:
+                progress.update(task, advance=n, description=description)
+
+        yield advance
+
+
+class TimeBudgetColumn(ProgressColumn):
+    """A bar that fills as wall time nears the time limit (a solve reports no steps of its own)."""
+
+    def render(self, task: Task) -> ProgressBar:
+        total = task.total or 1.0
+        return ProgressBar(total=total, completed=min(task.elapsed or 0.0, total), width=40)
+
+
+@contextlib.contextmanager
+def spinner(console: Console, description: str, time_limit: float | None) -> Iterator[None]:
+    """A spinner (and a time-budget bar when there is a limit) while one solve runs."""
+    columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
+    if time_limit is not None:
+        columns.append(TimeBudgetColumn())
+    columns.append(TimeElapsedColumn())
+    # off a terminal (pipes, logs, CliRunner) rich would still leave an empty line on stderr
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
+        progress.add_task(description, total=time_limit)
+        yield

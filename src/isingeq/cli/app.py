@@ -1,0 +1,127 @@
+"""The Typer app and what every command shares: errors, warnings, list flags, output paths.
+
+Errors in what the user gave (ValueError, TypeError, OSError from the library or the flags)
+become one line on stderr and exit code 2, never a traceback; warnings (DeprecationWarning for
+renamed options and spellings) become one ``warning:`` line each on stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+app = typer.Typer(
+    help="Ground states of spin-glass Ising / QUBO models by solving their simultaneous equations (eq. 16).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _line(label: str, style: str, message: object) -> None:
+    text = " ".join(str(message).split())  # one line, whatever the message holds
+    err_console.print(Text.assemble((label, style), " ", text), soft_wrap=True, highlight=False)
+
+
+def user_errors(fn: F) -> F:
+    """Run a command: warnings as ``warning:`` lines, user errors as one line and exit 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        seen: set[str] = set()
+
+        def show(message: Any, category: Any, *rest: Any, **kw: Any) -> None:
+            if str(message) not in seen:  # once per command, not once per instance solved
+                seen.add(str(message))
+                _line("warning:", "bold yellow", message)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", DeprecationWarning)
+            warnings.showwarning = show
+            try:
+                return fn(*args, **kwargs)
+            except (ValueError, TypeError, OSError) as exc:
+                _line("error:", "bold red", exc)
+                raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def flag(name: str) -> Iterator[None]:
+    """Say which flag a library error (that names its own parameter) came from."""
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{name}: {exc}") from None
+
+
+def parse_list(name: str, text: str, kind: type = str) -> list[Any]:
+    """A comma-separated flag value as a list of ``kind`` (str, int or float), at least one.
+
+    Examples
+    --------
+    >>> parse_list("--sizes", "6, 12", int)
+    [6, 12]
+    >>> parse_list("--budgets", "0.1,x", float)
+    Traceback (most recent call last):
+    ...
+    ValueError: `--budgets` must be a comma-separated list of numbers; got '0.1,x'
+    """
+    what = {int: "integer", float: "number"}.get(kind, "name")
+    try:
+        values = [kind(v.strip()) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise ValueError(
+            f"`{name}` must be a comma-separated list of {what}s; got {text!r}"
+        ) from None
+    if not values:
+        raise ValueError(f"`{name}` must list at least one {what}; got {text!r}")
+    return values
+
+
+def _writable_ancestor(path: Path) -> Path:
+    p = path.absolute()
+    while not p.exists():
+        p = p.parent
+    return p
+
+
+def check_out_dir(name: str, path: Path) -> Path:
+    """Refuse an output folder that is a file or cannot be created / written (creates nothing)."""
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"`{name}` must be a folder; got the file {str(path)!r}")
+    base = _writable_ancestor(path)
+    if not base.is_dir() or not os.access(base, os.W_OK | os.X_OK):
+        raise PermissionError(f"`{name}` {str(path)!r} cannot be written here ({str(base)!r})")
+    return path
+
+
+def check_out_file(name: str, path: Path) -> Path:
+    """Refuse an output file that is a folder or whose folder cannot be written (creates nothing)."""
+    if path.is_dir():
+        raise IsADirectoryError(f"`{name}` must be a file path; got the folder {str(path)!r}")
+    base = _writable_ancestor(path.parent)
+    if not base.is_dir() or not os.access(base, os.W_OK | os.X_OK):
+        raise PermissionError(f"`{name}` {str(path)!r} cannot be written here ({str(base)!r})")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise PermissionError(f"`{name}` {str(path)!r} is not writable")
+    return path
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    return app(args=argv if argv is not None else sys.argv[1:], prog_name="isingeq")

@@ -1,0 +1,312 @@
+"""``isingeq reproduce``, ``bench``, ``analyze`` and ``perceptron``: the experiments.
+
+Each command checks its flags and its output folder before any work or file, runs the
+library's experiment (which writes its records through :mod:`isingeq.experiments.records`)
+and renders the summary (:mod:`.render`). The harnesses are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .._validation import check_int
+from . import render
+from ._progress import steps
+from .app import app, check_out_dir, err_console, parse_list, user_errors
+
+
+def _interrupted(complete: bool, what: str) -> None:
+    if not complete:
+        err_console.print(f"[yellow]interrupted:[/] the outputs cover the {what} finished so far")
+        raise typer.Exit(130)
+
+
+@app.command()
+@user_errors
+def reproduce(
+    sizes: Annotated[str, typer.Option(help="Comma-separated numbers of nodes.")] = "6,12",
+    trials: Annotated[int, typer.Option(help="Random instances per size.")] = 100,
+    seed: Annotated[int, typer.Option(help="Root seed (children via SeedSequence.spawn).")] = 0,
+    methods: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated method specs (name or name:key=value;...); default: every heuristic "
+            "registered, scipy-root in both modes. Separate a spec's own options with ';'."
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Output folder for records.csv, summary.json, reproduce.png.")
+    ] = Path("isingeq-results/reproduce"),
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Reproduce the paper's table (eq. 16 vs the exact ground state) and beat it."""
+    from ..experiments.reproduce import (
+        PAPER_TABLE,
+        check_inputs,
+        default_methods,
+        run_reproduce,
+        write_outputs,
+    )
+
+    size_list = parse_list("--sizes", sizes, int)
+    method_list = default_methods() if methods is None else parse_list("--methods", methods)
+    check_inputs(size_list, trials, method_list)  # before any work or file
+    check_out_dir("--out", out)
+    with steps(err_console, "reproduce", len(size_list) * trials) as advance:
+        run = run_reproduce(
+            size_list,
+            trials,
+            seed,
+            method_list,
+            out_dir=out,
+            on_instance=lambda n, trial: advance(f"n={n}"),
+        )
+    paths = write_outputs(run, out, records_written=True)
+    if json_out:
+        keys = (
+            "n",
+            "method",
+            "trials",
+            "correct_rate",
+            "energy_ratio",
+            "gs_hit_rate",
+            "mean_time_s",
+        )
+        typer.echo(json.dumps([{k: row[k] for k in keys} for row in run.summary], indent=2))
+    else:
+        render.print_tables([render.reproduce_table(run.summary, trials, seed, PAPER_TABLE)])
+        err_console.print(
+            f"records: {paths['records']}  summary: {paths['summary']}  "
+            f"plot: {paths.get('plot', '-')}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    _interrupted(run.complete, "instances")
+
+
+@app.command()
+@user_errors
+def bench(
+    suite: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--suite",
+            help="A named suite (gset-800, gset-2000, beasley-250, beasley-1000, ...) or a random "
+            "family paper-N[@SEED]; repeat or give a comma list.",
+        ),
+    ] = None,
+    instance: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--instance",
+            metavar="SPEC",
+            help="Instance specs, as in `isingeq solve --instance` (G1, bqp250-3, gka1a, "
+            "paper-40 = paper-40@0, paper-40@7, a file); repeat or comma list.",
+        ),
+    ] = None,
+    file: Annotated[
+        list[Path] | None,
+        typer.Option("--file", help="An instance file (any format isingeq reads); repeatable."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder laid out like shared/data (default: $ISINGEQ_DATA, the cache)."),
+    ] = None,
+    solvers: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated solvers (mfa, mfa-async, greedy, dwave-sa, dwave-tabu, "
+            "dwave-steepest, openjij-sa, sb); default: every one installed."
+        ),
+    ] = None,
+    budgets: Annotated[str, typer.Option(help="Comma-separated time budgets in seconds.")] = (
+        "0.1,1,10"
+    ),
+    repeats: Annotated[int, typer.Option(help="Runs (seeds) per instance, solver and budget.")] = 5,
+    seed: Annotated[
+        int, typer.Option(help="Root of the run seeds (recorded per run); not the instances'.")
+    ] = 0,
+    target: Annotated[
+        float, typer.Option(help="Time-to-target goal as a fraction of the best-known value.")
+    ] = 0.995,
+    ttt: Annotated[
+        bool,
+        typer.Option(
+            "--ttt/--no-ttt",
+            help="Also measure time to target with doubling budgets (extra runs); without it, "
+            "a coarse time to target comes from the budget runs.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path,
+        typer.Option(help="Output folder: records.csv (resumed if present), summary.json, PNGs."),
+    ] = Path("isingeq-results/bench"),
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Benchmark isingeq's methods against peer solvers at equal time budgets.
+
+    Example: isingeq bench --suite gset-800 --solvers mfa,dwave-sa --budgets 0.1,1 --repeats 3
+    """
+    from ..experiments.bench import make_plan, run_bench, write_outputs
+
+    # validate everything before any work or file
+    budget_list = parse_list("--budgets", budgets, float)
+    solver_list = None if solvers is None else parse_list("--solvers", solvers)
+    if not (suite or instance or file):
+        raise ValueError("no instances: give --suite, --instance or --file")
+    check_out_dir("--out", out)
+    plan = make_plan(
+        suites=suite,
+        names=instance,
+        files=file,
+        data_dir=data_dir,
+        solvers=solver_list,
+        budgets=budget_list,
+        repeats=repeats,
+        seed=seed,
+        target=target,
+        ttt=ttt,
+    )
+    if not plan.solvers:
+        reasons = "; ".join(f"{k}: {v}" for k, v in plan.skipped.items())
+        raise ValueError(f"none of the solvers can run here ({reasons})")
+    for name, reason in plan.skipped.items():
+        err_console.print(f"[yellow]note:[/] skipping {name}: {reason}", highlight=False)
+    total = len(plan.keys())
+
+    def on_resume(done: int) -> None:
+        advance(n=done)
+        if done:
+            err_console.print(
+                f"resuming: {done} of {total} runs are already in {out / 'records.csv'}; "
+                "they are skipped",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+    with steps(err_console, "bench", total) as advance:
+        run = run_bench(
+            plan,
+            out,
+            on_record=lambda row: advance(),
+            on_start=lambda text: advance(text, n=0),
+            on_resume=on_resume,
+        )
+    paths = write_outputs(run, out)
+    if json_out:
+        typer.echo(json.dumps(run.summary, indent=2))
+    else:
+        render.print_tables(render.bench_tables(run.summary))
+        err_console.print(
+            f"{run.new} new runs, {run.resumed} resumed; records: {paths['records']}  "
+            f"summary: {paths['summary']}  plots: {len(paths['plots'])} in {out}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    _interrupted(run.complete, "runs")
+
+
+@app.command()
+@user_errors
+def analyze(
+    sizes: Annotated[
+        str, typer.Option(help="Comma-separated numbers of nodes.")
+    ] = "4,6,8,10,12,14",
+    trials: Annotated[int, typer.Option(help="Random paper instances per size.")] = 100,
+    seed: Annotated[int, typer.Option(help="Root seed (children via SeedSequence.spawn).")] = 0,
+    out: Annotated[
+        Path, typer.Option(help="Output folder for records.csv, summary.json, analyze.png.")
+    ] = Path("isingeq-results/analyze"),
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Count the t = inf solutions of eq. 16 (1-flip-stable states) on paper instances.
+
+    The same count is part 2 of `isingeq perceptron`; this is its alias.
+    """
+    from ..perceptron.experiment import run_analyze, write_analyze_outputs
+
+    size_list = parse_list("--sizes", sizes, int)
+    trials = check_int("--trials", trials, low=1)
+    check_out_dir("--out", out)
+    with steps(err_console, "analyze", len(size_list) * trials) as advance:
+        records, summary = run_analyze(
+            size_list, trials, seed, on_instance=lambda n, trial: advance(f"n={n}")
+        )
+    paths = write_analyze_outputs(records, summary, out)
+    if json_out:
+        from ..experiments.records import json_safe
+
+        typer.echo(json.dumps(json_safe(summary), indent=2))
+    else:
+        title = f"isingeq analyze: t = inf solutions of eq. 16, {trials} paper instances per n"
+        render.print_tables([render.analyze_table(summary, title)])
+        err_console.print(
+            f"records: {paths['records']}  summary: {paths['summary']}  plot: {paths['plot']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@app.command()
+@user_errors
+def perceptron(
+    sizes: Annotated[str, typer.Option(help="Comma-separated numbers of nodes (<= 24).")] = (
+        "4,8,12"
+    ),
+    ts: Annotated[str, typer.Option(help="Comma-separated inverse temperatures t.")] = (
+        "0.1,0.3,1,3,10"
+    ),
+    instances: Annotated[int, typer.Option(help="Random paper instances per size.")] = 5,
+    samples: Annotated[
+        str,
+        typer.Option(help="Comma-separated sample counts for the inverse problem (n = 10, t = 1)."),
+    ] = "300,1000,10000,100000",
+    seed: Annotated[int, typer.Option(help="Root seed (children via SeedSequence.spawn).")] = 0,
+    out: Annotated[
+        Path,
+        typer.Option(help="Output folder for the records CSVs, summary.json and the PNG plots."),
+    ] = Path("isingeq-results/perceptron"),
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+) -> None:
+    """The perceptron view of eq. 16: exactness, the mean-field error, fixed points, learning eps.
+
+    Example: isingeq perceptron --sizes 4,8 --ts 0.3,3 --instances 3 --samples 1000,10000
+    """
+    from ..experiments.records import json_safe
+    from ..perceptron.experiment import PerceptronDemoConfig, run_perceptron_demo, write_outputs
+
+    # validate everything before any work or file
+    config = PerceptronDemoConfig(
+        sizes=parse_list("--sizes", sizes, int),
+        ts=parse_list("--ts", ts, float),
+        instances=check_int("--instances", instances, low=1),
+        samples=parse_list("--samples", samples, int),
+        seed=check_int("--seed", seed, low=0),
+    )
+    check_out_dir("--out", out)
+    with steps(err_console, "perceptron", config.num_steps) as advance:
+        run = run_perceptron_demo(config, on_step=lambda text: advance(text))
+    paths: dict[str, Any] = write_outputs(run, out)
+    if json_out:
+        typer.echo(json.dumps(json_safe(run.summary), indent=2))
+    else:
+        render.print_tables(render.perceptron_tables(run.summary))
+        err_console.print(
+            f"records: {paths['mean_field']}, {paths['fixed_points']}, "
+            f"{paths['reconstruction']}  summary: {paths['summary']}  plots: "
+            f"{paths['mean_field_plot']}, {paths['reconstruction_plot']}",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -1,0 +1,296 @@
+"""Every rich table the CLI prints: reproduce, solve, methods, bench, analyze, perceptron.
+
+Functions here take the library's summaries (plain dicts and lists) and return tables; they
+import nothing from the experiments, so ``isingeq solve`` and ``isingeq methods`` stay light.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = [
+    "analyze_table",
+    "bench_tables",
+    "methods_table",
+    "perceptron_tables",
+    "print_tables",
+    "reproduce_table",
+    "solve_table",
+]
+
+
+def print_tables(tables: Iterable[Table]) -> None:
+    """Print on stdout, at least 100 columns wide (tables are not squeezed in a narrow pipe)."""
+    console = Console(width=max(100, Console().width))
+    for table in tables:
+        console.print(table)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.2f} %"
+
+
+def _gap_cell(gap: float | None) -> str:
+    return "-" if gap is None else f"{100 * gap:.3f} %"
+
+
+def _seconds(t: float | None) -> str:
+    if t is None:
+        return "-"
+    return f"{t:.3g} s" if t >= 0.01 else f"{1e3 * t:.2g} ms"
+
+
+def _err_cell(mean: float | None, top: float | None) -> str:
+    if mean is None or top is None or mean != mean:
+        return "-"
+    return f"{mean:.3g} · {top:.3g}"
+
+
+def reproduce_table(
+    summary: Sequence[Mapping[str, Any]],
+    trials: int,
+    seed: int,
+    paper: Mapping[int, tuple[float, float]],
+) -> Table:
+    """The paper's table: per n, the published row (where there is one), then each method."""
+    table = Table(title=f"isingeq reproduce: {trials} paper instances per n, seed {seed}")
+    table.add_column("n", justify="right")
+    table.add_column("method", no_wrap=True)
+    for col in ("correct rate", "energy ratio", "GS hits", "time/inst"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for n in sorted({r["n"] for r in summary}):
+        if n in paper:
+            c, e = paper[n]
+            table.add_row(
+                str(n), "[italic]paper (SciPy, as published)[/]", _pct(c), _pct(e), "-", "-"
+            )
+        for row in (r for r in summary if r["n"] == n):
+            table.add_row(
+                str(n),
+                row["method"],
+                _pct(row["correct_rate"]),
+                _pct(row["energy_ratio"]),
+                _pct(row["gs_hit_rate"]),
+                f"{1e3 * row['mean_time_s']:.2f} ms",
+            )
+        table.add_section()
+    return table
+
+
+def solve_table(record: Mapping[str, Any]) -> Table:
+    """One solve: the instance, the method and its options, best energy, objective and gap."""
+    opts = ", ".join(f"{k}={v!r}" for k, v in record["options"].items())
+    method = f"{record['method']} ({opts})" if opts else record["method"]
+    chosen = (record.get("info") or {}).get("auto")
+    if chosen:
+        method += f"; auto: {chosen.get('reason', '')}".rstrip("; :")
+    table = Table(title="isingeq solve", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("instance", record["instance"])
+    table.add_row("n", str(record["n"]))
+    table.add_row("method", f"{method} (seed {record['seed']})")
+    table.add_row("best energy", f"{record['best_energy']:.10g}")
+    if record.get("objective") is not None:
+        table.add_row(f"objective ({record['sense']})", f"{record['objective']:.10g}")
+    if record.get("gap") is not None:
+        table.add_row("best-known / gap", f"{record['best_known']:.10g} / {record['gap']:.4%}")
+    table.add_row("time", f"{record['time_s']:.4g} s")
+    table.add_row("reads", str(record["num_reads"]))
+    return table
+
+
+def methods_table(methods: Mapping[str, Any], vocabulary: Mapping[str, Any] | None = None) -> Table:
+    """Each registered method with its options and their defaults (from the signatures), and,
+    where the solvers' vocabulary table exists, what each option means and its unit."""
+    table = Table(title="isingeq methods: options and defaults (one vocabulary for all methods)")
+    table.add_column("method", no_wrap=True)
+    table.add_column("option", no_wrap=True)
+    table.add_column("default")
+    if vocabulary is not None:
+        table.add_column("meaning")
+        table.add_column("unit")
+    for name, fn in methods.items():
+        params = [
+            p
+            for p in inspect.signature(fn).parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "rng"
+        ]
+        if not params:
+            table.add_row(name, "[dim](none)[/]", "", *([""] * 2 if vocabulary is not None else []))
+        for i, p in enumerate(params):
+            default = (
+                "[dim]required[/]" if p.default is inspect.Parameter.empty else repr(p.default)
+            )
+            cells = [name if i == 0 else "", p.name, default]
+            if vocabulary is not None:
+                meaning, unit = _vocab(vocabulary, p.name)
+                cells += [meaning, unit]
+            table.add_row(*cells)
+        table.add_section()
+    return table
+
+
+def _vocab(vocabulary: Mapping[str, Any], option: str) -> tuple[str, str]:
+    entry = vocabulary.get(option)
+    if entry is None:
+        return "", ""
+    if isinstance(entry, Mapping):
+        return str(entry.get("meaning", "")), str(entry.get("unit", "") or "")
+    parts = [*tuple(entry), "", ""]
+    return str(parts[0]), str(parts[1] or "")
+
+
+def analyze_table(summary: Sequence[Mapping[str, Any]], title: str) -> Table:
+    """The t = inf solutions of eq. 16 per n: how many, and the ground state's basin."""
+    table = Table(title=title)
+    for col in ("n", "mean #solutions", "median", "max", "GS only solution", "GS basin"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for r in summary:
+        table.add_row(
+            str(r["n"]),
+            f"{r['mean_solutions']:.2f}",
+            f"{r['median_solutions']:g}",
+            str(r["max_solutions"]),
+            _pct(r["unique_fraction"]),
+            _pct(r["mean_basin"]),
+        )
+    return table
+
+
+def bench_tables(summary: dict[str, Any]) -> list[Table]:
+    """The bench's tables: mean gap per solver and budget, and the time to target."""
+    cfg = summary["config"]
+    budgets = cfg["budgets_s"]
+    rows = summary["by_solver_budget"]
+    solvers = list(dict.fromkeys(r["solver"] for r in rows))
+    cell = {(r["solver"], r["budget_s"]): r for r in rows}
+    n_inst = len(cfg["instances"])
+    caption = (
+        "cell: mean gap to the reference; below: mean of the best gap over repeats · "
+        "mean wall time used. Best mean gap per budget in bold."
+    )
+    no_bk = [r["instance"] for r in summary["instances"] if r["best_known"] is None]
+    if no_bk:
+        caption += (
+            f" No best-known value for {', '.join(no_bk)}: their gap is to the best objective "
+            "found by any solver in this run."
+        )
+    title = (
+        f"isingeq bench: mean gap over {n_inst} instance{'s' if n_inst != 1 else ''} x "
+        f"{cfg['repeats']} repeat{'s' if cfg['repeats'] != 1 else ''} (lower is better)"
+    )
+    table = Table(title=title, caption=caption, min_width=len(title) + 4)
+    table.add_column("solver", no_wrap=True)
+    for b in budgets:
+        table.add_column(f"{b:g} s", justify="right", no_wrap=True)
+    table.add_column("failed", justify="right")
+    best = {}
+    for b in budgets:
+        gaps = [cell[(s, b)]["mean_gap"] for s in solvers if cell[(s, b)]["mean_gap"] is not None]
+        best[b] = min(gaps) if gaps else None
+    for s in solvers:
+        cells = []
+        for b in budgets:
+            r = cell[(s, b)]
+            if r["skipped"] and not r["ok"]:
+                cells.append("[dim]skipped[/]")
+                continue
+            top = _gap_cell(r["mean_gap"])
+            if r["mean_gap"] is not None and r["mean_gap"] == best[b]:
+                top = f"[bold green]{top}[/]"
+            below = f"{_gap_cell(r['mean_best_gap'])} · {_seconds(r['mean_time_s'])}"
+            cells.append(f"{top}\n[dim]{below}[/]")
+        failed = sum(cell[(s, b)]["failed"] for b in budgets)
+        table.add_row(s, *cells, f"[red]{failed}[/]" if failed else "0")
+    out = [table]
+    ttt = [r for r in summary["by_instance_solver"] if r["ttt_tries"]]
+    instances = list(dict.fromkeys(r["instance"] for r in ttt))
+    if ttt and len(instances) <= 12:
+        src = sorted({r["ttt_source"] for r in ttt})
+        title = (
+            f"median time to {100 * cfg['target']:g} % of the reference "
+            f"(reached / tries; from {', '.join(src)})"
+        )
+        ttt_caption: str | None = None
+        if any(r.get("median_total_s") is not None for r in ttt):
+            ttt_caption = (
+                "below: the median total wall time of all tries (doubling peers: the runs that "
+                "missed too; solvers that stop at the target: the same run)"
+            )
+        t2 = Table(title=title, caption=ttt_caption, min_width=min(len(title) + 4, 100))
+        t2.add_column("solver", no_wrap=True)
+        for name in instances:
+            t2.add_column(name, justify="right", no_wrap=True)
+        by = {(r["solver"], r["instance"]): r for r in ttt}
+        for s in solvers:
+            if not any((s, name) in by for name in instances):
+                continue
+            vals = []
+            for name in instances:
+                r = by.get((s, name))
+                if r is None:
+                    vals.append("-")
+                    continue
+                text = f"{_seconds(r['median_ttt_s'])} ({r['ttt_reached']}/{r['ttt_tries']})"
+                if r.get("median_total_s") is not None:
+                    text += f"\n[dim]total {_seconds(r['median_total_s'])}[/]"
+                vals.append(text)
+            t2.add_row(s, *vals)
+        out.append(t2)
+    return out
+
+
+def perceptron_tables(summary: dict[str, Any]) -> list[Table]:
+    """The perceptron demo's tables: mean-field error, fixed points, the inverse problem."""
+    cfg = summary["config"]
+    k = cfg["instances"]
+    mf = summary["mean_field"]
+    ts = list(dict.fromkeys(r["t"] for r in mf))
+    t1 = Table(
+        title=f"eq. 16 as a perceptron: mean-field error max_i |<n_i>_eq16 - <n_i>_exact| "
+        f"({k} paper instances per n)",
+        caption="cell: mean, below it the max over instances. Last column: error of the exact "
+        "identity P(n_i=1 | rest) = sigmoid(t xi_i), worst over all nodes, states and t.",
+    )
+    t1.add_column("n", justify="right", no_wrap=True)
+    for t in ts:
+        t1.add_column(f"t = {t:g}", justify="right", no_wrap=True)
+    t1.add_column("identity", justify="right", no_wrap=True)
+    for n in dict.fromkeys(r["n"] for r in mf):
+        by_t = {r["t"]: r for r in mf if r["n"] == n}
+        cells = [
+            f"{by_t[t]['mean_mean_field_error']:.3g}\n[dim]max {by_t[t]['max_mean_field_error']:.3g}[/]"
+            for t in ts
+        ]
+        worst = max(r["max_conditional_identity_error"] for r in by_t.values())
+        t1.add_row(str(n), *cells, f"{worst:.1e}")
+    t2 = analyze_table(
+        summary["fixed_points"], f"t = inf solutions of eq. 16 ({k} paper instances per n)"
+    )
+    rc = summary["reconstruction"]
+    methods = list(dict.fromkeys(r["method"] for r in rc))
+    t3 = Table(
+        title=f"inverse problem: max |eps_fit - eps|, n = {cfg['recon_n']}, t = "
+        f"{cfg['recon_t']:g}, exact samples ({k} paper instances)",
+        caption="cell: median · max over instances (failed fits in red); time: mean fit time.",
+    )
+    t3.add_column("samples", justify="right")
+    for m in methods:
+        t3.add_column(m, justify="right", no_wrap=True)
+        t3.add_column("time", justify="right", no_wrap=True)
+    for S in dict.fromkeys(r["samples"] for r in rc):
+        cells = []
+        for m in methods:
+            r = next(r for r in rc if r["samples"] == S and r["method"] == m)
+            cell = _err_cell(r["median_error"], r["max_error"])
+            if r["failed"]:
+                cell += f" [red]({r['failed']} failed)[/]"
+            cells += [cell, _seconds(r["mean_fit_time_s"])]
+        t3.add_row(f"{S:,}", *cells)
+    return [t1, t2, t3]

@@ -1,0 +1,194 @@
+"""``isingeq solve`` and ``isingeq methods``: one model, one method; the registry's vocabulary.
+
+Neither imports an experiment harness (:mod:`isingeq.experiments`): the instance comes from the
+one resolver (:func:`isingeq.datasets.resolve`), the options from the registry
+(:func:`isingeq.solvers._registry.resolve_options`), the solve from :func:`isingeq.solve`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from .._validation import check_int, check_real
+from . import render
+from ._progress import spinner
+from .app import app, check_out_file, err_console, flag, user_errors
+
+_OLD_RANDOM = re.compile(r"\s*(paper|sk)\s*:\s*([0-9]+)\s*$")
+
+
+def _spec(
+    random: str | None, instance: str | None, file: Path | None, seed: int
+) -> tuple[str, Any]:
+    """``(flag, spec)`` from exactly one of --instance / --file / the deprecated --random."""
+    given = [f for f, v in (("--instance", instance), ("--file", file), ("--random", random)) if v]
+    if len(given) != 1:
+        got = f"got {', '.join(given)}" if given else "got none"
+        raise ValueError(f"give exactly one of --instance or --file; {got}")
+    if instance is not None:
+        return "--instance", instance
+    if file is not None:
+        return "--file", file
+    assert random is not None
+    m = _OLD_RANDOM.match(random)
+    if m is None:
+        raise ValueError(
+            f"`--random` {random!r} is the old spelling of a random instance and must look like "
+            "'paper:N' or 'sk:N'; use --instance paper-N@SEED or sk-N@SEED instead"
+        )
+    new = f"{m.group(1)}-{int(m.group(2))}" + (f"@{seed}" if seed else "")
+    warnings.warn(
+        f"--random {random!r} is deprecated; it now means --instance {new} (a random family "
+        "takes its seed in the spec, and --seed seeds the solver)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return "--random", new
+
+
+@app.command()
+@user_errors
+def solve(
+    instance: Annotated[
+        str | None,
+        typer.Option(
+            "--instance",
+            metavar="SPEC",
+            help="The instance: a name with its best-known value (G1..G81, bqp50-1..bqp2500-10, "
+            "gka1a, be100.1, ...; read from --data-dir), a random family paper-N[@SEED] "
+            "(eps_ij ~ U[-1, 1]) or sk-N[@SEED] (Sherrington-Kirkpatrick), SEED default 0, or "
+            "a file path. The same spec gives the same model as isingeq.resolve(SPEC).",
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="A model file (Gset/rudy, a one-instance bqp file, Biq Mac .sparse, dimod COO, "
+            ".mtx, latfile, isingeq .npz; .gz too); the same as --instance PATH.",
+        ),
+    ] = None,
+    random: Annotated[
+        str | None,
+        typer.Option(
+            "--random",
+            metavar="SPEC",
+            help="Deprecated: 'paper:N' / 'sk:N' still work, mapped to --instance paper-N@SEED "
+            "(SEED = --seed) with a warning; write --instance paper-N@SEED instead.",
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the named instances (default $ISINGEQ_DATA or the cache)."),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="A registered method (`isingeq methods`), optionally with options as "
+            "name:key=value;key=value. 'auto': exact where it is cheap, else the strongest "
+            "heuristic (the result says which).",
+        ),
+    ] = "auto",
+    seed: Annotated[
+        int, typer.Option(help="The solver's seed >= 0 (rng=SEED in isingeq.solve).")
+    ] = 0,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(help="Wall-time limit in seconds, for methods that take `time_limit`."),
+    ] = None,
+    num_reads: Annotated[
+        int | None,
+        typer.Option(help="Number of reads (samples), for methods that take `num_reads`."),
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            metavar="KEY=VALUE",
+            help="Any other method option; repeat for more. Values are Python literals "
+            "(t_end=50, polish=True), else strings (mode=continuation).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the full result (samples' energies, info, instance, seed) as JSON."
+        ),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the full result as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Solve one instance and report the best energy found, its objective and gap.
+
+    Examples: isingeq solve --instance paper-1000@3 --method mfa --time-limit 1 --json;
+    isingeq solve --instance G22 --time-limit 1 --data-dir ../shared/data
+    """
+    from .._json import json_safe
+    from ..datasets import resolve
+    from ..solvers import solve as run_solve
+    from ..solvers._registry import resolve_options
+
+    # validate everything before loading the instance or solving
+    seed = check_int("--seed", seed, low=0)
+    if time_limit is not None:
+        time_limit = check_real("--time-limit", time_limit, low=0.0, low_open=True)
+    if num_reads is not None:
+        num_reads = check_int("--num-reads", num_reads, low=1)
+    which, spec = _spec(random, instance, file, seed)
+    with flag("--method / --option"):
+        name, options = resolve_options(
+            method, option or [], time_limit=time_limit, num_reads=num_reads
+        )
+    if out is not None:
+        check_out_file("--out", out)
+    with flag(which):
+        inst = resolve(spec, data_dir)
+
+    with spinner(err_console, f"{name} on {inst.name}", options.get("time_limit")):
+        result = run_solve(inst.model, method=name, rng=seed, **options)
+
+    summary = result.to_dict()
+    objective = float(inst.objective(result.best_sample))
+    record: dict[str, Any] = {
+        "instance": inst.name,
+        "seed": seed,
+        "method": summary.pop("method"),
+        "options": options,
+        **summary,
+        "objective": objective,
+        "sense": inst.sense,
+        "best_known": inst.best_known,
+        "gap": inst.gap(objective),
+    }
+    # one line: best_sample and energies are long lists for large n
+    text = json.dumps(json_safe(record))
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n")
+    if json_out:
+        typer.echo(text)
+    else:
+        Console().print(render.solve_table(record))
+    if out is not None:
+        err_console.print(f"result: {out}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@user_errors
+def methods() -> None:
+    """List the registered methods, their options and defaults (one vocabulary for all)."""
+    from .. import solvers
+
+    vocabulary = getattr(solvers, "VOCABULARY", None)
+    Console(width=max(100, Console().width)).print(
+        render.methods_table(solvers.METHODS, vocabulary)
+    )

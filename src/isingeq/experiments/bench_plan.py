@@ -1,0 +1,198 @@
+"""The plan of an ``isingeq bench`` run: instances, solvers, budgets, repeats and seeds.
+
+:func:`make_plan` checks every option (cheap checks first) and then names the instances through
+the one resolver, :func:`isingeq.datasets.resolve_many`, so ``paper-40`` here is the same model
+as ``isingeq solve --instance paper-40`` and ``isingeq.resolve("paper-40")``. Seeds: repeat
+``k`` of instance ``name`` uses :func:`seed_for` ``(seed, name, k)``, the same for every solver
+and budget.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import datasets
+from .._validation import check_int, check_real
+from ..instance import Instance
+from .peers import ADAPTERS, adapter
+
+__all__ = [
+    "DEFAULT_BUDGETS",
+    "TTT",
+    "BenchPlan",
+    "budget_label",
+    "check_budgets",
+    "make_plan",
+    "seed_for",
+    "select_solvers",
+]
+
+#: Default time budgets (seconds).
+DEFAULT_BUDGETS = (0.1, 1.0, 10.0)
+#: Budget label of the time-to-target rows.
+TTT = "ttt"
+
+
+def budget_label(budget: float) -> str:
+    """The budget as it is written in the records (``"0.1"``, ``"10"``)."""
+    return f"{budget:g}"
+
+
+def seed_for(root: int, name: str, k: int) -> int:
+    """The integer seed of repeat ``k`` on instance ``name`` (same for every solver and budget).
+
+    Examples
+    --------
+    >>> seed_for(0, "G1", 0) == seed_for(0, "G1", 0) != seed_for(0, "G1", 1)
+    True
+    """
+    ss = np.random.SeedSequence(root, spawn_key=(zlib.crc32(name.encode()), k))
+    # 31 bits: dwave-samplers' SA rejects seeds >= 2**31 despite its message saying 2**32 - 1
+    return int(ss.generate_state(1, dtype=np.uint32)[0] >> 1)
+
+
+@dataclass
+class BenchPlan:
+    """What to run: validated instances, solvers, budgets, repeats, seed and target."""
+
+    instances: list[Instance]
+    solvers: list[str]
+    budgets: list[float]
+    repeats: int = 5
+    seed: int = 0
+    target: float = 0.995
+    ttt: bool = False
+    #: solver -> reason, for solvers that cannot run here
+    skipped: dict[str, str] = field(default_factory=dict)
+    #: solvers named by the user (their skipped runs get rows); else the defaults were used
+    explicit: bool = False
+
+    def seeds(self, instance: Instance) -> list[int]:
+        """The run seeds of ``instance``, one per repeat."""
+        return [seed_for(self.seed, instance.name, k) for k in range(self.repeats)]
+
+    def keys(self) -> list[tuple[str, str, str, int]]:
+        """Every (instance, solver, budget label, seed) this plan asks for, in run order."""
+        out: list[tuple[str, str, str, int]] = []
+        for inst in self.instances:
+            seeds = self.seeds(inst)
+            for b in self.budgets:
+                for s in seeds:
+                    out.extend((inst.name, solver, budget_label(b), s) for solver in self.all())
+            if self.ttt:
+                for solver in self.all():
+                    out.extend((inst.name, solver, TTT, s) for s in seeds)
+        return out
+
+    def all(self) -> list[str]:
+        """The solvers that run, then (when named by the user) those skipped here."""
+        return self.solvers + (list(self.skipped) if self.explicit else [])
+
+
+def select_solvers(names: Sequence[str] | None = None) -> tuple[list[str], dict[str, str]]:
+    """``(runnable, skipped)``: the named solvers (default: all registered) split by
+    ``available()``; ``skipped`` maps each solver that cannot run to the reason.
+
+    Raises
+    ------
+    ValueError
+        For an unknown solver name or an empty list.
+    """
+    chosen = list(ADAPTERS) if names is None else list(dict.fromkeys(names))
+    if not chosen:
+        raise ValueError("`solvers` must name at least one solver")
+    for name in chosen:
+        adapter(name)  # raises for an unknown name
+    runnable, skipped = [], {}
+    for name in chosen:
+        reason = adapter(name).available()
+        if reason is None:
+            runnable.append(name)
+        else:
+            skipped[name] = reason
+    return runnable, skipped
+
+
+def check_budgets(budgets: Iterable[Any]) -> list[float]:
+    """Budgets as sorted distinct positive finite floats; ValueError naming the bad one."""
+    out = sorted({check_real("budgets", b, low=0.0, low_open=True) for b in budgets})
+    if not out:
+        raise ValueError("`budgets` must list at least one time budget (seconds)")
+    return out
+
+
+def _check_suites(suites: Iterable[str]) -> list[str]:
+    """Suite names (or random-family specs, one instance each) as given; raise for others."""
+    out = [v.strip() for text in suites for v in str(text).split(",") if v.strip()]
+    for s in out:
+        if s not in datasets.SUITES and datasets.parse_random_spec(s) is None:
+            datasets.suite(s)  # raises, naming the known suites
+    return out
+
+
+def make_plan(
+    *,
+    suites: Iterable[str] | None = None,
+    names: Iterable[str] | None = None,
+    files: Iterable[str | os.PathLike[str]] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    solvers: Sequence[str] | None = None,
+    budgets: Iterable[float] = DEFAULT_BUDGETS,
+    repeats: int = 5,
+    seed: int = 0,
+    target: float = 0.995,
+    ttt: bool = False,
+) -> BenchPlan:
+    """Validate every option (cheap checks first), then load the instances.
+
+    Parameters
+    ----------
+    suites : iterable of str
+        Suite names (:data:`isingeq.datasets.SUITES`) or random-family specs (``paper-40``);
+        comma lists allowed.
+    names : iterable of str
+        Instance specs for :func:`isingeq.datasets.resolve_many` (``G22``, ``paper-40@7``, a
+        file path); comma lists allowed.
+    files : iterable of path
+        Files :func:`isingeq.io.read` understands (every instance in a file is used).
+    data_dir : path, optional
+        The folder of the named instances.
+    solvers, budgets, repeats, seed, target, ttt
+        See :class:`BenchPlan`; ``seed`` is the root of the run seeds (:func:`seed_for`), it
+        does not draw instances (a random family carries its own seed: ``paper-40@7``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the option and echoing the value (an unknown suite, a malformed spec, ...).
+    FileNotFoundError
+        When a named instance's file is missing and cannot be fetched.
+    """
+    budget_list = check_budgets(budgets)
+    repeats = check_int("repeats", repeats, low=1)
+    seed = check_int("seed", seed, low=0)
+    target = check_real("target", target, low=0.0, high=1.0, low_open=True)
+    runnable, skipped = select_solvers(solvers)
+    paths = [Path(f) for f in files or []]  # a file is a file whatever its name looks like
+    specs: list[Any] = [*_check_suites(suites or []), *(names or []), *paths]
+    if not specs:
+        raise ValueError("no instances: give `suites`, `names` or `files`")
+    instances = datasets.resolve_many(specs, data_dir)
+    return BenchPlan(
+        instances=instances,
+        solvers=runnable,
+        budgets=budget_list,
+        repeats=repeats,
+        seed=seed,
+        target=target,
+        ttt=bool(ttt),
+        skipped=skipped,
+        explicit=solvers is not None,
+    )

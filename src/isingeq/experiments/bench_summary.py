@@ -1,0 +1,245 @@
+"""The summary of an ``isingeq bench`` run (gaps, hit rates, time to target) and its files.
+
+Gaps come from :meth:`isingeq.Instance.gap`, the one gap formula, against each instance's
+reference: its best-known value, or the best objective any solver found in the run when it has
+none (the summary says which). Files go through :mod:`.records`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..instance import Instance
+from .bench_plan import TTT, BenchPlan, budget_label
+from .records import json_safe, write_json
+
+if TYPE_CHECKING:
+    from .bench import BenchRun
+
+__all__ = ["MAX_PLOTS", "record_key", "summarize", "write_outputs"]
+
+#: At most this many per-instance plots.
+MAX_PLOTS = 12
+
+
+def record_key(row: dict[str, Any]) -> tuple[str, str, str, int]:
+    """The (instance, solver, budget label, seed) of a record: what a resumed run skips."""
+    return (str(row["instance"]), str(row["solver"]), str(row["budget_s"]), int(row["seed"]))
+
+
+def _median_with_inf(values: Sequence[float]) -> float | None:
+    """Median where NaN (not reached) counts as +inf; None when that median is not finite."""
+    if not values:
+        return None
+    med = float(np.median([v if not math.isnan(v) else math.inf for v in values]))
+    return med if math.isfinite(med) else None
+
+
+def _reference(inst: Instance, found: float | None) -> tuple[float | None, str]:
+    if inst.best_known is None:
+        return found, "best found in this run"
+    kind = "best known"
+    if inst.meta.get("best_known") == "exact":
+        kind = "exact ground state"
+    elif inst.meta.get("status"):
+        kind = str(inst.meta["status"]).replace("_", " ")  # "optimal", "best known"
+    return float(inst.best_known), kind
+
+
+def summarize(
+    records: Sequence[dict[str, Any]], plan: BenchPlan, *, complete: bool = True
+) -> dict[str, Any]:
+    """Aggregate the plan's rows.
+
+    Returns a dict with ``config``; ``instances`` (reference value per instance: best-known,
+    or the best found in the run); ``by_solver_budget`` (per solver and budget: ``mean_gap``
+    = mean over instances of the mean gap over repeats, ``mean_best_gap`` = mean over instances
+    of the best gap over repeats, ``hit_rate`` = fraction of runs reaching the reference,
+    ``target_rate``, mean and max ``time_s``, ``runs``, ``failed``); ``by_instance_solver``
+    (median time to target over seeds, from the ttt rows when there are any, else "coarse"
+    from the budget runs: the time of the smallest budget that reached the target; per-budget
+    mean / min / max objective and mean time, for plots). NaN and infinities are None.
+    """
+    wanted = set(plan.keys())
+    rows = [r for r in records if record_key(r) in wanted]
+    ok = [r for r in rows if r["status"] == "ok" and not math.isnan(r["objective"])]
+    by_name = {inst.name: inst for inst in plan.instances}
+
+    refs: dict[str, dict[str, Any]] = {}
+    for inst in plan.instances:
+        found = inst.best([r["objective"] for r in ok if r["instance"] == inst.name])
+        ref, kind = _reference(inst, found)
+        refs[inst.name] = {
+            "instance": inst.name,
+            "n": inst.n,
+            "sense": inst.sense,
+            "best_known": inst.best_known,
+            "reference": ref,
+            "reference_kind": kind,
+            "best_found": found,
+        }
+
+    def gap(r: dict[str, Any]) -> float:
+        ref = refs[r["instance"]]["reference"]
+        g = None if ref is None else by_name[r["instance"]].gap(r["objective"], reference=ref)
+        return math.nan if g is None else g
+
+    solvers = plan.solvers + list(plan.skipped)
+    by_sb = []
+    for solver in solvers:
+        for b in plan.budgets:
+            label = budget_label(b)
+            mine = [r for r in rows if r["solver"] == solver and r["budget_s"] == label]
+            good = [r for r in ok if r["solver"] == solver and r["budget_s"] == label]
+            per_inst: dict[str, list[float]] = {}
+            for r in good:
+                per_inst.setdefault(r["instance"], []).append(gap(r))
+            means = [float(np.mean(g)) for g in per_inst.values() if not np.isnan(g).any()]
+            bests = [float(np.min(g)) for g in per_inst.values() if not np.isnan(g).any()]
+            gaps = [g for g in map(gap, good) if not math.isnan(g)]
+            reached = [r["reached"] for r in good if r["reached"] is not None]
+            times = [r["time_s"] for r in good]
+            by_sb.append(
+                {
+                    "solver": solver,
+                    "budget_s": b,
+                    "runs": len(mine),
+                    "ok": len(good),
+                    "failed": sum(str(r["status"]).startswith("failed") for r in mine),
+                    "skipped": sum(str(r["status"]).startswith("skipped") for r in mine),
+                    "instances": len(means),
+                    "mean_gap": float(np.mean(means)) if means else None,
+                    "mean_best_gap": float(np.mean(bests)) if bests else None,
+                    "hit_rate": float(np.mean([g <= 1e-9 for g in gaps])) if gaps else None,
+                    "target_rate": float(np.mean(reached)) if reached else None,
+                    "mean_time_s": float(np.mean(times)) if times else None,
+                    "max_time_s": float(np.max(times)) if times else None,
+                }
+            )
+
+    by_is = []
+    for inst in plan.instances:
+        seeds = plan.seeds(inst)
+        has_target = not math.isnan(inst.target_objective(plan.target))
+        for solver in solvers:
+            mine = [r for r in ok if r["instance"] == inst.name and r["solver"] == solver]
+            if mine:
+                by_is.append(_instance_solver(inst, solver, mine, seeds, plan, has_target, gap))
+    return json_safe(
+        {
+            "config": {
+                "instances": [inst.name for inst in plan.instances],
+                "solvers": plan.solvers,
+                "skipped_solvers": plan.skipped,
+                "budgets_s": plan.budgets,
+                "repeats": plan.repeats,
+                "seed": plan.seed,
+                "target": plan.target,
+                "ttt": plan.ttt,
+            },
+            "complete": complete,
+            "instances": list(refs.values()),
+            "by_solver_budget": by_sb,
+            "by_instance_solver": by_is,
+        }
+    )
+
+
+def _instance_solver(
+    inst: Instance,
+    solver: str,
+    mine: list[dict[str, Any]],
+    seeds: list[int],
+    plan: BenchPlan,
+    has_target: bool,
+    gap: Any,
+) -> dict[str, Any]:
+    """One row of ``by_instance_solver``: time to target over seeds and the budget curve."""
+    ttt_rows = [r for r in mine if r["budget_s"] == TTT]
+    totals: list[float] = []
+    if ttt_rows:
+        ttts, source = [r["ttt_s"] for r in ttt_rows], "ttt runs"
+        # the whole wait: every try of the doubling ladder, not only the one that hit
+        totals = [r["time_s"] if not math.isnan(r["ttt_s"]) else math.nan for r in ttt_rows]
+    else:
+        ttts, source = [], "budget runs (coarse)"
+        for s in seeds:
+            runs = sorted(
+                (r for r in mine if r["seed"] == s and r["budget_s"] != TTT),
+                key=lambda r: float(r["budget_s"]),
+            )
+            hit = [r["time_s"] for r in runs if r["reached"]]
+            if runs:
+                ttts.append(hit[0] if hit else math.nan)
+    curve = []
+    for b in plan.budgets:
+        at = [r for r in mine if r["budget_s"] == budget_label(b)]
+        if at:
+            o = [r["objective"] for r in at]
+            curve.append(
+                {
+                    "budget_s": b,
+                    "mean_time_s": float(np.mean([r["time_s"] for r in at])),
+                    "mean_objective": float(np.mean(o)),
+                    "min_objective": float(np.min(o)),
+                    "max_objective": float(np.max(o)),
+                    "mean_gap": float(np.mean([gap(r) for r in at])),
+                }
+            )
+    return {
+        "instance": inst.name,
+        "solver": solver,
+        "best_objective": inst.best(r["objective"] for r in mine),
+        "median_ttt_s": _median_with_inf(ttts) if has_target else None,
+        "median_total_s": _median_with_inf(totals) if has_target and totals else None,
+        "ttt_reached": int(sum(not math.isnan(t) for t in ttts)) if has_target else 0,
+        "ttt_tries": len(ttts) if has_target else 0,
+        "ttt_source": source if has_target else "no target (no best-known value)",
+        "curve": curve,
+    }
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+def write_outputs(run: BenchRun, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Write ``summary.json`` and up to :data:`MAX_PLOTS` ``bench_<instance>.png`` plots.
+
+    ``records.csv`` is already on disk (streamed by :func:`isingeq.experiments.bench.run_bench`).
+    Returns the paths: ``records``, ``summary`` and ``plots`` (a list).
+    """
+    out = Path(out_dir)
+    paths: dict[str, Any] = {"records": out / "records.csv", "plots": []}
+    payload = {**run.summary, "resumed_runs": run.resumed, "new_runs": run.new}
+    paths["summary"] = write_json(out / "summary.json", payload)
+    from ..plotting import plot_bench
+
+    refs = {r["instance"]: r for r in run.summary.get("instances", [])}
+    for inst in run.plan.instances[:MAX_PLOTS]:
+        curves = {
+            r["solver"]: r["curve"]
+            for r in run.summary.get("by_instance_solver", [])
+            if r["instance"] == inst.name and r["curve"]
+        }
+        if not curves:
+            continue
+        ref = refs[inst.name]
+        paths["plots"].append(
+            plot_bench(
+                inst.name,
+                curves,
+                out / f"bench_{_safe(inst.name)}.png",
+                reference=ref["reference"],
+                reference_label=ref["reference_kind"],
+                sense=inst.sense,
+            )
+        )
+    return paths

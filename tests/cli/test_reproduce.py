@@ -1,0 +1,82 @@
+"""``isingeq reproduce`` through the CLI: JSON, the table, errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from isingeq.cli import app
+
+runner = CliRunner()
+
+
+def test_reproduce_json(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    args = ["reproduce", "--sizes", "4,5", "--trials", "3", "--seed", "2", "--out", str(out)]
+    res = runner.invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert {(r["n"], r["method"]) for r in rows} >= {
+        (4, "exact"),
+        (5, "scipy-root"),
+        (5, "scipy-root:mode=continuation"),
+    }
+    for r in rows:
+        assert set(r) == {
+            "n",
+            "method",
+            "trials",
+            "correct_rate",
+            "energy_ratio",
+            "gs_hit_rate",
+            "mean_time_s",
+        }
+        assert 0.0 <= r["correct_rate"] <= 1.0 and 0.0 <= r["gs_hit_rate"] <= 1.0
+    assert {p.name for p in out.iterdir()} == {"records.csv", "summary.json", "reproduce.png"}
+    records = (out / "records.csv").read_text().splitlines()
+    assert len(records) == 1 + 2 * 3 * len({r["method"] for r in rows})
+
+
+def test_reproduce_table_shows_the_paper_rows(tmp_path: Path) -> None:
+    spec = "scipy-root:mode=continuation;num_sweeps=8"
+    res = runner.invoke(
+        app,
+        ["reproduce", "--sizes", "6", "--trials", "2", "--methods", spec, "--out", str(tmp_path)],
+    )
+    assert res.exit_code == 0, res.output
+    assert "paper (SciPy, as published)" in res.stdout
+    assert "99.50 %" in res.stdout and "99.96 %" in res.stdout
+    assert spec in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--sizes", "6,x"], "`--sizes` must be a comma-separated list of integers; got '6,x'"),
+        (["--sizes", "0"], "`sizes` must be >= 1; got 0"),
+        (["--trials", "0"], "`trials` must be >= 1; got 0"),
+        (["--methods", "foo"], "unknown method 'foo'"),
+        (["--methods", "scipy-root:bogus=1"], "unknown option 'bogus'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], match: str) -> None:
+    out = tmp_path / "o"
+    res = runner.invoke(
+        app, ["reproduce", "--trials", "1", "--sizes", "4", "--out", str(out), *args]
+    )
+    assert res.exit_code == 2
+    assert match in res.stderr
+    assert "Traceback" not in res.output
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path: Path) -> None:
+    out = tmp_path / "f"
+    out.write_text("keep me")
+    res = runner.invoke(app, ["reproduce", "--trials", "1", "--sizes", "4", "--out", str(out)])
+    assert res.exit_code == 2 and "`--out` must be a folder" in res.stderr
+    assert out.read_text() == "keep me"

@@ -1,0 +1,269 @@
+"""``isingeq solve`` and ``isingeq methods``: the resolver, the registry's options, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import isingeq
+from isingeq import datasets
+from isingeq.cli import app
+
+from ..conftest import all_states, brute_energies
+
+runner = CliRunner()
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+needs_data = pytest.mark.skipif(not SHARED.is_dir(), reason="shared/data is not beside the repo")
+needs_auto = pytest.mark.skipif(
+    "auto" not in isingeq.METHODS, reason="method 'auto' not registered"
+)
+
+
+def _solve_json(*args: str) -> dict[str, Any]:
+    res = runner.invoke(app, ["solve", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr == ""  # the spinner is transient and stays off a non-terminal stderr
+    return json.loads(res.stdout)
+
+
+@needs_auto
+def test_same_spec_same_model_in_python_and_the_cli() -> None:
+    d = _solve_json("--instance", "paper-40")
+    inst = datasets.resolve("paper-40")
+    assert np.array_equal(inst.model.eps, isingeq.paper_instance(40, rng=0).eps)
+    x = np.array(d["best_sample"], dtype=np.uint8)
+    assert inst.model.energy(x) == pytest.approx(d["best_energy"], abs=1e-12)
+    assert (d["instance"], d["n"], d["sense"]) == ("paper-40", 40, "min")
+    assert d["objective"] == pytest.approx(d["best_energy"])  # objective = H for random families
+    # and a different seed is a different model: the energy would not match by chance
+    assert datasets.resolve("paper-40@1").model.energy(x) != pytest.approx(d["best_energy"])
+
+
+def test_the_cli_solves_as_isingeq_solve_with_rng_seed() -> None:
+    d = _solve_json("--instance", "paper-30@2", "--method", "scipy-root", "--seed", "3")
+    direct = isingeq.solve(datasets.resolve("paper-30@2").model, method="scipy-root", rng=3)
+    assert d["energies"] == direct.energies.tolist()
+    assert d["best_sample"] == direct.best_sample.tolist()
+    assert d["best_energy"] == min(d["energies"])
+    assert {"time_s", "info", "options", "num_reads", "seed", "gap", "best_known"} <= set(d)
+
+
+def test_exact_on_a_small_random_family_reports_zero_gap() -> None:
+    d = _solve_json("--instance", "paper-8@5", "--method", "exact")
+    model = isingeq.paper_instance(8, rng=5)
+    brute = brute_energies(model.eps, all_states(8))
+    assert d["best_energy"] == pytest.approx(brute.min(), abs=1e-12)
+    assert d["best_known"] == pytest.approx(brute.min(), abs=1e-12)  # n <= 24: exact reference
+    assert d["gap"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_sk_family() -> None:
+    d = _solve_json("--instance", "sk-10@1", "--method", "exact")
+    model = isingeq.sk_instance(10, rng=1)
+    assert d["instance"] == "sk-10@1"
+    assert d["best_energy"] == pytest.approx(isingeq.solve(model, method="exact").best_energy)
+
+
+def test_seed_is_reproducible_and_matters() -> None:
+    args = ("--instance", "paper-40", "--method", "scipy-root", "--num-reads", "3")
+    a = _solve_json(*args, "--seed", "7")
+    b = _solve_json(*args, "--seed", "7")
+    c = _solve_json(*args, "--seed", "8")
+    assert a["energies"] == b["energies"] and a["best_sample"] == b["best_sample"]
+    assert a["energies"] != c["energies"]
+
+
+def test_method_options_go_through_the_registry() -> None:
+    d = _solve_json(
+        "--instance",
+        "paper-12",
+        "--method",
+        "scipy-root:mode=continuation",
+        "-o",
+        "num_sweeps=8",
+        "--option",
+        "t_end=2e3",
+        "--num-reads",
+        "2",
+    )
+    assert d["options"] == {
+        "mode": "continuation",
+        "num_sweeps": 8,
+        "t_end": 2000.0,
+        "num_reads": 2,
+    }
+    direct = isingeq.solve(
+        isingeq.paper_instance(12, rng=0),
+        method="scipy-root",
+        rng=0,
+        mode="continuation",
+        num_sweeps=8,
+        t_end=2000.0,
+        num_reads=2,
+    )
+    assert d["energies"] == direct.energies.tolist()
+
+
+@needs_auto
+def test_default_method_is_auto_and_says_what_it_chose() -> None:
+    d = _solve_json("--instance", "paper-10")
+    assert d["info"]["auto"]["chosen"] == d["method"] == "exact"
+
+
+def test_old_random_spelling_maps_to_the_new_one_with_a_warning() -> None:
+    res = runner.invoke(
+        app, ["solve", "--random", "paper:9", "--seed", "2", "--method", "exact", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["instance"] == "paper-9@2"
+    assert d["best_energy"] == pytest.approx(datasets.resolve("paper-9@2").best_known)
+    [line] = res.stderr.strip().splitlines()
+    assert line.startswith("warning: --random 'paper:9' is deprecated") and "paper-9@2" in line
+
+
+@needs_data
+def test_a_named_instance_reports_its_objective_and_gap() -> None:
+    d = _solve_json("--instance", "G1", "--data-dir", str(SHARED), "--method", "greedy")
+    inst = datasets.load("G1", SHARED)
+    x = np.array(d["best_sample"], dtype=np.uint8)
+    assert d["objective"] == inst.objective(x) == -d["best_energy"]  # H = -cut
+    assert (d["sense"], d["best_known"]) == ("max", 11624.0)
+    assert d["gap"] == pytest.approx((11624.0 - d["objective"]) / 11624.0)
+
+
+@needs_data
+def test_a_file_and_a_file_of_several_instances(tmp_path: Path) -> None:
+    inst = datasets.load("bqp250-2", SHARED)
+    path = tmp_path / "one.npz"
+    isingeq.io.save_npz(inst, path)
+    for args in (["--file", str(path)], ["--instance", str(path)]):
+        d = _solve_json(*args, "--method", "greedy")
+        x = np.array(d["best_sample"], dtype=np.uint8)
+        assert d["objective"] == pytest.approx(inst.objective(x)) and d["sense"] == "max"
+    res = runner.invoke(app, ["solve", "--file", str(SHARED / "beasley" / "bqp250.txt")])
+    assert res.exit_code == 2
+    assert "holds 10 instances (bqp250-1, bqp250-2, bqp250-3, ...)" in res.stderr
+
+
+def test_out_writes_json_and_prints_a_table(tmp_path: Path) -> None:
+    out = tmp_path / "runs" / "solve.json"
+    res = runner.invoke(
+        app, ["solve", "--instance", "paper-9@2", "--method", "exact", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())
+    assert (d["instance"], d["seed"], d["method"], d["n"]) == ("paper-9@2", 0, "exact", 9)
+    assert d["best_energy"] == pytest.approx(
+        isingeq.paper_instance(9, rng=2).energy(d["best_sample"])
+    )
+    assert "best energy" in res.stdout and f"{d['best_energy']:.10g}" in res.stdout
+    assert str(out) in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--instance", "paper-"], "`spec` 'paper-' must look like 'paper-N' or 'paper-N@SEED'"),
+        (["--instance", "paper-x"], "`spec` 'paper-x' must look like"),
+        (["--instance", "paper-40@-1"], "`spec` 'paper-40@-1' must look like"),
+        (["--instance", "paper-0"], "with integers N >= 1"),
+        (["--instance", "G222"], "(did you mean 'G22'?)"),
+        (
+            ["--instance", "no/such/file.txt"],
+            "'no/such/file.txt' looks like a file path but does not exist",
+        ),
+        (
+            ["--file", "no/such/file.txt"],
+            "--file: `spec` 'no/such/file.txt' is a path that does not exist",
+        ),
+        (["--random", "paper:x"], "use --instance paper-N@SEED or sk-N@SEED instead"),
+        (["--instance", "paper:40"], "uses the old spelling; write 'paper-40'"),
+        (["--instance", "paper-8", "--method", "foo"], "unknown method 'foo'"),
+        (["--instance", "paper-8", "--method", "exact", "-o", "bogus=1"], "unknown option 'bogus'"),
+        (
+            ["--instance", "paper-8", "--method", "exact", "-o", "t"],
+            "must look like key=value; got 't'",
+        ),
+        (
+            ["--instance", "paper-8", "--method", "exact", "--time-limit", "1"],
+            "method 'exact' has no option 'time_limit'",
+        ),
+        (
+            ["--instance", "paper-8", "--method", "scipy-root", "--num-reads", "0"],
+            "`--num-reads` must be >= 1; got 0",
+        ),
+        (
+            [
+                "--instance",
+                "paper-8",
+                "--method",
+                "scipy-root:mode=continuation",
+                "-o",
+                "mode=plain",
+            ],
+            "option 'mode' is given twice",
+        ),
+        (
+            ["--instance", "paper-8", "--method", "scipy-root", "-o", "mode=fast"],
+            "`mode` must be 'plain' or 'continuation'",
+        ),
+        (["--instance", "paper-40", "--method", "exact"], "n=40 is too large for method 'exact'"),
+        (["--instance", "paper-8", "--seed", "-1"], "`--seed` must be >= 0; got -1"),
+        ([], "give exactly one of --instance or --file; got none"),
+        (["--instance", "paper-8", "--file", "x.txt"], "got --instance, --file"),
+        (["--instance", "paper-10000000"], "is a dense 10000000 x 10000000 model that needs"),
+        (["--instance", "paper-5,paper-6"], "`spec` 'paper-5,paper-6' must look like"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], match: str) -> None:
+    res = runner.invoke(app, ["solve", *args])
+    assert res.exit_code == 2, res.output
+    assert match in res.stderr
+    assert "Traceback" not in res.output
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert res.stdout == ""
+
+
+def test_out_must_not_be_a_folder_and_nothing_is_written_on_error(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["solve", "--instance", "paper-4", "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "`--out` must be a file path" in res.stderr
+    out = tmp_path / "new" / "r.json"
+    res = runner.invoke(app, ["solve", "--instance", "G222", "--out", str(out)])
+    assert res.exit_code == 2 and not (tmp_path / "new").exists()
+
+
+def test_methods_lists_every_option_with_its_default() -> None:
+    res = runner.invoke(app, ["methods"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    for name in isingeq.METHODS:
+        assert name in res.stdout
+        for opt in isingeq.method_options(name):
+            assert opt in res.stdout
+    assert "num_reads" in res.stdout and "default" in res.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["solve", "--instance", "paper-6", "--method", "exact", "--json"],
+        ["methods"],
+    ],
+)
+def test_solve_and_methods_import_no_experiment_harness(argv: list[str]) -> None:
+    code = (
+        "import sys; from isingeq.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "bad = sorted(m for m in sys.modules if m.startswith('isingeq.experiments'))\n"
+        "print('IMPORTED', bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "IMPORTED []" in out.stdout, out.stdout + out.stderr
