@@ -32,6 +32,9 @@ Max-cut. A graph with edge weights ``w`` has ``cut(x) = sum_edges w_ij (x_i + x_
 (``eps_ii`` = weighted degree, ``eps_ij = -2 w_ij``), so the ground state is a maximum cut.
 :meth:`SpinGlass.to_maxcut` goes the other way for any model, with one extra vertex ``n`` fixed
 on side 1: ``H(x) = constant - 2 cut([x, 1])``.
+
+The module is one cohesive thing, the model and its conversions, each tested by energy equality
+(CONVENTIONS: "conversions live next to it"); that is why it is longer than most.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Opening a path or an open file (gzip-compressed when the path ends in ``.gz``), 
 ``i j v`` lines and of whitespace-separated tokens with their line numbers, the checks every reader
 makes (index range, duplicate entries, finite values), and :class:`FormatError`, the one error a
 reader raises for a file that does not follow its format.
+
+It is longer than most modules because it is the one parser every format shares: splitting it
+by helper would scatter the strict-parsing rules that keep the formats' error messages alike.
 """
 
 from __future__ import annotations

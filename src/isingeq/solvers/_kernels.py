@@ -3,7 +3,8 @@
 Energies here are ``E(x) = -(h.x + sum_{i<j} J_ij x_i x_j)`` without the model's offset
 (see :mod:`isingeq.model`); ``J`` is symmetric with a zero diagonal, passed dense (an (n, n)
 array) to the ``*_dense`` and enumeration kernels and as CSR arrays ``(indptr, indices, data)``
-to the ``*_csr`` twins.
+to the ``*_csr`` twins. All of isingeq's solver kernels live here (CONVENTIONS), which is why
+the module is long; each section below is one method's.
 
 Exact enumeration ("block Gray code")
 -------------------------------------

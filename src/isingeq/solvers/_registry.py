@@ -55,6 +55,8 @@ EXACT_METHODS: set[str] = set()
 DISPATCH_METHODS: set[str] = set()
 #: Renamed options still accepted with a DeprecationWarning: method -> {old: new}.
 RENAMED: dict[str, dict[str, str]] = {}
+#: method -> its keyword options (besides ``rng``), in signature order; read once at registration.
+_OPTIONS: dict[str, list[str]] = {}
 
 
 def _describe(value: Any) -> Any:
@@ -126,6 +128,7 @@ def register(
             return res
 
         METHODS[name] = wrapper
+        _OPTIONS[name] = [p.name for p in params]
         if exact:
             EXACT_METHODS.add(name)
         if dispatch:
@@ -179,12 +182,8 @@ def method_options(method: str) -> list[str]:
     >>> method_options("greedy")
     ['num_reads', 'initial_states', 'max_sweeps']
     """
-    fn = _lookup(method)
-    return [
-        p.name
-        for p in inspect.signature(fn).parameters.values()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "rng"
-    ]
+    _lookup(method)
+    return list(_OPTIONS[method])
 
 
 def _lookup(method: str) -> SolverFn:
