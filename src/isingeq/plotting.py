@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["plot_bench", "plot_reproduce"]
+__all__ = ["plot_bench", "plot_reproduce", "save_figure"]
 
 
 def _pyplot() -> Any:
@@ -16,6 +16,25 @@ def _pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
+    """Write ``fig`` to ``path`` atomically (a temporary file in the same folder, then a rename,
+    so a reader never sees half a PNG) and close it."""
+    import os
+    import tempfile
+
+    out = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=dpi)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        _pyplot().close(fig)
+    return out
 
 
 def plot_reproduce(
@@ -57,10 +76,7 @@ def plot_reproduce(
         ax.set_title(title)
         ax.grid(alpha=0.3)
     axes[1].legend(fontsize=8, loc="lower left")
-    out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path)
 
 
 def plot_bench(
@@ -123,7 +139,4 @@ def plot_bench(
     ax.set_title(f"{instance}: best objective per run (band: min..max over repeats)", fontsize=10)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
-    out = Path(path)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path, dpi=110)

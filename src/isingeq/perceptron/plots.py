@@ -16,7 +16,7 @@ __all__ = ["plot_analyze", "plot_mean_field", "plot_reconstruction"]
 
 def plot_analyze(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
     """Mean number of solutions, unique fraction and ground-state basin against n (PNG)."""
-    from ..plotting import _pyplot
+    from ..plotting import _pyplot, save_figure
 
     plt = _pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), constrained_layout=True)
@@ -30,15 +30,12 @@ def plot_analyze(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
     for ax in axes:
         ax.set_xlabel("nodes n")
         ax.grid(alpha=0.3)
-    out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path)
 
 
 def plot_mean_field(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
     """Mean-field error of eq. 16 against ``t``, one line per ``n`` (mean, bars to the max)."""
-    from ..plotting import _pyplot
+    from ..plotting import _pyplot, save_figure
 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.2), constrained_layout=True)
@@ -63,15 +60,12 @@ def plot_mean_field(summary: Sequence[dict[str, Any]], path: str | Path) -> Path
     ax.set_title("mean-field error of eq. 16 (mean over instances, bar to max)")
     ax.grid(alpha=0.3, which="both")
     ax.legend()
-    out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path)
 
 
 def plot_reconstruction(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
     """``max |eps_fit - eps|`` against the number of samples, log-log, one line per method."""
-    from ..plotting import _pyplot
+    from ..plotting import _pyplot, save_figure
 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.2), constrained_layout=True)
@@ -95,7 +89,4 @@ def plot_reconstruction(summary: Sequence[dict[str, Any]], path: str | Path) -> 
     ax.set_title("reconstruction error (band: median to max over instances)")
     ax.grid(alpha=0.3, which="both")
     ax.legend()
-    out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path)

@@ -92,8 +92,8 @@ def solve_mfa_async(
         (rounds are short, so that the time left and the target are checked often).
     num_sweeps : int, default 800
         Sweeps (rungs of the ``t`` ladder) of the round; with a ``time_limit``, rounds have
-        half as many (twice as many after every 8 rounds, up to 4x). Longer ladders reach the
-        best-known value more often per replica.
+        half as many, doubling after every 8 rounds up to 4 num_sweeps (8x the first). Longer
+        ladders reach the best-known value more often per replica.
     t_start, t_end : float, optional
         Ends of the geometric ladder (absolute inverse temperatures); defaults ``t_c``
         (:func:`isingeq.critical_t`) and ``300 t_start``.
@@ -195,8 +195,8 @@ def solve_mfa_async(
         if deadline is None:
             S = S0
         else:
-            # half-length rounds, twice as long after every 8 rounds (up to 8x): short rounds
-            # for a short budget, slower annealing where the budget allows it
+            # half-length rounds, twice as long after every 8 rounds (up to 8x the first, i.e.
+            # 4 num_sweeps): short rounds for a short budget, slower annealing where it allows
             S = max(1, (S0 << min(rounds // 8, 3)) >> 1)
             left = (deadline - time.perf_counter_ns()) * 1e-9
             fit = int(0.8 * left / per_sweep_s)
