@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (registration, in this order)
     greedy,
     mfa,
     mfa_async,
+    mfa_hybrid,
     scipy_root,
 )
 from ._common import eq16_residual
@@ -31,6 +32,7 @@ from .exact import EXACT_MAX_N, exact_log_partition, solve_exact
 from .greedy import STABILITY_RTOL, one_flip_stable, polish, solve_greedy, stability_slack
 from .mfa import solve_mfa
 from .mfa_async import solve_mfa_async
+from .mfa_hybrid import solve_mfa_hybrid
 from .scipy_root import critical_t, solve_scipy_root
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "solve_greedy",
     "solve_mfa",
     "solve_mfa_async",
+    "solve_mfa_hybrid",
     "solve_scipy_root",
     "stability_slack",
     "vocabulary_table",

@@ -518,3 +518,79 @@ def amfa_dense(J, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
                     row = J[i]
                     for j in range(n):
                         xi[j] += row[j] * d
+
+
+# ---------------------------------------------------------------------------- the cold tail
+# The asynchronous t = infinity update of eq. 16 with thermal noise: node i flips when its gain
+# g_i = (1 - 2 x_i) xi_i (the drop in H) plus a one-sided exponential noise of scale 1 / t is
+# positive, i.e. with probability min(1, exp(t g_i)) -- the Metropolis rule. As t grows it becomes
+# the plain t = infinity update (greedy.py).
+
+
+@njit(cache=True, fastmath=True, inline="always")
+def _tail_accept(g, t, state):  # pragma: no cover - compiled
+    if g >= 0.0:
+        return True
+    a = t * g
+    if a < -30.0:
+        return False
+    return _uniform(state) < np.exp(a)
+
+
+@njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
+def tail_csr(indptr, indices, data, ts, X, G, E, best_X, best_E, states):  # pragma: no cover
+    """Sweeps of the cold tail on the replicas ``X`` (R, n) uint8, in place, in parallel.
+
+    ``G`` (R, n) holds the fields ``xi = h + J x`` and is kept current; ``E`` (R,) the energy
+    change since the tail began; ``best_X`` / ``best_E`` the lowest state met at the end of a
+    sweep (updated in place); ``states`` (R,) uint64 each replica's xorshift stream, carried
+    from call to call so that a ladder run in chunks is the same as one run whole. Sweep ``s``
+    runs at inverse temperature ``ts[s]``.
+    """
+    R, n = X.shape
+    for r in prange(R):
+        x = X[r]
+        g = G[r]
+        st = states[r : r + 1]
+        e = E[r]
+        for s in range(ts.shape[0]):
+            t = ts[s]
+            for i in range(n):
+                gain = g[i] if x[i] == 0 else -g[i]
+                if _tail_accept(gain, t, st):
+                    e -= gain
+                    d = 1.0 if x[i] == 0 else -1.0
+                    x[i] = 1 - x[i]
+                    for k in range(indptr[i], indptr[i + 1]):
+                        g[indices[k]] += d * data[k]
+            if e < best_E[r]:
+                best_E[r] = e
+                best_X[r, :] = x
+        E[r] = e
+
+
+@njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
+def tail_dense(J, ts, X, G, E, best_X, best_E, states):  # pragma: no cover - compiled
+    """:func:`tail_csr` for a dense symmetric ``J`` (n, n) (a flip updates the fields along the
+    contiguous row ``J[i]``)."""
+    R, n = X.shape
+    for r in prange(R):
+        x = X[r]
+        g = G[r]
+        st = states[r : r + 1]
+        e = E[r]
+        for s in range(ts.shape[0]):
+            t = ts[s]
+            for i in range(n):
+                gain = g[i] if x[i] == 0 else -g[i]
+                if _tail_accept(gain, t, st):
+                    e -= gain
+                    d = 1.0 if x[i] == 0 else -1.0
+                    x[i] = 1 - x[i]
+                    row = J[i]
+                    for j in range(n):
+                        g[j] += d * row[j]
+            if e < best_E[r]:
+                best_E[r] = e
+                best_X[r, :] = x
+        E[r] = e

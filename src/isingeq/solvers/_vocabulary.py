@@ -73,6 +73,9 @@ VOCABULARY: dict[str, Term] = {
     "trajectory": Term(
         "mfa: record (t, mean energy, residual) per rung of the first round", "flag"
     ),
+    "mf_fraction": Term(
+        "mfa-hybrid: share of time_limit for the mean-field phase before the cold tail", "fraction"
+    ),
     "fresh_every": Term("mfa-async: every k-th round starts afresh, the others reheat", "rounds"),
 }
 

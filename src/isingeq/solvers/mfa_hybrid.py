@@ -1,0 +1,278 @@
+"""``method="mfa-hybrid"``: eq. 16 by mean-field annealing, then its ``t = infinity`` update with a
+cold thermal tail.
+
+Two phases of the same equation, ``n_i = sigmoid(t xi_i)`` with ``xi = h + J n`` (see
+:mod:`isingeq.model`):
+
+1. **Mean field** (:mod:`.mfa_async`): eq. 16 solved for the averages ``<n_i>`` while ``t``
+   rises, node by node, for ``mf_fraction`` of the budget. It finds good basins fast, and on
+   dense couplings it is the strongest method isingeq has; but it is the *naive* mean-field
+   equation, and on low-dimensional sparse graphs (2D planar and toroidal lattices, where short
+   loops dominate) its fixed points freeze in poor configurations.
+2. **The cold tail**: the asynchronous ``t = infinity`` update of eq. 16 (``n_i = step(xi_i)``,
+   :mod:`.greedy`) with thermal noise: node ``i`` flips when its gain ``(1 - 2 n_i) xi_i`` (the
+   drop in ``H``) plus a one-sided exponential noise of scale ``1 / t`` is positive, i.e. with
+   probability ``min(1, exp(t gain))`` (the Metropolis rule), while ``t`` rises geometrically
+   from ``t_start`` to ``t_end``, starting from the mean-field states. This is the long cold
+   tail that makes simulated annealing strong on sparse graphs; the mean-field phase replaces
+   its hot start.
+
+The replicas (one per thread by default) run both phases in parallel; the best state each has
+met ends 1-flip stable (:func:`isingeq.polish`'s update). The choice of the phase split and of
+the tail's ends was made on the declared tuning instances only (``isingeq.datasets.TUNED_ON``)
+and is measured by ``benchmarks/bench_hybrid.py`` (figures in the README, "Real instances and
+the peers").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numba
+import numpy as np
+import scipy.sparse as sp
+
+from .._validation import check_int, check_real
+from ..model import SpinGlass
+from ..result import SolveResult
+from . import _kernels
+from ._registry import METHODS, register
+from .greedy import descend
+from .scipy_root import critical_t
+
+__all__ = ["solve_mfa_hybrid", "tail_ends"]
+
+#: Default tail start in units of the critical ``t_c`` (where the mean-field phase has frozen).
+_START_TC = 3.0
+#: Default tail end: ``_END_FACTOR * ln(100) / delta``, where an uphill step of the smallest
+#: energy scale ``delta`` is taken once in 100^_END_FACTOR tries (frozen).
+_END_FACTOR = 3.0
+
+
+def _resolution(model: SpinGlass) -> float:
+    """The smallest energy scale of the model: the least nonzero ``|J_ij|`` or ``|h_i|``, but no
+    less than 1e-3 of their median (continuous couplings have arbitrarily small ones)."""
+    J = model.J
+    data = J.data if sp.issparse(J) else np.asarray(J).ravel()
+    vals = np.abs(np.concatenate([np.asarray(data, dtype=np.float64), model.h]))
+    vals = vals[vals > 0.0]
+    if vals.size == 0:
+        return 1.0
+    return float(max(vals.min(), 1e-3 * np.median(vals)))
+
+
+def tail_ends(model: SpinGlass, t_start: float | None, t_end: float | None) -> tuple[float, float]:
+    """The cold tail's ladder ends, validated: defaults ``3 t_c`` and ``3 ln(100) / delta``
+    (:func:`_resolution`), with ``t_start`` lowered below ``t_end`` when the default would not be."""
+    if t_end is None:
+        t_end = _END_FACTOR * math.log(100.0) / _resolution(model)
+    t_end = check_real("t_end", t_end, low=0.0, low_open=True)
+    if t_start is None:
+        tc = critical_t(model)
+        t_start = _START_TC * tc if np.isfinite(tc) else t_end / 100.0
+        t_start = min(t_start, t_end / 10.0)
+    t_start = check_real("t_start", t_start, low=0.0, low_open=True)
+    if t_end <= t_start:
+        raise ValueError(f"`t_end` must be > t_start={t_start:g}; got {t_end:g}")
+    return t_start, t_end
+
+
+@register("mfa-hybrid")
+def solve_mfa_hybrid(
+    model: SpinGlass,
+    *,
+    rng: np.random.Generator | None = None,
+    num_reads: int | None = None,
+    num_sweeps: int = 2000,
+    mf_fraction: float = 0.2,
+    t_start: float | None = None,
+    t_end: float | None = None,
+    time_limit: float | None = None,
+    target_energy: float | None = None,
+    initial_states: Any = None,
+    max_sweeps: int = 10_000,
+) -> SolveResult:
+    """Mean-field annealing of eq. 16, then its ``t = infinity`` update with a cold thermal tail.
+
+    Option names and units are those of every method (``docs/vocabulary.md``). The defaults
+    were chosen on the tuning instances (``isingeq.datasets.TUNED_ON``) with
+    ``benchmarks/bench_hybrid.py``.
+
+    Parameters
+    ----------
+    model : SpinGlass
+        Dense or sparse (a numba kernel for each).
+    rng : None, int, SeedSequence or Generator, optional
+        Draws the mean-field starts and noise, and the tail's random streams.
+    num_reads : int, optional
+        Replicas, each running both phases; default the number of numba threads (one replica
+        per core: a longer tail helps more than more replicas).
+    num_sweeps : int, default 2000
+        Sweeps of the tail without a ``time_limit`` (with one, the tail fills the time left).
+    mf_fraction : float in [0, 1), default 0.2
+        Share of ``time_limit`` given to the mean-field phase (without a limit: one round of
+        mfa-async at its defaults; 0 skips the phase and starts the tail from random states).
+    t_start, t_end : float, optional
+        Ends of the tail's geometric ladder (absolute inverse temperatures). Defaults: ``3 t_c``
+        (:func:`isingeq.critical_t`: the mean-field phase has frozen by then) and
+        ``3 ln(100) / delta`` with ``delta`` the model's smallest coupling or bias (an uphill
+        step of ``delta`` is then taken once in 10^6 tries).
+    time_limit : float, optional
+        Seconds of wall time from entry; the tail is fitted into what the mean-field phase
+        leaves (its ladder is run in chunks and compressed when sweeps are slower than
+        measured).
+    target_energy : float, optional
+        Stop as soon as a replica reaches ``H <= target_energy`` (checked between chunks).
+    initial_states : array_like, shape (n,) or (num_reads, n), optional
+        Starting ``<n>`` in [0, 1] of the mean-field phase.
+    max_sweeps : int, default 10000
+        Cap on the sweeps of the final ``t = infinity`` descent, per read.
+
+    Returns
+    -------
+    SolveResult
+        ``samples`` (num_reads, n): the best state each replica met, 1-flip stable; no
+        ``marginals`` (the tail works on 0/1 states). ``info``: the core of
+        :mod:`isingeq.result` (``sweeps``: mean-field plus tail sweeps; ``stopped``:
+        "schedule", "time_limit" or "target_energy"), ``mean_field`` (the mean-field phase's
+        ``best_energy``, ``sweeps``, ``rounds``), ``tail_sweeps``, ``t_schedule`` (the tail
+        ladder's chunk ends).
+
+    Raises
+    ------
+    ValueError
+        On ``num_reads`` or ``num_sweeps < 1``, ``mf_fraction`` outside [0, 1), a ladder that
+        does not rise, ``time_limit <= 0``, or bad ``initial_states``.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> m = isingeq.paper_instance(12, rng=0)
+    >>> r = isingeq.solve(m, method="mfa-hybrid", rng=1)
+    >>> bool(abs(r.best_energy - isingeq.solve(m, method="exact").best_energy) < 1e-12)
+    True
+    """
+    t_begin = time.perf_counter_ns()
+    n = model.n
+    R = check_int("num_reads", numba.get_num_threads() if num_reads is None else num_reads, low=1)
+    S_tail = check_int("num_sweeps", num_sweeps, low=1)
+    mf_fraction = check_real("mf_fraction", mf_fraction, low=0.0, high=1.0, high_open=True)
+    max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+    deadline = None
+    if time_limit is not None:
+        time_limit = check_real("time_limit", time_limit, low=0.0, low_open=True)
+        deadline = t_begin + int(time_limit * 1e9)
+    if target_energy is not None:
+        target_energy = check_real("target_energy", target_energy)
+    t_lo, t_hi = tail_ends(model, t_start, t_end)
+    gen = rng if rng is not None else np.random.default_rng()
+
+    # ---- phase 1: mean field (mfa-async), one sample per replica
+    mf_info: dict[str, Any] = {"best_energy": None, "sweeps": 0, "rounds": 0}
+    if mf_fraction > 0.0:
+        mf_opts: dict[str, Any] = {"num_reads": R, "initial_states": initial_states}
+        if time_limit is not None:
+            mf_opts["time_limit"] = mf_fraction * time_limit
+        if target_energy is not None:
+            mf_opts["target_energy"] = target_energy
+        mf = METHODS["mfa-async"](model, rng=gen, **mf_opts)
+        X = np.array(mf.samples, dtype=np.uint8)
+        mf_info = {
+            "best_energy": mf.best_energy,
+            "sweeps": mf.info["sweeps"],
+            "rounds": mf.info["rounds"],
+        }
+        if mf.info["stopped"] == "target_energy":
+            return _result(model, X, mf_info, 0, "target_energy", t_lo, t_hi, [t_lo])
+    else:
+        if initial_states is not None:
+            raise ValueError("`initial_states` start the mean-field phase: give mf_fraction > 0")
+        X = gen.integers(0, 2, size=(R, n), dtype=np.uint8)
+
+    # ---- phase 2: the cold tail, in chunks of the ladder so the clock and target are checked
+    G = np.ascontiguousarray(model.local_field(X.astype(np.float64)), dtype=np.float64)
+    E = np.zeros(R)
+    best_X = X.copy()
+    best_E = np.zeros(R)
+    states = gen.integers(1, 2**63 - 1, size=R, dtype=np.int64).astype(np.uint64)
+    if model.is_sparse:
+        J = model.J
+        csr = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64))
+    else:
+        Jd = np.ascontiguousarray(model.J, dtype=np.float64)
+
+    def run(ts: np.ndarray) -> None:
+        if model.is_sparse:
+            _kernels.tail_csr(*csr, ts, X, G, E, best_X, best_E, states)
+        else:
+            _kernels.tail_dense(Jd, ts, X, G, E, best_X, best_E, states)
+
+    e0 = model._energy_unchecked(X.astype(np.float64))  # energies where the tail began
+    log_lo, log_span = math.log(t_lo), math.log(t_hi / t_lo)
+    u = 0.0  # position on the ladder, 0 (t_start) .. 1 (t_end)
+    done = 0
+    stopped = "schedule"
+    marks = [t_lo]
+    if deadline is None:
+        chunks = max(1, min(16, S_tail // 64))
+        for c in range(chunks):
+            k0, k1 = c * S_tail // chunks, (c + 1) * S_tail // chunks
+            ts = np.exp(log_lo + log_span * np.arange(k0, k1) / max(S_tail - 1, 1))
+            run(ts)
+            done += k1 - k0
+            marks.append(float(ts[-1]))
+            if target_energy is not None and float((e0 + best_E).min()) <= target_energy:
+                stopped = "target_energy"
+                break
+    else:
+        rate = None  # seconds per sweep, measured on the chunks run so far
+        while u < 1.0:
+            left = (deadline - time.perf_counter_ns()) * 1e-9
+            if left <= 0.0:
+                stopped = "time_limit"
+                break
+            if rate is None:
+                k, new_u = 4, u  # a first short chunk at t_start measures the sweep rate
+            else:
+                fit = max(int(0.97 * left / rate), 1)  # sweeps that still fit in the time left
+                k = min(fit, max(32, fit // 8))
+                new_u = 1.0 if k == fit else u + (1.0 - u) * k / fit
+            ts = np.exp(log_lo + log_span * np.linspace(u, new_u, k))
+            t0 = time.perf_counter_ns()
+            run(ts)
+            rate = max((time.perf_counter_ns() - t0) * 1e-9 / k, 1e-9)
+            u = new_u
+            done += k
+            marks.append(float(ts[-1]))
+            if target_energy is not None and float((e0 + best_E).min()) <= target_energy:
+                stopped = "target_energy"
+                break
+        if stopped == "schedule" and time.perf_counter_ns() >= deadline:
+            stopped = "time_limit"
+    return _result(model, best_X, mf_info, done, stopped, t_lo, t_hi, marks, max_sweeps=max_sweeps)
+
+
+def _result(
+    model: SpinGlass,
+    X: np.ndarray,
+    mf_info: dict[str, Any],
+    tail_sweeps: int,
+    stopped: str,
+    t_lo: float,
+    t_hi: float,
+    marks: list[float],
+    *,
+    max_sweeps: int = 10_000,
+) -> SolveResult:
+    Xs, _ = descend(model, X, max_sweeps)
+    info: dict[str, Any] = {
+        "options": {"num_reads": X.shape[0], "t_start": t_lo, "t_end": t_hi},
+        "sweeps": int(mf_info["sweeps"]) + int(tail_sweeps),
+        "stopped": stopped,
+        "mean_field": mf_info,
+        "tail_sweeps": int(tail_sweeps),
+        "t_schedule": np.array(marks),
+    }
+    return SolveResult.from_samples(model, Xs, "mfa-hybrid", info=info)

@@ -1,0 +1,106 @@
+"""mfa-hybrid: mean-field annealing of eq. 16, then the t = infinity update with a cold tail."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import isingeq
+from isingeq import SpinGlass
+from isingeq.solvers import _kernels
+from isingeq.solvers.mfa_hybrid import tail_ends
+
+
+def _tail(model: SpinGlass, ts: np.ndarray, X: np.ndarray, seed: int = 7) -> tuple:
+    X = np.array(X, dtype=np.uint8)
+    G = np.ascontiguousarray(model.local_field(X.astype(np.float64)))
+    E = np.zeros(len(X))
+    best_X, best_E = X.copy(), np.zeros(len(X))
+    states = (np.arange(len(X), dtype=np.uint64) + np.uint64(seed)) * np.uint64(2654435761)
+    J = sp.csr_array(model.J) if not model.is_sparse else model.J
+    _kernels.tail_csr(
+        J.indptr, J.indices, J.data.astype(float), ts, X, G, E, best_X, best_E, states
+    )
+    return X, G, E, best_X, best_E, states
+
+
+def test_the_tail_samples_the_boltzmann_distribution_at_fixed_t() -> None:
+    """Metropolis at fixed t: a lone node with bias h is 1 with probability sigmoid(t h)
+    (detailed balance), whatever its start."""
+    m = SpinGlass([[0.7]])  # H(1) = -0.7
+    t = 1.3
+    X, *_ = _tail(m, np.full(30, t), np.zeros((20000, 1)))
+    expect = 1.0 / (1.0 + math.exp(-t * 0.7))
+    assert X.mean() == pytest.approx(expect, abs=4 * math.sqrt(expect * (1 - expect) / 20000))
+
+
+def test_the_tail_keeps_fields_and_energies_consistent() -> None:
+    m = isingeq.paper_instance(30, rng=3)
+    X0 = np.random.default_rng(0).integers(0, 2, (5, 30))
+    X, G, E, best_X, best_E, _ = _tail(m, np.geomspace(0.5, 50.0, 200), X0)
+    np.testing.assert_allclose(G, m.local_field(X.astype(float)), atol=1e-9)
+    np.testing.assert_allclose(E, m.energy(X) - m.energy(X0), atol=1e-9)
+    np.testing.assert_allclose(best_E, m.energy(best_X) - m.energy(X0), atol=1e-9)
+    assert np.all(best_E <= E + 1e-12) and np.all(best_E <= 0.0)
+
+
+def test_a_ladder_run_in_chunks_is_the_same_as_run_whole() -> None:
+    m = isingeq.paper_instance(25, rng=1)
+    X0 = np.random.default_rng(2).integers(0, 2, (3, 25))
+    ts = np.geomspace(0.3, 30.0, 90)
+    whole = _tail(m, ts, X0)
+    X, G, E, best_X, best_E, states = _tail(m, ts[:40], X0)
+    J = sp.csr_array(m.J)
+    _kernels.tail_csr(J.indptr, J.indices, J.data, ts[40:], X, G, E, best_X, best_E, states)
+    np.testing.assert_array_equal(X, whole[0])
+    np.testing.assert_array_equal(best_X, whole[3])
+
+
+def test_at_huge_t_the_tail_never_raises_the_energy() -> None:
+    m = isingeq.paper_instance(40, rng=5)
+    X0 = np.random.default_rng(3).integers(0, 2, (4, 40))
+    X, *_ = _tail(m, np.full(20, 1e9), X0)
+    assert np.all(m.energy(X) <= m.energy(X0) + 1e-12)
+    assert isingeq.one_flip_stable(m, X).all()
+
+
+def test_default_tail_ends() -> None:
+    cut = isingeq.SpinGlass.from_maxcut(4, [(0, 1), (1, 2), (2, 3), (3, 0)])  # eps = -2 w
+    lo, hi = tail_ends(cut, None, None)
+    assert hi == pytest.approx(3 * math.log(100) / 2.0)
+    assert lo == pytest.approx(min(3 * isingeq.critical_t(cut), hi / 10))
+    with pytest.raises(ValueError, match="`t_end` must be > t_start"):
+        tail_ends(cut, 5.0, 1.0)
+
+
+def test_time_limit_target_and_phases() -> None:
+    m = isingeq.paper_instance(300, rng=6)
+    isingeq.solve(m, method="mfa-hybrid", num_sweeps=4, rng=0)  # numba's cache load, untimed
+    r = isingeq.solve(m, method="mfa-hybrid", time_limit=0.4, rng=0)
+    assert r.info["stopped"] in ("time_limit", "schedule")
+    assert r.info["tail_sweeps"] > 0 and r.info["mean_field"]["sweeps"] > 0
+    assert isingeq.one_flip_stable(m, r.samples).all()
+    assert r.best_energy <= r.info["mean_field"]["best_energy"] + 1e-9  # the tail keeps the best
+    easy = r.best_energy + 50.0
+    q = isingeq.solve(m, method="mfa-hybrid", time_limit=5.0, target_energy=easy, rng=0)
+    assert q.info["stopped"] == "target_energy" and q.best_energy <= easy
+    tail = isingeq.solve(m, method="mfa-hybrid", mf_fraction=0.0, num_sweeps=50, rng=0)
+    assert tail.info["mean_field"]["sweeps"] == 0 and tail.info["tail_sweeps"] == 50
+
+
+@pytest.mark.parametrize(
+    ("opts", "match"),
+    [
+        ({"mf_fraction": 1.0}, "`mf_fraction` must be < 1"),
+        ({"mf_fraction": 0.0, "initial_states": np.full(5, 0.5)}, "give mf_fraction > 0"),
+        ({"num_sweeps": 0}, "`num_sweeps` must be >= 1"),
+        ({"t_start": 10.0, "t_end": 1.0}, "`t_end` must be > t_start"),
+        ({"time_limit": 0.0}, "`time_limit` must be > 0"),
+    ],
+)
+def test_bad_options(opts: dict[str, object], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        isingeq.solve(isingeq.paper_instance(5, rng=0), method="mfa-hybrid", **opts)
