@@ -79,11 +79,13 @@ def test_default_tail_ends() -> None:
 def test_time_limit_target_and_phases() -> None:
     m = isingeq.paper_instance(300, rng=6)
     isingeq.solve(m, method="mfa-hybrid", num_sweeps=4, rng=0)  # numba's cache load, untimed
-    r = isingeq.solve(m, method="mfa-hybrid", time_limit=0.4, rng=0)
-    assert r.info["stopped"] in ("time_limit", "schedule")
-    assert r.info["tail_sweeps"] > 0 and r.info["mean_field"]["sweeps"] > 0
+    r = isingeq.solve(m, method="mfa-hybrid", time_limit=0.4, mf_fraction=0.2, rng=0)
+    assert r.info["stopped"] in ("time_limit", "schedule")  # how far each phase got is timing's
     assert isingeq.one_flip_stable(m, r.samples).all()
-    assert r.best_energy <= r.info["mean_field"]["best_energy"] + 1e-9  # the tail keeps the best
+    both = isingeq.solve(m, method="mfa-hybrid", num_sweeps=300, rng=0)
+    assert both.info["tail_sweeps"] == 300 and both.info["mean_field"]["sweeps"] > 0
+    assert both.info["sweeps"] == 300 + both.info["mean_field"]["sweeps"]
+    assert both.best_energy <= both.info["mean_field"]["best_energy"] + 1e-9  # keeps the best
     easy = r.best_energy + 50.0
     q = isingeq.solve(m, method="mfa-hybrid", time_limit=5.0, target_energy=easy, rng=0)
     assert q.info["stopped"] == "target_energy" and q.best_energy <= easy
@@ -104,3 +106,11 @@ def test_time_limit_target_and_phases() -> None:
 def test_bad_options(opts: dict[str, object], match: str) -> None:
     with pytest.raises(ValueError, match=match):
         isingeq.solve(isingeq.paper_instance(5, rng=0), method="mfa-hybrid", **opts)
+
+
+def test_dense_couplings_get_the_longer_mean_field_phase() -> None:
+    dense = isingeq.solve(isingeq.paper_instance(30, rng=0), method="mfa-hybrid", rng=0)
+    assert dense.info["options"]["mf_fraction"] == 0.8
+    ring = isingeq.SpinGlass.from_maxcut(30, [(i, (i + 1) % 30) for i in range(30)])
+    sparse_ = isingeq.solve(ring, method="mfa-hybrid", rng=0)
+    assert sparse_.info["options"]["mf_fraction"] == 0.2

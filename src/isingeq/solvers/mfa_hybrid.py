@@ -44,11 +44,23 @@ from .scipy_root import critical_t
 
 __all__ = ["solve_mfa_hybrid", "tail_ends"]
 
+#: Default share of the budget for the mean-field phase, on sparse and on dense couplings.
+_SPARSE_MF, _DENSE_MF = 0.2, 0.8
 #: Default tail start in units of the critical ``t_c`` (where the mean-field phase has frozen).
 _START_TC = 3.0
 #: Default tail end: ``_END_FACTOR * ln(100) / delta``, where an uphill step of the smallest
 #: energy scale ``delta`` is taken once in 100^_END_FACTOR tries (frozen).
 _END_FACTOR = 3.0
+
+
+def _density(model: SpinGlass) -> float:
+    """The share of node pairs that are coupled (1 for the paper's dense instances)."""
+    n = model.n
+    if n < 2:
+        return 1.0
+    J = model.J
+    nnz = J.nnz if sp.issparse(J) else int(np.count_nonzero(J))
+    return float(nnz) / (n * (n - 1))
 
 
 def _resolution(model: SpinGlass) -> float:
@@ -86,7 +98,7 @@ def solve_mfa_hybrid(
     rng: np.random.Generator | None = None,
     num_reads: int | None = None,
     num_sweeps: int = 2000,
-    mf_fraction: float = 0.2,
+    mf_fraction: float | None = None,
     t_start: float | None = None,
     t_end: float | None = None,
     time_limit: float | None = None,
@@ -111,9 +123,12 @@ def solve_mfa_hybrid(
         per core: a longer tail helps more than more replicas).
     num_sweeps : int, default 2000
         Sweeps of the tail without a ``time_limit`` (with one, the tail fills the time left).
-    mf_fraction : float in [0, 1), default 0.2
+    mf_fraction : float in [0, 1), optional
         Share of ``time_limit`` given to the mean-field phase (without a limit: one round of
         mfa-async at its defaults; 0 skips the phase and starts the tail from random states).
+        Default 0.2, or 0.8 when the couplings are dense (more than half of all pairs coupled):
+        the mean-field equation approaches the exact one as every node sees many others, and
+        there its phase is the stronger one.
     t_start, t_end : float, optional
         Ends of the tail's geometric ladder (absolute inverse temperatures). Defaults: ``3 t_c``
         (:func:`isingeq.critical_t`: the mean-field phase has frozen by then) and
@@ -158,6 +173,8 @@ def solve_mfa_hybrid(
     n = model.n
     R = check_int("num_reads", numba.get_num_threads() if num_reads is None else num_reads, low=1)
     S_tail = check_int("num_sweeps", num_sweeps, low=1)
+    if mf_fraction is None:
+        mf_fraction = _DENSE_MF if _density(model) > 0.5 else _SPARSE_MF
     mf_fraction = check_real("mf_fraction", mf_fraction, low=0.0, high=1.0, high_open=True)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     deadline = None
@@ -170,7 +187,12 @@ def solve_mfa_hybrid(
     gen = rng if rng is not None else np.random.default_rng()
 
     # ---- phase 1: mean field (mfa-async), one sample per replica
-    mf_info: dict[str, Any] = {"best_energy": None, "sweeps": 0, "rounds": 0}
+    mf_info: dict[str, Any] = {
+        "fraction": mf_fraction,
+        "best_energy": None,
+        "sweeps": 0,
+        "rounds": 0,
+    }
     if mf_fraction > 0.0:
         mf_opts: dict[str, Any] = {"num_reads": R, "initial_states": initial_states}
         if time_limit is not None:
@@ -180,6 +202,7 @@ def solve_mfa_hybrid(
         mf = METHODS["mfa-async"](model, rng=gen, **mf_opts)
         X = np.array(mf.samples, dtype=np.uint8)
         mf_info = {
+            "fraction": mf_fraction,
             "best_energy": mf.best_energy,
             "sweeps": mf.info["sweeps"],
             "rounds": mf.info["rounds"],
@@ -268,7 +291,12 @@ def _result(
 ) -> SolveResult:
     Xs, _ = descend(model, X, max_sweeps)
     info: dict[str, Any] = {
-        "options": {"num_reads": X.shape[0], "t_start": t_lo, "t_end": t_hi},
+        "options": {
+            "num_reads": X.shape[0],
+            "t_start": t_lo,
+            "t_end": t_hi,
+            "mf_fraction": mf_info["fraction"],
+        },
         "sweeps": int(mf_info["sweeps"]) + int(tail_sweeps),
         "stopped": stopped,
         "mean_field": mf_info,
