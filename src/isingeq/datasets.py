@@ -50,10 +50,13 @@ from .instance import Instance
 
 __all__ = [
     "DATA_ENV",
+    "GSET_FAMILIES",
     "RANDOM_EXACT_MAX_N",
     "RANDOM_FAMILIES",
     "SUITES",
+    "TUNED_ON",
     "default_data_dir",
+    "gset_family",
     "info",
     "load",
     "names",
@@ -109,6 +112,52 @@ def _gset_range(lo: int, hi: int) -> list[str]:
     return [f"G{k}" for k in range(lo, hi + 1)]
 
 
+#: The instances isingeq's methods have been tuned on (their defaults, schedules and options
+#: were chosen by measuring on these), exactly: Gset G1-G10, G11, G14, G18, G22, G35, G43,
+#: G57, OR-Library bqp250-1..10 and bqp1000-1..10, and the paper's random instances
+#: paper-1000 and paper-2000 (mfa-hybrid's split and tail were chosen on G11, G14, G18, G35,
+#: G57 and the paper instances; benchmarks/bench_hybrid.py). Every other instance is "not tuned on", and the
+#: bench reports its aggregates over the two sets separately. Tuning -- choosing a default,
+#: a schedule or a rule from measurements -- must only ever use these instances, so that no
+#: figure reported over the rest rests on tuning to the instances it reports.
+TUNED_ON: frozenset[str] = frozenset(
+    [f"G{k}" for k in range(1, 11)]
+    + ["G11", "G14", "G18", "G22", "G35", "G43", "G57", "paper-1000", "paper-2000"]
+    + [f"bqp250-{k}" for k in range(1, 11)]
+    + [f"bqp1000-{k}" for k in range(1, 11)]
+)
+
+
+@cache
+def _gset_families() -> dict[str, str]:
+    text = resources.files("isingeq").joinpath("data/gset_families.csv").read_text()
+    return {
+        row["name"]: f"{row['graph_type']} {'±1' if row['weights'] == '+1/-1' else '+1'}"
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+#: The Gset families: graph type (random / planar / toroidal) and weights (+1 / ±1).
+GSET_FAMILIES: tuple[str, ...] = tuple(
+    f"{g} {w}" for g in ("random", "planar", "toroidal") for w in ("+1", "±1")
+)
+
+
+def gset_family(name: str) -> str | None:
+    """The family of a Gset graph (``"planar ±1"``, ``"random +1"``, ...), None for others.
+
+    Examples
+    --------
+    >>> gset_family("G14"), gset_family("G62"), gset_family("bqp250-1")
+    ('planar +1', 'toroidal ±1', None)
+    """
+    return _gset_families().get(name)
+
+
+def _family_suite(family: str) -> list[str]:
+    return [n for n, f in _gset_families().items() if f == family]
+
+
 #: Named suites: lists of instance names.
 SUITES: dict[str, list[str]] = {
     "gset-800": _gset_range(1, 10),
@@ -119,6 +168,12 @@ SUITES: dict[str, list[str]] = {
     "beasley-1000": [f"bqp1000-{k}" for k in range(1, 11)],
     "gka": [n for n, e in _table().items() if e.family == "biqmac-gka"],
     "targets": ["G1", "G22", "G43", "bqp1000-1"],
+    "gset": list(_gset_families()),
+    # one suite per Gset family: gset-random-unit (+1 weights), gset-toroidal-signed (±1), ...
+    **{
+        f"gset-{fam.split()[0]}-{'unit' if fam.endswith('+1') else 'signed'}": _family_suite(fam)
+        for fam in GSET_FAMILIES
+    },
 }
 
 

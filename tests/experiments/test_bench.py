@@ -187,7 +187,8 @@ def test_outputs_csv_json_and_png(tmp_path: Path) -> None:
     }
     for row in summary["by_solver_budget"]:
         assert 0.0 <= row["mean_best_gap"] <= row["mean_gap"]
-        assert row["runs"] == row["ok"] == 4
+        # a run whose one read outlasts a 10 ms budget on a loaded machine is "over budget"
+        assert row["runs"] == row["ok"] + row["over_budget"] == 4
     assert sorted(p.name for p in paths["plots"]) == [
         "bench_paper-10_1.png",
         "bench_paper-30_1.png",
@@ -273,8 +274,11 @@ def test_cli_notes_a_skipped_solver(tmp_path: Path, fakes: None) -> None:
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        (["--solvers", "mfa,nope"], "unknown solver 'nope'; known solvers: mfa, mfa-async, greedy"),
-        (["--suite", "gset-9"], "unknown suite 'gset-9' (did you mean 'gset-800'?); known suites:"),
+        (
+            ["--solvers", "mfa,nope"],
+            "unknown solver 'nope'; known solvers: mfa, mfa-async, mfa-hybrid, greedy",
+        ),
+        (["--suite", "gset-9"], "unknown suite 'gset-9' (did you mean 'gset'?); known suites:"),
         (["--instance", "G999"], "`spec` 'G999' is not a known instance"),
         (["--instance", "paper-x"], "`spec` 'paper-x' must look like 'paper-N'"),
         (["--budgets", "0.1,x"], "`--budgets` must be a comma-separated list of numbers"),

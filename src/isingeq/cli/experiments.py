@@ -122,7 +122,8 @@ def bench(
         str | None,
         typer.Option(
             help="Comma-separated solvers (mfa, mfa-async, greedy, dwave-sa, dwave-tabu, "
-            "dwave-steepest, openjij-sa, sb); default: every one installed."
+            "dwave-steepest, openjij-sa, sb; optional: mq-bsb, mq-dsb); default: every one "
+            "installed but the optional ones."
         ),
     ] = None,
     budgets: Annotated[str, typer.Option(help="Comma-separated time budgets in seconds.")] = (
@@ -143,6 +144,13 @@ def bench(
             "a coarse time to target comes from the budget runs.",
         ),
     ] = False,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help="Threads for isingeq's methods (numba, BLAS) and torch-based peers; 1 is the "
+            "equal-CPU comparison (every peer is single-threaded). Default: all cores."
+        ),
+    ] = None,
     out: Annotated[
         Path,
         typer.Option(help="Output folder: records.csv (resumed if present), summary.json, PNGs."),
@@ -154,6 +162,7 @@ def bench(
     """Benchmark isingeq's methods against peer solvers at equal time budgets.
 
     Example: isingeq bench --suite gset-800 --solvers mfa,dwave-sa --budgets 0.1,1 --repeats 3
+    --threads 1
     """
     from ..experiments.bench import make_plan, run_bench, write_outputs
 
@@ -174,6 +183,7 @@ def bench(
         seed=seed,
         target=target,
         ttt=ttt,
+        threads=threads,
     )
     if not plan.solvers:
         reasons = "; ".join(f"{k}: {v}" for k, v in plan.skipped.items())

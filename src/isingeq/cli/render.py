@@ -163,17 +163,46 @@ def analyze_table(summary: Sequence[Mapping[str, Any]], title: str) -> Table:
     return table
 
 
+def _bench_gap_cells(
+    rows: Sequence[Mapping[str, Any]], solvers: Sequence[str], budgets: Sequence[float]
+) -> dict[tuple[str, float], str]:
+    """Cells "mean gap" (best per budget in bold) over "hit rate · best or tied / instances"."""
+    cell = {(r["solver"], r["budget_s"]): r for r in rows}
+    out = {}
+    for b in budgets:
+        gaps = [cell[(s, b)]["mean_gap"] for s in solvers if (s, b) in cell]
+        gaps = [g for g in gaps if g is not None]
+        best = min(gaps) if gaps else None
+        for s in solvers:
+            r = cell.get((s, b))
+            if r is None or r["mean_gap"] is None:
+                out[(s, b)] = "-"
+                continue
+            top = _gap_cell(r["mean_gap"])
+            if r["mean_gap"] == best:
+                top = f"[bold green]{top}[/]"
+            below = f"hit {_pct(r['hit_rate'])} · best {r['best_or_tied']}/{r['instances']}"
+            out[(s, b)] = f"{top}\n[dim]{below}[/]"
+    return out
+
+
 def bench_tables(summary: dict[str, Any]) -> list[Table]:
-    """The bench's tables: mean gap per solver and budget, and the time to target."""
+    """The bench's tables: mean gap per solver and budget (all instances, then the tuned-on and
+    not-tuned-on ones), budget use and CPU, per Gset family, values better than the best known,
+    and the time to target."""
     cfg = summary["config"]
     budgets = cfg["budgets_s"]
     rows = summary["by_solver_budget"]
     solvers = list(dict.fromkeys(r["solver"] for r in rows))
     cell = {(r["solver"], r["budget_s"]): r for r in rows}
     n_inst = len(cfg["instances"])
+    lo, hi = cfg.get("budget_band", (0.9, 1.1))
     caption = (
-        "cell: mean gap to the reference; below: mean of the best gap over repeats · "
-        "mean wall time used. Best mean gap per budget in bold."
+        f"{cfg.get('comparison', '')}. Cell: mean gap to the reference; below: mean of the best "
+        "gap over repeats · mean wall time · mean CPU time (first section), hit rate · instances "
+        "where its mean objective is the best of all solvers or tied (sections by tuning). Best "
+        f"mean gap per budget in bold. Budget use: runs below {lo:g} / above {hi:g} x budget; "
+        "over budget: runs whose fixed cost exceeds the budget, left out of the means."
     )
     no_bk = [r["instance"] for r in summary["instances"] if r["best_known"] is None]
     if no_bk:
@@ -189,6 +218,9 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
     table.add_column("solver", no_wrap=True)
     for b in budgets:
         table.add_column(f"{b:g} s", justify="right", no_wrap=True)
+    table.add_column("best or tied", justify="right")
+    table.add_column(f"budget use < {lo:g} / > {hi:g}", justify="right")
+    table.add_column("over budget", justify="right")
     table.add_column("failed", justify="right")
     best = {}
     for b in budgets:
@@ -204,11 +236,78 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
             top = _gap_cell(r["mean_gap"])
             if r["mean_gap"] is not None and r["mean_gap"] == best[b]:
                 top = f"[bold green]{top}[/]"
-            below = f"{_gap_cell(r['mean_best_gap'])} · {_seconds(r['mean_time_s'])}"
+            below = (
+                f"{_gap_cell(r['mean_best_gap'])} · {_seconds(r['mean_time_s'])} · "
+                f"cpu {_seconds(r.get('mean_cpu_s'))}"
+            )
             cells.append(f"{top}\n[dim]{below}[/]")
         failed = sum(cell[(s, b)]["failed"] for b in budgets)
-        table.add_row(s, *cells, f"[red]{failed}[/]" if failed else "0")
+        tied = " / ".join(str(cell[(s, b)].get("best_or_tied", 0)) for b in budgets)
+        under = sum(cell[(s, b)].get("under_budget_band", 0) for b in budgets)
+        over = sum(cell[(s, b)].get("over_budget_band", 0) for b in budgets)
+        use = f"{under} / {over}"
+        if under or over:
+            use = f"[yellow]{use}[/]"
+        over_b = sum(cell[(s, b)].get("over_budget", 0) for b in budgets)
+        table.add_row(
+            s,
+            *cells,
+            tied,
+            use,
+            f"[red]{over_b}[/]" if over_b else "0",
+            f"[red]{failed}[/]" if failed else "0",
+        )
+    for split in ("tuned on", "not tuned on"):
+        part = [r for r in summary.get("by_split", []) if r["split"] == split]
+        if not part:
+            continue
+        k = max((r["instances"] for r in part), default=0)
+        table.add_section()
+        table.add_row(f"[bold]{split}[/] ({k})", *([""] * (len(budgets) + 4)))
+        cells_by = _bench_gap_cells(part, solvers, budgets)
+        for s in solvers:
+            table.add_row(f"  {s}", *[cells_by[(s, b)] for b in budgets], "", "", "", "")
     out = [table]
+    fam_rows = summary.get("by_family", [])
+    if fam_rows:
+        t_fam = Table(
+            title="per Gset family: mean gap (lower is better)",
+            caption="below: hit rate · instances where the solver is best or tied / instances",
+        )
+        t_fam.add_column("family", no_wrap=True)
+        t_fam.add_column("solver", no_wrap=True)
+        for b in budgets:
+            t_fam.add_column(f"{b:g} s", justify="right", no_wrap=True)
+        for fam in dict.fromkeys(r["family"] for r in fam_rows):
+            part = [r for r in fam_rows if r["family"] == fam]
+            cells_by = _bench_gap_cells(part, solvers, budgets)
+            k = max(r["instances"] for r in part)
+            for i, s in enumerate(solvers):
+                name = f"{fam} ({k})" if i == 0 else ""
+                t_fam.add_row(name, s, *[cells_by[(s, b)] for b in budgets])
+            t_fam.add_section()
+        out.append(t_fam)
+    beats = summary.get("beats_best_known", [])
+    if beats:
+        t_b = Table(
+            title="[red]better than the best-known value: check these[/]",
+            caption="certificates (the 0/1 state and its recomputed objective) are in the "
+            "output folder",
+        )
+        for col in ("instance", "solver", "budget", "seed", "objective", "best known"):
+            t_b.add_column(col, no_wrap=True)
+        t_b.add_column("certificate")
+        for r in beats:
+            t_b.add_row(
+                r["instance"],
+                r["solver"],
+                str(r["budget_s"]),
+                str(r["seed"]),
+                f"{r['objective']:.10g}",
+                f"{r['best_known']:.10g}",
+                str(r.get("certificate") or "-"),
+            )
+        out.append(t_b)
     ttt = [r for r in summary["by_instance_solver"] if r["ttt_tries"]]
     instances = list(dict.fromkeys(r["instance"] for r in ttt))
     if ttt and len(instances) <= 12:

@@ -7,8 +7,15 @@ use ``budget`` seconds, and the bench records
   the best state, whose energy ``H`` (:mod:`isingeq.model`) the bench recomputes itself;
 * **gap** -- :meth:`isingeq.Instance.gap`: ``(best_known - objective) / |best_known|`` for
   "max", the mirror for "min" (>= 0 unless a better value is found);
-* **time_s** / **cpu_s** -- the wall and process CPU time the run actually used (a peer that
-  cannot bound its time may overshoot; that is recorded, not hidden);
+* **time_s** / **cpu_s** -- the wall and process CPU time (every thread of the process) the
+  run actually used (a peer that cannot bound its time may overshoot; that is recorded, not
+  hidden), and **budget_use** = ``time_s / budget``. A run outside [0.9, 1.1] x budget is
+  counted by the summary; a run over 1.1 x budget because the solver's fixed cost per call is
+  larger than the budget gets the status ``over budget: <why>`` and is left out of the
+  averages (it has its own count);
+* **beats_best_known** -- True when the objective is better than the instance's best-known
+  value: the state is written to ``certificates/<instance>_<solver>_<seed>.txt`` (the 0/1
+  state on one line, then its recomputed objective) for checking, and the summary lists it;
 * **reached** -- whether the objective is at least as good as the **target**,
   :meth:`isingeq.Instance.target_objective` (``0.995 x best`` for a positive cut);
 * with ``ttt=True``, one more row per (instance, solver, seed) with budget ``"ttt"``: the
@@ -23,8 +30,13 @@ use ``budget`` seconds, and the bench records
 Seeds: repeat ``k`` of instance ``name`` uses the (31-bit) integer drawn from
 ``SeedSequence(seed, spawn_key=(crc32(name), k))``, the same for every solver and budget, and
 recorded in the row. Rows stream to ``records.csv`` as they finish; a run started again on the
-same folder skips the (instance, solver, budget, seed) keys already there with status "ok" or
-"failed". A solver that raises is recorded as ``failed: <Type: message>`` and the run goes on.
+same folder skips the (instance, solver, budget, seed) keys already there with status "ok",
+"over budget" or "failed" (a file of the layout before ``budget_use`` is read and rewritten in
+the new one). A solver that raises is recorded as ``failed: <Type: message>`` and the run goes
+on. Before its first timed run at a budget on an instance, each solver calibrates itself for
+that budget, untimed (:meth:`.peers.Adapter.calibrate`). With ``threads`` the whole run (set-up
+included) holds isingeq's numba and BLAS pools and torch to that many threads
+(:func:`.peers.limit_threads`).
 
 Instances are named through :func:`isingeq.datasets.resolve_many`: ``paper-N`` is
 ``paper-N@0`` (:func:`isingeq.paper_instance` ``(N, rng=0)``, objective ``H``, sense "min"),
@@ -43,6 +55,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,15 +76,17 @@ from .bench_plan import (
     select_solvers,
 )
 from .bench_summary import record_key, summarize, write_outputs
-from .peers import Adapter, adapter
+from .peers import BUDGET_BAND, Adapter, adapter, limit_threads
 from .records import RecordsFile, json_safe
 
 __all__ = [
     "DEFAULT_BUDGETS",
+    "LEGACY_FIELDS",
     "RECORD_FIELDS",
     "TTT",
     "BenchPlan",
     "BenchRun",
+    "beats_best_known",
     "check_budgets",
     "make_plan",
     "read_records",
@@ -79,6 +94,7 @@ __all__ = [
     "seed_for",
     "select_solvers",
     "summarize",
+    "write_certificate",
     "write_outputs",
 ]
 
@@ -101,8 +117,24 @@ RECORD_FIELDS = [
     "cpu_s",
     "status",
     "detail",
+    "budget_use",
+    "beats_best_known",
 ]
-_FLOATS = ("best_known", "objective", "gap", "energy", "target", "ttt_s", "time_s", "cpu_s")
+#: The columns before ``budget_use`` (files of that layout are read and upgraded on resume).
+LEGACY_FIELDS = RECORD_FIELDS[: RECORD_FIELDS.index("budget_use")]
+_FLOATS = (
+    "best_known",
+    "objective",
+    "gap",
+    "energy",
+    "target",
+    "ttt_s",
+    "time_s",
+    "cpu_s",
+    "budget_use",
+)
+#: Relative tolerance under which an objective counts as equal to the best-known value.
+BEATS_TOL = 1e-9
 
 
 @dataclass
@@ -123,7 +155,11 @@ class BenchRun:
 def _parse(row: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = dict(row)
     for k in _FLOATS:
-        out[k] = float(row[k]) if row[k] not in ("", None) else math.nan
+        v = row.get(k)
+        out[k] = float(v) if v not in ("", None) else math.nan
+    if math.isnan(out["budget_use"]) and row["budget_s"] != TTT:  # a legacy row
+        out["budget_use"] = out["time_s"] / float(row["budget_s"])
+    out["beats_best_known"] = {"True": True, "False": False}.get(row.get("beats_best_known") or "")
     if math.isnan(out["best_known"]):
         out["best_known"] = None
     out["n"] = int(row["n"])
@@ -134,8 +170,8 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _finished(row: dict[str, str]) -> bool:
-    """A row an earlier run finished: status "ok" or "failed: ...", and readable."""
-    if not (row["status"] == "ok" or row["status"].startswith("failed")):
+    """A row an earlier run finished: status "ok", "over budget: ..." or "failed: ...", readable."""
+    if not (row["status"] == "ok" or row["status"].startswith(("failed", "over budget"))):
         return False  # "skipped" rows are redone
     try:
         _parse(row)
@@ -146,7 +182,9 @@ def _finished(row: dict[str, str]) -> bool:
 
 def records_file(out_dir: str | os.PathLike[str]) -> RecordsFile:
     """The bench's ``records.csv`` in ``out_dir`` (finished rows: status "ok" or "failed")."""
-    return RecordsFile(Path(out_dir) / "records.csv", RECORD_FIELDS, finished=_finished)
+    return RecordsFile(
+        Path(out_dir) / "records.csv", RECORD_FIELDS, finished=_finished, older=[LEGACY_FIELDS]
+    )
 
 
 def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -159,7 +197,7 @@ def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     ValueError
         If the file's columns are not the bench's.
     """
-    rec = RecordsFile(path, RECORD_FIELDS, finished=_finished)
+    rec = RecordsFile(path, RECORD_FIELDS, finished=_finished, older=[LEGACY_FIELDS])
     return [_parse(r) for r in rec.read()]
 
 
@@ -194,6 +232,7 @@ def _row(
     reached = None
     if ok and not math.isnan(target):
         reached = inst.better_or_equal(objective, target)
+    use = time_s / float(budget) if budget != TTT else math.nan
     return {
         "instance": inst.name,
         "n": inst.n,
@@ -213,7 +252,36 @@ def _row(
         "cpu_s": cpu_s,
         "status": status,
         "detail": json.dumps(json_safe(detail or {}), sort_keys=True),
+        "budget_use": use,
+        "beats_best_known": beats_best_known(inst, objective) if ok else None,
     }
+
+
+def beats_best_known(inst: Instance, objective: float) -> bool:
+    """Whether ``objective`` is better than the instance's best-known value (beyond 1e-9 rel.)."""
+    if inst.best_known is None or math.isnan(objective):
+        return False
+    bk = float(inst.best_known)
+    slack = BEATS_TOL * max(1.0, abs(bk))
+    return objective > bk + slack if inst.sense == "max" else objective < bk - slack
+
+
+def write_certificate(
+    out_dir: str | os.PathLike[str], inst: Instance, solver: str, seed: int, sample: Any
+) -> Path:
+    """``certificates/<instance>_<solver>_<seed>.txt``: the 0/1 state on one line, then its
+    objective recomputed from the instance (for checking a value better than the best known)."""
+    x = np.asarray(sample, dtype=np.uint8).ravel()
+    objective = float(inst.objective(x))
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{inst.name}_{solver}_{seed}")
+    path = Path(out_dir) / "certificates" / f"{safe}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "".join(map(str, x.tolist()))
+        + f"\nobjective {objective!r} ({inst.sense}); best known {inst.best_known!r}; "
+        f"instance {inst.name} ({inst.source or 'in memory'}), solver {solver}, seed {seed}\n"
+    )
+    return path
 
 
 def _energy_of(inst: Instance, sample: Any) -> float:
@@ -263,7 +331,8 @@ def run_bench(
     rec.read()  # refuse a foreign file before creating anything
     objs = dict(adapters or {})
     for name in plan.solvers:
-        objs.setdefault(name, adapter(name))
+        if name not in objs:
+            objs[name] = adapter(name)
     warmed: set[str] = set()
     planned = set(plan.keys())
     run = BenchRun(plan)
@@ -283,9 +352,11 @@ def run_bench(
             if on_record is not None:
                 on_record(row)
 
+        torch = any(getattr(objs[s], "uses_torch", False) for s in plan.solvers)
         try:
-            for inst in plan.instances:
-                _bench_instance(plan, inst, objs, done, warmed, emit, on_start)
+            with limit_threads(plan.threads, torch=torch):
+                for inst in plan.instances:
+                    _bench_instance(plan, inst, objs, done, warmed, emit, on_start, out_dir)
             run.complete = True
         except KeyboardInterrupt:
             run.complete = False
@@ -304,6 +375,7 @@ def _bench_instance(
     warmed: set[str],
     emit: Callable[[dict[str, Any]], None],
     on_start: Callable[[str], None] | None,
+    out_dir: str | os.PathLike[str],
 ) -> None:
     seeds = plan.seeds(inst)
     target = inst.target_objective(plan.target)
@@ -333,6 +405,7 @@ def _bench_instance(
             obj.prepare(inst)
         except Exception as exc:
             setup_error[solver] = _status(exc) + " (in set-up)"
+    calibrated: set[tuple[str, float]] = set()
     for b in plan.budgets:
         label = budget_label(b)
         for k, s in enumerate(seeds):
@@ -342,9 +415,19 @@ def _bench_instance(
                 if solver in setup_error:
                     emit(_row(inst, solver, label, k, s, target, status=setup_error[solver]))
                     continue
+                if (solver, b) not in calibrated:  # untimed: trial runs at this budget
+                    calibrated.add((solver, b))
+                    if on_start is not None:
+                        on_start(f"{inst.name}: calibration of {solver} for {label} s")
+                    try:
+                        objs[solver].calibrate(inst, b)
+                    except Exception as exc:
+                        setup_error[solver] = _status(exc) + " (in calibration)"
+                        emit(_row(inst, solver, label, k, s, target, status=setup_error[solver]))
+                        continue
                 if on_start is not None:
                     on_start(f"{inst.name} · {solver} · {label} s · seed {k + 1}/{plan.repeats}")
-                emit(_one_run(inst, objs[solver], solver, b, k, s, target))
+                emit(_one_run(inst, objs[solver], solver, b, k, s, target, out_dir))
     if plan.ttt:
         for solver in todo:
             for k, s in enumerate(seeds):
@@ -359,12 +442,23 @@ def _bench_instance(
                     continue
                 if on_start is not None:
                     on_start(f"{inst.name} · {solver} · time to target · seed {k + 1}")
-                emit(_ttt_run(inst, objs[solver], solver, max(plan.budgets), k, s, target))
+                emit(_ttt_run(inst, objs[solver], solver, max(plan.budgets), k, s, target, out_dir))
 
 
 def _one_run(
-    inst: Instance, obj: Adapter, solver: str, budget: float, k: int, seed: int, target: float
+    inst: Instance,
+    obj: Adapter,
+    solver: str,
+    budget: float,
+    k: int,
+    seed: int,
+    target: float,
+    out_dir: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
+    why = obj.cannot_fit(inst, budget)
+    if why is not None:  # known before running: do not spend minutes on a run that cannot fit
+        status = f"over budget: {why} (not run)"
+        return _row(inst, solver, budget_label(budget), k, seed, target, status=status)
     c0, t0 = time.process_time(), time.perf_counter()
     try:
         res = obj.run(inst, budget, seed)
@@ -383,7 +477,12 @@ def _one_run(
             cpu_s=cpu,
             status=_status(exc),
         )
-    return _row(
+    extra = dict(res.extra)
+    status = "ok"
+    over = extra.get("over_budget")
+    if over and wall > BUDGET_BAND[1] * budget:
+        status = f"over budget: {over}"
+    row = _row(
         inst,
         solver,
         budget_label(budget),
@@ -393,12 +492,39 @@ def _one_run(
         energy=energy,
         time_s=wall,
         cpu_s=cpu,
-        detail=res.extra,
+        status=status,
+        detail=extra,
     )
+    _certify(row, inst, solver, seed, res.best_sample, out_dir)
+    return row
+
+
+def _certify(
+    row: dict[str, Any],
+    inst: Instance,
+    solver: str,
+    seed: int,
+    sample: Any,
+    out_dir: str | os.PathLike[str] | None,
+) -> None:
+    """A row that beats the best-known value: write its certificate, name it in the detail."""
+    if not row["beats_best_known"] or out_dir is None:
+        return
+    path = write_certificate(out_dir, inst, solver, seed, sample)
+    detail = json.loads(row["detail"])
+    detail["certificate"] = str(Path("certificates") / path.name)
+    row["detail"] = json.dumps(json_safe(detail), sort_keys=True)
 
 
 def _ttt_run(
-    inst: Instance, obj: Adapter, solver: str, max_budget: float, k: int, seed: int, target: float
+    inst: Instance,
+    obj: Adapter,
+    solver: str,
+    max_budget: float,
+    k: int,
+    seed: int,
+    target: float,
+    out_dir: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     target_energy = inst.energy_of_objective(target)
     # a hair of slack so that float noise in H does not miss a target met exactly
@@ -412,7 +538,7 @@ def _ttt_run(
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         return _row(inst, solver, TTT, k, seed, target, time_s=wall, cpu_s=cpu, status=_status(exc))
     ttt = res.ttt_s if energy <= target_energy else math.nan
-    return _row(
+    row = _row(
         inst,
         solver,
         TTT,
@@ -425,3 +551,5 @@ def _ttt_run(
         ttt_s=ttt,
         detail=res.extra,
     )
+    _certify(row, inst, solver, seed, res.best_sample, out_dir)
+    return row

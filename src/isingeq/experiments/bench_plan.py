@@ -73,6 +73,19 @@ class BenchPlan:
     skipped: dict[str, str] = field(default_factory=dict)
     #: solvers named by the user (their skipped runs get rows); else the defaults were used
     explicit: bool = False
+    #: threads for isingeq's methods (numba, BLAS) and the torch-based peers; None: all cores
+    threads: int | None = None
+
+    def comparison(self) -> str:
+        """Which CPU comparison this is, in words (the summary's config and the table's caption)."""
+        torch = [s for s in self.solvers if getattr(ADAPTERS.get(s), "uses_torch", False)]
+        extra = f" ({', '.join(torch)}: torch on the same)" if torch else ""
+        if self.threads == 1:
+            return "equal CPU: every solver on 1 thread"
+        if self.threads is None:
+            torch_note = f" ({', '.join(torch)}: torch's default threads)" if torch else ""
+            return f"isingeq on all cores (numba's default), peers on 1 thread{torch_note}"
+        return f"isingeq on {self.threads} threads, peers on 1{extra}"
 
     def seeds(self, instance: Instance) -> list[int]:
         """The run seeds of ``instance``, one per repeat."""
@@ -97,7 +110,8 @@ class BenchPlan:
 
 
 def select_solvers(names: Sequence[str] | None = None) -> tuple[list[str], dict[str, str]]:
-    """``(runnable, skipped)``: the named solvers (default: all registered) split by
+    """``(runnable, skipped)``: the named solvers (default: every registered one that is part
+    of the defaults; the optional MindQuantum adapters run only when named) split by
     ``available()``; ``skipped`` maps each solver that cannot run to the reason.
 
     Raises
@@ -105,7 +119,11 @@ def select_solvers(names: Sequence[str] | None = None) -> tuple[list[str], dict[
     ValueError
         For an unknown solver name or an empty list.
     """
-    chosen = list(ADAPTERS) if names is None else list(dict.fromkeys(names))
+    chosen = (
+        [k for k, f in ADAPTERS.items() if getattr(f, "default", True)]
+        if names is None
+        else list(dict.fromkeys(names))
+    )
     if not chosen:
         raise ValueError("`solvers` must name at least one solver")
     for name in chosen:
@@ -149,6 +167,7 @@ def make_plan(
     seed: int = 0,
     target: float = 0.995,
     ttt: bool = False,
+    threads: int | None = None,
 ) -> BenchPlan:
     """Validate every option (cheap checks first), then load the instances.
 
@@ -167,6 +186,11 @@ def make_plan(
     solvers, budgets, repeats, seed, target, ttt
         See :class:`BenchPlan`; ``seed`` is the root of the run seeds (:func:`seed_for`), it
         does not draw instances (a random family carries its own seed: ``paper-40@7``).
+    threads : int, optional
+        Threads for isingeq's methods (``numba.set_num_threads``, BLAS through threadpoolctl)
+        and the torch-based peers (``torch.set_num_threads``), 1 .. numba's thread count;
+        None (default) leaves every library at its default (all cores). The other peers are
+        single-threaded either way, so ``threads=1`` is the equal-CPU comparison.
 
     Raises
     ------
@@ -179,6 +203,11 @@ def make_plan(
     repeats = check_int("repeats", repeats, low=1)
     seed = check_int("seed", seed, low=0)
     target = check_real("target", target, low=0.0, high=1.0, low_open=True)
+    if threads is not None:
+        import numba
+
+        cfg: Any = numba.config
+        threads = check_int("threads", threads, low=1, high=int(cfg.NUMBA_NUM_THREADS))
     runnable, skipped = select_solvers(solvers)
     paths = [Path(f) for f in files or []]  # a file is a file whatever its name looks like
     specs: list[Any] = [*_check_suites(suites or []), *(names or []), *paths]
@@ -195,4 +224,5 @@ def make_plan(
         ttt=bool(ttt),
         skipped=skipped,
         explicit=solvers is not None,
+        threads=threads,
     )

@@ -7,6 +7,7 @@ none (the summary says which). Files go through :mod:`.records`.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -16,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import datasets
 from ..instance import Instance
 from .bench_plan import TTT, BenchPlan, budget_label
+from .peers import BUDGET_BAND
 from .records import json_safe, write_json
 
 if TYPE_CHECKING:
@@ -27,6 +30,8 @@ __all__ = ["MAX_PLOTS", "record_key", "summarize", "write_outputs"]
 
 #: At most this many per-instance plots.
 MAX_PLOTS = 12
+#: Relative tolerance of "best or tied": a mean objective this close to the best one ties.
+BEST_TOL = 1e-9
 
 
 def record_key(row: dict[str, Any]) -> tuple[str, str, str, int]:
@@ -58,11 +63,20 @@ def summarize(
 ) -> dict[str, Any]:
     """Aggregate the plan's rows.
 
-    Returns a dict with ``config``; ``instances`` (reference value per instance: best-known,
-    or the best found in the run); ``by_solver_budget`` (per solver and budget: ``mean_gap``
+    Returns a dict with ``config`` (with ``threads`` and ``comparison``, the CPU comparison in
+    words, and ``tuned_on``: the plan's instances in :data:`isingeq.datasets.TUNED_ON`);
+    ``instances`` (reference value per instance: best-known, or the best found in the run;
+    ``tuned_on``; Gset ``family``); ``by_solver_budget`` (per solver and budget: ``mean_gap``
     = mean over instances of the mean gap over repeats, ``mean_best_gap`` = mean over instances
     of the best gap over repeats, ``hit_rate`` = fraction of runs reaching the reference,
-    ``target_rate``, mean and max ``time_s``, ``runs``, ``failed``); ``by_instance_solver``
+    ``best_or_tied`` = instances where its mean objective over repeats is the best of all
+    solvers within 1e-9 relative, ``target_rate``, mean and max ``time_s``, ``mean_cpu_s``,
+    ``mean/min/max_budget_use``, ``under_budget_band`` / ``over_budget_band`` = runs below
+    0.9 / above 1.1 x budget, ``runs``, ``failed``, ``over_budget`` = runs with the status
+    "over budget", left out of every average); ``by_split`` (the same aggregates over the
+    "tuned on" and the "not tuned on" instances); ``by_family`` (over each Gset family);
+    ``beats_best_known`` (runs better than the best-known value, with their certificate);
+    ``by_instance_solver``
     (median time to target over seeds, from the ttt rows when there are any, else "coarse"
     from the budget runs: the time of the smallest budget that reached the target; per-budget
     mean / min / max objective and mean time, for plots). NaN and infinities are None.
@@ -92,20 +106,70 @@ def summarize(
         return math.nan if g is None else g
 
     solvers = plan.solvers + list(plan.skipped)
-    by_sb = []
+    labels = {b: budget_label(b) for b in plan.budgets}
+    # per (budget label, instance): each solver's mean objective over repeats, and the best
+    groups: dict[tuple[str, str, str], list[float]] = {}
+    for r in ok:
+        if r["budget_s"] != TTT:
+            groups.setdefault((r["budget_s"], r["instance"], r["solver"]), []).append(
+                r["objective"]
+            )
+    means = {key: float(np.mean(v)) for key, v in groups.items()}
+    best_mean: dict[tuple[str, str], float] = {}
+    for (label, name, _), m in means.items():
+        prev = best_mean.get((label, name))
+        top = m if prev is None else by_name[name].best([prev, m])
+        best_mean[(label, name)] = m if top is None else float(top)
+
+    def tied(label: str, name: str, solver: str) -> bool:
+        m = means.get((label, name, solver))
+        if m is None:
+            return False
+        top = best_mean[(label, name)]
+        return abs(m - top) <= BEST_TOL * max(1.0, abs(top))
+
+    def aggregate(solver: str, label: str, names: set[str]) -> dict[str, Any]:
+        good = [
+            r
+            for r in ok
+            if r["solver"] == solver and r["budget_s"] == label and r["instance"] in names
+        ]
+        per_inst: dict[str, list[float]] = {}
+        for r in good:
+            per_inst.setdefault(r["instance"], []).append(gap(r))
+        gaps_mean = [float(np.mean(g)) for g in per_inst.values() if not np.isnan(g).any()]
+        gaps_best = [float(np.min(g)) for g in per_inst.values() if not np.isnan(g).any()]
+        gaps = [g for g in map(gap, good) if not math.isnan(g)]
+        return {
+            "instances": len(gaps_mean),
+            "mean_gap": float(np.mean(gaps_mean)) if gaps_mean else None,
+            "mean_best_gap": float(np.mean(gaps_best)) if gaps_best else None,
+            "hit_rate": float(np.mean([g <= 1e-9 for g in gaps])) if gaps else None,
+            "best_or_tied": sum(tied(label, name, solver) for name in per_inst),
+        }
+
+    all_names = set(by_name)
+    tuned = {n for n in all_names if n in datasets.TUNED_ON}
+    splits = {"tuned on": tuned, "not tuned on": all_names - tuned}
+    families: dict[str, set[str]] = {}
+    for name in all_names:
+        fam = datasets.gset_family(name)
+        if fam is not None:
+            families.setdefault(fam, set()).add(name)
+    lo, hi = BUDGET_BAND
+
+    by_sb, by_split, by_family = [], [], []
     for solver in solvers:
         for b in plan.budgets:
-            label = budget_label(b)
+            label = labels[b]
             mine = [r for r in rows if r["solver"] == solver and r["budget_s"] == label]
             good = [r for r in ok if r["solver"] == solver and r["budget_s"] == label]
-            per_inst: dict[str, list[float]] = {}
-            for r in good:
-                per_inst.setdefault(r["instance"], []).append(gap(r))
-            means = [float(np.mean(g)) for g in per_inst.values() if not np.isnan(g).any()]
-            bests = [float(np.min(g)) for g in per_inst.values() if not np.isnan(g).any()]
-            gaps = [g for g in map(gap, good) if not math.isnan(g)]
+            timed = [r for r in mine if not math.isnan(r.get("budget_use", math.nan))]
+            timed = [r for r in timed if not str(r["status"]).startswith(("failed", "skipped"))]
+            uses = [r["budget_use"] for r in timed]
             reached = [r["reached"] for r in good if r["reached"] is not None]
             times = [r["time_s"] for r in good]
+            cpus = [r["cpu_s"] for r in good if not math.isnan(r["cpu_s"])]
             by_sb.append(
                 {
                     "solver": solver,
@@ -114,15 +178,45 @@ def summarize(
                     "ok": len(good),
                     "failed": sum(str(r["status"]).startswith("failed") for r in mine),
                     "skipped": sum(str(r["status"]).startswith("skipped") for r in mine),
-                    "instances": len(means),
-                    "mean_gap": float(np.mean(means)) if means else None,
-                    "mean_best_gap": float(np.mean(bests)) if bests else None,
-                    "hit_rate": float(np.mean([g <= 1e-9 for g in gaps])) if gaps else None,
+                    "over_budget": sum(str(r["status"]).startswith("over budget") for r in mine),
+                    **aggregate(solver, label, all_names),
                     "target_rate": float(np.mean(reached)) if reached else None,
                     "mean_time_s": float(np.mean(times)) if times else None,
                     "max_time_s": float(np.max(times)) if times else None,
+                    "mean_cpu_s": float(np.mean(cpus)) if cpus else None,
+                    "mean_budget_use": float(np.mean(uses)) if uses else None,
+                    "min_budget_use": float(np.min(uses)) if uses else None,
+                    "max_budget_use": float(np.max(uses)) if uses else None,
+                    "under_budget_band": sum(u < lo for u in uses),
+                    "over_budget_band": sum(u > hi for u in uses),
                 }
             )
+            for split, names in splits.items():
+                if names:
+                    by_split.append(
+                        {"split": split, "solver": solver, "budget_s": b}
+                        | aggregate(solver, label, names)
+                    )
+            for fam in datasets.GSET_FAMILIES:
+                if fam in families:
+                    by_family.append(
+                        {"family": fam, "solver": solver, "budget_s": b}
+                        | aggregate(solver, label, families[fam])
+                    )
+
+    beats = [
+        {
+            "instance": r["instance"],
+            "solver": r["solver"],
+            "budget_s": r["budget_s"],
+            "seed": r["seed"],
+            "objective": r["objective"],
+            "best_known": r["best_known"],
+            "certificate": json.loads(r["detail"] or "{}").get("certificate"),
+        }
+        for r in rows
+        if r.get("beats_best_known") is True
+    ]
 
     by_is = []
     for inst in plan.instances:
@@ -143,10 +237,24 @@ def summarize(
                 "seed": plan.seed,
                 "target": plan.target,
                 "ttt": plan.ttt,
+                "threads": plan.threads,
+                "comparison": plan.comparison(),
+                "budget_band": list(BUDGET_BAND),
+                "tuned_on": sorted(tuned),
             },
             "complete": complete,
-            "instances": list(refs.values()),
+            "instances": [
+                {
+                    **ref,
+                    "tuned_on": ref["instance"] in tuned,
+                    "family": datasets.gset_family(ref["instance"]),
+                }
+                for ref in refs.values()
+            ],
             "by_solver_budget": by_sb,
+            "by_split": by_split,
+            "by_family": by_family,
+            "beats_best_known": beats,
             "by_instance_solver": by_is,
         }
     )

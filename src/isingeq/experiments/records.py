@@ -90,6 +90,10 @@ class RecordsFile:
     finished : callable, optional
         ``row -> bool`` on a raw row (strings): whether an earlier run finished it. Rows it
         rejects are dropped on resume and redone. Default: every complete row.
+    older : sequence of sequences of str, optional
+        Earlier layouts of the same records, each the leading columns of ``fields``: a file
+        with one of them is read (the new columns empty) and :meth:`resume` rewrites it in
+        the current layout. Any other header is refused.
 
     Examples
     --------
@@ -109,9 +113,14 @@ class RecordsFile:
         fields: Sequence[str],
         *,
         finished: Callable[[dict[str, str]], bool] | None = None,
+        older: Sequence[Sequence[str]] = (),
     ) -> None:
         self.path = Path(path)
         self.fields = list(fields)
+        self.older = [list(f) for f in older]
+        for f in self.older:
+            if self.fields[: len(f)] != f:
+                raise ValueError("every older layout must be the leading columns of `fields`")
         self._finished = finished
         self._fh: IO[str] | None = None
         self._writer: csv.DictWriter[str] | None = None
@@ -130,7 +139,8 @@ class RecordsFile:
             reader = csv.DictReader(fh)
             if reader.fieldnames is None:
                 return []  # an empty file: nothing was finished
-            if list(reader.fieldnames) != self.fields:
+            header = list(reader.fieldnames)
+            if header != self.fields and header not in self.older:
                 raise ValueError(
                     f"{str(self.path)!r} is not a records file of this experiment (its columns "
                     f"are {reader.fieldnames}, expected {self.fields}); choose another output "
@@ -140,9 +150,10 @@ class RecordsFile:
             for row in reader:
                 if None in row or any(v is None for v in row.values()):
                     continue  # a line cut short by an interruption
+                row = {k: row.get(k, "") for k in self.fields}  # an older layout: new columns empty
                 if self._finished is not None and not self._finished(row):
                     continue
-                rows.append(dict(row))
+                rows.append(row)
         return rows
 
     @contextlib.contextmanager
