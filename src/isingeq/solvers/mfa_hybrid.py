@@ -79,7 +79,8 @@ def tail_ends(model: SpinGlass, t_start: float | None, t_end: float | None) -> t
     """The cold tail's ladder ends, validated: defaults ``3 t_c`` and ``3 ln(100) / delta``
     (:func:`_resolution`), with ``t_start`` lowered below ``t_end`` when the default would not be."""
     if t_end is None:
-        t_end = _END_FACTOR * math.log(100.0) / _resolution(model)
+        # beyond 1e25 every uphill step is refused anyway (and subnormal couplings would give inf)
+        t_end = min(_END_FACTOR * math.log(100.0) / _resolution(model), 1e25)
     t_end = check_real("t_end", t_end, low=0.0, low_open=True)
     if t_start is None:
         tc = critical_t(model)
