@@ -16,6 +16,7 @@ import pytest
 import isingeq
 from isingeq import Instance, datasets
 from isingeq.experiments import bench, peers
+from isingeq.experiments.peers import _base as peers_base
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -44,7 +45,7 @@ class FakeClock:
 # ---------------------------------------------------------------------------- calibration
 
 
-class FakeSweeper(peers._SweepAdapter):
+class FakeSweeper(peers_base._SweepAdapter):
     """A sweep sampler on a fake clock: a call costs ``fixed + a * sweeps**p`` seconds."""
 
     name = "fake-sweeper"
@@ -81,7 +82,7 @@ def test_sweep_calibration_fills_the_budget_on_a_fake_clock(
     monkeypatch: pytest.MonkeyPatch, fixed: float, a: float, p: float, budget: float
 ) -> None:
     clock = FakeClock()
-    monkeypatch.setattr(peers.time, "perf_counter", clock)
+    monkeypatch.setattr(peers_base.time, "perf_counter", clock)
     sweeper = FakeSweeper(clock, fixed, a, p)
     inst = _paper(6)
     sweeper.calibrate(inst, budget)
@@ -90,7 +91,7 @@ def test_sweep_calibration_fills_the_budget_on_a_fake_clock(
     assert 1 <= len(trials) <= 3
     assert sum(t["wall_s"] for t in trials) <= 1.9 * min(budget, peers.SWEEP_TRIAL_MAX_S)
     fa, fp = st["law"][budget]
-    sweeps = peers._sweeps_for(st["fixed_s"], fa, fp, budget, sweeper.min_sweeps)
+    sweeps = peers_base._sweeps_for(st["fixed_s"], fa, fp, budget, sweeper.min_sweeps)
     assert 0.9 <= sweeper.seconds(sweeps) / budget <= 1.1, (sweeps, fa, fp)
 
 
@@ -98,31 +99,31 @@ def test_a_fixed_cost_above_the_budget_stops_the_trials_and_is_reported(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock = FakeClock()
-    monkeypatch.setattr(peers.time, "perf_counter", clock)
+    monkeypatch.setattr(peers_base.time, "perf_counter", clock)
     sweeper = FakeSweeper(clock, 0.5, 1e-6, 1.0)
     inst = _paper(6)
     sweeper.calibrate(inst, 0.1)
     trials = sweeper.prepare(inst)["trials"][0.1]
     assert len(trials) == 1 and trials[0]["units"] == sweeper.min_sweeps
-    reason = peers._over_budget(0.5, 0.5 + 1e-5, 0.1, "10 sweeps")
+    reason = peers_base._over_budget(0.5, 0.5 + 1e-5, 0.1, "10 sweeps")
     assert reason is not None and "fixed cost per call is 0.5 s" in reason
-    assert peers._over_budget(0.01, 0.02, 0.1, "10 sweeps") is None
+    assert peers_base._over_budget(0.01, 0.02, 0.1, "10 sweeps") is None
 
 
 def test_batches_fill_the_budget_on_a_fake_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FakeClock()
-    monkeypatch.setattr(peers.time, "perf_counter", clock)
+    monkeypatch.setattr(peers_base.time, "perf_counter", clock)
 
     def batch(k: int) -> tuple[float, np.ndarray]:
         clock.t += 1e-3 + 0.013 * k  # a fixed cost per call and per read
         return -float(k), np.zeros(3, dtype=np.uint8)
 
-    e, _, reads, batches, over = peers._until_deadline(1.0, batch, 1024)
+    e, _, reads, batches, over = peers_base._until_deadline(1.0, batch, 1024)
     assert 0.9 <= clock.t <= 1.0 + 1e-9 and over is None
     assert reads >= 60 and batches > 1 and e <= -1
     # one read longer than the budget: it runs, and says why it is over
     clock.t = 0.0
-    *_, over = peers._until_deadline(0.005, batch, 1024)
+    *_, over = peers_base._until_deadline(0.005, batch, 1024)
     assert over is not None and "one read takes" in over
 
 
