@@ -14,7 +14,13 @@ from scipy.special import expit
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 
-__all__ = ["eq16_residual", "field_scale", "ladder_ends", "start_states"]
+__all__ = [
+    "eq16_residual",
+    "field_scale",
+    "ladder_ends",
+    "start_states",
+    "time_budget",
+]
 
 
 def field_scale(model: SpinGlass) -> float:
@@ -120,3 +126,20 @@ def residual_per_read(model: SpinGlass, marginals: np.ndarray, t: float) -> np.n
     M = np.atleast_2d(np.asarray(marginals, dtype=np.float64))
     with np.errstate(over="ignore"):
         return np.asarray(np.max(np.abs(eq16_residual(model, M, t)), axis=1))
+
+
+def time_budget(
+    t_begin: int, time_limit: float | None, target_energy: float | None
+) -> tuple[float | None, int | None, float | None]:
+    """``(time_limit, deadline in perf_counter ns, target_energy)``, validated.
+
+    ``time_limit`` is wall time in seconds from ``t_begin`` (the method's entry); no limit
+    gives no deadline.
+    """
+    deadline = None
+    if time_limit is not None:
+        time_limit = check_real("time_limit", time_limit, low=0.0, low_open=True)
+        deadline = t_begin + int(time_limit * 1e9)
+    if target_energy is not None:
+        target_energy = check_real("target_energy", target_energy)
+    return time_limit, deadline, target_energy

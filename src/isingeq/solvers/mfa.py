@@ -33,7 +33,7 @@ from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
-from ._common import field_scale, ladder_ends, residual_per_read, start_states
+from ._common import field_scale, ladder_ends, residual_per_read, start_states, time_budget
 from ._registry import register
 from .greedy import descend
 
@@ -184,12 +184,7 @@ def solve_mfa(
     if dtype not in ("float32", "float64"):
         raise ValueError(f"`dtype` must be 'float32' or 'float64'; got {dtype!r}")
     dt = np.dtype(dtype)
-    deadline = None
-    if time_limit is not None:
-        time_limit = check_real("time_limit", time_limit, low=0.0, low_open=True)
-        deadline = t_begin + int(time_limit * 1e9)
-    if target_energy is not None:
-        target_energy = check_real("target_energy", target_energy, allow_inf=False)
+    time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     ts = _schedule(model, schedule, num_sweeps, t_start, t_end)
     S_init = None
     if initial_states is not None:

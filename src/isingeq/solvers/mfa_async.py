@@ -42,7 +42,7 @@ from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
-from ._common import field_scale, ladder_ends, residual_per_read, start_states
+from ._common import field_scale, ladder_ends, residual_per_read, start_states, time_budget
 from ._registry import register
 from .greedy import descend
 
@@ -158,12 +158,7 @@ def solve_mfa_async(
     reheat = check_real("reheat", reheat, low=0.0)
     fresh_every = check_int("fresh_every", fresh_every, low=1)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-    deadline = None
-    if time_limit is not None:
-        time_limit = check_real("time_limit", time_limit, low=0.0, low_open=True)
-        deadline = t_begin + int(time_limit * 1e9)
-    if target_energy is not None:
-        target_energy = check_real("target_energy", target_energy, allow_inf=False)
+    time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     t_start, t_end = ladder_ends(model, t_start, t_end, 1.0, 300.0)
     M_init = None
     if initial_states is not None:

@@ -38,6 +38,7 @@ from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
+from ._common import time_budget
 from ._registry import METHODS, register
 from .greedy import descend
 from .scipy_root import critical_t
@@ -178,12 +179,7 @@ def solve_mfa_hybrid(
         mf_fraction = _DENSE_MF if _density(model) > 0.5 else _SPARSE_MF
     mf_fraction = check_real("mf_fraction", mf_fraction, low=0.0, high=1.0, high_open=True)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-    deadline = None
-    if time_limit is not None:
-        time_limit = check_real("time_limit", time_limit, low=0.0, low_open=True)
-        deadline = t_begin + int(time_limit * 1e9)
-    if target_energy is not None:
-        target_energy = check_real("target_energy", target_energy)
+    time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     t_lo, t_hi = tail_ends(model, t_start, t_end)
     gen = rng if rng is not None else np.random.default_rng()
 
