@@ -166,7 +166,10 @@ SUITES: dict[str, list[str]] = {
     "beasley-250": [f"bqp250-{k}" for k in range(1, 11)],
     "beasley-500": [f"bqp500-{k}" for k in range(1, 11)],
     "beasley-1000": [f"bqp1000-{k}" for k in range(1, 11)],
+    # the 50 OR-Library instances whose files are public (bqp2500 is not in shared/data)
+    "beasley": [f"bqp{n}-{k}" for n in (50, 100, 250, 500, 1000) for k in range(1, 11)],
     "gka": [n for n, e in _table().items() if e.family == "biqmac-gka"],
+    "be": [n for n, e in _table().items() if e.family == "biqmac-be"],
     "targets": ["G1", "G22", "G43", "bqp1000-1"],
     "gset": list(_gset_families()),
     # one suite per Gset family: gset-random-unit (+1 weights), gset-toroidal-signed (±1), ...
