@@ -76,8 +76,16 @@ def test_default_tail_ends() -> None:
         tail_ends(cut, 5.0, 1.0)
 
 
+def _torus(L: int, seed: int) -> SpinGlass:
+    """A 2D toroidal +-1 max-cut graph (mean degree 4: the tail's family)."""
+    rng = np.random.default_rng(seed)
+    edges = [(i * L + j, i * L + (j + 1) % L) for i in range(L) for j in range(L)]
+    edges += [(i * L + j, ((i + 1) % L) * L + j) for i in range(L) for j in range(L)]
+    return SpinGlass.from_maxcut(L * L, edges, rng.choice([-1.0, 1.0], len(edges)))
+
+
 def test_time_limit_target_and_phases() -> None:
-    m = isingeq.paper_instance(300, rng=6)
+    m = _torus(17, 6)
     isingeq.solve(m, method="mfa-hybrid", num_sweeps=4, rng=0)  # numba's cache load, untimed
     r = isingeq.solve(m, method="mfa-hybrid", time_limit=0.4, mf_fraction=0.2, rng=0)
     assert r.info["stopped"] in ("time_limit", "schedule")  # how far each phase got is timing's
@@ -96,7 +104,7 @@ def test_time_limit_target_and_phases() -> None:
 @pytest.mark.parametrize(
     ("opts", "match"),
     [
-        ({"mf_fraction": 1.0}, "`mf_fraction` must be < 1"),
+        ({"mf_fraction": 1.5}, "`mf_fraction` must be <= 1"),
         ({"mf_fraction": 0.0, "initial_states": np.full(5, 0.5)}, "give mf_fraction > 0"),
         ({"num_sweeps": 0}, "`num_sweeps` must be >= 1"),
         ({"t_start": 10.0, "t_end": 1.0}, "`t_end` must be > t_start"),
@@ -108,9 +116,13 @@ def test_bad_options(opts: dict[str, object], match: str) -> None:
         isingeq.solve(isingeq.paper_instance(5, rng=0), method="mfa-hybrid", **opts)
 
 
-def test_dense_couplings_get_the_longer_mean_field_phase() -> None:
-    dense = isingeq.solve(isingeq.paper_instance(30, rng=0), method="mfa-hybrid", rng=0)
-    assert dense.info["options"]["mf_fraction"] == 0.8
+def test_the_split_follows_the_mean_degree() -> None:
+    dense = isingeq.paper_instance(30, rng=0)
+    r = isingeq.solve(dense, method="mfa-hybrid", rng=0)
+    assert r.info["options"]["mf_fraction"] == 1.0 and r.info["tail_sweeps"] == 0
+    same = isingeq.solve(dense, method="mfa-async", num_reads=r.num_reads, rng=0)
+    assert r.best_energy == same.best_energy  # mean field only: mfa-async's answer
     ring = isingeq.SpinGlass.from_maxcut(30, [(i, (i + 1) % 30) for i in range(30)])
-    sparse_ = isingeq.solve(ring, method="mfa-hybrid", rng=0)
-    assert sparse_.info["options"]["mf_fraction"] == 0.2
+    assert isingeq.solvers.mfa_hybrid.mean_degree(ring) == 2.0
+    s = isingeq.solve(ring, method="mfa-hybrid", rng=0)
+    assert s.info["options"]["mf_fraction"] == 0.2 and s.info["tail_sweeps"] > 0
