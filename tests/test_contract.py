@@ -191,10 +191,10 @@ def test_auto_is_the_default_and_says_what_it_chose() -> None:
     assert small.method == "exact" and small.info["auto"]["chosen"] == "exact"
     assert "n=12 <= 24" in small.info["auto"]["reason"]
     big = isingeq.solve(isingeq.paper_instance(60, rng=0), rng=0, num_reads=2)
-    assert big.method == "mfa-async" and big.num_reads == 2
+    assert big.method == isingeq.solvers.AUTO_HEURISTIC == "mfa-hybrid" and big.num_reads == 2
     assert "n=60 > 24" in big.info["auto"]["reason"]
     target = isingeq.solve(isingeq.paper_instance(12, rng=0), rng=0, target_energy=-1.0)
-    assert target.method == "mfa-async"
+    assert target.method == "mfa-hybrid"
 
 
 def test_auto_refuses_enumeration_beyond_the_exact_limit() -> None:
@@ -211,4 +211,4 @@ def test_exact_message_for_a_large_model_reads_like_a_person_wrote_it() -> None:
         isingeq.solve(m, method="exact")
     msg = str(err.value)
     assert "about 10^" in msg and "years" in msg and len(msg) < 250
-    assert "'mfa-async'" in msg
+    assert "'mfa-hybrid'" in msg

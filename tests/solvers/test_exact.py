@@ -118,7 +118,7 @@ def test_exact_refuses_large_n_with_a_useful_message() -> None:
     m = SpinGlass(np.zeros((37, 37)))
     with pytest.raises(
         ValueError,
-        match=r"n=37 is too large for method 'exact' \(limit 36; 2\^37 states would take about .* use method 'mfa-async'",
+        match=r"n=37 is too large for method 'exact' \(limit 36; 2\^37 states would take about .* use method 'mfa-hybrid'",
     ):
         isingeq.solve(m, method="exact")
 

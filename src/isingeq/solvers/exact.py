@@ -38,7 +38,7 @@ def _check_size(n: int, what: str = "method 'exact'") -> None:
     if n > EXACT_MAX_N:
         raise ValueError(
             f"n={n} is too large for {what} (limit {EXACT_MAX_N}; 2^{n} states would take "
-            f"{_fmt_seconds(enumeration_seconds(n))} here); use method 'mfa-async', the strongest "
+            f"{_fmt_seconds(enumeration_seconds(n))} here); use method 'mfa-hybrid', the strongest "
             "heuristic (or 'auto', which picks it)"
         )
 
