@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 import isingeq
 from isingeq import Perceptron, SpinGlass
@@ -19,19 +17,9 @@ from .reference import (
     basin_by_hand,
     brute_stable,
     descend_by_hand,
+    grid_models,
     min_abs_gain,
 )
-
-# Couplings on a grid of quarters: sums are exact in float64, so ties xi_i = 0 really occur
-# and the tie rules are tested, not blurred by rounding.
-quarters = st.integers(-8, 8).map(lambda k: k / 4.0)
-
-
-@st.composite
-def grid_models(draw: st.DrawFn, max_n: int = 7) -> SpinGlass:
-    n = draw(st.integers(1, max_n))
-    a = draw(arrays(np.float64, (n, n), elements=quarters))
-    return SpinGlass(np.triu(a))
 
 
 @settings(max_examples=120, deadline=None)

@@ -8,21 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 import isingeq
 from isingeq import Perceptron, SpinGlass
 
-from .reference import all_states, brute_stable, brute_strict, descend_by_hand
-
-quarters = st.integers(-8, 8).map(lambda k: k / 4.0)
-
-
-@st.composite
-def grid_models(draw: st.DrawFn, max_n: int = 7) -> SpinGlass:
-    n = draw(st.integers(1, max_n))
-    a = draw(arrays(np.float64, (n, n), elements=quarters))
-    return SpinGlass(np.triu(a))
+from .reference import all_states, brute_stable, brute_strict, descend_by_hand, grid_models
 
 
 @settings(max_examples=120, deadline=None)
