@@ -254,7 +254,8 @@ def solve_mfa_hybrid(
                 stopped = "target_energy"
                 break
     else:
-        rate = None  # seconds per sweep, measured on the chunks run so far
+        rate = None  # seconds per sweep, over all the chunks run so far
+        spent = 0.0
         while u < 1.0:
             left = (deadline - time.perf_counter_ns()) * 1e-9
             if left <= 0.0:
@@ -269,7 +270,10 @@ def solve_mfa_hybrid(
             ts = np.exp(log_lo + log_span * np.linspace(u, new_u, k))
             t0 = time.perf_counter_ns()
             run(ts)
-            rate = max((time.perf_counter_ns() - t0) * 1e-9 / k, 1e-9)
+            # the mean over every chunk, not the last one: one slow chunk (a busy machine) must
+            # not make the rest look too short and end the ladder early (seen on G11 at 10 s)
+            spent += (time.perf_counter_ns() - t0) * 1e-9
+            rate = max(spent / (done + k), 1e-9)
             u = new_u
             done += k
             marks.append(float(ts[-1]))
