@@ -382,6 +382,37 @@ class SpinGlass:
         # E = sum_e w_e s_a s_b + off, and sum_e w_e s_a s_b = W - 2 cut
         return edges, w, float(w.sum() + off)
 
+    @classmethod
+    def from_networkx(cls, G: Any, attr: Any = "eps", *, nodelist: Any = None) -> SpinGlass:
+        """The model a networkx graph draws: ``eps_ii`` on the nodes, ``eps_ij`` on the edges.
+
+        Variable ``i`` is ``nodelist[i]`` (default ``list(G)``); ``G.graph["offset"]`` is the
+        offset. A graph to cut is a different thing: use :func:`isingeq.maxcut` or
+        :func:`isingeq.integrations.networkx.maxcut_model`. Defined, with its errors, in
+        :func:`isingeq.integrations.networkx.from_networkx` (networkx is an optional extra).
+
+        Examples
+        --------
+        >>> m = SpinGlass([[1.0, -2.0], [0.0, 0.5]], offset=0.25)
+        >>> SpinGlass.from_networkx(m.to_networkx()) == m
+        True
+        """
+        from .integrations.networkx import from_networkx
+
+        return from_networkx(G, attr, nodelist=nodelist)
+
+    def to_networkx(self, attr: Any = "eps", *, nodelist: Any = None) -> Any:
+        """This model as a ``networkx.Graph``, the inverse of :meth:`from_networkx`.
+
+        Node ``nodelist[i]`` (default ``i``) carries ``eps_ii`` as ``attr``, each nonzero
+        ``eps_ij`` is an edge with ``attr``, and ``G.graph["offset"]`` is the offset. See
+        :func:`isingeq.integrations.networkx.to_networkx`; for the max-cut graph of a model
+        use :meth:`to_maxcut`.
+        """
+        from .integrations.networkx import to_networkx
+
+        return to_networkx(self, attr, nodelist=nodelist)
+
     # ------------------------------------------------------------------ views
     @property
     def n(self) -> int:
@@ -544,13 +575,29 @@ class SpinGlass:
         offset = self.offset - float(self._h.sum()) / 2.0 - pair_sum / 4.0
         return hs, Js, offset
 
-    def to_bqm(self) -> Any:
-        """A ``dimod.BinaryQuadraticModel`` (BINARY) with equal energies.
+    def to_bqm(self, labels: Any = None) -> Any:
+        """A ``dimod.BinaryQuadraticModel`` (BINARY) with equal energies, built in O(nnz).
+
+        Parameters
+        ----------
+        labels : sequence of hashable, length n, optional
+            The BQM's variable labels, ``labels[i]`` for variable ``i`` (default ``0..n-1``).
+            ``SpinGlass.from_bqm(bqm).to_bqm(labels=bqm.variables)`` gives back the labels of
+            the BQM a model came from.
 
         Raises
         ------
         ImportError
             If dimod is not installed (``pip install "isingeq[dimod]"``).
+        ValueError
+            If ``labels`` does not have n distinct entries.
+
+        Examples
+        --------
+        >>> m = SpinGlass([[1.0, -2.0], [0.0, 0.5]], offset=0.25)
+        >>> bqm = m.to_bqm(labels=["a", ("b", 1)])
+        >>> bool(bqm.energy({"a": 1, ("b", 1): 1}) == m.energy([1, 1]))
+        True
         """
         dimod = _import_dimod("SpinGlass.to_bqm")
         coo = sp.coo_array(self._eps)
@@ -558,41 +605,129 @@ class SpinGlass:
         linear = np.bincount(coo.row[diag], -coo.data[diag], minlength=self.n)
         off = ~diag
         quadratic = (coo.row[off], coo.col[off], -coo.data[off])
+        order = None
+        if labels is not None:
+            order = list(labels)
+            if len(order) != self.n or len(set(order)) != self.n:
+                raise ValueError(
+                    f"`labels` must be {self.n} distinct variable labels, one per variable; got "
+                    f"{len(order)} labels, {len(set(order))} distinct"
+                )
         return dimod.BinaryQuadraticModel.from_numpy_vectors(
-            linear, quadratic, self.offset, dimod.BINARY
+            linear, quadratic, self.offset, dimod.BINARY, variable_order=order
         )
 
     @classmethod
     def from_bqm(cls, bqm: Any) -> SpinGlass:
-        """Build from a dimod BQM (BINARY or SPIN) whose variables are ``0..n-1``.
+        """Build from a dimod BQM (BINARY or SPIN) with any hashable labels, in O(nnz).
+
+        Variable ``i`` of the model is ``bqm.variables[i]``: the BQM's own order is the label
+        map, so a 0/1 row ``x`` of the model is the sample ``dict(zip(bqm.variables, x))``
+        (``dimod.SampleSet.from_samples((X, bqm.variables), ...)`` for a batch) and
+        ``model.to_bqm(labels=bqm.variables)`` goes back. Energies are equal:
+        ``model.energy(x) == bqm.energy(...)`` for BINARY, and for SPIN at ``s = 2x - 1``.
+
+        The biases are read with dimod's own array export (``bqm.to_numpy_vectors``), never
+        interaction by interaction, so time and memory grow with the number of interactions
+        (``benchmarks/bench_bqm.py`` measures a 10^5-variable, 10^6-interaction BQM). The model
+        is sparse (CSR) unless the BQM couples at least half of its ``n (n - 1) / 2`` pairs: a
+        dense model holds two ``n x n`` float64 arrays (``eps`` and ``J``), a CSR one about 36
+        bytes per interaction, so memory breaks even near 90 % density; but the dense kernels
+        and BLAS read rows contiguously where CSR reads indirectly, which already pays at half
+        density, and below it the dense arrays would mostly store zeros.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            Any vartype (SPIN is converted with ``s = 2n - 1``), any hashable labels.
+
+        Returns
+        -------
+        SpinGlass
+            With ``offset`` the BQM's offset (in BINARY form).
 
         Raises
         ------
+        ImportError
+            If dimod is not installed (``pip install "isingeq[dimod]"``).
+        TypeError
+            If ``bqm`` is not a dimod binary quadratic model.
         ValueError
-            If the variables are not the integers ``0..n-1``.
+            If the BQM is empty, or a bias or the offset is NaN or infinite (the message names
+            the variable or the interaction).
+
+        Examples
+        --------
+        >>> import dimod
+        >>> bqm = dimod.BinaryQuadraticModel({"a": 1.0, ("b", 2): -1.0}, {("a", ("b", 2)): 0.5},
+        ...                                  0.0, "BINARY")
+        >>> m = SpinGlass.from_bqm(bqm)
+        >>> list(bqm.variables), bool(m.energy([1, 1]) == bqm.energy({"a": 1, ("b", 2): 1}))
+        (['a', ('b', 2)], True)
         """
         dimod = _import_dimod("SpinGlass.from_bqm")
-        n = len(bqm.variables)
+        if not isinstance(bqm, dimod.BinaryQuadraticModel):
+            raise TypeError(f"`bqm` must be a dimod.BinaryQuadraticModel; got {type(bqm).__name__}")
+        n = bqm.num_variables
         if n == 0:
             raise ValueError("`bqm` must have at least one variable; got an empty BQM")
-        if set(bqm.variables) != set(range(n)):
-            raise ValueError(
-                f"`bqm` variables must be the integers 0..{n - 1}; got e.g. "
-                f"{next(v for v in bqm.variables if v not in range(n))!r} "
-                "(relabel with bqm.relabel_variables first)"
-            )
-        b = bqm.change_vartype(dimod.BINARY, inplace=False)
-        lin, (row, col, quad), offset = b.to_numpy_vectors(variable_order=range(n))
-        r = np.minimum(row, col)
-        c = np.maximum(row, col)
-        eps = sp.coo_array(
-            (
-                np.concatenate([-lin, -quad]),
-                (np.concatenate([np.arange(n), r]), np.concatenate([np.arange(n), c])),
-            ),
-            shape=(n, n),
-        ).toarray()
-        return cls(eps, offset=float(offset))
+        lin, (row, col, quad), offset = bqm.to_numpy_vectors(sort_labels=False)
+        lin = np.asarray(lin, dtype=np.float64)
+        quad = np.asarray(quad, dtype=np.float64)
+        row = np.asarray(row, dtype=np.int64)
+        col = np.asarray(col, dtype=np.int64)
+        _check_bqm_finite(bqm, lin, row, col, quad, float(offset))
+        offset = float(offset)
+        if bqm.vartype is dimod.SPIN:
+            # h s + J s_u s_v with s = 2n - 1:  J (4 n_u n_v - 2 n_u - 2 n_v + 1),  h (2 n - 1)
+            touch = np.bincount(row, quad, minlength=n) + np.bincount(col, quad, minlength=n)
+            offset += float(quad.sum() - lin.sum())
+            lin = 2.0 * lin - 2.0 * touch
+            quad = 4.0 * quad
+        r, c = np.minimum(row, col), np.maximum(row, col)
+        idx = np.arange(n)
+        vals = -np.concatenate([lin, quad])
+        rows, cols = np.concatenate([idx, r]), np.concatenate([idx, c])
+        if len(quad) >= _BQM_DENSE_FRACTION * n * (n - 1) / 2:
+            eps: Matrix = np.zeros((n, n))
+            eps[rows, cols] = vals  # each pair once in a BQM, and never on the diagonal
+        else:
+            eps = sp.csr_array(sp.coo_array((vals, (rows, cols)), shape=(n, n)))
+        return cls(eps, offset=offset)
+
+
+#: Share of the ``n (n - 1) / 2`` pairs a BQM must couple for :meth:`SpinGlass.from_bqm` to
+#: build a dense model (its docstring says why).
+_BQM_DENSE_FRACTION = 0.5
+
+
+def _check_bqm_finite(
+    bqm: Any,
+    lin: FloatArray,
+    row: NDArray[np.int64],
+    col: NDArray[np.int64],
+    quad: FloatArray,
+    offset: float,
+) -> None:
+    """Refuse NaN / infinite biases, naming the variable or the interaction by its labels."""
+    if not np.isfinite(offset):
+        raise ValueError(f"`bqm` offset must be finite; got {offset}")
+    bad = np.flatnonzero(~np.isfinite(lin))
+    if bad.size:
+        k = int(bad[0])
+        raise ValueError(
+            f"`bqm` linear bias of variable {bqm.variables[k]!r} must be finite; got {lin[k]} "
+            f"({bad.size} non-finite linear bias{'es' if bad.size > 1 else ''})"
+        )
+    bad = np.flatnonzero(~np.isfinite(quad))
+    if bad.size:
+        k = int(bad[0])
+        i, j = sorted((int(row[k]), int(col[k])))  # in the BQM's variable order
+        u, v = bqm.variables[i], bqm.variables[j]
+        raise ValueError(
+            f"`bqm` quadratic bias of interaction ({u!r}, {v!r}) must be finite; got {quad[k]} "
+            f"({bad.size} non-finite quadratic bias{'es' if bad.size > 1 else ''})"
+        )
 
 
 def _as_vector(name: str, v: ArrayLike, n: int) -> FloatArray:
