@@ -4,6 +4,7 @@ The model and its energy convention are stated once, in :mod:`isingeq.model`.
 """
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from . import io
 from .datasets import resolve
@@ -34,6 +35,17 @@ from .solvers import (
     solve,
 )
 
+
+def __getattr__(name: str) -> Any:
+    # networkx is optional: isingeq.maxcut is imported on first use, so that `import isingeq`
+    # does not import networkx (see isingeq.integrations.networkx).
+    if name == "maxcut":
+        from .integrations.networkx import maxcut
+
+        return maxcut
+    raise AttributeError(f"module 'isingeq' has no attribute {name!r}")
+
+
 try:
     __version__ = version("isingeq")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -56,6 +68,7 @@ __all__ = [
     "fixed_points",
     "ground_state_basin",
     "io",
+    "maxcut",
     "mean_field_error",
     "method_options",
     "one_flip_stable",

@@ -1,0 +1,1 @@
+"""Bridges to other libraries (dimod, networkx), each an optional extra imported where used."""

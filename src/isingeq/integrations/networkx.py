@@ -1,0 +1,399 @@
+"""networkx graphs in and out: :func:`maxcut` of any graph, and a model as a graph.
+
+A networkx graph can mean two different things to isingeq, and each has its own function:
+
+* **A max-cut graph** (:func:`maxcut`, :func:`maxcut_model`): vertices with weighted edges,
+  and the problem is to split the vertices into two sides so that the total weight of the edges
+  between the sides, ``cut(x) = sum_edges w_uv [x_u != x_v]``, is largest. The model is
+  :meth:`isingeq.SpinGlass.from_maxcut`, so ``H(x) = -cut(x)`` (see :mod:`isingeq.model` for the
+  Hamiltonian) and a ground state is a maximum cut. A missing weight is 1 (networkx's own
+  convention); integer, float and negative weights are taken as they are.
+* **A model drawn as a graph** (:func:`from_networkx`, :func:`to_networkx`, also reachable as
+  :meth:`isingeq.SpinGlass.from_networkx` and :meth:`isingeq.SpinGlass.to_networkx`): node ``i``
+  carries the bias ``eps_ii`` and edge ``(i, j)`` the coupling ``eps_ij`` in the paper's sign
+  (``H = -sum_{i<=j} eps_ij n_i n_j``; a positive ``eps_ij`` favours ``n_i = n_j = 1``), both
+  under one attribute name, ``"eps"`` by default; ``G.graph["offset"]`` holds the model's
+  offset. This is the model itself, not a max-cut graph: ``SpinGlass.from_networkx(
+  model.to_networkx()) == model``. For the max-cut graph of a model, use
+  :meth:`isingeq.SpinGlass.to_maxcut`.
+
+Variable ``i`` is the ``i``-th node of ``nodelist`` (default ``list(G)``, the graph's own
+iteration order, as in ``networkx.to_numpy_array``); any hashable node labels work.
+
+What is refused, and why (every message names the parameter and echoes the value):
+
+* a weight that is not a real number (a string, None, a complex number, a bool) -- TypeError:
+  it would otherwise be guessed at;
+* a NaN or infinite weight -- ValueError: no cut has a finite value then;
+* a self-loop -- ValueError: an edge from a vertex to itself is never cut, so a solver would
+  ignore it, but a self-loop in a max-cut graph is most often a misplaced bias, and the answer
+  would silently not be what was meant. Drop them with
+  ``G.remove_edges_from(list(nx.selfloop_edges(G)))`` when they are meant to be ignored; in a
+  model graph a bias belongs on the node's attribute;
+* a directed graph -- TypeError: a cut is undirected, and whether ``u -> v`` and ``v -> u`` add
+  up or are one edge is the caller's choice (``G.to_undirected()`` keeps one of them);
+* a graph without nodes -- ValueError.
+
+Multigraphs are accepted: parallel edges add up (each edge between the sides counts once in
+the cut), as repeated pairs do in :meth:`isingeq.SpinGlass.from_maxcut`.
+
+networkx is an optional dependency (``pip install "isingeq[networkx]"``), imported when one of
+these functions is called; ``import isingeq`` does not import it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from ..model import SpinGlass
+from ..result import SolveResult
+
+__all__ = ["MaxCutResult", "from_networkx", "maxcut", "maxcut_model", "to_networkx"]
+
+
+def _import_networkx(feature: str) -> Any:
+    try:
+        import networkx
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            f'{feature} needs networkx; install it with: pip install "isingeq[networkx]"'
+        ) from exc
+    return networkx
+
+
+@dataclass(frozen=True, eq=False)
+class MaxCutResult:
+    """A cut of a networkx graph found by :func:`maxcut`.
+
+    Attributes
+    ----------
+    cut_value : float
+        The total weight of the edges between the two sides, summed from the graph's own
+        weights (equal to ``-result.best_energy`` up to rounding).
+    partition : tuple of two sets
+        The graph's own node labels on side 0 and on side 1 (``result.best_sample`` 0 and 1);
+        the two sets cover every node once, as in ``networkx.algorithms.approximation.maxcut``.
+    nodes : list
+        Variable ``i`` of the model is ``nodes[i]``.
+    result : SolveResult
+        What :func:`isingeq.solve` returned on the max-cut model (:func:`maxcut_model`): every
+        read, its energy ``H = -cut``, timing and the method's ``info``.
+    """
+
+    cut_value: float
+    partition: tuple[set[Any], set[Any]]
+    nodes: list[Any]
+    result: SolveResult
+
+    def __repr__(self) -> str:
+        a, b = self.partition
+        return (
+            f"MaxCutResult(cut_value={self.cut_value:g}, sides of {len(a)} and {len(b)} nodes, "
+            f"method={self.result.method!r})"
+        )
+
+
+def _check_graph(G: Any, name: str = "G") -> Any:
+    nx = _import_networkx("isingeq's networkx integration")
+    if not isinstance(G, nx.Graph):
+        raise TypeError(f"`{name}` must be a networkx graph; got {type(G).__name__}")
+    if G.is_directed():
+        raise TypeError(
+            f"`{name}` must be undirected; got a {type(G).__name__}. A cut is undirected: "
+            "convert it with G.to_undirected() (which keeps one of u->v and v->u), or build an "
+            "nx.Graph that adds their weights, whichever is meant"
+        )
+    if G.number_of_nodes() == 0:
+        raise ValueError(f"`{name}` must have at least one node; got an empty graph")
+    return nx
+
+
+def _node_order(G: Any, nodelist: Sequence[Hashable] | None) -> tuple[list[Any], dict[Any, int]]:
+    """The variable order and its inverse; ``nodelist`` must list every node of G once."""
+    nodes = list(G) if nodelist is None else list(nodelist)
+    index = {u: i for i, u in enumerate(nodes)}
+    if nodelist is not None:
+        if len(index) != len(nodes):
+            dup = next(u for i, u in enumerate(nodes) if index[u] != i)
+            raise ValueError(f"`nodelist` must list each node once; got {dup!r} twice")
+        missing = [u for u in G if u not in index]
+        extra = [u for u in nodes if u not in G]
+        if missing or extra:
+            what = f"lacks the node {missing[0]!r}" if missing else f"has {extra[0]!r}, not in G"
+            raise ValueError(f"`nodelist` must list every node of G and no other; it {what}")
+    return nodes, index
+
+
+def _real(value: Any, what: str, attr: Any) -> float:
+    """One weight as a finite float; TypeError / ValueError naming the edge or node."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{what} has a non-numeric {attr!r} attribute: {value!r} ({type(value).__name__}); "
+            "weights must be real numbers"
+        )
+    out = float(value)
+    if not np.isfinite(out):
+        raise ValueError(f"{what} has a non-finite {attr!r} attribute: {value!r}")
+    return out
+
+
+def _edge_arrays(
+    G: Any, index: dict[Any, int], attr: Any, default: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Endpoints (as indices, ``i < j``) and validated weights of every edge of G."""
+    m = G.number_of_edges()
+    rows = np.empty(m, dtype=np.int64)
+    cols = np.empty(m, dtype=np.int64)
+    w = np.empty(m, dtype=np.float64)
+    for k, (u, v, value) in enumerate(G.edges(data=attr, default=default)):
+        if u == v:
+            raise ValueError(
+                f"`G` has a self-loop at node {u!r}: an edge from a node to itself is never "
+                "cut, and in a model graph the bias goes on the node's attribute; remove "
+                "self-loops with G.remove_edges_from(list(nx.selfloop_edges(G)))"
+            )
+        a, b = index[u], index[v]
+        rows[k], cols[k] = min(a, b), max(a, b)
+        w[k] = value if attr is None else _real(value, f"`G` edge {(u, v)!r}", attr)
+    return rows, cols, w
+
+
+def maxcut_model(
+    G: Any, weight: Hashable | None = "weight", *, nodelist: Sequence[Hashable] | None = None
+) -> tuple[SpinGlass, list[Any]]:
+    """The max-cut model of a networkx graph, ``H(x) = -cut(x)``, and its variable order.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.MultiGraph
+        Undirected; any hashable node labels.
+    weight : hashable or None, default "weight"
+        The edge attribute holding the weight; an edge without it weighs 1, and ``None`` makes
+        every edge weigh 1 (networkx's convention).
+    nodelist : sequence, optional
+        The variable order (every node once); default ``list(G)``.
+
+    Returns
+    -------
+    model : SpinGlass
+        :meth:`SpinGlass.from_maxcut` of the graph (sparse): the same model as a Gset file of
+        the same edges gives.
+    nodes : list
+        Variable ``i`` is ``nodes[i]``.
+
+    Raises
+    ------
+    TypeError
+        If ``G`` is not an undirected networkx graph or a weight is not a real number.
+    ValueError
+        On an empty graph, a NaN or infinite weight, a self-loop or a bad ``nodelist``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": -1})])
+    >>> model, nodes = maxcut_model(G)
+    >>> nodes, -model.energy([1, 0, 1])       # a | b | c: both edges cut
+    (['a', 'b', 'c'], 1.0)
+    """
+    model, nodes, _ = _maxcut_parts(G, weight, nodelist)
+    return model, nodes
+
+
+def _maxcut_parts(
+    G: Any, weight: Hashable | None, nodelist: Sequence[Hashable] | None
+) -> tuple[SpinGlass, list[Any], tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]]:
+    _check_graph(G)
+    nodes, index = _node_order(G, nodelist)
+    rows, cols, w = _edge_arrays(G, index, weight, 1.0)
+    model = SpinGlass.from_maxcut(len(nodes), np.stack([rows, cols], axis=1), w)
+    return model, nodes, (rows, cols, w)
+
+
+def maxcut(
+    G: Any,
+    weight: Hashable | None = "weight",
+    method: str = "auto",
+    *,
+    rng: Any = None,
+    nodelist: Sequence[Hashable] | None = None,
+    **options: Any,
+) -> MaxCutResult:
+    """A maximum (or large) weighted cut of a networkx graph, through :func:`isingeq.solve`.
+
+    Builds :func:`maxcut_model` (``H = -cut``) and solves it with the same methods and options
+    as :func:`isingeq.solve`, so the same ``method``, ``rng`` and options give the same cut as
+    ``isingeq.solve`` on the model of a Gset file with the same edges.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.MultiGraph
+        Undirected; any hashable node labels; parallel edges add up.
+    weight : hashable or None, default "weight"
+        The edge attribute holding the weight (integer, float or negative); an edge without it
+        weighs 1, and ``None`` makes every edge weigh 1.
+    method : str, default "auto"
+        Any method of :func:`isingeq.solve`: ``"auto"`` enumerates graphs of up to 24 nodes
+        exactly (a true maximum cut) and runs the strongest heuristic on larger ones.
+    rng : None, int, SeedSequence or Generator, optional
+        The source of randomness, as in :func:`isingeq.solve`.
+    nodelist : sequence, optional
+        The variable order (every node once); default ``list(G)``.
+    **options
+        The method's options (``num_reads``, ``num_sweeps``, ``time_limit``, ...); a misspelled
+        one is a TypeError, as in :func:`isingeq.solve`.
+
+    Returns
+    -------
+    MaxCutResult
+        ``cut_value``, ``partition`` (two sets of the graph's node labels), ``nodes`` and the
+        underlying ``result``.
+
+    Raises
+    ------
+    TypeError
+        If ``G`` is not an undirected networkx graph, a weight is not a real number or an option
+        is not accepted by ``method``.
+    ValueError
+        On an empty graph, a NaN or infinite weight, a self-loop, a bad ``nodelist`` or a bad
+        option value.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import isingeq
+    >>> cut = isingeq.maxcut(nx.cycle_graph(5))       # an odd cycle: all edges but one
+    >>> cut.cut_value, sorted(map(len, cut.partition))
+    (4.0, [2, 3])
+    """
+    from ..solvers import solve
+
+    model, nodes, (rows, cols, w) = _maxcut_parts(G, weight, nodelist)
+    result = solve(model, method, rng=rng, **options)
+    x = result.best_sample
+    value = float(w[x[rows] != x[cols]].sum())
+    partition = (
+        {u for u, xi in zip(nodes, x, strict=True) if xi == 0},
+        {u for u, xi in zip(nodes, x, strict=True) if xi == 1},
+    )
+    return MaxCutResult(cut_value=value, partition=partition, nodes=nodes, result=result)
+
+
+def from_networkx(
+    G: Any, attr: Hashable = "eps", *, nodelist: Sequence[Hashable] | None = None
+) -> SpinGlass:
+    """The model a graph draws: biases ``eps_ii`` on the nodes, couplings ``eps_ij`` on the edges.
+
+    The inverse of :func:`to_networkx` (see the module docstring for the two meanings a graph
+    can have; for a max-cut graph use :func:`maxcut_model`).
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.MultiGraph
+        Undirected, no self-loops; any hashable node labels; parallel edges add up.
+    attr : hashable, default "eps"
+        The node attribute holding ``eps_ii`` (0 where missing) and the edge attribute holding
+        ``eps_ij`` (1 where missing, networkx's convention for an edge weight), in the paper's
+        sign: ``H = -sum_{i<=j} eps_ij n_i n_j``.
+    nodelist : sequence, optional
+        The variable order (every node once); default ``list(G)``.
+
+    Returns
+    -------
+    SpinGlass
+        Sparse; its offset is ``G.graph["offset"]`` (0 when absent).
+
+    Raises
+    ------
+    TypeError
+        If ``G`` is not an undirected networkx graph or an attribute is not a real number.
+    ValueError
+        On an empty graph, a NaN or infinite attribute, a self-loop or a bad ``nodelist``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph()
+    >>> G.add_node("a", eps=1.0)
+    >>> G.add_edge("a", "b", eps=-2.0)
+    >>> m = from_networkx(G)
+    >>> m.energy([1, 1]), m.energy([1, 0])          # -(1 - 2), -(1)
+    (1.0, -1.0)
+    """
+    _check_graph(G)
+    nodes, index = _node_order(G, nodelist)
+    n = len(nodes)
+    rows, cols, w = _edge_arrays(G, index, attr, 1.0)
+    bias = np.array(
+        [_real(G.nodes[u].get(attr, 0.0), f"`G` node {u!r}", attr) for u in nodes], dtype=float
+    )
+    offset = _real(G.graph.get("offset", 0.0), "`G.graph`", "offset")
+    diag = np.arange(n)
+    entries = (np.concatenate([w, bias]), (np.r_[rows, diag], np.r_[cols, diag]))
+    m = sp.csr_array(sp.coo_array(entries, shape=(n, n)))
+    m.sum_duplicates()
+    m.eliminate_zeros()
+    return SpinGlass(m, offset=offset)
+
+
+def to_networkx(
+    model: SpinGlass, attr: Hashable = "eps", *, nodelist: Sequence[Hashable] | None = None
+) -> Any:
+    """The model as a graph: ``eps_ii`` on every node, ``eps_ij != 0`` on the edges.
+
+    The inverse of :func:`from_networkx`: ``from_networkx(to_networkx(m)) == m``.
+
+    Parameters
+    ----------
+    model : SpinGlass
+    attr : hashable, default "eps"
+        The node and edge attribute to write (the paper's sign, see :mod:`isingeq.model`).
+    nodelist : sequence of hashable, optional
+        Labels for the variables, ``nodelist[i]`` for variable ``i`` (distinct); default
+        ``0..n-1``.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes in variable order, each with ``attr`` (its bias, zeros included); one edge per
+        nonzero coupling; ``G.graph["offset"]`` = ``model.offset``.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a SpinGlass.
+    ValueError
+        If ``nodelist`` has the wrong length or repeats a label.
+
+    Examples
+    --------
+    >>> m = SpinGlass([[1.0, -2.0], [0.0, 0.5]])
+    >>> G = to_networkx(m, nodelist=["x", "y"])
+    >>> dict(G.nodes(data="eps")), list(G.edges(data="eps"))
+    ({'x': 1.0, 'y': 0.5}, [('x', 'y', -2.0)])
+    """
+    nx = _import_networkx("SpinGlass.to_networkx")
+    if not isinstance(model, SpinGlass):
+        raise TypeError(f"`model` must be a SpinGlass; got {type(model).__name__}")
+    labels: list[Any] = list(range(model.n)) if nodelist is None else list(nodelist)
+    if len(labels) != model.n or len(set(labels)) != model.n:
+        raise ValueError(
+            f"`nodelist` must give {model.n} distinct labels, one per variable; got "
+            f"{len(labels)} with {len(set(labels))} distinct"
+        )
+    G = nx.Graph(offset=model.offset)
+    G.add_nodes_from((u, {attr: float(b)}) for u, b in zip(labels, model.h, strict=True))
+    coo = sp.coo_array(sp.triu(sp.csr_array(model.eps), k=1))
+    keep = coo.data != 0
+    G.add_edges_from(
+        (labels[i], labels[j], {attr: float(v)})
+        for i, j, v in zip(coo.row[keep], coo.col[keep], coo.data[keep], strict=True)
+    )
+    return G
