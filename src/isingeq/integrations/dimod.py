@@ -1,0 +1,528 @@
+"""isingeq as dimod samplers: drop-in replacements where Ocean code calls ``sampler.sample(bqm)``.
+
+Two subclasses of :class:`dimod.Sampler`:
+
+* :class:`MeanFieldSampler` runs one of isingeq's heuristics (eq. 16 of the paper solved by
+  mean-field annealing and its relatives); by default the one ``isingeq.solve`` picks for large
+  models (:data:`isingeq.solvers.AUTO_HEURISTIC`, ``mfa-hybrid``). It replaces
+  ``dwave.samplers.SimulatedAnnealingSampler().sample(bqm, num_reads=..., seed=...)``.
+* :class:`EnumerationSampler` runs ``method="exact"``: every one of the ``2^n`` states is
+  visited (n <= 36), and it returns the ground states, the ``num_states`` lowest states and, at
+  a finite inverse temperature ``t``, the exact Boltzmann marginals and ``log Z(t)``. It is
+  named for what it does so that it is not confused with :class:`dimod.ExactSolver`, which
+  returns *all* ``2^n`` states (and so stops near n = 20 for memory), while this one keeps only
+  the lowest and reaches n = 36.
+
+Both take any BQM (SPIN or BINARY, any hashable labels, :func:`isingeq.SpinGlass.from_bqm`
+converts it at its own size) and return a :class:`dimod.SampleSet` in the BQM's vartype and
+labels whose energies are the BQM's own, offset included (computed by ``bqm.energies``). The
+energy convention behind them is stated once, in :mod:`isingeq.model`.
+
+Unknown keyword arguments follow dimod's convention (:meth:`dimod.Sampler.remove_unknown_kwargs`):
+they are dropped with a :class:`dimod.exceptions.SamplerUnknownArgWarning`, whose message names
+the close match and what the sampler takes; turn it into an error with
+``warnings.simplefilter("error", dimod.exceptions.SamplerUnknownArgWarning)``. Options given as
+``None`` mean "the default", as in dwave-samplers.
+
+Needs dimod: ``pip install "isingeq[dimod]"``; ``import isingeq`` alone never imports it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import time
+import warnings
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import numba
+import numpy as np
+
+from .._validation import as_generator, check_int, check_real
+from ..model import SpinGlass
+from ..result import SolveResult
+from ..solvers import (
+    AUTO_HEURISTIC,
+    DISPATCH_METHODS,
+    EXACT_MAX_N,
+    EXACT_METHODS,
+    METHODS,
+    method_options,
+    solve,
+)
+from ..solvers.exact import _fmt_seconds, enumeration_seconds
+
+try:
+    import dimod
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        'isingeq.integrations.dimod needs dimod; install it with: pip install "isingeq[dimod]"'
+    ) from exc
+
+__all__ = ["HEURISTICS", "EnumerationSampler", "MeanFieldSampler"]
+
+#: The methods :class:`MeanFieldSampler` can run: every registered heuristic, the default first.
+HEURISTICS: tuple[str, ...] = (
+    AUTO_HEURISTIC,
+    *(m for m in METHODS if m not in (*EXACT_METHODS, *DISPATCH_METHODS, AUTO_HEURISTIC)),
+)
+
+
+class _IsingEqSampler(dimod.Sampler):
+    """What both samplers share: parameters, kwargs, seeds, conversion, the SampleSet."""
+
+    method: str
+    _parameters: dict[str, list[Any]]
+    _properties: dict[str, Any]
+    #: Options of the sampler itself (not of the isingeq method).
+    _OWN: tuple[str, ...] = ("seed",)
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self._parameters = {k: [] for k in (*self._OWN, *method_options(method))}
+        sig = inspect.signature(METHODS[method]).parameters
+        self._properties = {
+            "method": method,
+            "description": (self.__doc__ or "").strip().splitlines()[0],
+            "defaults": {k: sig[k].default for k in method_options(method)},
+            "num_threads": numba.get_num_threads(),
+        }
+
+    @property
+    def parameters(self) -> dict[str, list[Any]]:
+        """Keyword arguments :meth:`sample` accepts (dimod's convention: name -> [])."""
+        return self._parameters
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        """The method, its defaults, and the numba threads the solvers run on."""
+        return self._properties
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(method={self.method!r})"
+
+    # ------------------------------------------------------------------ shared steps
+    def _known(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Drop unknown kwargs with dimod's warning (close match named); drop ``None`` values."""
+        if "method" in kwargs:
+            raise TypeError(
+                f"`method` is chosen when the sampler is made: {type(self).__name__}"
+                f"(method={kwargs['method']!r}); this one runs {self.method!r}"
+            )
+        out = {}
+        for key, value in kwargs.items():
+            if key not in self._parameters:
+                close = difflib.get_close_matches(key, list(self._parameters), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                warnings.warn(
+                    f"Ignoring unknown kwarg: {key!r}{hint}; {type(self).__name__} running "
+                    f"method {self.method!r} takes: {', '.join(self._parameters)}",
+                    dimod.exceptions.SamplerUnknownArgWarning,
+                    stacklevel=3,
+                )
+            elif value is not None:
+                out[key] = value
+        return out
+
+    @staticmethod
+    def _check_bqm(bqm: Any) -> None:
+        if not isinstance(bqm, dimod.BinaryQuadraticModel):
+            raise TypeError(f"`bqm` must be a dimod.BinaryQuadraticModel; got {type(bqm).__name__}")
+
+    @staticmethod
+    def _seed(seed: Any) -> tuple[np.random.Generator, int | None]:
+        """A Generator from dimod's ``seed``, and the int seed to report (drawn when None)."""
+        if seed is None:
+            # drawn and reported in info["seed"], so that any run can be repeated exactly
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        gen = as_generator(seed, name="seed")
+        return gen, (int(seed) if isinstance(seed, int | np.integer) else None)
+
+    def _sampleset(
+        self,
+        bqm: Any,
+        res: SolveResult,
+        *,
+        unique: bool,
+        info: dict[str, Any],
+        timing: dict[str, int],
+        t_post: int,
+    ) -> Any:
+        """The SampleSet in the BQM's vartype and labels; energies from ``bqm.energies``."""
+        X = res.samples
+        marginals = res.marginals
+        occurrences = np.ones(len(X), dtype=np.int64)
+        if unique:
+            _, first, counts = np.unique(X, axis=0, return_index=True, return_counts=True)
+            by_first = np.argsort(first)
+            rows, occurrences = first[by_first], counts[by_first]
+            X = X[rows]
+            marginals = None if marginals is None else marginals[rows]
+        states = X.astype(np.int8)  # dimod's sample dtype (uint8 overflows in its energy sums)
+        if bqm.vartype is dimod.SPIN:
+            states = 2 * states - 1
+        info = {**info, **res.info}
+        if marginals is not None:
+            info["marginals"] = marginals
+        ss = dimod.SampleSet.from_samples_bqm(
+            (states, bqm.variables), bqm, info=info, num_occurrences=occurrences
+        )
+        if unique:  # distinct states, lowest energy first (stable: first seen first on ties)
+            order = np.argsort(ss.record.energy, kind="stable")
+            if marginals is not None:
+                ss.info["marginals"] = marginals[order]
+            ss = dimod.SampleSet(ss.record[order], ss.variables, ss.info, ss.vartype)
+        ss.info["timing"] = {**timing, "postprocessing_ns": time.perf_counter_ns() - t_post}
+        return ss
+
+    @staticmethod
+    def _empty(bqm: Any, rows: int, info: dict[str, Any], t0: int) -> Any:
+        """No variables: ``rows`` empty samples, each with the BQM's offset as its energy."""
+        t1 = time.perf_counter_ns()
+        ss = dimod.SampleSet.from_samples_bqm((np.zeros((rows, 0), dtype=np.int8), []), bqm)
+        ss.info.update(info)
+        ss.info["timing"] = {
+            "preprocessing_ns": t1 - t0,
+            "sampling_ns": 0,
+            "postprocessing_ns": time.perf_counter_ns() - t1,
+        }
+        return ss
+
+
+class MeanFieldSampler(_IsingEqSampler):
+    """isingeq's mean-field heuristics (eq. 16) as a dimod sampler.
+
+    Parameters
+    ----------
+    method : str, optional
+        The heuristic to run, one of :data:`HEURISTICS` (every registered heuristic:
+        ``mfa-hybrid``, ``mfa-async``, ``mfa``, ``greedy``, ``scipy-root``, ...); default :data:`isingeq.solvers.AUTO_HEURISTIC`,
+        what ``isingeq.solve`` runs on models too large to enumerate. :attr:`parameters` lists
+        that method's options (``docs/vocabulary.md``) besides ``seed`` and ``unique``.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not a registered heuristic.
+
+    Notes
+    -----
+    How it meets what users of the peer samplers ask for:
+
+    * **a fixed wall time**: ``time_limit`` (seconds from the call, BQM conversion included)
+      for the methods that take it (``mfa-hybrid``, ``mfa-async``, ``mfa``);
+    * **multi-threaded**: the methods run their replicas in parallel on numba's threads
+      (``properties["num_threads"]``; set ``NUMBA_NUM_THREADS`` to change); by default
+      ``mfa-hybrid`` runs one read per thread;
+    * **a warm start from an earlier SampleSet**: ``initial_states`` takes a SampleSet (or
+      samples with labels, or a plain array in ``bqm.variables`` order), matched by label and
+      converted from either vartype;
+    * **the best state each read met**, not its last one: the heuristics return, per read,
+      the best state the replica reached (``mfa-hybrid`` keeps it through the cold tail,
+      ``mfa-async`` and ``mfa`` over their rounds), finished by 1-flip descent;
+    * **reproducible seeds**: the same ``seed`` (and options) gives the same SampleSet, on any
+      number of threads (each read draws from its own stream); without a seed one is drawn
+      and reported in ``info["seed"]``. A ``time_limit`` makes the work done depend on the
+      machine's speed, so only runs without one repeat exactly;
+    * **several distinct solutions**: ``unique=True`` returns each distinct state once.
+
+    Examples
+    --------
+    >>> import dimod
+    >>> from isingeq.integrations.dimod import MeanFieldSampler
+    >>> bqm = dimod.BinaryQuadraticModel({"a": 1.0, "b": 0.5}, {("a", "b"): -2.0}, 0.5, "SPIN")
+    >>> ss = MeanFieldSampler().sample(bqm, num_reads=4, seed=1)
+    >>> {v: int(s) for v, s in ss.first.sample.items()}, float(ss.first.energy)
+    ({'a': -1, 'b': -1}, -3.0)
+    """
+
+    _OWN = ("seed", "unique")
+
+    def __init__(self, method: str | None = None) -> None:
+        method = AUTO_HEURISTIC if method is None else method
+        if method not in HEURISTICS:
+            close = difflib.get_close_matches(str(method), HEURISTICS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            extra = " (use EnumerationSampler)" if method in EXACT_METHODS else ""
+            raise ValueError(
+                f"`method` must be one of isingeq's heuristics {', '.join(HEURISTICS)}; "
+                f"got {method!r}{hint}{extra}"
+            )
+        super().__init__(method)
+        self._properties["methods"] = HEURISTICS
+
+    def sample(self, bqm: Any, *, seed: Any = None, unique: bool = False, **parameters: Any) -> Any:
+        """Sample ``bqm`` with the sampler's heuristic.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            SPIN or BINARY, any hashable labels.
+        seed : None, int, numpy SeedSequence or Generator, optional
+            dimod's name for isingeq's ``rng``; reported in ``info["seed"]`` (drawn when None).
+        unique : bool, default False
+            Return each distinct state once, lowest energy first, with ``num_occurrences``
+            counting the reads that ended there. When the reads found fewer distinct states
+            than ``num_reads``, the SampleSet has fewer rows (it is never padded with worse
+            states); ``num_occurrences`` still sums to the number of reads.
+        num_reads : int, optional
+            Reads (replicas); default the method's (``mfa-hybrid``: one per numba thread), or
+            the number of ``initial_states`` rows.
+        initial_states : SampleSet, samples-like or array, optional
+            Warm start, one row for every read or one per read: a :class:`dimod.SampleSet` or
+            ``(array, labels)`` / dicts (matched by label; SPIN or BINARY), or a plain array
+            whose columns follow ``bqm.variables`` (values in {-1, +1} are read as spins,
+            values in [0, 1] as ``<n_i>``, 1 meaning the BINARY 1 / SPIN +1 state).
+        time_limit : float, optional
+            Seconds of wall time from this call's entry (the BQM's conversion is counted).
+        **parameters
+            The method's other options (:attr:`parameters`; ``docs/vocabulary.md``).
+
+        Returns
+        -------
+        dimod.SampleSet
+            One row per read (row r = read r) or, with ``unique``, per distinct state; the BQM's
+            vartype, labels and energies (offset included). ``info``: ``timing``
+            (``preprocessing_ns``, ``sampling_ns``, ``postprocessing_ns``, as dwave-samplers),
+            ``seed``, isingeq's info core (``method``, ``options``, ``time_ns``, ``sweeps``,
+            ``stopped``) and the method's extras, and, for the methods that have them,
+            ``marginals``: array (rows, num_variables), ``<n_i>`` = the mean-field probability
+            of the upper value (1 or +1), row k for record k, columns in
+            ``sampleset.variables`` order.
+
+        Raises
+        ------
+        TypeError
+            If ``bqm`` is not a BQM, ``method`` is passed here, or an option has a bad type.
+        ValueError
+            On NaN / infinite biases (named), ``initial_states`` with wrong labels, vartype
+            values or shape, or an option out of range (the method's own message).
+        """
+        t0 = time.perf_counter_ns()
+        self._check_bqm(bqm)
+        options = self._known(parameters)
+        gen, seed_used = self._seed(seed)
+        if not isinstance(unique, bool | np.bool_):
+            raise TypeError(f"`unique` must be True or False; got {unique!r}")
+        info: dict[str, Any] = {"seed": seed_used, "method": self.method}
+        limit = options.get("time_limit")
+        if limit is not None:
+            limit = check_real("time_limit", limit, low=0.0, low_open=True)
+        if bqm.num_variables == 0:
+            rows = check_int("num_reads", options.get("num_reads", 1), low=1)
+            return self._empty(bqm, rows, info, t0)
+        model = SpinGlass.from_bqm(bqm)
+        if "initial_states" in options:
+            X0 = options["initial_states"] = initial_states_array(bqm, options["initial_states"])
+            if X0.ndim == 2:  # one read per row unless told otherwise
+                options.setdefault("num_reads", X0.shape[0])
+        if limit is not None:  # from this call's entry: what the conversion left
+            spent = (time.perf_counter_ns() - t0) * 1e-9
+            options["time_limit"] = max(limit - spent, 1e-3)
+        t1 = time.perf_counter_ns()
+        res = solve(model, method=self.method, rng=gen, **options)
+        t2 = time.perf_counter_ns()
+        if limit is not None:
+            res.info["options"]["time_limit"] = limit
+        timing = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1}
+        return self._sampleset(bqm, res, unique=bool(unique), info=info, timing=timing, t_post=t2)
+
+
+class EnumerationSampler(_IsingEqSampler):
+    """isingeq's exact enumeration (``method="exact"``) as a dimod sampler: the lowest states.
+
+    Every one of the ``2^n`` states is visited (block Gray code, numba threads; n <= 36), and
+    the SampleSet holds the ground states (all of them when degenerate, up to
+    ``max_degenerate``), then the next-lowest states up to ``num_states`` rows, lowest first.
+    At a finite inverse temperature ``t`` it also gives the exact Boltzmann marginals
+    (``info["marginals"]``) and ``info["log_z"]``. Unlike :class:`dimod.ExactSolver`, it does
+    not return all ``2^n`` states.
+
+    Notes
+    -----
+    ``seed`` is accepted so that code written for any sampler runs, and ignored (the method is
+    deterministic: the same BQM always gives the same SampleSet). ``time_limit`` refuses,
+    before starting, an enumeration expected to take longer (the enumeration cannot stop
+    half-way and still prove anything). ``num_reads`` and ``initial_states`` mean nothing
+    here and get dimod's unknown-argument warning, as with :class:`dimod.ExactSolver`.
+
+    Examples
+    --------
+    >>> import dimod
+    >>> from isingeq.integrations.dimod import EnumerationSampler
+    >>> bqm = dimod.BinaryQuadraticModel({"a": 1.0, "b": 0.5}, {("a", "b"): -2.0}, 0.5, "SPIN")
+    >>> ss = EnumerationSampler().sample(bqm, num_states=2, t=1.0)
+    >>> [(int(s["a"]), int(s["b"]), float(e)) for s, e in ss.data(["sample", "energy"])]
+    [(-1, -1, -3.0), (1, 1, 0.0)]
+    >>> round(float(ss.info["marginals"][0, 0]), 3)  # P(a = +1) at t = 1
+    0.049
+    """
+
+    _OWN = ("seed", "time_limit")
+
+    def __init__(self) -> None:
+        super().__init__("exact")
+        self._properties["max_num_variables"] = EXACT_MAX_N
+
+    def sample(self, bqm: Any, *, seed: Any = None, **parameters: Any) -> Any:
+        """The lowest states of ``bqm`` by exact enumeration.
+
+        Parameters
+        ----------
+        bqm : dimod.BinaryQuadraticModel
+            SPIN or BINARY, any hashable labels, at most 36 variables.
+        seed : optional
+            Accepted and ignored (deterministic).
+        num_states : int, default 1
+            Rows wanted: the ground states, then the next-lowest states up to ``num_states``.
+        max_degenerate : int, default 64
+            Degenerate ground states kept at most (``info["degeneracy_truncated"]``).
+        degeneracy_rtol : float, default 1e-9
+            States this close to the minimum (times ``sum |biases|``) count as ground states.
+        t : float, optional
+            Also the exact Boltzmann marginals at inverse temperature ``t`` of
+            ``exp(-t E)`` (``E`` the BQM's energy): ``info["marginals"]`` (rows,
+            num_variables), the probability of the upper value (1 or +1), the same row for
+            every record, and ``info["log_z"]``.
+        time_limit : float, optional
+            Refuse (ValueError) an enumeration expected to take longer than this many
+            seconds, before starting.
+
+        Returns
+        -------
+        dimod.SampleSet
+            Lowest energy first, in the BQM's vartype and labels, energies the BQM's own.
+            ``info``: ``timing``, isingeq's info (``num_ground_states``,
+            ``degeneracy_truncated``, ``states_enumerated``, ...) and, with ``t``,
+            ``marginals`` and ``log_z``. An empty BQM gives one empty sample (its only state)
+            whose energy is the offset.
+
+        Raises
+        ------
+        ValueError
+            If the BQM has more than 36 variables, the expected time exceeds ``time_limit``,
+            a bias is NaN / infinite, or an option is out of range.
+        """
+        t0 = time.perf_counter_ns()
+        self._check_bqm(bqm)
+        options = self._known(parameters)
+        info: dict[str, Any] = {"seed": None, "method": "exact"}
+        limit = options.pop("time_limit", None)
+        n = bqm.num_variables
+        if limit is not None:
+            limit = check_real("time_limit", limit, low=0.0, low_open=True)
+            need = enumeration_seconds(n) if n <= EXACT_MAX_N else float("inf")
+            if need > limit:
+                raise ValueError(
+                    f"`time_limit`={limit:g} s is too short to enumerate the 2^{n} states of "
+                    f"this BQM ({_fmt_seconds(need)} expected); raise it, or use "
+                    "MeanFieldSampler(time_limit=...)"
+                )
+        if n == 0:
+            return self._empty(bqm, 1, info, t0)
+        if n > EXACT_MAX_N:
+            raise ValueError(
+                f"the BQM has {n} variables, too many for EnumerationSampler (limit "
+                f"{EXACT_MAX_N}); use MeanFieldSampler"
+            )
+        model = SpinGlass.from_bqm(bqm)
+        t1 = time.perf_counter_ns()
+        res = solve(model, method="exact", **options)
+        t2 = time.perf_counter_ns()
+        timing = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1}
+        return self._sampleset(bqm, res, unique=False, info=info, timing=timing, t_post=t2)
+
+
+# ---------------------------------------------------------------------- initial states
+def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
+    """``initial_states`` as a float64 array of ``<n_i>`` in ``bqm.variables`` order.
+
+    Labelled input (a :class:`dimod.SampleSet`, ``(array, labels)``, a dict or a list of
+    dicts) is matched to the BQM by label; a plain array's columns are taken in
+    ``bqm.variables`` order. SPIN values (a SampleSet's vartype, or values in {-1, +1}) become
+    ``n = (s + 1) / 2``.
+
+    Returns
+    -------
+    ndarray, shape (n,) or (k, n)
+
+    Raises
+    ------
+    ValueError
+        If labels are missing or unknown (the first of each is named), the shape does not fit
+        the BQM, or the values are neither spins nor in [0, 1].
+    """
+    n = bqm.num_variables
+    spin: bool | None = None
+    labels: list[Hashable] | None = None
+    if isinstance(initial_states, dimod.SampleSet):
+        X = np.asarray(initial_states.record.sample, dtype=np.float64)
+        labels = list(initial_states.variables)
+        spin = initial_states.vartype is dimod.SPIN
+    elif _is_labelled(initial_states):
+        arr, lab = dimod.as_samples(initial_states)
+        X, labels = np.asarray(arr, dtype=np.float64), list(lab)
+    else:
+        try:
+            X = np.asarray(initial_states, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                "`initial_states` must be a SampleSet, samples with labels, or a numeric array "
+                f"with {n} columns; got {type(initial_states).__name__} ({exc})"
+            ) from exc
+        if X.ndim not in (1, 2) or X.shape[-1] != n:
+            raise ValueError(
+                f"`initial_states` must have shape ({n},) or (num_reads, {n}), one column per "
+                f"BQM variable in bqm.variables order; got shape {X.shape}"
+            )
+    if labels is not None:
+        X = _match_labels(bqm, X, labels)
+    if not np.isfinite(X).all():
+        raise ValueError("`initial_states` must be finite")
+    if spin is None:
+        spin = bool(np.any(X == -1.0))
+    if spin:
+        if not np.all((X == -1.0) | (X == 1.0)):
+            bad = X[(X != -1.0) & (X != 1.0)][0]
+            raise ValueError(
+                f"`initial_states` holds spins (-1 / +1) and so must hold only -1 and +1; got {bad:g}"
+            )
+        X = (X + 1.0) / 2.0
+    elif not np.all((X >= 0.0) & (X <= 1.0)):
+        bad = X[(X < 0.0) | (X > 1.0)][0]
+        raise ValueError(
+            "`initial_states` must hold BINARY 0/1 (or <n_i> in [0, 1]) or SPIN -1/+1 values; "
+            f"got {bad:g}"
+        )
+    return X[0] if X.ndim == 2 and X.shape[0] == 1 else X
+
+
+def _is_labelled(x: Any) -> bool:
+    """Samples with labels in dimod's samples-like forms: a dict, a list of dicts, or
+    ``(array, labels)`` (a tuple of two whose second item is a sequence, not a number)."""
+    if isinstance(x, Mapping):
+        return True
+    if isinstance(x, list) and x and isinstance(x[0], Mapping):
+        return True
+    return isinstance(x, tuple) and len(x) == 2 and not np.isscalar(x[1])
+
+
+def _match_labels(bqm: Any, X: np.ndarray, labels: list[Hashable]) -> np.ndarray:
+    """Columns of ``X`` (labelled ``labels``) reordered to ``bqm.variables``."""
+    have = dimod.variables.Variables(labels)
+    missing = [v for v in bqm.variables if v not in have]
+    unknown = [v for v in labels if v not in bqm.variables]
+    if missing or unknown or len(have) != len(labels):
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} BQM variable(s) missing, e.g. {missing[0]!r}")
+        if unknown:
+            parts.append(f"{len(unknown)} label(s) not in the BQM, e.g. {unknown[0]!r}")
+        if len(have) != len(labels):
+            parts.append("repeated labels")
+        raise ValueError(
+            "`initial_states` labels must be the BQM's variables; got " + "; ".join(parts)
+        )
+    cols = np.fromiter((have.index(v) for v in bqm.variables), dtype=np.int64, count=len(have))
+    return np.atleast_2d(X)[:, cols]

@@ -1,0 +1,334 @@
+"""The dimod samplers (issue #11 part 1): dimod's own conformance helpers, the BQM's energies,
+labels and vartypes, seeds, warm starts, distinct samples, the exact sampler against
+dimod.ExactSolver, a 10^5-variable BQM, and bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import unittest
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numba
+import numpy as np
+import pytest
+
+from ._bqms import mixed_labels, random_bqm
+
+dimod = pytest.importorskip("dimod")
+from dimod.exceptions import SamplerUnknownArgWarning  # noqa: E402
+from dimod.testing import load_sampler_bqm_tests  # noqa: E402
+from dimod.testing.asserts import assert_sampler_api, assert_sampleset_energies  # noqa: E402
+
+from isingeq.integrations.dimod import (  # noqa: E402
+    HEURISTICS,
+    EnumerationSampler,
+    MeanFieldSampler,
+)
+
+
+def _factory(method: str) -> Callable[[], MeanFieldSampler]:
+    def make() -> MeanFieldSampler:
+        return MeanFieldSampler(method=method)
+
+    make.__name__ = f"MeanFieldSampler_{method.replace('-', '_')}"
+    return make
+
+
+# ------------------------------------------------------------------ dimod's conformance suite
+@load_sampler_bqm_tests(MeanFieldSampler)
+class TestMeanFieldSamplerConformance(unittest.TestCase):
+    pass
+
+
+@load_sampler_bqm_tests(EnumerationSampler)
+class TestEnumerationSamplerConformance(unittest.TestCase):
+    pass
+
+
+# one conformance class per heuristic, so a newly registered one is tested too
+for _method in HEURISTICS[1:]:
+    _name = "Test" + "".join(p.title() for p in _method.split("-")) + "Conformance"
+    globals()[_name] = load_sampler_bqm_tests(_factory(_method))(
+        type(_name, (unittest.TestCase,), {})
+    )
+
+
+def test_every_heuristic_has_a_conformance_class() -> None:
+    assert HEURISTICS[0] == "mfa-hybrid"  # the default, tested by TestMeanFieldSamplerConformance
+    assert {"mfa-hybrid", "mfa-async", "mfa", "greedy", "scipy-root"} <= set(HEURISTICS)
+    for method in HEURISTICS[1:]:
+        name = "Test" + "".join(p.title() for p in method.split("-")) + "Conformance"
+        assert any(k.startswith("test_sample") for k in vars(globals()[name]))
+
+
+@pytest.mark.parametrize("method", HEURISTICS)
+def test_sampler_api(method: str) -> None:
+    sampler = MeanFieldSampler(method=method)
+    assert_sampler_api(sampler)
+    assert {"seed", "unique", "num_reads", "initial_states"} <= set(sampler.parameters)
+    assert sampler.properties["method"] == method
+    assert_sampler_api(EnumerationSampler())
+    assert {"seed", "time_limit", "num_states", "t"} <= set(EnumerationSampler().parameters)
+
+
+def test_default_method_is_autos_heuristic_and_multithreaded() -> None:
+    from isingeq.solvers import AUTO_HEURISTIC
+
+    sampler = MeanFieldSampler()
+    assert sampler.method == AUTO_HEURISTIC
+    assert "time_limit" in sampler.parameters
+    assert sampler.properties["num_threads"] == numba.get_num_threads()
+    ss = sampler.sample(random_bqm(dimod, 40, 80), seed=0)
+    assert len(ss) == numba.get_num_threads()  # one read per thread by default
+
+
+# ------------------------------------------------------------------ energies, labels, vartypes
+@pytest.mark.parametrize("vartype", ["SPIN", "BINARY"])
+@pytest.mark.parametrize("method", HEURISTICS)
+def test_energies_are_the_bqms_own_with_mixed_labels(vartype: str, method: str) -> None:
+    bqm = random_bqm(dimod, 30, 70, vartype, seed=4, labels=mixed_labels(30), offset=3.25)
+    ss = MeanFieldSampler(method=method).sample(bqm, num_reads=3, seed=1)
+    assert ss.vartype is bqm.vartype
+    assert list(ss.variables) == list(bqm.variables)
+    assert set(np.unique(ss.record.sample)) <= set(bqm.vartype.value)
+    assert_sampleset_energies(ss, bqm)
+    np.testing.assert_allclose(ss.record.energy, bqm.energies(ss), rtol=0, atol=1e-9)
+    assert set(ss.info["timing"]) == {"preprocessing_ns", "sampling_ns", "postprocessing_ns"}
+    assert ss.info["method"] == method and ss.info["seed"] == 1
+
+
+@pytest.mark.parametrize("method", ["mfa", "mfa-async", "scipy-root"])
+def test_marginals_where_the_method_has_them(method: str) -> None:
+    bqm = random_bqm(dimod, 12, 30, "SPIN", seed=2, labels=mixed_labels(12))
+    ss = MeanFieldSampler(method=method).sample(bqm, num_reads=4, seed=0)
+    m = ss.info["marginals"]
+    assert m.shape == (4, 12) and np.all((m >= 0) & (m <= 1))
+    # the sample is the rounded mean field (after a 1-flip finish that may move a few nodes)
+    agree = np.mean((m > 0.5) == (ss.record.sample > 0))
+    assert agree > 0.5
+    assert "marginals" not in MeanFieldSampler().sample(bqm, num_reads=2, seed=0).info
+
+
+# ------------------------------------------------------------------ seeds
+@pytest.mark.parametrize("method", HEURISTICS)
+def test_same_seed_same_sampleset(method: str) -> None:
+    bqm = random_bqm(dimod, 60, 200, "SPIN", seed=5, labels=mixed_labels(60))
+    sampler = MeanFieldSampler(method=method)
+    a = sampler.sample(bqm, num_reads=5, seed=123)
+    b = sampler.sample(bqm, num_reads=5, seed=123)
+    np.testing.assert_array_equal(a.record.sample, b.record.sample)
+    np.testing.assert_array_equal(a.record.energy, b.record.energy)
+    assert list(a.variables) == list(b.variables)
+
+
+def test_a_drawn_seed_is_reported_and_repeats_the_run() -> None:
+    bqm = random_bqm(dimod, 50, 150, "BINARY", seed=6)
+    sampler = MeanFieldSampler("mfa-async")
+    a = sampler.sample(bqm, num_reads=4)
+    assert isinstance(a.info["seed"], int)
+    b = sampler.sample(bqm, num_reads=4, seed=a.info["seed"])
+    np.testing.assert_array_equal(a.record.sample, b.record.sample)
+
+
+# ------------------------------------------------------------------ warm start
+def test_sampleset_fed_back_as_initial_states_matched_by_label_and_vartype() -> None:
+    labels = mixed_labels(40)
+    spin = random_bqm(dimod, 40, 120, "SPIN", seed=7, labels=labels)
+    first = MeanFieldSampler().sample(spin, num_reads=3, seed=0)  # 1-flip stable states
+    # the same states with the columns in another order, fed to the BINARY form of the BQM
+    perm = np.random.default_rng(0).permutation(40)
+    shuffled = dimod.SampleSet.from_samples(
+        (first.record.sample[:, perm], [labels[k] for k in perm]),
+        "SPIN",
+        energy=first.record.energy,
+    )
+    binary = spin.change_vartype("BINARY", inplace=False)
+    # greedy (1-flip descent) keeps a 1-flip stable start: the states must come back unchanged
+    again = MeanFieldSampler("greedy").sample(binary, initial_states=shuffled, seed=1)
+    assert len(again) == 3 and again.vartype is dimod.BINARY
+    np.testing.assert_array_equal(2 * again.record.sample - 1, first.record.sample)
+    np.testing.assert_allclose(again.record.energy, first.record.energy, atol=1e-9)
+    # and the default heuristic accepts it as its mean-field start
+    warm = MeanFieldSampler().sample(binary, initial_states=first, seed=2)
+    assert len(warm) == 3 and warm.info["options"]["num_reads"] == 3  # one read per row
+
+
+def test_initial_states_as_plain_arrays_and_dicts() -> None:
+    bqm = random_bqm(dimod, 5, 8, "BINARY", seed=8, labels=["a", 1, ("t", 2), "d", 4])
+    x = np.array([1, 0, 1, 1, 0])
+    greedy = MeanFieldSampler("greedy")
+    from_bits = greedy.sample(bqm, initial_states=x, num_reads=2, seed=0)
+    from_spins = greedy.sample(bqm, initial_states=2 * x - 1, num_reads=2, seed=0)
+    as_dict = dict(zip(bqm.variables, x.tolist(), strict=True))
+    from_dict = greedy.sample(bqm, initial_states=as_dict, num_reads=2, seed=0)
+    for other in (from_spins, from_dict):
+        np.testing.assert_array_equal(other.record.sample, from_bits.record.sample)
+
+
+# ------------------------------------------------------------------ distinct samples
+def test_unique_returns_each_state_once_lowest_first() -> None:
+    bqm = dimod.BinaryQuadraticModel({"a": 0.1, "b": -0.1}, {("a", "b"): 0.0}, 0.0, "SPIN")
+    ss = MeanFieldSampler("mfa").sample(bqm, num_reads=16, seed=0, unique=True)
+    rows = [tuple(r) for r in ss.record.sample]
+    assert len(rows) == len(set(rows)) < 16  # fewer distinct states than reads: not padded
+    assert ss.record.num_occurrences.sum() == 16
+    assert np.all(np.diff(ss.record.energy) >= 0)
+    assert ss.info["marginals"].shape == (len(ss), 2)
+    plain = MeanFieldSampler("mfa").sample(bqm, num_reads=16, seed=0)
+    assert len(plain) == 16 and set(map(tuple, plain.record.sample)) == set(rows)
+
+
+# ------------------------------------------------------------------ the exact sampler
+@pytest.mark.parametrize("vartype", ["SPIN", "BINARY"])
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_sampler_agrees_with_dimod_exact_solver(vartype: str, seed: int) -> None:
+    n = 6 + 2 * seed
+    bqm = random_bqm(dimod, n, 3 * n, vartype, seed=seed, labels=mixed_labels(n), offset=-0.5)
+    ref = dimod.ExactSolver().sample(bqm)
+    ref_e = np.sort(ref.record.energy)
+    ss = EnumerationSampler().sample(bqm, num_states=5)
+    assert_sampleset_energies(ss, bqm)
+    assert ss.first.energy == pytest.approx(ref.first.energy, abs=1e-9)
+    np.testing.assert_allclose(ss.record.energy[:5], ref_e[:5], atol=1e-9)
+    ground = {tuple(s[v] for v in bqm.variables) for s in ref.lowest(atol=1e-9).samples()}
+    assert ground == {tuple(s[v] for v in bqm.variables) for s in ss.lowest(atol=1e-9).samples()}
+
+
+def test_exact_sampler_boltzmann_marginals_and_log_z() -> None:
+    t = 0.7
+    bqm = random_bqm(dimod, 8, 20, "SPIN", seed=9, labels=mixed_labels(8), offset=1.0)
+    ref = dimod.ExactSolver().sample(bqm)
+    w = np.exp(-t * (ref.record.energy - ref.record.energy.min()))
+    cols = [ref.variables.index(v) for v in bqm.variables]
+    p_up = (w[:, None] * (ref.record.sample[:, cols] > 0)).sum(axis=0) / w.sum()
+    log_z = np.log(w.sum()) - t * ref.record.energy.min()
+    ss = EnumerationSampler().sample(bqm, t=t, num_states=3)
+    assert list(ss.variables) == list(bqm.variables)
+    np.testing.assert_allclose(ss.info["marginals"], np.tile(p_up, (len(ss), 1)), atol=1e-10)
+    assert ss.info["log_z"] == pytest.approx(log_z, abs=1e-9)
+
+
+def test_exact_sampler_is_deterministic_and_takes_seed() -> None:
+    bqm = random_bqm(dimod, 10, 30, "SPIN", seed=3)
+    a = EnumerationSampler().sample(bqm, seed=1, num_states=4)
+    b = EnumerationSampler().sample(bqm, seed=2, num_states=4)
+    np.testing.assert_array_equal(a.record.sample, b.record.sample)
+
+
+# ------------------------------------------------------------------ large
+def test_a_1e5_variable_1e6_interaction_bqm_solves_through_the_sampler() -> None:
+    n = 100_000
+    bqm = random_bqm(dimod, n, 1_000_000, "BINARY", seed=11)
+    ss = MeanFieldSampler().sample(bqm, num_reads=2, time_limit=0.5, seed=0)
+    assert len(ss) == 2 and ss.record.sample.shape == (2, n)
+    np.testing.assert_allclose(ss.record.energy, bqm.energies(ss), rtol=1e-12, atol=1e-6)
+    zero = bqm.offset
+    assert ss.first.energy < zero - 1000  # far below the all-zero state: it did descend
+
+
+# ------------------------------------------------------------------ empty and bad input
+@pytest.mark.parametrize("vartype", ["SPIN", "BINARY"])
+def test_empty_bqm_gives_an_empty_sampleset(vartype: str) -> None:
+    bqm = dimod.BinaryQuadraticModel(vartype)
+    bqm.offset = 2.5
+    ss = MeanFieldSampler().sample(bqm, num_reads=3)
+    assert len(ss.variables) == 0 and len(ss) == 3 and ss.vartype is bqm.vartype
+    assert np.all(ss.record.energy == 2.5)
+    ex = EnumerationSampler().sample(bqm)
+    assert len(ex.variables) == 0 and len(ex) == 1 and ex.first.energy == 2.5
+
+
+@pytest.mark.parametrize("sampler", [MeanFieldSampler(), EnumerationSampler()])
+def test_non_finite_biases_are_named(sampler: Any) -> None:
+    bqm = dimod.BinaryQuadraticModel({"a": 1.0, ("q", 3): np.nan}, {}, 0.0, "SPIN")
+    with pytest.raises(ValueError, match=r"linear bias of variable \('q', 3\) must be finite"):
+        sampler.sample(bqm)
+    bqm = dimod.BinaryQuadraticModel({"a": 1.0, "b": 0.0}, {("a", "b"): np.inf}, 0.0, "BINARY")
+    with pytest.raises(ValueError, match=r"interaction \('a', 'b'\) must be finite; got inf"):
+        sampler.sample(bqm)
+
+
+def test_unknown_kwargs_follow_dimods_warning_convention() -> None:
+    bqm = random_bqm(dimod, 10, 20, "SPIN", seed=1)
+    with pytest.warns(SamplerUnknownArgWarning, match=r"'num_sweep' \(did you mean 'num_sweeps'"):
+        ss = MeanFieldSampler().sample(bqm, num_reads=2, num_sweep=10, seed=0)
+    assert len(ss) == 2
+    with pytest.warns(SamplerUnknownArgWarning, match=r"'noise'.*method 'mfa-hybrid' takes"):
+        MeanFieldSampler().sample(bqm, num_reads=2, noise=0.1, seed=0)
+    with pytest.warns(SamplerUnknownArgWarning, match=r"'num_reads'"):
+        EnumerationSampler().sample(bqm, num_reads=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SamplerUnknownArgWarning)
+        with pytest.raises(SamplerUnknownArgWarning):
+            MeanFieldSampler().sample(bqm, num_sweep=10)
+        MeanFieldSampler().sample(bqm, num_reads=None, num_sweeps=None, seed=0)  # None: default
+
+
+def test_bad_sampler_arguments() -> None:
+    bqm = random_bqm(dimod, 6, 10, "SPIN", seed=1, labels=mixed_labels(6))
+    with pytest.raises(ValueError, match=r"`method` must be one of .*got 'mfa_async'.*'mfa-async'"):
+        MeanFieldSampler("mfa_async")
+    with pytest.raises(ValueError, match=r"got 'exact'.*use EnumerationSampler"):
+        MeanFieldSampler("exact")
+    with pytest.raises(TypeError, match=r"MeanFieldSampler\(method='mfa'\)"):
+        MeanFieldSampler().sample(bqm, method="mfa")
+    with pytest.raises(TypeError, match=r"`bqm` must be a dimod.BinaryQuadraticModel; got dict"):
+        MeanFieldSampler().sample({"a": 1.0})
+    with pytest.raises(ValueError, match=r"`seed` must be a non-negative integer seed; got -1"):
+        MeanFieldSampler().sample(bqm, seed=-1)
+    with pytest.raises(TypeError, match=r"`unique` must be True or False; got 'yes'"):
+        MeanFieldSampler().sample(bqm, unique="yes")
+    with pytest.raises(ValueError, match=r"`time_limit` must be > 0; got -1"):
+        MeanFieldSampler().sample(bqm, time_limit=-1)
+    with pytest.raises(ValueError, match=r"`num_reads` must be >= 1; got 0"):
+        MeanFieldSampler().sample(bqm, num_reads=0)
+
+
+def test_bad_initial_states() -> None:
+    labels = mixed_labels(6)
+    bqm = random_bqm(dimod, 6, 10, "SPIN", seed=1, labels=labels)
+    s = MeanFieldSampler()
+    with pytest.raises(ValueError, match=r"shape \(6,\) or \(num_reads, 6\).*got shape \(2, 5\)"):
+        s.sample(bqm, initial_states=np.ones((2, 5)))
+    other = dimod.SampleSet.from_samples(([[1] * 6], [*labels[:5], "zz"]), "SPIN", energy=[0])
+    with pytest.raises(
+        ValueError, match=r"missing, e.g. \(\('n',\), 2\).*not in the BQM, e.g. 'zz'"
+    ):
+        s.sample(bqm, initial_states=other)
+    with pytest.raises(ValueError, match=r"spins \(-1 / \+1\) .* got 0"):
+        s.sample(bqm, initial_states=[-1, 1, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match=r"SPIN -1/\+1 values; got 2"):
+        s.sample(bqm, initial_states=[2, 1, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match=r"`num_reads`=3 disagrees with `initial_states`"):
+        s.sample(bqm, initial_states=np.ones((2, 6)), num_reads=3)
+    with pytest.raises(ValueError, match=r"numeric array with 6 columns; got str"):
+        s.sample(bqm, initial_states="ones")
+
+
+def test_exact_sampler_refuses_what_it_cannot_enumerate() -> None:
+    big = random_bqm(dimod, 40, 80, "SPIN", seed=0)
+    with pytest.raises(ValueError, match=r"40 variables, too many for EnumerationSampler"):
+        EnumerationSampler().sample(big)
+    mid = random_bqm(dimod, 34, 60, "SPIN", seed=0)
+    with pytest.raises(ValueError, match=r"`time_limit`=0.01 s is too short .* 2\^34 states"):
+        EnumerationSampler().sample(mid, time_limit=0.01)
+
+
+# ------------------------------------------------------------------ optional dependency
+def test_import_isingeq_does_not_import_dimod() -> None:
+    code = "import sys, isingeq; print('dimod' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_without_dimod_the_error_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['dimod'] = None\n"
+        "try:\n    import isingeq.integrations.dimod\n"
+        "except ImportError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert 'pip install "isingeq[dimod]"' in out.stdout
