@@ -24,11 +24,28 @@ from numpy.typing import ArrayLike
 
 from .model import SpinGlass
 
-__all__ = ["Instance"]
+__all__ = ["Instance", "relative_gap"]
 
 #: Relative slack of :meth:`Instance.better_or_equal`, so float noise in ``H`` does not miss a
 #: bound met exactly.
 REL_TOL = 1e-9
+
+
+def relative_gap(value: float, reference: float, sense: str) -> float:
+    """The one gap formula: ``(ref - value) / |ref|`` for "max", the mirror for "min".
+
+    The plain difference when ``reference`` is 0 (no scale to divide by); >= 0 when ``value``
+    is not better than ``reference``. :meth:`Instance.gap` applies it with the instance's
+    sense; it stands alone for records read back from files (the bench's plots), which have a
+    sense but no model.
+
+    Examples
+    --------
+    >>> relative_gap(190.0, 200.0, "max"), relative_gap(-190.0, -200.0, "min")
+    (0.05, 0.05)
+    """
+    diff = reference - value if sense == "max" else value - reference
+    return float(diff / abs(reference)) if reference != 0 else float(diff)
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,10 +142,7 @@ class Instance:
         0.5
         """
         ref = self._reference(reference)
-        if ref is None:
-            return None
-        diff = ref - value if self.sense == "max" else value - ref
-        return float(diff / abs(ref)) if ref != 0 else float(diff)
+        return None if ref is None else relative_gap(value, ref, self.sense)
 
     def target_objective(self, target: float, reference: float | None = None) -> float:
         """The objective a run must reach: ``ref - (1 - target) |ref|`` ("max"), mirrored for "min".

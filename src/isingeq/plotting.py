@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["plot_bench", "plot_reproduce", "save_figure"]
+__all__ = [
+    "performance_profile_figure",
+    "plot_bench",
+    "plot_performance_profile",
+    "plot_reproduce",
+    "plot_ttt_ecdf",
+    "save_figure",
+    "ttt_ecdf_figure",
+]
 
 
 def _pyplot() -> Any:
@@ -140,3 +150,221 @@ def plot_bench(
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     return save_figure(fig, path, dpi=110)
+
+
+# ------------------------------------------------------------------ bench: every instance at once
+
+Records = Sequence[Mapping[str, Any]] | str | Path
+
+
+def _bench_records(records: Records) -> list[dict[str, Any]]:
+    """Rows with status "ok" and an objective, from a list of dicts or a ``records.csv``."""
+    if isinstance(records, str | Path):
+        from .experiments.bench import read_records
+
+        rows: list[dict[str, Any]] = read_records(records)
+    else:
+        rows = [dict(r) for r in records]
+    out = []
+    for r in rows:
+        objective = float(r.get("objective", math.nan))
+        if r.get("status") == "ok" and not math.isnan(objective):
+            out.append(r)
+    return out
+
+
+def _gaps(rows: Sequence[Mapping[str, Any]]) -> list[float]:
+    """Each row's gap: its ``gap`` when it has one, else against the best objective any row of
+    the same instance has (an instance without a best-known value, as ``bench``'s summary
+    measures it)."""
+    from .instance import relative_gap
+
+    best: dict[str, float] = {}
+    for r in rows:
+        o, name = float(r["objective"]), str(r["instance"])
+        better = max if r["sense"] == "max" else min
+        best[name] = better(best.get(name, o), o)
+    out = []
+    for r in rows:
+        g = float(r.get("gap", math.nan))
+        if math.isnan(g):
+            g = relative_gap(float(r["objective"]), best[str(r["instance"])], str(r["sense"]))
+        out.append(g)
+    return out
+
+
+def _step_curve(values: Sequence[float], total: int) -> tuple[list[float], list[float]]:
+    """The ECDF of the finite ``values`` over ``total`` tries: x sorted, y = k / total."""
+    xs = sorted(v for v in values if math.isfinite(v))
+    return xs, [(k + 1) / total for k in range(len(xs))]
+
+
+def _solver_styles(solvers: Sequence[str]) -> dict[str, str]:
+    cycle = _pyplot().rcParams["axes.prop_cycle"].by_key()["color"]
+    return {s: cycle[k % len(cycle)] for k, s in enumerate(solvers)}
+
+
+def performance_profile_figure(records: Records, *, statistic: str = "mean") -> Any:
+    """Fraction of instances within a gap ``g`` of the reference, against ``g``.
+
+    One curve per solver and budget: a point ``(g, y)`` says that on a fraction ``y`` of the
+    instances in the records the solver's gap at that budget was ``g`` or less (the gap over
+    its repeats reduced by ``statistic``). An instance where the solver has no "ok" run counts
+    as never within any gap, so curves end below 1 where a solver failed. Gaps below 0 (better
+    than the best-known value) count as 0. The x axis is symmetric-log in percent, linear
+    below 0.01 %, so that gap 0 (the reference reached) is on the axis.
+
+    Parameters
+    ----------
+    records : sequence of dict, str or Path
+        ``isingeq bench`` records (:data:`isingeq.experiments.bench.RECORD_FIELDS`), or the
+        path of a ``records.csv``. Only rows with status "ok" count; ``ttt`` rows are left out.
+    statistic : {"mean", "best"}, default "mean"
+        The gap of an instance: the mean over repeats (as ``mean_gap`` in the summary) or the
+        best one (``mean_best_gap``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One step line per (solver, budget), labelled ``"<solver> @ <budget> s"``; its x data
+        are the sorted gaps in percent, its y data the fraction of instances within them,
+        between a first point (0, 0) and a last one (right edge, the final fraction).
+
+    Raises
+    ------
+    ValueError
+        If ``statistic`` is not "mean" or "best".
+    """
+    from .experiments.bench_plan import TTT
+
+    if statistic not in ("mean", "best"):
+        raise ValueError(f"`statistic` must be 'mean' or 'best'; got {statistic!r}")
+    reduce = statistics.fmean if statistic == "mean" else min
+    rows = [r for r in _bench_records(records) if str(r["budget_s"]) != TTT]
+    instances = sorted({str(r["instance"]) for r in rows})
+    per: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for r, g in zip(rows, _gaps(rows), strict=True):
+        key = (str(r["solver"]), str(r["budget_s"]))
+        per.setdefault(key, {}).setdefault(str(r["instance"]), []).append(max(g, 0.0))
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 4.6), constrained_layout=True)
+    solvers = list(dict.fromkeys(k[0] for k in per))
+    budgets = sorted({k[1] for k in per}, key=float)
+    colours = _solver_styles(solvers)
+    styles = ["-", "--", ":", "-."]
+    top = 0.0
+    for solver in solvers:
+        for b, budget in enumerate(budgets):
+            gaps = per.get((solver, budget))
+            if gaps is None:
+                continue
+            inst_gaps = [100.0 * float(reduce(v)) for v in gaps.values()]
+            xs, ys = _step_curve(inst_gaps, len(instances))
+            top = max([top, *xs])
+            ax.step(
+                [0.0, *xs],
+                [0.0, *ys],
+                where="post",
+                color=colours[solver],
+                linestyle=styles[b % len(styles)],
+                label=f"{solver} @ {budget} s",
+            )
+    right = max(1.0, 2.0 * top)
+    for line in ax.get_lines():  # carry each curve to the right edge at its final height
+        x, y = list(line.get_xdata()), list(line.get_ydata())
+        line.set_data([*x, right], [*y, y[-1]])
+    ax.set_xscale("symlog", linthresh=0.01, linscale=0.5)
+    ax.set_xlim(0.0, right)
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlabel("gap to the best-known value g (%, symlog; 0 = reached)")
+    ax.set_ylabel("fraction of instances within g")
+    ax.set_title(
+        f"performance profile: {len(instances)} instances, {statistic} gap over repeats",
+        fontsize=10,
+    )
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, loc="lower right", ncol=2 if len(ax.get_lines()) > 8 else 1)
+    return fig
+
+
+def ttt_ecdf_figure(records: Records) -> Any:
+    """Fraction of runs that reached the target by time ``t``, one curve per solver.
+
+    A run is one (instance, seed) of a solver on an instance that has a target (a best-known
+    value). Its time to target is the ``ttt_s`` of its ``ttt`` row when the bench ran with
+    ``--ttt``, else, coarsely, the wall time of the smallest budget that reached the target
+    (:func:`isingeq.experiments.bench_summary.times_to_target`); a run that never reached it
+    counts in the denominator only, so a curve's height at the right is the solver's success
+    rate. The time axis is logarithmic where the times span more than a decade.
+
+    Parameters
+    ----------
+    records : sequence of dict, str or Path
+        ``isingeq bench`` records, or the path of a ``records.csv``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One step line per solver, labelled ``"<solver> (<reached>/<runs>)"``; its x data are
+        the sorted times to target in seconds, its y data the fraction of runs reached by then,
+        between a first point (left edge, 0) and a last one (right edge, the success rate).
+    """
+    from .experiments.bench_summary import times_to_target
+
+    rows = [r for r in _bench_records(records) if math.isfinite(float(r.get("target", math.nan)))]
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for r in rows:
+        groups.setdefault(str(r["solver"]), {}).setdefault(str(r["instance"]), []).append(r)
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 4.6), constrained_layout=True)
+    colours = _solver_styles(list(groups))
+    sources, lo, hi = set(), math.inf, 0.0
+    for solver, by_instance in groups.items():
+        times: list[float] = []
+        for mine in by_instance.values():
+            ttts, _, source = times_to_target(mine)
+            times += ttts
+            sources.add(source)
+        xs, ys = _step_curve(times, len(times))
+        if xs:
+            lo, hi = min(lo, xs[0]), max(hi, xs[-1])
+        ax.step(
+            xs,
+            ys,
+            where="post",
+            color=colours[solver],
+            label=f"{solver} ({len(xs)}/{len(times)})",
+        )
+    left, right = (lo / 1.5, hi * 1.5) if hi > 0 else (1e-3, 1.0)
+    for line in ax.get_lines():  # from 0 at the left edge to the success rate at the right
+        x, y = list(line.get_xdata()), list(line.get_ydata())
+        line.set_data([left, *x, right], [0.0, *y, y[-1] if y else 0.0])
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    if right / left > 10:  # log where the times span decades; a narrower span reads better linear
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0), numticks=15))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlim(left, right)
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlabel("wall time t (s)")
+    ax.set_ylabel("fraction of runs at the target by t")
+    what = ", ".join(sorted(sources)) or "no runs with a target"
+    ax.set_title(f"time to target (ECDF over instances x seeds; from {what})", fontsize=10)
+    ax.grid(alpha=0.3, which="both")
+    if ax.get_lines():
+        ax.legend(fontsize=7, loc="upper left", title="reached / runs", title_fontsize=7)
+    return fig
+
+
+def plot_performance_profile(
+    records: Records, path: str | Path, *, statistic: str = "mean"
+) -> Path:
+    """Write :func:`performance_profile_figure` to ``path`` (PNG, atomically)."""
+    return save_figure(performance_profile_figure(records, statistic=statistic), path, dpi=110)
+
+
+def plot_ttt_ecdf(records: Records, path: str | Path) -> Path:
+    """Write :func:`ttt_ecdf_figure` to ``path`` (PNG, atomically)."""
+    return save_figure(ttt_ecdf_figure(records), path, dpi=110)

@@ -192,6 +192,8 @@ def test_outputs_csv_json_and_png(tmp_path: Path) -> None:
     assert sorted(p.name for p in paths["plots"]) == [
         "bench_paper-10_1.png",
         "bench_paper-30_1.png",
+        "performance_profile.png",
+        "ttt_ecdf.png",
     ]
     for p in paths["plots"]:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -256,7 +258,13 @@ def test_cli_runs_writes_and_resumes(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout)
     assert summary["config"]["solvers"] == ["mfa", "greedy"]
-    assert {p.name for p in out.iterdir()} == {"records.csv", "summary.json", "bench_paper-12.png"}
+    assert {p.name for p in out.iterdir()} == {
+        "records.csv",
+        "summary.json",
+        "bench_paper-12.png",
+        "performance_profile.png",
+        "ttt_ecdf.png",
+    }
     again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
     assert "resuming: 4 of 4 runs" in again.stderr

@@ -155,6 +155,14 @@ def bench(
         Path,
         typer.Option(help="Output folder: records.csv (resumed if present), summary.json, PNGs."),
     ] = Path("isingeq-results/bench"),
+    plots: Annotated[
+        bool,
+        typer.Option(
+            "--plots/--no-plots",
+            help="Draw the PNGs: objective against time per instance, the performance profile "
+            "(performance_profile.png) and the time-to-target ECDF (ttt_ecdf.png).",
+        ),
+    ] = True,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
@@ -210,7 +218,7 @@ def bench(
             on_start=lambda text: advance(text, n=0),
             on_resume=on_resume,
         )
-    paths = write_outputs(run, out)
+    paths = write_outputs(run, out, plots=plots)
     if json_out:
         typer.echo(json.dumps(run.summary, indent=2))
     else:

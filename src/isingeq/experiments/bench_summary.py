@@ -26,7 +26,7 @@ from .records import json_safe, write_json
 if TYPE_CHECKING:
     from .bench import BenchRun
 
-__all__ = ["MAX_PLOTS", "record_key", "summarize", "write_outputs"]
+__all__ = ["MAX_PLOTS", "record_key", "summarize", "times_to_target", "write_outputs"]
 
 #: At most this many per-instance plots.
 MAX_PLOTS = 12
@@ -260,6 +260,50 @@ def summarize(
     )
 
 
+def times_to_target(
+    mine: Sequence[dict[str, Any]], seeds: Sequence[int] | None = None
+) -> tuple[list[float], list[float], str]:
+    """Time to target per seed of one (instance, solver), from its "ok" records.
+
+    From the ``ttt`` rows when there are any (``ttt_s``; the totals are their ``time_s``, every
+    try of the doubling ladder), else "coarse" from the budget runs: the wall time of the
+    smallest budget that reached the target. NaN where a seed never reached it.
+
+    Parameters
+    ----------
+    mine : sequence of dict
+        The records of one instance and one solver with status "ok".
+    seeds : sequence of int, optional
+        The seeds to report (coarse source); default every seed among the budget runs.
+
+    Returns
+    -------
+    ttts : list of float
+    totals : list of float
+        The whole wait per ttt row (empty for the coarse source).
+    source : str
+        "ttt runs" or "budget runs (coarse)".
+    """
+    ttt_rows = [r for r in mine if r["budget_s"] == TTT]
+    if ttt_rows:
+        ttts = [r["ttt_s"] for r in ttt_rows]
+        # the whole wait: every try of the doubling ladder, not only the one that hit
+        totals = [r["time_s"] if not math.isnan(r["ttt_s"]) else math.nan for r in ttt_rows]
+        return ttts, totals, "ttt runs"
+    if seeds is None:
+        seeds = sorted({int(r["seed"]) for r in mine})
+    ttts = []
+    for s in seeds:
+        runs = sorted(
+            (r for r in mine if r["seed"] == s and r["budget_s"] != TTT),
+            key=lambda r: float(r["budget_s"]),
+        )
+        hit = [r["time_s"] for r in runs if r["reached"]]
+        if runs:
+            ttts.append(hit[0] if hit else math.nan)
+    return ttts, [], "budget runs (coarse)"
+
+
 def _instance_solver(
     inst: Instance,
     solver: str,
@@ -270,22 +314,7 @@ def _instance_solver(
     gap: Any,
 ) -> dict[str, Any]:
     """One row of ``by_instance_solver``: time to target over seeds and the budget curve."""
-    ttt_rows = [r for r in mine if r["budget_s"] == TTT]
-    totals: list[float] = []
-    if ttt_rows:
-        ttts, source = [r["ttt_s"] for r in ttt_rows], "ttt runs"
-        # the whole wait: every try of the doubling ladder, not only the one that hit
-        totals = [r["time_s"] if not math.isnan(r["ttt_s"]) else math.nan for r in ttt_rows]
-    else:
-        ttts, source = [], "budget runs (coarse)"
-        for s in seeds:
-            runs = sorted(
-                (r for r in mine if r["seed"] == s and r["budget_s"] != TTT),
-                key=lambda r: float(r["budget_s"]),
-            )
-            hit = [r["time_s"] for r in runs if r["reached"]]
-            if runs:
-                ttts.append(hit[0] if hit else math.nan)
+    ttts, totals, source = times_to_target(mine, seeds)
     curve = []
     for b in plan.budgets:
         at = [r for r in mine if r["budget_s"] == budget_label(b)]
@@ -318,17 +347,37 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
 
-def write_outputs(run: BenchRun, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """Write ``summary.json`` and up to :data:`MAX_PLOTS` ``bench_<instance>.png`` plots.
+def write_outputs(
+    run: BenchRun, out_dir: str | os.PathLike[str], *, plots: bool = True
+) -> dict[str, Any]:
+    """Write ``summary.json`` and the plots: up to :data:`MAX_PLOTS` ``bench_<instance>.png``,
+    ``performance_profile.png`` and ``ttt_ecdf.png`` (over every instance of the plan).
 
     ``records.csv`` is already on disk (streamed by :func:`isingeq.experiments.bench.run_bench`).
-    Returns the paths: ``records``, ``summary`` and ``plots`` (a list).
+    With ``plots=False`` only the summary is written (plots of a large run take seconds, and a
+    run resumed for more seeds redraws them anyway).
+    Returns the paths: ``records``, ``summary``, ``plots`` (a list of every PNG written) and
+    ``profile`` / ``ttt_ecdf`` (None when not drawn).
     """
     out = Path(out_dir)
-    paths: dict[str, Any] = {"records": out / "records.csv", "plots": []}
+    paths: dict[str, Any] = {
+        "records": out / "records.csv",
+        "plots": [],
+        "profile": None,
+        "ttt_ecdf": None,
+    }
     payload = {**run.summary, "resumed_runs": run.resumed, "new_runs": run.new}
     paths["summary"] = write_json(out / "summary.json", payload)
-    from ..plotting import plot_bench
+    if not plots:
+        return paths
+    from ..plotting import plot_bench, plot_performance_profile, plot_ttt_ecdf
+
+    wanted = set(run.plan.keys())
+    mine = [r for r in run.records if record_key(r) in wanted]
+    if any(r["status"] == "ok" for r in mine):
+        paths["profile"] = plot_performance_profile(mine, out / "performance_profile.png")
+        paths["ttt_ecdf"] = plot_ttt_ecdf(mine, out / "ttt_ecdf.png")
+        paths["plots"] += [paths["profile"], paths["ttt_ecdf"]]
 
     refs = {r["instance"]: r for r in run.summary.get("instances", [])}
     for inst in run.plan.instances[:MAX_PLOTS]:
