@@ -284,7 +284,7 @@ def test_cli_notes_a_skipped_solver(tmp_path: Path, fakes: None) -> None:
     [
         (
             ["--solvers", "mfa,nope"],
-            "unknown solver 'nope'; known solvers: mfa, mfa-async, mfa-hybrid, greedy",
+            "unknown solver 'nope'; known solvers: mfa, mfa-async, mfa-hybrid, tabu, greedy",
         ),
         (["--suite", "gset-9"], "unknown suite 'gset-9' (did you mean 'gset'?); known suites:"),
         (["--instance", "G999"], "`spec` 'G999' is not a known instance"),

@@ -73,7 +73,7 @@ def test_a_missing_package_is_reported_not_raised() -> None:
 def test_unknown_solver_name_lists_the_known_ones() -> None:
     with pytest.raises(
         ValueError,
-        match=r"unknown solver 'nope'; known solvers: mfa, mfa-async, mfa-hybrid, greedy",
+        match=r"unknown solver 'nope'; known solvers: mfa, mfa-async, mfa-hybrid, tabu, greedy",
     ):
         peers.adapter("nope")
 

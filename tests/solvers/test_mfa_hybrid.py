@@ -119,10 +119,20 @@ def test_bad_options(opts: dict[str, object], match: str) -> None:
 def test_the_split_follows_the_mean_degree() -> None:
     dense = isingeq.paper_instance(30, rng=0)
     r = isingeq.solve(dense, method="mfa-hybrid", rng=0)
-    assert r.info["options"]["mf_fraction"] == 1.0 and r.info["tail_sweeps"] == 0
+    assert r.info["options"]["mf_fraction"] == 0.5 and r.info["options"]["tail"] == "tabu"
+    assert r.info["tail_sweeps"] > 0
+    mf = isingeq.solve(dense, method="mfa-hybrid", mf_fraction=1.0, rng=0)
     same = isingeq.solve(dense, method="mfa-async", num_reads=r.num_reads, rng=0)
-    assert r.best_energy == same.best_energy  # mean field only: mfa-async's answer
+    assert mf.best_energy == same.best_energy and mf.info["tail_sweeps"] == 0  # mfa-async's
     ring = isingeq.SpinGlass.from_maxcut(30, [(i, (i + 1) % 30) for i in range(30)])
     assert isingeq.solvers.mfa_hybrid.mean_degree(ring) == 2.0
     s = isingeq.solve(ring, method="mfa-hybrid", rng=0)
     assert s.info["options"]["mf_fraction"] == 0.2 and s.info["tail_sweeps"] > 0
+    assert s.info["options"]["tail"] == "thermal"
+
+
+def test_reads_default_to_the_rows_of_initial_states() -> None:
+    m = isingeq.paper_instance(30, rng=1)
+    starts = np.random.default_rng(0).random((3, 30))
+    r = isingeq.solve(m, method="mfa-hybrid", initial_states=starts, num_sweeps=20, rng=0)
+    assert r.num_reads == 3

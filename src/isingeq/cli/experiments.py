@@ -121,7 +121,7 @@ def bench(
     solvers: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated solvers (mfa, mfa-async, mfa-hybrid, greedy, dwave-sa, dwave-tabu, "
+            help="Comma-separated solvers (mfa, mfa-async, mfa-hybrid, tabu, greedy, dwave-sa, dwave-tabu, "
             "dwave-steepest, openjij-sa, sb; optional: mq-bsb, mq-dsb); default: every one "
             "installed but the optional ones."
         ),

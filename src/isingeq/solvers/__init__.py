@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (registration, in this order)
     mfa_async,
     mfa_hybrid,
     scipy_root,
+    tabu,
 )
 from ._common import eq16_residual
 from ._registry import (
@@ -34,6 +35,7 @@ from .mfa import solve_mfa
 from .mfa_async import solve_mfa_async
 from .mfa_hybrid import solve_mfa_hybrid
 from .scipy_root import critical_t, solve_scipy_root
+from .tabu import solve_tabu
 
 __all__ = [
     "AUTO_EXACT_MAX_N",
@@ -62,6 +64,7 @@ __all__ = [
     "solve_mfa_async",
     "solve_mfa_hybrid",
     "solve_scipy_root",
+    "solve_tabu",
     "stability_slack",
     "vocabulary_table",
 ]

@@ -594,3 +594,124 @@ def tail_dense(J, ts, X, G, E, best_X, best_E, states):  # pragma: no cover - co
                 best_E[r] = e
                 best_X[r, :] = x
         E[r] = e
+
+
+# ---------------------------------------------------------------------------- tabu search
+# The t = infinity update of eq. 16 with memory: every move flips the variable of largest gain
+# g_i = (1 - 2 x_i) xi_i (downhill when positive, the least uphill otherwise) among those not
+# flipped in the last `tenure` moves -- unless the flip would reach a state below the best met
+# (aspiration). Ties are broken uniformly at random. One move scans all n gains, so it costs
+# O(n) plus the field update (a CSR row, or a dense row).
+
+
+@njit(cache=True, inline="always")
+def _tabu_pick(x, g, tabu, it, e, best, state):  # pragma: no cover - compiled
+    """The move's variable (-1 if every variable is tabu and none aspires) and its gain."""
+    bg = -np.inf
+    bi = -1
+    ties = 0
+    for i in range(x.shape[0]):
+        gi = g[i] if x[i] == 0 else -g[i]
+        if tabu[i] > it and not (e - gi < best):  # best: the best energy less the tolerance
+            continue
+        if gi > bg:
+            bg = gi
+            bi = i
+            ties = 1
+        elif gi == bg:
+            ties += 1
+            if _uniform(state) * ties < 1.0:
+                bi = i
+    return bi, bg
+
+
+@njit(cache=True, inline="always")
+def _tabu_tenure(tenure, tenure_rand, state):  # pragma: no cover - compiled
+    if tenure_rand <= 0:
+        return tenure
+    return tenure + np.int64(_uniform(state) * tenure_rand)
+
+
+@njit(cache=True, parallel=True)
+def tabu_csr(
+    indptr,
+    indices,
+    data,
+    moves,
+    tenure,
+    tenure_rand,
+    tol,
+    X,
+    G,
+    E,
+    best_X,
+    best_E,
+    tabu,
+    it,
+    states,
+):  # pragma: no cover - compiled
+    """``moves`` tabu moves on each replica ``X`` (R, n) uint8, in place, in parallel.
+
+    ``G`` (R, n) the fields ``xi = h + J x``, kept current; ``E`` (R,) the energy change since
+    the search began; ``best_X`` / ``best_E`` the lowest state met (updated in place); ``tabu``
+    (R, n) int64 the move number until which each variable is tabu, ``it`` (R,) int64 the moves
+    made so far, ``states`` (R,) uint64 the xorshift streams: all carried from call to call, so
+    a search run in chunks is the same as one run whole. A state counts as better than the
+    best only by more than ``tol`` (rounding of the incrementally kept fields is not progress).
+    """
+    R = X.shape[0]
+    for r in prange(R):
+        x = X[r]
+        g = G[r]
+        tb = tabu[r]
+        st = states[r : r + 1]
+        e = E[r]
+        k = it[r]
+        for _ in range(moves):
+            bi, bg = _tabu_pick(x, g, tb, k, e, best_E[r] - tol, st)
+            if bi < 0:
+                break
+            e -= bg
+            d = 1.0 if x[bi] == 0 else -1.0
+            x[bi] = 1 - x[bi]
+            for p in range(indptr[bi], indptr[bi + 1]):
+                g[indices[p]] += d * data[p]
+            k += 1
+            tb[bi] = k + _tabu_tenure(tenure, tenure_rand, st)
+            if e < best_E[r] - tol:
+                best_E[r] = e
+                best_X[r, :] = x
+        E[r] = e
+        it[r] = k
+
+
+@njit(cache=True, parallel=True)
+def tabu_dense(
+    J, moves, tenure, tenure_rand, tol, X, G, E, best_X, best_E, tabu, it, states
+):  # pragma: no cover - compiled
+    """:func:`tabu_csr` for a dense symmetric ``J`` (n, n)."""
+    R, n = X.shape
+    for r in prange(R):
+        x = X[r]
+        g = G[r]
+        tb = tabu[r]
+        st = states[r : r + 1]
+        e = E[r]
+        k = it[r]
+        for _ in range(moves):
+            bi, bg = _tabu_pick(x, g, tb, k, e, best_E[r] - tol, st)
+            if bi < 0:
+                break
+            e -= bg
+            d = 1.0 if x[bi] == 0 else -1.0
+            x[bi] = 1 - x[bi]
+            row = J[bi]
+            for j in range(n):
+                g[j] += d * row[j]
+            k += 1
+            tb[bi] = k + _tabu_tenure(tenure, tenure_rand, st)
+            if e < best_E[r] - tol:
+                best_E[r] = e
+                best_X[r, :] = x
+        E[r] = e
+        it[r] = k

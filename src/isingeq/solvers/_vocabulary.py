@@ -25,7 +25,7 @@ VOCABULARY: dict[str, Term] = {
     "num_reads": Term("independent replicas (samples) the method returns", "count"),
     "num_sweeps": Term(
         "length of the t ladder: rungs, one sweep (update of every variable) each; for "
-        "scipy-root one root solve each",
+        "scipy-root one root solve each; for tabu n moves each",
         "sweeps",
     ),
     "max_sweeps": Term(
@@ -74,8 +74,13 @@ VOCABULARY: dict[str, Term] = {
         "mfa: record (t, mean energy, residual) per rung of the first round", "flag"
     ),
     "mf_fraction": Term(
-        "mfa-hybrid: share of time_limit for the mean-field phase before the cold tail", "fraction"
+        "mfa-hybrid: share of time_limit for the mean-field phase before the second phase",
+        "fraction",
     ),
+    "tail": Term(
+        "mfa-hybrid: the second phase, 'tabu' (tabu search) or 'thermal' (the cold tail)", "name"
+    ),
+    "tenure": Term("tabu: moves during which a flipped variable may not flip back", "moves"),
     "fresh_every": Term("mfa-async: every k-th round starts afresh, the others reheat", "rounds"),
 }
 

@@ -1,5 +1,5 @@
-"""``method="mfa-hybrid"``: eq. 16 by mean-field annealing, then its ``t = infinity`` update with a
-cold thermal tail.
+"""``method="mfa-hybrid"``: eq. 16 by mean-field annealing, then its ``t = infinity`` update with
+tabu memory (well-connected models) or with a cold thermal tail (sparse ones).
 
 Two phases of the same equation, ``n_i = sigmoid(t xi_i)`` with ``xi = h + J n`` (see
 :mod:`isingeq.model`):
@@ -9,25 +9,32 @@ Two phases of the same equation, ``n_i = sigmoid(t xi_i)`` with ``xi = h + J n``
    dense couplings it is the strongest method isingeq has; but it is the *naive* mean-field
    equation, and on low-dimensional sparse graphs (2D planar and toroidal lattices, where short
    loops dominate) its fixed points freeze in poor configurations.
-2. **The cold tail**: the asynchronous ``t = infinity`` update of eq. 16 (``n_i = step(xi_i)``,
-   :mod:`.greedy`) with thermal noise: node ``i`` flips when its gain ``(1 - 2 n_i) xi_i`` (the
-   drop in ``H``) plus a one-sided exponential noise of scale ``1 / t`` is positive, i.e. with
-   probability ``min(1, exp(t gain))`` (the Metropolis rule), while ``t`` rises geometrically
-   from ``t_start`` to ``t_end``, starting from the mean-field states. This is the long cold
-   tail that makes simulated annealing strong on sparse graphs; the mean-field phase replaces
-   its hot start.
+2. **The ``t = infinity`` update, from the mean-field states**, in one of two forms
+   (``tail``):
 
-How the budget is split is read off the model, as the physics suggests: the naive mean field is
+   * ``"tabu"`` (:mod:`.tabu`): every move flips the variable of largest gain among those not
+     flipped recently. Once the mean field has frozen in a good basin, the memory walks across
+     the barriers to the neighbouring minima that annealing would need a long cold tail to
+     cross. A move scans all ``n`` gains, which costs little next to a sweep on a dense or
+     well-connected model.
+   * ``"thermal"``: node ``i`` flips when its gain ``(1 - 2 n_i) xi_i`` (the drop in ``H``) plus
+     a one-sided exponential noise of scale ``1 / t`` is positive, i.e. with probability
+     ``min(1, exp(t gain))`` (the Metropolis rule), while ``t`` rises geometrically from
+     ``t_start`` to ``t_end``. This is the long cold tail that makes simulated annealing strong
+     on sparse graphs; the mean-field phase replaces its hot start.
+
+How the work is split is read off the model, as the physics suggests: the naive mean field is
 the better approximation the more neighbours a node has (its error falls with the coordination
 number). With a mean degree of 16 or more (random graphs such as Gset G1-G10 and G22-G31, the
-OR-Library QUBOs, the paper's dense instances) the whole budget goes to the mean-field phase;
-on sparser graphs (planar, toroidal, sparse random ones) a fifth does, and the tail gets the
-rest.
+OR-Library and Biq Mac QUBOs, the paper's dense instances) half the budget goes to the mean
+field and half to tabu search; on sparser graphs (planar, toroidal, sparse random ones) a fifth
+goes to the mean field and the rest to the thermal tail, where a tabu scan of all ``n`` gains
+per flip would cost more than a whole sweep.
 
 The replicas (one per thread by default) run both phases in parallel; the best state each has
-met ends 1-flip stable (:func:`isingeq.polish`'s update). The choice of the phase split and of
-the tail's ends was made on the declared tuning instances only (``isingeq.datasets.TUNED_ON``)
-and is measured by ``benchmarks/bench_hybrid.py`` (figures in the README, "Real instances and
+met ends 1-flip stable (:func:`isingeq.polish`'s update). The phase split, the second phase and
+the tail's ends were chosen on the declared tuning instances only (``isingeq.datasets.TUNED_ON``)
+and are measured by ``benchmarks/bench_hybrid.py`` (figures in the README, "Real instances and
 the peers").
 """
 
@@ -49,11 +56,14 @@ from ._common import time_budget
 from ._registry import METHODS, register
 from .greedy import descend
 from .scipy_root import critical_t
+from .tabu import TabuSearch, default_tenure
 
 __all__ = ["mean_degree", "solve_mfa_hybrid", "tail_ends"]
 
 #: Default share of the budget for the mean-field phase, on sparse and on well-connected models.
-_SPARSE_MF, _CONNECTED_MF = 0.2, 1.0
+_SPARSE_MF, _CONNECTED_MF = 0.2, 0.5
+#: The second phases: tabu search (:mod:`.tabu`) or the thermal cold tail.
+_TAILS = ("tabu", "thermal")
 #: Mean degree from which a model counts as well connected (the mean field alone is stronger).
 _CONNECTED_DEGREE = 16.0
 #: Default tail start in units of the critical ``t_c`` (where the mean-field phase has frozen).
@@ -107,6 +117,7 @@ def solve_mfa_hybrid(
     num_reads: int | None = None,
     num_sweeps: int = 2000,
     mf_fraction: float | None = None,
+    tail: str | None = None,
     t_start: float | None = None,
     t_end: float | None = None,
     time_limit: float | None = None,
@@ -114,7 +125,7 @@ def solve_mfa_hybrid(
     initial_states: Any = None,
     max_sweeps: int = 10_000,
 ) -> SolveResult:
-    """Mean-field annealing of eq. 16, then its ``t = infinity`` update with a cold thermal tail.
+    """Mean-field annealing of eq. 16, then its ``t = infinity`` update (tabu or thermal tail).
 
     Option names and units are those of every method (``docs/vocabulary.md``). The defaults
     were chosen on the tuning instances (``isingeq.datasets.TUNED_ON``) with
@@ -127,18 +138,24 @@ def solve_mfa_hybrid(
     rng : None, int, SeedSequence or Generator, optional
         Draws the mean-field starts and noise, and the tail's random streams.
     num_reads : int, optional
-        Replicas, each running both phases; default the number of numba threads (one replica
-        per core: a longer tail helps more than more replicas).
+        Replicas, each running both phases; default the rows of a 2-D ``initial_states``, else
+        the number of numba threads (one replica per core: a longer tail helps more than more
+        replicas).
     num_sweeps : int, default 2000
-        Sweeps of the tail without a ``time_limit`` (with one, the tail fills the time left).
+        Length of the second phase without a ``time_limit`` (with one, it fills the time left):
+        sweeps of the thermal tail, or for tabu the moves that cost as much, ``d + 1`` moves a
+        sweep at mean degree ``d`` (a move scans ``n`` gains, a sweep ``n (d + 1)`` couplings).
     mf_fraction : float in [0, 1], optional
         Share of ``time_limit`` given to the mean-field phase (without a limit: one round of
-        mfa-async at its defaults); 0 skips the phase and starts the tail from random states,
-        1 skips the tail. Default 1 when the mean degree (:func:`mean_degree`) is 16 or more,
-        else 0.2: the mean-field equation approaches the exact one as every node sees many
-        others, and there it is the stronger phase (module docstring).
+        mfa-async at its defaults); 0 skips the phase and starts the second from random states,
+        1 skips the second phase. Default 0.5 when the mean degree (:func:`mean_degree`) is 16
+        or more, else 0.2: the mean-field equation approaches the exact one as every node sees
+        many others, and there it deserves the larger share (module docstring).
+    tail : {"tabu", "thermal"}, optional
+        The second phase (module docstring); default "tabu" at a mean degree of 16 or more,
+        else "thermal".
     t_start, t_end : float, optional
-        Ends of the tail's geometric ladder (absolute inverse temperatures). Defaults: ``3 t_c``
+        Ends of the thermal tail's geometric ladder (absolute inverse temperatures). Defaults: ``3 t_c``
         (:func:`isingeq.critical_t`: the mean-field phase has frozen by then) and
         ``3 ln(100) / delta`` with ``delta`` the model's smallest coupling or bias (an uphill
         step of ``delta`` is then taken once in 10^6 tries).
@@ -179,10 +196,16 @@ def solve_mfa_hybrid(
     """
     t_begin = time.perf_counter_ns()
     n = model.n
+    if num_reads is None and initial_states is not None and np.ndim(initial_states) == 2:
+        num_reads = len(initial_states)  # one read per given start, as every method does
     R = check_int("num_reads", numba.get_num_threads() if num_reads is None else num_reads, low=1)
     S_tail = check_int("num_sweeps", num_sweeps, low=1)
+    connected = mean_degree(model) >= min(_CONNECTED_DEGREE, n - 1)
+    if tail is None:
+        tail = "tabu" if connected else "thermal"
+    if tail not in _TAILS:
+        raise ValueError(f"`tail` must be one of {', '.join(map(repr, _TAILS))}; got {tail!r}")
     if mf_fraction is None:
-        connected = mean_degree(model) >= min(_CONNECTED_DEGREE, n - 1)
         mf_fraction = _CONNECTED_MF if connected else _SPARSE_MF
     mf_fraction = check_real("mf_fraction", mf_fraction, low=0.0, high=1.0)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
@@ -212,11 +235,31 @@ def solve_mfa_hybrid(
             "rounds": mf.info["rounds"],
         }
         if mf.info["stopped"] == "target_energy" or mf_fraction == 1.0:
-            return _result(model, X, mf_info, 0, mf.info["stopped"], t_lo, t_hi, [t_lo])
+            return _result(model, X, mf_info, 0, mf.info["stopped"], t_lo, t_hi, [t_lo], tail)
     else:
         if initial_states is not None:
             raise ValueError("`initial_states` start the mean-field phase: give mf_fraction > 0")
         X = gen.integers(0, 2, size=(R, n), dtype=np.uint8)
+
+    if tail == "tabu":  # ---- phase 2 on well-connected models: tabu search (eq. 16 at t = inf)
+        # without a time limit: num_sweeps sweeps' worth of work; a move (a scan of n gains and a
+        # row of J) costs about n, a sweep n (d + 1) for mean degree d, so a sweep is d + 1 moves
+        per_sweep = mean_degree(model) + 1.0
+        moves = max(1, round(S_tail * per_sweep))
+        search = TabuSearch(model, X, default_tenure(n), gen)
+        stopped = search.run(moves=moves, deadline=deadline, target_energy=target_energy)
+        return _result(
+            model,
+            search.best_X,
+            mf_info,
+            search.moves // n,
+            stopped,
+            t_lo,
+            t_hi,
+            [t_lo],
+            tail,
+            max_sweeps=max_sweeps,
+        )
 
     # ---- phase 2: the cold tail, in chunks of the ladder so the clock and target are checked
     G = np.ascontiguousarray(model.local_field(X.astype(np.float64)), dtype=np.float64)
@@ -282,7 +325,9 @@ def solve_mfa_hybrid(
                 break
         if stopped == "schedule" and time.perf_counter_ns() >= deadline:
             stopped = "time_limit"
-    return _result(model, best_X, mf_info, done, stopped, t_lo, t_hi, marks, max_sweeps=max_sweeps)
+    return _result(
+        model, best_X, mf_info, done, stopped, t_lo, t_hi, marks, tail, max_sweeps=max_sweeps
+    )
 
 
 def _result(
@@ -294,6 +339,7 @@ def _result(
     t_lo: float,
     t_hi: float,
     marks: list[float],
+    tail: str,
     *,
     max_sweeps: int = 10_000,
 ) -> SolveResult:
@@ -304,6 +350,7 @@ def _result(
             "t_start": t_lo,
             "t_end": t_hi,
             "mf_fraction": mf_info["fraction"],
+            "tail": tail,
         },
         "sweeps": int(mf_info["sweeps"]) + int(tail_sweeps),
         "stopped": stopped,

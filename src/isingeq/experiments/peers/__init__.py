@@ -71,7 +71,13 @@ from ._base import (
 )
 from .bifurcation import MqBSBAdapter, MqDSBAdapter, SBAdapter
 from .dwave import DwaveSAAdapter, DwaveSteepestAdapter, DwaveTabuAdapter
-from .isingeq_methods import GreedyAdapter, MfaAdapter, MfaAsyncAdapter, MfaHybridAdapter
+from .isingeq_methods import (
+    GreedyAdapter,
+    MfaAdapter,
+    MfaAsyncAdapter,
+    MfaHybridAdapter,
+    TabuAdapter,
+)
 from .openjij import OpenJijSAAdapter
 
 __all__ = [
@@ -96,6 +102,7 @@ ADAPTERS: dict[str, Callable[[], Adapter]] = {
         MfaAdapter,
         MfaAsyncAdapter,
         MfaHybridAdapter,
+        TabuAdapter,
         GreedyAdapter,
         DwaveSAAdapter,
         DwaveTabuAdapter,

@@ -56,8 +56,8 @@ class MfaAdapter(Adapter):
         dense = paper_instance(12, rng=0)
         for model in (dense, SpinGlass(sp.csr_array(dense.eps))):
             solve(model, method=self.name, rng=0, num_sweeps=4)
-            if self.name == "mfa-hybrid":  # the tail runs only below 16 neighbours by default
-                solve(model, method=self.name, rng=0, num_sweeps=4, mf_fraction=0.2)
+            if self.name == "mfa-hybrid":  # the other second phase than the default one here
+                solve(model, method=self.name, rng=0, num_sweeps=4, tail="thermal")
         super().warm_up()
 
     def time_to_target(
@@ -91,6 +91,12 @@ class MfaHybridAdapter(MfaAdapter):
     """isingeq ``mfa-hybrid``, like ``mfa``: ``time_limit=budget``, ``target_energy`` for ttt."""
 
     name = "mfa-hybrid"
+
+
+class TabuAdapter(MfaAdapter):
+    """isingeq ``tabu`` (from random states), like ``mfa``: ``time_limit=budget``."""
+
+    name = "tabu"
 
 
 class GreedyAdapter(Adapter):

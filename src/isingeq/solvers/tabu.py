@@ -1,0 +1,237 @@
+"""``method="tabu"``: the ``t = infinity`` update of eq. 16 with memory (1-flip tabu search).
+
+At ``t = infinity`` eq. 16 reads ``n_i = step(xi_i)``: a variable sits on the side its field
+points to, and :mod:`.greedy` applies that update until no variable wants to move (a 1-flip
+stable state, a local minimum of ``H``). Tabu search keeps applying it past that point: every
+move flips the variable of largest gain ``g_i = (1 - 2 n_i) xi_i`` (the drop in ``H``; uphill,
+the least uphill, once nothing is downhill) among those not flipped in the last ``tenure``
+moves, unless the flip reaches a state below the best met so far (aspiration). The memory keeps
+the walk from falling straight back into the minimum it left, so it crosses the barriers between
+neighbouring minima that the plain update cannot, which is the intensification the annealing of
+eq. 16 lacks once it has frozen in a good basin.
+
+One move scans all ``n`` gains (``O(n)``) and updates the fields along one row of ``J``, so a
+move costs about what one row of a dense sweep does: tabu search pays off on dense or well
+connected models (the OR-Library and Biq Mac QUBOs, random graphs of mean degree 16 or more),
+where :mod:`.mfa_hybrid` uses it as its second phase; on sparse lattices the scan dominates and
+the thermal tail is the better second phase (``benchmarks/bench_hybrid.py``).
+
+The tenure, ``n / 100`` moves plus a random 0..9, is the classic choice for the OR-Library
+QUBOs (Glover, Kochenberger & Alidaee 1998; Palubeckis 2004) and was kept after measuring it on
+the tuning instances (``isingeq.datasets.TUNED_ON``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numba
+import numpy as np
+
+from .._validation import check_int
+from ..model import SpinGlass
+from ..result import SolveResult
+from . import _kernels
+from ._common import start_states, time_budget
+from ._registry import register
+from .greedy import descend, stability_slack
+
+__all__ = ["TabuSearch", "default_tenure", "solve_tabu"]
+
+#: Random extra tenure, uniform in 0 .. _TENURE_RAND - 1 moves (breaks cycles of equal tenure).
+_TENURE_RAND = 10
+
+
+def default_tenure(n: int) -> int:
+    """``max(1, n // 100)`` moves (module docstring)."""
+    return max(1, n // 100)
+
+
+@dataclass
+class TabuSearch:
+    """The state of a batch of tabu searches, advanced in chunks of moves by :meth:`advance`.
+
+    The energies are kept relative to the starting states (``e0``): ``best_energy`` is
+    ``e0 + best_E``. Used by :func:`solve_tabu` and by :mod:`.mfa_hybrid`'s second phase.
+    """
+
+    model: SpinGlass
+    X: np.ndarray  # (R, n) uint8, the current states
+    tenure: int
+    gen: np.random.Generator
+    moves: int = 0  # per replica, so far
+    G: np.ndarray = field(init=False)
+    E: np.ndarray = field(init=False)
+    best_X: np.ndarray = field(init=False)
+    best_E: np.ndarray = field(init=False)
+    e0: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        R, n = self.X.shape
+        Xf = self.X.astype(np.float64)
+        self.G = np.ascontiguousarray(self.model.local_field(Xf), dtype=np.float64)
+        self.e0 = np.asarray(self.model._energy_unchecked(Xf), dtype=np.float64)
+        self.E = np.zeros(R)
+        self.best_X = self.X.copy()
+        self.best_E = np.zeros(R)
+        self._tabu = np.zeros((R, n), dtype=np.int64)
+        self._it = np.zeros(R, dtype=np.int64)
+        self._states = self.gen.integers(1, 2**63 - 1, size=R, dtype=np.int64).astype(np.uint64)
+        self._tol = -stability_slack(self.model)
+        J = self.model.J
+        if self.model.is_sparse:
+            self._csr = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64))
+        else:
+            self._Jd = np.ascontiguousarray(J, dtype=np.float64)
+
+    @property
+    def best_energy(self) -> float:
+        return float((self.e0 + self.best_E).min())
+
+    def advance(self, moves: int) -> None:
+        """``moves`` more moves on every replica (the same as if run in one call)."""
+        args = (moves, self.tenure, _TENURE_RAND, self._tol, self.X, self.G, self.E)
+        tail = (self.best_X, self.best_E, self._tabu, self._it, self._states)
+        if self.model.is_sparse:
+            _kernels.tabu_csr(*self._csr, *args, *tail)
+        else:
+            _kernels.tabu_dense(self._Jd, *args, *tail)
+        self.moves += moves
+
+    def run(
+        self,
+        *,
+        moves: int | None = None,
+        deadline: int | None = None,
+        target_energy: float | None = None,
+    ) -> str:
+        """Advance until ``moves`` more moves, the ``deadline`` (perf_counter ns) or the target.
+
+        With a deadline, the moves are run in chunks sized from the measured move rate (about an
+        eighth of the time left each, so the clock and the target are checked often enough and
+        the last chunk ends close to the deadline). Returns why it stopped: "schedule",
+        "time_limit" or "target_energy".
+        """
+        n = self.model.n
+        if deadline is None:
+            total = int(moves if moves is not None else 0)
+            chunk = max(1, min(total, 64 * n))
+            done = 0
+            while done < total:
+                k = min(chunk, total - done)
+                self.advance(k)
+                done += k
+                if target_energy is not None and self.best_energy <= target_energy:
+                    return "target_energy"
+            return "schedule"
+        rate = None  # seconds per move, over every chunk so far
+        spent, done = 0.0, 0
+        while True:
+            left = (deadline - time.perf_counter_ns()) * 1e-9
+            if left <= 0.0:
+                return "time_limit"
+            last = False
+            if rate is None:
+                k = max(1, min(n, 256))  # a first short chunk measures the move rate
+            else:
+                fit = max(int(0.97 * left / rate), 1)  # moves that still fit in the time left
+                k = min(fit, max(64, fit // 8))
+                last = k == fit
+            t0 = time.perf_counter_ns()
+            self.advance(k)
+            spent += (time.perf_counter_ns() - t0) * 1e-9
+            done += k
+            rate = max(spent / done, 1e-12)
+            if target_energy is not None and self.best_energy <= target_energy:
+                return "target_energy"
+            if last:
+                return "time_limit"
+
+
+@register("tabu")
+def solve_tabu(
+    model: SpinGlass,
+    *,
+    rng: np.random.Generator | None = None,
+    num_reads: int | None = None,
+    num_sweeps: int = 100,
+    tenure: int | None = None,
+    time_limit: float | None = None,
+    target_energy: float | None = None,
+    initial_states: Any = None,
+    max_sweeps: int = 10_000,
+) -> SolveResult:
+    """1-flip tabu search: eq. 16's ``t = infinity`` update with a memory of recent flips.
+
+    Option names and units are those of every method (``docs/vocabulary.md``).
+
+    Parameters
+    ----------
+    model : SpinGlass
+        Dense or sparse (a numba kernel for each).
+    rng : None, int, SeedSequence or Generator, optional
+        Draws the random starts, the random part of the tenure and the tie breaks.
+    num_reads : int, optional
+        Independent searches, run in parallel; default the rows of ``initial_states``, else
+        the number of numba threads.
+    num_sweeps : int, default 100
+        Length of each search without a ``time_limit``, in sweeps of ``n`` moves (one move
+        flips one variable after scanning all ``n`` gains).
+    tenure : int, optional
+        Moves during which a flipped variable may not flip back (unless that reaches a new
+        best); default ``max(1, n // 100)`` (module docstring), plus a random 0..9 each time.
+    time_limit : float, optional
+        Seconds of wall time from entry; the search runs until then (``num_sweeps`` is ignored).
+    target_energy : float, optional
+        Stop as soon as a search reaches ``H <= target_energy`` (checked between chunks).
+    initial_states : array_like, shape (n,) or (num_reads, n), optional
+        0/1 starting states; uniform random if omitted.
+    max_sweeps : int, default 10000
+        Cap on the sweeps of the final ``t = infinity`` descent of each best state.
+
+    Returns
+    -------
+    SolveResult
+        ``samples``: the best state each search met, 1-flip stable. ``info``: the core of
+        :mod:`isingeq.result` (``sweeps``: moves / n; ``stopped``: "schedule", "time_limit" or
+        "target_energy"), ``moves`` (per search).
+
+    Raises
+    ------
+    ValueError
+        On ``num_reads``, ``num_sweeps`` or ``tenure < 1``, ``time_limit <= 0``, or bad
+        ``initial_states``.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> m = isingeq.paper_instance(12, rng=0)
+    >>> r = isingeq.solve(m, method="tabu", rng=1, num_sweeps=20)
+    >>> bool(abs(r.best_energy - isingeq.solve(m, method="exact").best_energy) < 1e-12)
+    True
+    """
+    t_begin = time.perf_counter_ns()
+    n = model.n
+    S = check_int("num_sweeps", num_sweeps, low=1)
+    tenure = check_int("tenure", default_tenure(n) if tenure is None else tenure, low=1)
+    max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+    _, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
+    gen = rng if rng is not None else np.random.default_rng()
+    if initial_states is None:
+        R = numba.get_num_threads() if num_reads is None else num_reads
+        R = check_int("num_reads", R, low=1)
+        X0 = gen.integers(0, 2, size=(R, n), dtype=np.uint8)
+    else:
+        X0 = start_states(model, initial_states, num_reads, binary=True).astype(np.uint8)
+    search = TabuSearch(model, X0, tenure, gen)
+    stopped = search.run(moves=S * n, deadline=deadline, target_energy=target_energy)
+    Xs, _ = descend(model, search.best_X, max_sweeps)
+    info: dict[str, Any] = {
+        "options": {"num_reads": X0.shape[0], "tenure": tenure},
+        "sweeps": search.moves // n,
+        "stopped": stopped,
+        "moves": search.moves,
+    }
+    return SolveResult.from_samples(model, Xs, "tabu", info=info)
