@@ -5,8 +5,9 @@ ONE numba thread (equal CPU with the single-threaded peer), for ``--seeds`` seed
 dwave-samplers' SimulatedAnnealingSampler in the same run (one read, its default beta range,
 ``num_sweeps`` fitted to the budget on runs of 0.3 and 0.6 budgets; that fitting is untimed).
 Printed: the mean gap to the best-known value per instance and configuration, and the mean
-over instances. The configurations are mfa-async alone, the tail alone (``mf_fraction=0``), the
-default split, and variations of the split and of the tail's ends, so each choice of
+over instances. The configurations are mfa-async alone, tabu alone, the second phase alone
+(``mf_fraction=0``), the default split, variations of the split, and each second phase
+(``tail="tabu"`` / ``"thermal"``) forced on every model, so each choice of
 :mod:`isingeq.solvers.mfa_hybrid` is measured on the same seeds on the same machine.
 
 Run:  python benchmarks/bench_hybrid.py [--instances tuned] [--seeds 3] [--budget 1.0]
@@ -19,6 +20,7 @@ import argparse
 import json
 import platform
 import time
+from typing import Any
 
 import numba
 import numpy as np
@@ -29,11 +31,16 @@ from rich.table import Table
 import isingeq
 from isingeq import datasets
 
-CONFIGS: dict[str, tuple[str, dict[str, float]]] = {
+CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
     "mfa-hybrid": ("mfa-hybrid", {}),
     "tail only (mf_fraction=0)": ("mfa-hybrid", {"mf_fraction": 0.0}),
     "mf_fraction=0.1": ("mfa-hybrid", {"mf_fraction": 0.1}),
+    "mf_fraction=0.3": ("mfa-hybrid", {"mf_fraction": 0.3}),
     "mf_fraction=0.4": ("mfa-hybrid", {"mf_fraction": 0.4}),
+    "mf_fraction=0.7": ("mfa-hybrid", {"mf_fraction": 0.7}),
+    "thermal tail (tail=thermal)": ("mfa-hybrid", {"tail": "thermal"}),
+    "tabu tail (tail=tabu)": ("mfa-hybrid", {"tail": "tabu"}),
+    "tabu alone": ("tabu", {}),
     "mfa-async": ("mfa-async", {}),
 }
 
@@ -93,7 +100,7 @@ def main() -> None:
         for c in configs:  # warm the kernels up, untimed
             if c != "sa":
                 method, opts = CONFIGS[c]
-                isingeq.solve(inst.model, method=method, rng=0, num_reads=1, num_sweeps=4)
+                isingeq.solve(inst.model, method=method, rng=0, num_reads=1, num_sweeps=4, **opts)
         runs[name] = {}
         cells = []
         for c in configs:

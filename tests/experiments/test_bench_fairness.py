@@ -274,7 +274,7 @@ def test_threads_is_validated() -> None:
 def test_tuned_on_is_exactly_the_declared_set() -> None:
     expected = (
         {f"G{k}" for k in range(1, 12)}
-        | {"G14", "G18", "G22", "G35", "G43", "G57"}
+        | {"G14", "G18", "G22", "G24", "G26", "G27", "G28", "G31", "G35", "G43", "G57"}
         | {f"bqp250-{k}" for k in range(1, 11)}
         | {f"bqp1000-{k}" for k in range(1, 11)}
     )

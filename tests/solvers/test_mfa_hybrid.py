@@ -129,6 +129,13 @@ def test_the_split_follows_the_mean_degree() -> None:
     s = isingeq.solve(ring, method="mfa-hybrid", rng=0)
     assert s.info["options"]["mf_fraction"] == 0.2 and s.info["tail_sweeps"] > 0
     assert s.info["options"]["tail"] == "thermal"
+    # 20 neighbours among 1000 nodes: well connected but sparse, the mean field alone
+    rng = np.random.default_rng(0)
+    pairs = {tuple(sorted(p)) for p in rng.integers(0, 1000, size=(10_400, 2)) if p[0] != p[1]}
+    mid = isingeq.SpinGlass.from_maxcut(1000, sorted(pairs)[:10_000])
+    assert isingeq.solvers.mfa_hybrid.mean_degree(mid) == 20.0
+    w = isingeq.solve(mid, method="mfa-hybrid", num_sweeps=4, rng=0)
+    assert w.info["options"]["mf_fraction"] == 1.0 and w.info["tail_sweeps"] == 0
 
 
 def test_reads_default_to_the_rows_of_initial_states() -> None:

@@ -15,8 +15,8 @@ Two phases of the same equation, ``n_i = sigmoid(t xi_i)`` with ``xi = h + J n``
    * ``"tabu"`` (:mod:`.tabu`): every move flips the variable of largest gain among those not
      flipped recently. Once the mean field has frozen in a good basin, the memory walks across
      the barriers to the neighbouring minima that annealing would need a long cold tail to
-     cross. A move scans all ``n`` gains, which costs little next to a sweep on a dense or
-     well-connected model.
+     cross. A move scans all ``n`` gains, so the time of one sweep buys ``d + 1`` moves at
+     mean degree ``d``: many on a dense model, few on a sparse one.
    * ``"thermal"``: node ``i`` flips when its gain ``(1 - 2 n_i) xi_i`` (the drop in ``H``) plus
      a one-sided exponential noise of scale ``1 / t`` is positive, i.e. with probability
      ``min(1, exp(t gain))`` (the Metropolis rule), while ``t`` rises geometrically from
@@ -25,11 +25,16 @@ Two phases of the same equation, ``n_i = sigmoid(t xi_i)`` with ``xi = h + J n``
 
 How the work is split is read off the model, as the physics suggests: the naive mean field is
 the better approximation the more neighbours a node has (its error falls with the coordination
-number). With a mean degree of 16 or more (random graphs such as Gset G1-G10 and G22-G31, the
-OR-Library and Biq Mac QUBOs, the paper's dense instances) half the budget goes to the mean
-field and half to tabu search; on sparser graphs (planar, toroidal, sparse random ones) a fifth
-goes to the mean field and the rest to the thermal tail, where a tabu scan of all ``n`` gains
-per flip would cost more than a whole sweep.
+number), and tabu search pays where a move is cheap next to a sweep. Three regimes, by the
+mean degree ``d``:
+
+* **dense**, ``d >= 16`` and ``d >= n / 20`` (the OR-Library and Biq Mac QUBOs, Gset G1-G10,
+  the paper's instances): half the budget to the mean field, half to tabu search;
+* **well connected but sparse**, ``d >= 16`` below that density (Gset G22-G31, G43-G47, 20
+  neighbours among 1000-2000 nodes): the whole budget to the mean field (measured: half of it
+  to tabu, whose moves are slow there, lost up to 0.07 % on G24-G31);
+* **sparse**, ``d < 16`` (planar, toroidal, sparse random graphs): a fifth to the mean field
+  and the rest to the thermal tail.
 
 The replicas (one per thread by default) run both phases in parallel; the best state each has
 met ends 1-flip stable (:func:`isingeq.polish`'s update). The phase split, the second phase and
@@ -51,7 +56,7 @@ import scipy.sparse as sp
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
-from . import _kernels
+from . import _kernels, _progress
 from ._common import time_budget
 from ._registry import METHODS, register
 from .greedy import descend
@@ -60,8 +65,12 @@ from .tabu import TabuSearch, default_tenure
 
 __all__ = ["mean_degree", "solve_mfa_hybrid", "tail_ends"]
 
-#: Default share of the budget for the mean-field phase, on sparse and on well-connected models.
-_SPARSE_MF, _CONNECTED_MF = 0.2, 0.5
+#: Default share of the budget for the mean-field phase: sparse models (then the thermal tail),
+#: well-connected ones (the mean field alone), and dense ones (then tabu search).
+_SPARSE_MF, _CONNECTED_MF, _DENSE_MF = 0.2, 1.0, 0.5
+#: Density (mean degree / n) from which tabu search is the second phase: a move scans all n
+#: gains, so a sweep's time buys d + 1 moves, at least n / 20 of them from here.
+_TABU_DENSITY = 0.05
 #: The second phases: tabu search (:mod:`.tabu`) or the thermal cold tail.
 _TAILS = ("tabu", "thermal")
 #: Mean degree from which a model counts as well connected (the mean field alone is stronger).
@@ -148,14 +157,14 @@ def solve_mfa_hybrid(
     mf_fraction : float in [0, 1], optional
         Share of ``time_limit`` given to the mean-field phase (without a limit: one round of
         mfa-async at its defaults); 0 skips the phase and starts the second from random states,
-        1 skips the second phase. Default 0.5 when the mean degree (:func:`mean_degree`) is 16
-        or more, else 0.2: the mean-field equation approaches the exact one as every node sees
-        many others, and there it deserves the larger share (module docstring).
+        1 skips the second phase. Default by the mean degree ``d`` (:func:`mean_degree`): 0.5
+        on dense models (``d >= 16`` and ``d >= n / 20``), 1 on well-connected sparse ones
+        (``d >= 16``), else 0.2: the mean-field equation approaches the exact one as every node
+        sees many others, and there it deserves the larger share (module docstring).
     tail : {"tabu", "thermal"}, optional
-        The second phase (module docstring); default "tabu" at a mean degree of 16 or more,
-        else "thermal".
+        The second phase (module docstring); default "tabu" on dense models, else "thermal".
     t_start, t_end : float, optional
-        Ends of the thermal tail's geometric ladder (absolute inverse temperatures). Defaults: ``3 t_c``
+        Ends of the thermal tail's ladder (absolute inverse temperatures). Defaults: ``3 t_c``
         (:func:`isingeq.critical_t`: the mean-field phase has frozen by then) and
         ``3 ln(100) / delta`` with ``delta`` the model's smallest coupling or bias (an uphill
         step of ``delta`` is then taken once in 10^6 tries).
@@ -200,13 +209,15 @@ def solve_mfa_hybrid(
         num_reads = len(initial_states)  # one read per given start, as every method does
     R = check_int("num_reads", numba.get_num_threads() if num_reads is None else num_reads, low=1)
     S_tail = check_int("num_sweeps", num_sweeps, low=1)
-    connected = mean_degree(model) >= min(_CONNECTED_DEGREE, n - 1)
+    degree = mean_degree(model)
+    connected = degree >= min(_CONNECTED_DEGREE, n - 1)
+    dense = connected and degree >= _TABU_DENSITY * n
     if tail is None:
-        tail = "tabu" if connected else "thermal"
+        tail = "tabu" if dense else "thermal"
     if tail not in _TAILS:
         raise ValueError(f"`tail` must be one of {', '.join(map(repr, _TAILS))}; got {tail!r}")
     if mf_fraction is None:
-        mf_fraction = _CONNECTED_MF if connected else _SPARSE_MF
+        mf_fraction = _DENSE_MF if dense else _CONNECTED_MF if connected else _SPARSE_MF
     mf_fraction = check_real("mf_fraction", mf_fraction, low=0.0, high=1.0)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
@@ -293,6 +304,7 @@ def solve_mfa_hybrid(
             run(ts)
             done += k1 - k0
             marks.append(float(ts[-1]))
+            _progress.report("thermal tail", float((e0 + best_E).min()), done)
             if target_energy is not None and float((e0 + best_E).min()) <= target_energy:
                 stopped = "target_energy"
                 break
@@ -320,6 +332,7 @@ def solve_mfa_hybrid(
             u = new_u
             done += k
             marks.append(float(ts[-1]))
+            _progress.report("thermal tail", float((e0 + best_E).min()), done)
             if target_energy is not None and float((e0 + best_E).min()) <= target_energy:
                 stopped = "target_energy"
                 break
