@@ -213,3 +213,55 @@ def test_bench_writes_both_figures_and_no_plots_skips_them(tmp_path: Path) -> No
     assert res.exit_code == 0, res.output
     assert not list((tmp_path / "b").glob("*.png"))
     assert (tmp_path / "b" / "summary.json").exists()
+
+
+# ---------------------------------------------------------------------------- one solve
+
+
+def test_solve_figure_draws_the_trace_and_mfa_freezing(tmp_path: Path) -> None:
+    import isingeq
+    from isingeq.plotting import plot_solve, solve_figure
+
+    m = isingeq.paper_instance(50, rng=0)
+    trace = isingeq.Trace()
+    r = isingeq.solve(m, method="mfa", num_sweeps=64, trajectory=True, rng=0, callback=trace)
+    fig = solve_figure(r, trace)
+    best_ax, heat_ax, res_ax = fig.axes[:3]
+    ys = np.concatenate(
+        [line.get_ydata() for line in best_ax.get_lines()[:-1] if line.get_label() != "time_limit"]
+    )
+    assert ys.min() == pytest.approx(r.best_energy)
+    S = heat_ax.get_images()[0].get_array()
+    assert S.shape == (50, r.info["trajectory_states"].shape[0])  # nodes x rungs
+    assert float(S.min()) >= 0.0 and float(S.max()) <= 1.0
+    np.testing.assert_allclose(
+        sorted(np.asarray(S)[:, -1]), sorted(r.info["trajectory_states"][-1])
+    )
+    res_line = res_ax.get_lines()[0]
+    np.testing.assert_allclose(res_line.get_xdata(), r.info["trajectory"][:, 0])
+    out = plot_solve(r, tmp_path / "solve.png", trace)
+    img = matplotlib.image.imread(out)
+    assert img.ndim == 3 and float(img[..., :3].std()) > 0.05
+
+
+def test_cli_solve_plot_and_quiet_json(tmp_path: Path) -> None:
+    png = tmp_path / "s.png"
+    res = CliRunner().invoke(
+        app,
+        [
+            "solve",
+            "--instance",
+            "paper-40",
+            "--method",
+            "mfa-hybrid",
+            "--time-limit",
+            "0.3",
+            "--plot",
+            str(png),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert res.stdout.count("\n") == 1  # the one JSON line, no live line when not a terminal
+    img = matplotlib.image.imread(png)
+    assert float(img[..., :3].std()) > 0.05

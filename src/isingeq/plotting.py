@@ -13,8 +13,10 @@ __all__ = [
     "plot_bench",
     "plot_performance_profile",
     "plot_reproduce",
+    "plot_solve",
     "plot_ttt_ecdf",
     "save_figure",
+    "solve_figure",
     "ttt_ecdf_figure",
 ]
 
@@ -368,3 +370,97 @@ def plot_performance_profile(
 def plot_ttt_ecdf(records: Records, path: str | Path) -> Path:
     """Write :func:`ttt_ecdf_figure` to ``path`` (PNG, atomically)."""
     return save_figure(ttt_ecdf_figure(records), path, dpi=110)
+
+
+# ---------------------------------------------------------------------------- one solve
+
+
+def solve_figure(result: Any, trace: Any = None, *, objective: Any = None) -> Any:
+    """How one solve went: the best value against time, and how eq. 16's averages froze.
+
+    Panels:
+
+    * **best so far** against wall time, one step per progress event of ``trace``
+      (:class:`isingeq.Trace`, the ``callback`` of the solve), coloured by phase (e.g. the
+      mean-field phase and tabu search of mfa-hybrid), in ``H`` or, with ``objective`` (a
+      function of the energy, e.g. ``Instance.objective_of_energy``), in the instance's own
+      objective;
+    * where the result has them (mfa with ``trajectory=True``): the first read's ``<n_i>``
+      against ``t`` as a heatmap, the nodes ordered by when they froze (first ``t`` with
+      ``|<n_i> - 1/2| > 0.45``), so the freezing front is visible; and eq. 16's residual
+      ``max_i |<n_i> - sigmoid(t xi_i)|`` with the mean energy of ``<n>`` against ``t``.
+
+    Returns the matplotlib Figure (the tests read its artists' data).
+    """
+    import numpy as np
+
+    plt = _pyplot()
+    info = result.info
+    states = info.get("trajectory_states")
+    panels = 1 if states is None else 3
+    fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 4.0), squeeze=False)
+    ax = axes[0, 0]
+    conv = objective if objective is not None else (lambda e: e)
+    events = list(getattr(trace, "events", []) or [])
+    if events:
+        low = math.inf
+        phases: dict[str, tuple[list[float], list[float]]] = {}
+        for ev in events:
+            low = min(low, ev.best_energy)
+            if math.isfinite(low):
+                xs, ys = phases.setdefault(ev.phase, ([], []))
+                xs.append(ev.elapsed_s)
+                ys.append(float(conv(low)))
+        for phase, (xs, ys) in phases.items():
+            ax.step(xs, ys, where="post", marker="o", ms=2.5, lw=1.2, label=phase)
+        limit = events[-1].time_limit
+        if limit is not None:
+            ax.axvline(limit, color="0.5", ls=":", lw=1, label="time_limit")
+        ax.set_xlabel("wall time from entry (s)")
+        ax.legend(fontsize=7)
+    else:  # no trace: the one final point
+        ax.plot([result.time_s], [float(conv(result.best_energy))], "o")
+        ax.set_xlabel("wall time (s)")
+    ax.set_ylabel("objective, best so far" if objective is not None else "H, lowest so far")
+    ax.set_title(f"{result.method}: best so far", fontsize=9)
+    ax.grid(alpha=0.3)
+    if states is not None:
+        S = np.asarray(states, dtype=np.float64)
+        ts = np.asarray(info["trajectory_states_t"], dtype=np.float64)
+        frozen = np.abs(S - 0.5) > 0.45
+        first = np.where(frozen.any(axis=0), frozen.argmax(axis=0), S.shape[0])
+        order = np.lexsort((S[-1], first))
+        ax2 = axes[0, 1]
+        im = ax2.imshow(
+            S[:, order].T,
+            aspect="auto",
+            origin="lower",
+            cmap="coolwarm",
+            vmin=0.0,
+            vmax=1.0,
+            extent=(0, S.shape[0], 0, S.shape[1]),
+            interpolation="nearest",
+        )
+        ticks = np.linspace(0, S.shape[0] - 1, min(5, S.shape[0])).round().astype(int)
+        ax2.set_xticks(ticks + 0.5, [f"{ts[i]:.3g}" for i in ticks])
+        ax2.set_xlabel("t (rungs of the first round)")
+        ax2.set_ylabel("node (ordered by freezing)")
+        ax2.set_title("<n_i> of read 0 against t", fontsize=9)
+        fig.colorbar(im, ax=ax2, fraction=0.05)
+        traj = np.asarray(info["trajectory"], dtype=np.float64)
+        ax3 = axes[0, 2]
+        ax3.loglog(traj[:, 0], np.maximum(traj[:, 2], 1e-16), color="C3", label="residual")
+        ax3.set_xlabel("t")
+        ax3.set_ylabel("eq. 16 residual max_i |<n_i> - sigmoid(t xi_i)|", fontsize=8)
+        ax3.set_title("eq. 16 residual and mean H of <n>", fontsize=9)
+        ax4 = ax3.twinx()
+        ax4.semilogx(traj[:, 0], traj[:, 1], color="C0", label="mean H of <n>")
+        ax4.set_ylabel("mean H of <n>", fontsize=8)
+        ax3.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    return fig
+
+
+def plot_solve(result: Any, path: str | Path, trace: Any = None, *, objective: Any = None) -> Path:
+    """Write :func:`solve_figure` to ``path`` (PNG, atomically)."""
+    return save_figure(solve_figure(result, trace, objective=objective), path, dpi=110)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -57,15 +58,36 @@ class TimeBudgetColumn(ProgressColumn):
 
 
 @contextlib.contextmanager
-def spinner(console: Console, description: str, time_limit: float | None) -> Iterator[None]:
-    """A spinner (and a time-budget bar when there is a limit) while one solve runs."""
+def spinner(
+    console: Console,
+    description: str,
+    time_limit: float | None,
+    *,
+    show: Callable[[float], str] = "{:.10g}".format,
+    enabled: bool = True,
+) -> Iterator[Callable[[Any], None]]:
+    """A live line while one solve runs: a spinner, the time-budget bar when there is a limit,
+    elapsed time, and the solve's news (phase, best so far, rounds, sweeps).
+
+    Yields the ``callback`` to give the solve (:class:`isingeq.ProgressEvent`); ``show``
+    formats the best energy (e.g. as the instance's objective). Off a terminal, or with
+    ``enabled=False`` (``--json``), nothing is drawn and the callback does nothing.
+    """
     columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
     if time_limit is not None:
         columns.append(TimeBudgetColumn())
     columns.append(TimeElapsedColumn())
     # off a terminal (pipes, logs, CliRunner) rich would still leave an empty line on stderr
-    with Progress(
-        *columns, console=console, transient=True, disable=not console.is_terminal
-    ) as progress:
-        progress.add_task(description, total=time_limit)
-        yield
+    live = enabled and console.is_terminal
+    with Progress(*columns, console=console, transient=True, disable=not live) as progress:
+        task = progress.add_task(description, total=time_limit)
+
+        def on_event(event: Any) -> None:
+            if not live or event.phase == "done":
+                return
+            news = f"{event.phase} · best {show(event.best_energy)}"
+            if event.rounds:
+                news += f" · {event.rounds} rounds"
+            progress.update(task, description=f"{description} · {news} · {event.sweeps} sweeps")
+
+        yield on_event

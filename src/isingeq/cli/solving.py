@@ -126,6 +126,13 @@ def solve(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the full result as JSON on stdout.")
     ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            help="Draw the solve to this PNG: the best objective against time (per phase) "
+            "and, for mfa, <n_i> freezing against t and eq. 16's residual.",
+        ),
+    ] = None,
 ) -> None:
     """Solve one instance and report the best energy found, its objective and gap.
 
@@ -135,6 +142,7 @@ def solve(
     from .._json import json_safe
     from ..datasets import resolve
     from ..solvers import solve as run_solve
+    from ..solvers._progress import ProgressEvent, Trace
     from ..solvers._registry import resolve_options
 
     # validate everything before loading the instance or solving
@@ -150,11 +158,32 @@ def solve(
         )
     if out is not None:
         check_out_file("--out", out)
+    if plot is not None:
+        check_out_file("--plot", plot)
+        if name == "mfa":  # the freezing heatmap and the residual come from mfa's trajectory
+            options.setdefault("trajectory", True)
     with flag(which):
         inst = resolve(spec, data_dir)
 
-    with spinner(err_console, f"{name} on {inst.name}", options.get("time_limit")):
-        result = run_solve(inst.model, method=name, rng=seed, **options)
+    trace = Trace()
+
+    def best(energy: float) -> str:
+        return f"{float(inst.objective_of_energy(energy)):.10g}"
+
+    live = spinner(
+        err_console,
+        f"{name} on {inst.name}",
+        options.get("time_limit"),
+        show=best,
+        enabled=not json_out,
+    )
+    with live as on_event:
+
+        def callback(event: ProgressEvent) -> None:
+            trace(event)
+            on_event(event)
+
+        result = run_solve(inst.model, method=name, rng=seed, callback=callback, **options)
 
     summary = result.to_dict()
     objective = float(inst.objective(result.best_sample))
@@ -180,6 +209,11 @@ def solve(
         Console().print(render.solve_table(record))
     if out is not None:
         err_console.print(f"result: {out}", highlight=False, soft_wrap=True)
+    if plot is not None:
+        from ..plotting import plot_solve
+
+        plot_solve(result, plot, trace, objective=inst.objective_of_energy)
+        err_console.print(f"plot: {plot}", highlight=False, soft_wrap=True)
 
 
 @app.command()

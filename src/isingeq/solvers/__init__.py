@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (registration, in this order)
     tabu,
 )
 from ._common import eq16_residual
+from ._progress import ProgressEvent, Trace
 from ._registry import (
     DISPATCH_METHODS,
     EXACT_METHODS,
@@ -47,6 +48,8 @@ __all__ = [
     "RENAMED",
     "STABILITY_RTOL",
     "VOCABULARY",
+    "ProgressEvent",
+    "Trace",
     "critical_t",
     "eq16_residual",
     "exact_log_partition",

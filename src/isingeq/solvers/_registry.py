@@ -7,6 +7,8 @@ keeps the same promises (:mod:`isingeq.result` lists them):
 * ``rng`` (None | int | SeedSequence | Generator) is normalised to a Generator at entry;
 * an unknown option is a TypeError naming the close matches; a renamed option still works,
   with a DeprecationWarning that names its new spelling;
+* ``callback`` (a function of a :class:`~isingeq.solvers._progress.ProgressEvent`) sees the
+  solve's progress events (:mod:`._progress`);
 * ``info`` gets its common core: ``method``, ``options`` (every option with its resolved
   value), ``time_ns`` (wall time from entry to return, set-up included), and the method's own
   ``sweeps`` and ``stopped``.
@@ -33,6 +35,7 @@ import numpy as np
 from .._validation import as_generator
 from ..model import SpinGlass
 from ..result import INFO_CORE, SolveResult
+from . import _progress
 
 __all__ = [
     "EXACT_METHODS",
@@ -104,7 +107,9 @@ def register(
                 raise RuntimeError(f"{name!r}: renamed option points to unknown {new!r}")
 
         @functools.wraps(fn)
-        def wrapper(model: SpinGlass, *, rng: Any = None, **options: Any) -> SolveResult:
+        def wrapper(
+            model: SpinGlass, *, rng: Any = None, callback: Any = None, **options: Any
+        ) -> SolveResult:
             t0 = time.perf_counter_ns()
             if not isinstance(model, SpinGlass):
                 raise TypeError(
@@ -114,7 +119,10 @@ def register(
                 )
             options = _renamed(name, options, old_names, TypeError)
             gen = as_generator(rng)
-            res = fn(model, rng=gen, **options)
+            with _progress.watching(callback, name, options.get("time_limit"), t0) as mine:
+                res = fn(model, rng=gen, **options)
+                if mine:
+                    _progress.report("done", res.best_energy, res.info.get("sweeps", 0))
             info = res.info
             if not dispatch:
                 resolved = info.pop("options", {})
@@ -213,6 +221,10 @@ def solve(
         and runs the strongest heuristic on the others; ``result.info["auto"]`` says which.
     rng : None, int, SeedSequence or Generator, optional
         The source of randomness, normalised once and passed down.
+    callback : callable, optional
+        Called with a :class:`isingeq.ProgressEvent` (best energy so far, sweeps, rounds,
+        elapsed time against ``time_limit``) whenever the method checks its clock, and once at
+        the end; :class:`isingeq.Trace` keeps them all. It runs in the solver's thread.
     **options
         The method's keyword-only options (``isingeq.method_options(method)`` lists them;
         ``docs/vocabulary.md`` says what each means, in one unit for every method).

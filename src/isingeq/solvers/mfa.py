@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
-from . import _kernels
+from . import _kernels, _progress
 from ._common import field_scale, ladder_ends, residual_per_read, start_states, time_budget
 from ._registry import register
 from .greedy import descend
@@ -141,7 +141,9 @@ def solve_mfa(
         Starting ``<n>`` in [0, 1] for the first round (replaces the default starts).
     trajectory : bool, default False
         Record ``(t, mean energy of <n>, residual)`` per rung of the first round in
-        ``info["trajectory"]`` (shape (steps, 3)).
+        ``info["trajectory"]`` (shape (steps, 3)), and the first read's ``<n_i>`` at up to 256
+        of those rungs in ``info["trajectory_states"]`` (k, n), at ``t`` =
+        ``info["trajectory_states_t"]`` (how the averages freeze; ``isingeq solve --plot``).
     max_sweeps : int, default 10000
         Cap on the sweeps of the final ``t = infinity`` descent, per read.
 
@@ -206,6 +208,7 @@ def solve_mfa(
     stopped = "schedule"
     info: dict[str, Any] = {"t_schedule": ts}
     traj: list[tuple[float, float, float]] = []
+    traj_states: list[np.ndarray] = []
     compressed = False
     while True:
         # ---- one annealing round
@@ -246,6 +249,7 @@ def solve_mfa(
             residual = float(res_rows.max())
             if trajectory and rounds == 0:
                 traj.append((t, E_before, residual))
+                traj_states.append(S[:, 0].astype(np.float64))
             sweeps_total += 1
             k += 1
             if deadline is not None:
@@ -281,6 +285,7 @@ def solve_mfa(
         best_M[better] = S.T[better]
         rounds += 1
         stopped = round_stop
+        _progress.report("mfa", float(best_E.min()), sweeps_total, rounds)
         if rounds == 1:
             info["saturated"] = (
                 round_stop == "saturated" or float(np.minimum(S, 1 - S).max()) < _SATURATION
@@ -312,6 +317,10 @@ def solve_mfa(
     )
     if trajectory:
         info["trajectory"] = np.array(traj).reshape(-1, 3)
+        # <n_i> of the first read at up to 256 rungs spread over the round (the freezing plot)
+        keep = np.unique(np.linspace(0, len(traj) - 1, min(len(traj), 256)).round().astype(int))
+        info["trajectory_states"] = np.array([traj_states[i] for i in keep]).reshape(-1, n)
+        info["trajectory_states_t"] = info["trajectory"][keep, 0]
     return SolveResult.from_samples(
         model, best_X, "mfa", marginals=best_M.astype(np.float64), info=info
     )

@@ -41,7 +41,7 @@ import numpy as np
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
-from . import _kernels
+from . import _kernels, _progress
 from ._common import field_scale, ladder_ends, residual_per_read, start_states, time_budget
 from ._registry import register
 from .greedy import descend
@@ -228,6 +228,7 @@ def solve_mfa_async(
         rounds += 1
         sweeps += S
         reads += R
+        _progress.report("mfa-async", float(best_E.min()), sweeps, rounds)
         if target_energy is not None and best_E.min() <= target_energy:
             stopped = "target_energy"
             break

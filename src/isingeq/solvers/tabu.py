@@ -33,7 +33,7 @@ import numpy as np
 from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
-from . import _kernels
+from . import _kernels, _progress
 from ._common import start_states, time_budget
 from ._registry import register
 from .greedy import descend, stability_slack
@@ -91,7 +91,8 @@ class TabuSearch:
         return float((self.e0 + self.best_E).min())
 
     def advance(self, moves: int) -> None:
-        """``moves`` more moves on every replica (the same as if run in one call)."""
+        """``moves`` more moves on every replica (the same as if run in one call); reports a
+        progress event (:mod:`._progress`)."""
         args = (moves, self.tenure, _TENURE_RAND, self._tol, self.X, self.G, self.E)
         tail = (self.best_X, self.best_E, self._tabu, self._it, self._states)
         if self.model.is_sparse:
@@ -99,6 +100,7 @@ class TabuSearch:
         else:
             _kernels.tabu_dense(self._Jd, *args, *tail)
         self.moves += moves
+        _progress.report("tabu", self.best_energy, self.moves // self.model.n)
 
     def run(
         self,

@@ -1,0 +1,148 @@
+"""Progress events of a running solve, for a ``callback`` (a live line, a trace, a plot).
+
+Every registered method takes ``callback=`` (:func:`isingeq.solve` passes it on): a function
+called with a :class:`ProgressEvent` whenever the method has news, that is between the chunks
+of work at which it already checks its clock (a round of mfa / mfa-async, a chunk of the
+thermal tail or of tabu moves), and once more when it returns. The events are cheap (no
+energy is computed for them) and their number is bounded by the method's own clock checks, so
+a callback costs nothing measurable; it runs in the solver's thread, between kernels.
+
+The methods report through :func:`report`, which reads the active callback from a context
+variable set by the registry's wrapper, so a method that runs another (``auto``,
+``mfa-hybrid``'s mean-field phase) passes its callback on without a parameter, and the events
+of the inner method carry the outer one's name and clock.
+
+:class:`Trace` is a callback that keeps every event (the CLI's ``--plot`` draws it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+__all__ = ["ProgressEvent", "Trace", "report", "watching"]
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """What a running solve reports.
+
+    Attributes
+    ----------
+    method : str
+        The method the caller asked for (the outer one when a method runs another).
+    phase : str
+        The part of the work: the method's own name, or e.g. ``"mean field"``, ``"tabu"``,
+        ``"thermal tail"``; ``"done"`` for the last event.
+    elapsed_s : float
+        Wall time since the solve's entry, in seconds.
+    time_limit : float or None
+        The solve's ``time_limit`` in seconds (None without one).
+    best_energy : float
+        The lowest ``H`` met so far (``inf`` before the first state is complete).
+    sweeps : int
+        Sweeps done so far in this phase (the method's own unit, ``docs/vocabulary.md``).
+    rounds : int
+        Rounds (restarts) done so far in this phase, 0 where the method has none.
+    """
+
+    method: str
+    phase: str
+    elapsed_s: float
+    time_limit: float | None
+    best_energy: float
+    sweeps: int
+    rounds: int
+
+
+@dataclass
+class _Watch:
+    callback: Callable[[ProgressEvent], object]
+    method: str
+    time_limit: float | None
+    t0: int
+
+
+_ACTIVE: contextvars.ContextVar[_Watch | None] = contextvars.ContextVar(
+    "isingeq_progress", default=None
+)
+
+
+@contextlib.contextmanager
+def watching(
+    callback: Callable[[ProgressEvent], object] | None,
+    method: str,
+    time_limit: float | None,
+    t0: int,
+) -> Iterator[bool]:
+    """Make ``callback`` the active one for the solve started at ``t0`` (perf_counter ns).
+
+    Without a callback the active one (an outer solve's) stays; yields whether this call set it
+    (the registry then reports the final event).
+    """
+    if callback is None:
+        yield False
+        return
+    if not callable(callback):
+        raise TypeError(f"`callback` must be callable; got {type(callback).__name__}")
+    token = _ACTIVE.set(_Watch(callback, method, time_limit, t0))
+    try:
+        yield True
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active() -> bool:
+    """Whether a callback listens (a method may skip work done only for the events)."""
+    return _ACTIVE.get() is not None
+
+
+def report(phase: str, best_energy: float, sweeps: int, rounds: int = 0) -> None:
+    """Send one event to the active callback, if any."""
+    w = _ACTIVE.get()
+    if w is None:
+        return
+    w.callback(
+        ProgressEvent(
+            method=w.method,
+            phase=phase,
+            elapsed_s=(time.perf_counter_ns() - w.t0) * 1e-9,
+            time_limit=w.time_limit,
+            best_energy=float(best_energy),
+            sweeps=int(sweeps),
+            rounds=int(rounds),
+        )
+    )
+
+
+@dataclass
+class Trace:
+    """A callback that keeps every event: ``isingeq.solve(m, callback=trace)``.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> trace = isingeq.Trace()
+    >>> r = isingeq.solve(isingeq.paper_instance(30, rng=0), method="mfa-async",
+    ...                   time_limit=0.2, rng=0, callback=trace)
+    >>> trace.events[-1].phase, trace.events[-1].best_energy == r.best_energy
+    ('done', True)
+    """
+
+    events: list[ProgressEvent] = field(default_factory=list)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        self.events.append(event)
+
+    def best_so_far(self) -> tuple[list[float], list[float]]:
+        """``(elapsed_s, lowest H up to then)`` over the events (for a trajectory plot)."""
+        times, best = [], []
+        low = float("inf")
+        for e in self.events:
+            low = min(low, e.best_energy)
+            times.append(e.elapsed_s)
+            best.append(low)
+        return times, best
