@@ -143,3 +143,15 @@ def test_reads_default_to_the_rows_of_initial_states() -> None:
     starts = np.random.default_rng(0).random((3, 30))
     r = isingeq.solve(m, method="mfa-hybrid", initial_states=starts, num_sweeps=20, rng=0)
     assert r.num_reads == 3
+
+
+def test_a_tail_asked_for_by_name_runs() -> None:
+    ring = isingeq.SpinGlass.from_maxcut(40, [(i, (i + 1) % 40) for i in range(40)])
+    dense = isingeq.paper_instance(40, rng=0)
+    a = isingeq.solve(ring, method="mfa-hybrid", tail="tabu", num_sweeps=20, rng=0)
+    b = isingeq.solve(dense, method="mfa-hybrid", tail="thermal", num_sweeps=20, rng=0)
+    assert (a.info["options"]["tail"], a.info["options"]["mf_fraction"]) == ("tabu", 0.5)
+    assert (b.info["options"]["tail"], b.info["options"]["mf_fraction"]) == ("thermal", 0.2)
+    assert a.info["tail_sweeps"] > 0 and b.info["tail_sweeps"] > 0
+    with pytest.raises(ValueError, match="`tail` must be one of 'tabu', 'thermal'; got 'cold'"):
+        isingeq.solve(ring, method="mfa-hybrid", tail="cold")

@@ -28,11 +28,12 @@ the better approximation the more neighbours a node has (its error falls with th
 number), and tabu search pays where a move is cheap next to a sweep. Three regimes, by the
 mean degree ``d``:
 
-* **dense**, ``d >= 16`` and ``d >= n / 20`` (the OR-Library and Biq Mac QUBOs, Gset G1-G10,
-  the paper's instances): half the budget to the mean field, half to tabu search;
-* **well connected but sparse**, ``d >= 16`` below that density (Gset G22-G31, G43-G47, 20
-  neighbours among 1000-2000 nodes): the whole budget to the mean field (measured: half of it
-  to tabu, whose moves are slow there, lost up to 0.07 % on G24-G31);
+* **dense**, ``d >= 16`` and a density ``d / n`` of 8 % or more (the OR-Library and Biq Mac
+  QUBOs, 10 % to 100 % dense, and the paper's instances): half the budget to the mean field,
+  half to tabu search;
+* **well connected but sparse**, ``d >= 16`` below that density (Gset G1-G10, 6 %; G22-G31
+  and G43-G47, 1-2 %): the whole budget to the mean field (measured: half of it to tabu, whose
+  moves are slower there, lost up to 0.2 % on G1-G10 and 0.07 % on G24-G31);
 * **sparse**, ``d < 16`` (planar, toroidal, sparse random graphs): a fifth to the mean field
   and the rest to the thermal tail.
 
@@ -69,8 +70,9 @@ __all__ = ["mean_degree", "solve_mfa_hybrid", "tail_ends"]
 #: well-connected ones (the mean field alone), and dense ones (then tabu search).
 _SPARSE_MF, _CONNECTED_MF, _DENSE_MF = 0.2, 1.0, 0.5
 #: Density (mean degree / n) from which tabu search is the second phase: a move scans all n
-#: gains, so a sweep's time buys d + 1 moves, at least n / 20 of them from here.
-_TABU_DENSITY = 0.05
+#: gains, so a sweep's time buys d + 1 moves, at least 0.08 n of them from here (below it, on
+#: Gset G1-G10 at 6 %, the mean field alone was better; benchmarks/bench_hybrid.py).
+_TABU_DENSITY = 0.08
 #: The second phases: tabu search (:mod:`.tabu`) or the thermal cold tail.
 _TAILS = ("tabu", "thermal")
 #: Mean degree from which a model counts as well connected (the mean field alone is stronger).
@@ -158,9 +160,10 @@ def solve_mfa_hybrid(
         Share of ``time_limit`` given to the mean-field phase (without a limit: one round of
         mfa-async at its defaults); 0 skips the phase and starts the second from random states,
         1 skips the second phase. Default by the mean degree ``d`` (:func:`mean_degree`): 0.5
-        on dense models (``d >= 16`` and ``d >= n / 20``), 1 on well-connected sparse ones
+        on dense models (``d >= 16`` and ``d >= 0.08 n``), 1 on well-connected sparse ones
         (``d >= 16``), else 0.2: the mean-field equation approaches the exact one as every node
-        sees many others, and there it deserves the larger share (module docstring).
+        sees many others, and there it deserves the larger share (module docstring). With
+        ``tail`` given: 0.5 before tabu, 0.2 before the thermal tail.
     tail : {"tabu", "thermal"}, optional
         The second phase (module docstring); default "tabu" on dense models, else "thermal".
     t_start, t_end : float, optional
@@ -212,12 +215,15 @@ def solve_mfa_hybrid(
     degree = mean_degree(model)
     connected = degree >= min(_CONNECTED_DEGREE, n - 1)
     dense = connected and degree >= _TABU_DENSITY * n
+    if mf_fraction is None:
+        if tail is None:
+            mf_fraction = _DENSE_MF if dense else _CONNECTED_MF if connected else _SPARSE_MF
+        else:  # a second phase asked for by name runs, with its own regime's share
+            mf_fraction = _DENSE_MF if tail == "tabu" else _SPARSE_MF
     if tail is None:
         tail = "tabu" if dense else "thermal"
     if tail not in _TAILS:
         raise ValueError(f"`tail` must be one of {', '.join(map(repr, _TAILS))}; got {tail!r}")
-    if mf_fraction is None:
-        mf_fraction = _DENSE_MF if dense else _CONNECTED_MF if connected else _SPARSE_MF
     mf_fraction = check_real("mf_fraction", mf_fraction, low=0.0, high=1.0)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
@@ -263,7 +269,7 @@ def solve_mfa_hybrid(
             model,
             search.best_X,
             mf_info,
-            search.moves // n,
+            round(search.moves / per_sweep),
             stopped,
             t_lo,
             t_hi,
