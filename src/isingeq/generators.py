@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 
+from ._resources import memory_shortfall
 from ._validation import as_generator, check_int
 from .model import SpinGlass
 
@@ -17,17 +17,11 @@ _DENSE_COPIES = 4
 
 
 def _check_fits(n: int) -> None:
-    """Refuse, before allocating, a dense ``n x n`` build that exceeds physical memory."""
-    try:
-        have = float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, OSError, ValueError):
-        return  # the OS does not say: let numpy try
-    need = _DENSE_COPIES * 8.0 * n * n
-    if need > have:
-        raise ValueError(
-            f"`n`={n} is a dense {n} x {n} model that needs about {need / 2**30:.3g} GiB; "
-            f"this machine has {have / 2**30:.3g} GiB of memory"
-        )
+    """Refuse, before allocating, a dense ``n x n`` build that exceeds the memory limit
+    (:mod:`isingeq._resources`)."""
+    short = memory_shortfall(_DENSE_COPIES * 8.0 * n * n)
+    if short is not None:
+        raise ValueError(f"`n`={n} is a dense {n} x {n} model that needs {short}")
 
 
 def paper_instance(n: int, rng: Any = None) -> SpinGlass:

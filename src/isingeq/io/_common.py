@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from .._resources import memory_shortfall
 from ..instance import Instance
 from ..model import SpinGlass
 
@@ -36,6 +37,7 @@ __all__ = [
     "check_duplicates",
     "check_finite",
     "check_header_value",
+    "check_node_count",
     "check_range",
     "default_name",
     "fmt_number",
@@ -314,12 +316,30 @@ def parse_header(lines: list[str], source: str, spec: str) -> tuple[list[int], i
     raise FormatError(source, None, f"expected the header '{spec}', got an empty file")
 
 
+#: Bytes per node of the smallest model a file of n nodes becomes (CSR row pointers, the bias,
+#: the reader's index arrays) and then the solvers' per-node state: the guard's estimate.
+BYTES_PER_NODE = 64
+
+
 def check_header_value(source: str, line: int, what: str, value: int, low: int, spec: str) -> None:
     """Raise FormatError when a header value is below ``low``."""
     if value < low:
         raise FormatError(
             source, line, f"expected {what} >= {low} in the header '{spec}', got {value}"
         )
+
+
+def check_node_count(
+    source: str, line: int | None, n: int, where: str, *, dense: bool = False
+) -> None:
+    """Raise FormatError, before anything is allocated, when a model of ``n`` nodes (stored
+    densely with ``dense``) would not fit in memory (:mod:`isingeq._resources`): a corrupted
+    header or index must not become a MemoryError. ``where`` says where ``n`` came from."""
+    need = 3 * 8.0 * n * n if dense else float(n) * BYTES_PER_NODE
+    short = memory_shortfall(need)
+    if short is not None:
+        kind = "a dense model" if dense else "a model"
+        raise FormatError(source, line, f"n={n} ({where}): {kind} of {n} nodes needs {short}")
 
 
 class Triples:

@@ -36,6 +36,7 @@ from ._common import (
     PathOrFile,
     as_model,
     check_duplicates,
+    check_node_count,
     check_range,
     default_name,
     open_text,
@@ -164,6 +165,8 @@ def read_coo(
         )
     if n is None:
         n = int(max(t.i.max(), t.j.max(), 0)) + 1
+        k = int(np.argmax(np.maximum(t.i, t.j)))
+        check_node_count(source, int(t.lines[k]), n, "the largest index + 1")
     check_range(source, t.i, t.lines, 0, int(n) - 1, "i")
     check_range(source, t.j, t.lines, 0, int(n) - 1, "j")
     check_duplicates(source, t.i, t.j, t.lines)

@@ -30,6 +30,7 @@ from ._common import (
     PathOrFile,
     check_duplicates,
     check_header_value,
+    check_node_count,
     check_range,
     default_name,
     open_text,
@@ -82,6 +83,7 @@ def read_gset(path: PathOrFile, name: str | None = None) -> Instance:
     spec = "n m"
     (n, m), start = parse_header(lines, source, spec)
     check_header_value(source, start, "n", n, 1, spec)
+    check_node_count(source, start, n, f"the header '{spec}'")
     check_header_value(source, start, "m", m, 0, spec)
     t = parse_triples(lines, start, source, "i j w", count=m, count_line=start)
     check_range(source, t.i, t.lines, 1, n, "i")

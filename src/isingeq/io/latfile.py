@@ -30,6 +30,7 @@ from ._common import (
     as_model,
     check_duplicates,
     check_header_value,
+    check_node_count,
     check_range,
     default_name,
     fmt_number,
@@ -78,6 +79,7 @@ def read_latfile(path: PathOrFile, name: str | None = None) -> Instance:
     lines, source = read_lines(path)
     (n,), start = parse_header(lines, source, "N")
     check_header_value(source, start, "N", n, 1, "N")
+    check_node_count(source, start, n, "the header 'N'")
     t = parse_triples(lines, start, source, "i j v")
     check_range(source, t.i, t.lines, 0, n - 1, "i")
     check_range(source, t.j, t.lines, 0, n - 1, "j")

@@ -41,6 +41,7 @@ from ._common import (
     check_chars,
     check_duplicates,
     check_finite,
+    check_node_count,
     check_range,
     default_name,
     last_nonblank,
@@ -101,6 +102,7 @@ def _scan(lines: list[str], source: str) -> dict[str, Any]:
             source, k + 1, f"expected a square matrix with at least one row, got {n} x {cols}"
         )
     size_line = k + 1
+    check_node_count(source, size_line, n, "the size line", dense=layout == "array")
     integer = field == "integer"
     if layout == "coordinate":
         nnz = size[2]
