@@ -81,6 +81,7 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
                     "dup",
                     "swap",
                     "huge",
+                    "header",
                     "negative",
                     "nan",
                     "crlf",
@@ -105,13 +106,16 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
         elif op == "swap" and len(lines) > 1:
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
-        elif op in ("huge", "negative", "nan") and lines:
-            i = draw(st.integers(0, len(lines) - 1))
+        elif op in ("huge", "header", "negative", "nan") and lines:
+            # "header": a size field of the first lines (n, m, nnz, the instance count)
+            top = min(len(lines), 3) if op == "header" else len(lines)
+            i = draw(st.integers(0, top - 1))
             toks = lines[i].split()
             if toks:
                 k = draw(st.integers(0, len(toks) - 1))
                 toks[k] = {
                     "huge": draw(st.sampled_from([b"999999999999", b"2147483648", b"1e300"])),
+                    "header": draw(st.sampled_from([b"999999999999", b"4000000000", b"1e300"])),
                     "negative": draw(st.sampled_from([b"-1", b"-999999", b"0"])),
                     "nan": draw(st.sampled_from([b"nan", b"inf", b"-inf", b"NaN"])),
                 }[op]

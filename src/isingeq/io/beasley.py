@@ -34,6 +34,7 @@ from ._common import (
     Tokens,
     as_model,
     check_duplicates,
+    check_node_count,
     check_range,
     default_name,
     open_text,
@@ -96,6 +97,7 @@ def read_beasley(path: PathOrFile, name: str | None = None) -> list[Instance]:
         n = tok.next_int("n", ctx)
         if n < 1:
             raise FormatError(source, header_line, f"expected n >= 1{ctx}, got {n}")
+        check_node_count(source, header_line, n, f"the header 'n nnz'{ctx}")
         nnz = tok.next_int("nnz", ctx)
         if nnz < 0:
             raise FormatError(source, header_line, f"expected nnz >= 0{ctx}, got {nnz}")
