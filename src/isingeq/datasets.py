@@ -51,6 +51,7 @@ from .instance import Instance
 __all__ = [
     "DATA_ENV",
     "GSET_FAMILIES",
+    "MIRROR_ENV",
     "RANDOM_EXACT_MAX_N",
     "RANDOM_FAMILIES",
     "SUITES",
@@ -61,6 +62,7 @@ __all__ = [
     "load",
     "names",
     "parse_random_spec",
+    "pinned",
     "resolve",
     "resolve_many",
     "suite",
@@ -69,11 +71,19 @@ __all__ = [
 #: Environment variable naming the data folder.
 DATA_ENV = "ISINGEQ_DATA"
 
-#: Canonical public sources of the files that can be fetched.
+#: Environment variable naming a mirror to fetch from instead of the public sources: a base URL
+#: laid out like shared/data (``{mirror}/gset/G22.txt``), e.g. an institute's file server.
+MIRROR_ENV = "ISINGEQ_DATA_MIRROR"
+
+#: Canonical public sources of the files that can be fetched (HTTPS: both offer it).
 _SOURCES = {
     "gset": "https://web.stanford.edu/~yyye/yyye/Gset/{stem}",
-    "beasley": "http://people.brunel.ac.uk/~mastjjb/jeb/orlib/files/{stem}.txt",
+    "beasley": "https://people.brunel.ac.uk/~mastjjb/jeb/orlib/files/{stem}.txt",
 }
+
+#: A response may exceed the pinned size by this factor before the fetch is cut off (it is then
+#: refused anyway by its digest; the bound keeps a hostile server from filling memory or disk).
+_SIZE_SLACK = 1.05
 
 
 @dataclass(frozen=True)
@@ -231,27 +241,67 @@ def default_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(cache_home) / "isingeq" / "data"
 
 
+@cache
+def pinned() -> dict[str, tuple[str, int]]:
+    """``file -> (sha256, bytes)`` of every file :func:`load` may fetch (``data/sha256.csv``,
+    from shared/data/SHA256SUMS): a fetched file must match before it enters the cache."""
+    text = resources.files("isingeq").joinpath("data/sha256.csv").read_text()
+    return {r["file"]: (r["sha256"], int(r["bytes"])) for r in csv.DictReader(text.splitlines())}
+
+
 def _fetch(entry: Entry, dest: Path) -> None:
+    """Download ``entry``'s file to ``dest``, only if it is byte for byte the pinned one.
+
+    The response is streamed to a temporary file next to ``dest`` while its SHA-256 is
+    computed, cut off beyond the pinned size (times ``_SIZE_SLACK``), and renamed into place
+    only when size and digest match; otherwise the temporary file is removed and nothing is
+    cached. ``$ISINGEQ_DATA_MIRROR`` replaces the public sources by a mirror.
+    """
     url_t = _SOURCES.get(entry.family)
-    if url_t is None:
+    pin = pinned().get(entry.file)
+    if url_t is None or pin is None:
         raise FileNotFoundError(
-            f"{dest} is missing and {entry.family} files cannot be fetched; copy the Biq Mac "
-            "library into that folder (see shared/data/README.md for its layout)"
+            f"{dest} is missing and {entry.family} files cannot be fetched (no public source "
+            "with a pinned SHA-256); copy the library into that folder (see "
+            "shared/data/README.md for its layout)"
         )
+    import hashlib
     import urllib.request
 
-    url = url_t.format(stem=Path(entry.file).stem)
+    mirror = os.environ.get(MIRROR_ENV, "").strip().rstrip("/")
+    url = f"{mirror}/{entry.file}" if mirror else url_t.format(stem=Path(entry.file).stem)
+    want, size = pin
+    limit = int(size * _SIZE_SLACK) + 1024
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(dest.suffix + ".part")
+    digest = hashlib.sha256()
+    got = 0
     try:
         with urllib.request.urlopen(url, timeout=30) as resp, open(tmp, "wb") as fh:
-            fh.write(resp.read())
+            while chunk := resp.read(1 << 16):
+                got += len(chunk)
+                if got > limit:
+                    raise ValueError(
+                        f"fetching {url}: the response exceeds {limit} bytes (the pinned file "
+                        f"has {size}); refused, nothing cached"
+                    )
+                digest.update(chunk)
+                fh.write(chunk)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise FileNotFoundError(
             f"{dest} is missing and fetching it from {url} failed ({exc}); point `data_dir` or "
             f"${DATA_ENV} at a folder that holds it"
         ) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if digest.hexdigest() != want:
+        tmp.unlink(missing_ok=True)
+        raise ValueError(
+            f"fetching {url}: SHA-256 {digest.hexdigest()} ({got} bytes) does not match the "
+            f"pinned {want} ({size} bytes) of {entry.file}; refused, nothing cached"
+        )
     tmp.replace(dest)
 
 
