@@ -318,7 +318,9 @@ def load(
     data_dir : path, optional
         The data folder (see the module docstring for the default).
     fetch : bool, default True
-        Fetch a missing Gset / OR-Library file from its public source.
+        Fetch a missing Gset / OR-Library file from its public source over HTTPS (or from
+        ``$ISINGEQ_DATA_MIRROR``); it enters the cache only if its SHA-256 and size match the
+        pinned ones (:func:`pinned`).
 
     Returns
     -------
@@ -328,7 +330,8 @@ def load(
     Raises
     ------
     ValueError
-        For an unknown name.
+        For an unknown name, or a fetched file whose SHA-256 or size is not the pinned one
+        (the message names the URL and both digests; nothing is cached).
     FileNotFoundError
         When the file is missing and cannot be fetched.
 
@@ -516,7 +519,9 @@ def resolve(
     data_dir : path, optional
         The folder of the named instances (default ``$ISINGEQ_DATA`` or the user cache).
     fetch : bool, default True
-        Fetch a missing Gset / OR-Library file from its public source.
+        Fetch a missing Gset / OR-Library file from its public source over HTTPS (or from
+        ``$ISINGEQ_DATA_MIRROR``); it enters the cache only if its SHA-256 and size match the
+        pinned ones (:func:`pinned`).
 
     Returns
     -------
