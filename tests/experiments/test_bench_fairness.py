@@ -428,6 +428,6 @@ def test_a_peer_that_cannot_fit_is_recorded_over_budget_without_running() -> Non
             raise AssertionError("must not run")
 
     inst = isingeq.resolve("paper-6")
-    row = bench._one_run(inst, Slow(), "slow", 0.01, 0, 1, float("nan"))
+    row, _ = bench._one_run(inst, Slow(), "slow", 0.01, 0, 1, float("nan"))
     assert row["status"] == "over budget: its fixed cost per call is 5 s (not run)"
     assert np.isnan(row["objective"])  # nothing to average

@@ -48,10 +48,10 @@ def test_energy_ratio_when_the_exact_ground_state_energy_is_zero() -> None:
     m = isingeq.SpinGlass(-np.triu(np.ones((3, 3))))
     ex = isingeq.solve(m, method="exact")
     gs = ex.samples[:1]
-    hit = rp._record(3, 0, "x", ex, gs, 0.0, 1e-12)
+    hit = rp._record(3, 0, "x", ex, gs, 0.0, 1e-12, seed=0)
     assert hit["energy_ratio"] == 1.0
     worse = isingeq.SolveResult.from_samples(m, np.array([[1, 0, 0]]), "x", info={"time_ns": 0})
-    assert rp._record(3, 0, "x", worse, gs, 0.0, 1e-12)["energy_ratio"] == 0.0
+    assert rp._record(3, 0, "x", worse, gs, 0.0, 1e-12, seed=0)["energy_ratio"] == 0.0
     assert rp.summarize([hit])[0]["zero_gs_instances"] == 1
 
 

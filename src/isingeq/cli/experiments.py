@@ -7,7 +7,9 @@ and renders the summary (:mod:`.render`). The harnesses are imported inside the 
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +19,30 @@ from .._validation import check_int
 from . import render
 from ._progress import steps
 from .app import app, check_out_dir, err_console, parse_list, user_errors
+
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Run on Dask: 'local' (a cluster of worker processes here) or a scheduler address "
+        '(tcp://host:8786). Default: in-process. Needs pip install "isingeq[dask]".'
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        help="Worker processes of --scheduler local (threads per worker: cores // workers). "
+        "Default: one per core."
+    ),
+]
+
+
+@contextlib.contextmanager
+def _dask_errors() -> Iterator[None]:
+    """A missing optional Dask is a user error (one line, exit 2), like a bad flag."""
+    try:
+        yield
+    except ImportError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _interrupted(complete: bool, what: str) -> None:
@@ -44,8 +70,21 @@ def reproduce(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume/--fresh",
+            help="Keep the instances already complete in --out's records.csv (same seed) and run "
+            "the others; default: start afresh.",
+        ),
+    ] = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
-    """Reproduce the paper's table (eq. 16 vs the exact ground state) and beat it."""
+    """Reproduce the paper's table (eq. 16 vs the exact ground state) and beat it.
+
+    Example: isingeq reproduce --sizes 20 --trials 200 --scheduler local --workers 2
+    """
     from ..experiments.reproduce import (
         PAPER_TABLE,
         check_inputs,
@@ -58,7 +97,9 @@ def reproduce(
     method_list = default_methods() if methods is None else parse_list("--methods", methods)
     check_inputs(size_list, trials, method_list)  # before any work or file
     check_out_dir("--out", out)
-    with steps(err_console, "reproduce", len(size_list) * trials) as advance:
+    if workers is not None and scheduler != "local":
+        raise ValueError(f"--workers applies to --scheduler local only; got --workers {workers}")
+    with steps(err_console, "reproduce", len(size_list) * trials) as advance, _dask_errors():
         run = run_reproduce(
             size_list,
             trials,
@@ -66,6 +107,9 @@ def reproduce(
             method_list,
             out_dir=out,
             on_instance=lambda n, trial: advance(f"n={n}"),
+            resume=resume,
+            scheduler=scheduler,
+            workers=workers,
         )
     paths = write_outputs(run, out, records_written=True)
     if json_out:
@@ -166,11 +210,16 @@ def bench(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Benchmark isingeq's methods against peer solvers at equal time budgets.
 
     Example: isingeq bench --suite gset-800 --solvers mfa,dwave-sa --budgets 0.1,1 --repeats 3
     --threads 1
+
+    With --scheduler, one Dask task per run; a worker runs one timed run at a time on its own
+    cores (threads per worker: cores // --workers), so timed runs never share a core.
     """
     from ..experiments.bench import make_plan, run_bench, write_outputs
 
@@ -179,6 +228,8 @@ def bench(
     solver_list = None if solvers is None else parse_list("--solvers", solvers)
     if not (suite or instance or file):
         raise ValueError("no instances: give --suite, --instance or --file")
+    if workers is not None and scheduler != "local":
+        raise ValueError(f"--workers applies to --scheduler local only; got --workers {workers}")
     check_out_dir("--out", out)
     plan = make_plan(
         suites=suite,
@@ -210,13 +261,15 @@ def bench(
                 soft_wrap=True,
             )
 
-    with steps(err_console, "bench", total) as advance:
+    with steps(err_console, "bench", total) as advance, _dask_errors():
         run = run_bench(
             plan,
             out,
             on_record=lambda row: advance(),
             on_start=lambda text: advance(text, n=0),
             on_resume=on_resume,
+            scheduler=scheduler,
+            workers=workers,
         )
     paths = write_outputs(run, out, plots=plots)
     if json_out:

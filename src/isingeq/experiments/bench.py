@@ -76,7 +76,7 @@ from .bench_plan import (
     select_solvers,
 )
 from .bench_summary import record_key, summarize, write_outputs
-from .peers import BUDGET_BAND, Adapter, adapter, limit_threads
+from .peers import ADAPTERS, BUDGET_BAND, Adapter, adapter, limit_threads
 from .records import RecordsFile, json_safe
 
 __all__ = [
@@ -299,6 +299,8 @@ def run_bench(
     on_start: Callable[[str], None] | None = None,
     on_resume: Callable[[int], None] | None = None,
     adapters: dict[str, Adapter] | None = None,
+    scheduler: Any = None,
+    workers: int | None = None,
 ) -> BenchRun:
     """Run the plan, streaming rows to ``out_dir/records.csv`` and resuming from it.
 
@@ -315,7 +317,19 @@ def run_bench(
     on_resume : callable, optional
         Called once with the number of planned runs already in ``records.csv`` (skipped).
     adapters : dict, optional
-        Solver name -> adapter object (default: fresh ones from the registry).
+        Solver name -> adapter object (default: fresh ones from the registry). In-process only.
+    scheduler : None, "local", str or distributed.Client, optional
+        None (default): in-process, run after run. Otherwise a Dask run
+        (:mod:`isingeq.distributed`): one task per (instance, solver, budget, repeat), its seed
+        the same :func:`seed_for` as in-process, rows streamed to ``records.csv`` as tasks
+        finish (so the resume logic above applies). Timed runs never share a core: each task
+        holds its worker process for its whole run (set-up, calibration and the timed run),
+        with ``threads`` (default: the worker's threads) for numba / BLAS / torch, and a worker
+        owns ``nthreads`` cores (``"local"``: ``cores // workers``). The cost: at most one
+        timed run per worker at a time, and each worker calibrates a solver for a budget on an
+        instance once for itself. ``benchmarks/bench_dask.py`` measures the throughput.
+    workers : int, optional
+        Worker processes of ``scheduler="local"`` (default one per core).
 
     Returns
     -------
@@ -326,7 +340,13 @@ def run_bench(
     ------
     ValueError
         If ``out_dir/records.csv`` exists with other columns (it is left as it is).
+    ImportError
+        With a scheduler but without Dask (``pip install "isingeq[dask]"``).
+    OSError
+        If the scheduler cannot be reached.
     """
+    if scheduler is not None:
+        return _run_bench_dask(plan, out_dir, on_record, on_resume, scheduler, workers)
     rec = records_file(out_dir)
     rec.read()  # refuse a foreign file before creating anything
     objs = dict(adapters or {})
@@ -338,19 +358,7 @@ def run_bench(
     run = BenchRun(plan)
     # the file is rewritten clean (no cut lines or skipped rows), then appended to
     with rec.resume() as old:
-        run.records = [_parse(r) for r in old]
-        done = {record_key(r) for r in run.records}
-        run.resumed = len(planned & done)
-        if on_resume is not None:
-            on_resume(run.resumed)
-
-        def emit(row: dict[str, Any]) -> None:
-            rec.append(row)
-            run.records.append(row)
-            run.new += 1
-            done.add(record_key(row))
-            if on_record is not None:
-                on_record(row)
+        done, emit = _resumed(run, old, rec, planned, on_resume, on_record)
 
         torch = any(getattr(objs[s], "uses_torch", False) for s in plan.solvers)
         try:
@@ -365,6 +373,160 @@ def run_bench(
                 obj._key, obj._state = None, None
     run.summary = summarize(run.records, plan, complete=run.complete)
     return run
+
+
+def _resumed(
+    run: BenchRun,
+    old: list[dict[str, str]],
+    rec: RecordsFile,
+    planned: set[tuple[str, str, str, int]],
+    on_resume: Callable[[int], None] | None,
+    on_record: Callable[[dict[str, Any]], None] | None,
+) -> tuple[set[tuple[str, str, str, int]], Callable[[dict[str, Any]], None]]:
+    """Take in an earlier run's rows; return the keys done and ``emit`` (write, keep, count)."""
+    run.records = [_parse(r) for r in old]
+    done = {record_key(r) for r in run.records}
+    run.resumed = len(planned & done)
+    if on_resume is not None:
+        on_resume(run.resumed)
+
+    def emit(row: dict[str, Any]) -> None:
+        rec.append(row)
+        run.records.append(row)
+        run.new += 1
+        done.add(record_key(row))
+        if on_record is not None:
+            on_record(row)
+
+    return done, emit
+
+
+def _run_bench_dask(
+    plan: BenchPlan,
+    out_dir: str | os.PathLike[str],
+    on_record: Callable[[dict[str, Any]], None] | None,
+    on_resume: Callable[[int], None] | None,
+    scheduler: Any,
+    workers: int | None,
+) -> BenchRun:
+    """:func:`run_bench` on Dask: one exclusive task per planned key, rows as tasks finish."""
+    from ..distributed import connect, stream
+
+    rec = records_file(out_dir)
+    rec.read()  # refuse a foreign file before starting anything
+    run = BenchRun(plan)
+    order = {key: i for i, key in enumerate(plan.keys())}
+    torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)
+    with connect(scheduler, workers=workers) as client, rec.resume() as old:
+        done, emit = _resumed(run, old, rec, set(order), on_resume, on_record)
+
+        tasks = []
+        for inst in plan.instances:
+            target = inst.target_objective(plan.target)
+            for label, solver, k, s in _keys(plan, inst):
+                if (inst.name, solver, label, s) in done:
+                    continue
+                if solver in plan.skipped:
+                    emit(
+                        _row(
+                            inst,
+                            solver,
+                            label,
+                            k,
+                            s,
+                            target,
+                            status=f"skipped: {plan.skipped[solver]}",
+                        )
+                    )
+                    continue
+                args = (inst, solver, label, k, s, target, max(plan.budgets), plan.threads, torch)
+                tasks.append(((inst, solver, label, k, s, target), args))
+        try:
+            for out in stream(client, _remote_run, tasks, threads=plan.threads, exclusive=True):
+                inst, solver, label, k, s, target = out.key
+                if out.error is not None:  # the worker died too often, or the task could not run
+                    emit(_row(inst, solver, label, k, s, target, status=_status(out.error)))
+                    continue
+                row, sample = out.value
+                emit(_certify(row, inst, solver, s, sample, out_dir))
+            run.complete = True
+        except KeyboardInterrupt:
+            run.complete = False
+    planned = {(r["instance"], r["solver"], r["budget_s"], r["seed"]): r for r in run.records}
+    run.records = sorted(planned.values(), key=lambda r: order.get(record_key(r), len(order)))
+    run.summary = summarize(run.records, plan, complete=run.complete)
+    return run
+
+
+def _keys(plan: BenchPlan, inst: Instance) -> list[tuple[str, str, int, int]]:
+    """``(budget label, solver, repeat, seed)`` of every run of ``inst``, in the plan's order."""
+    seeds = plan.seeds(inst)
+    out = [
+        (budget_label(b), solver, k, s)
+        for b in plan.budgets
+        for k, s in enumerate(seeds)
+        for solver in plan.all()
+    ]
+    if plan.ttt:
+        out.extend((TTT, solver, k, s) for solver in plan.all() for k, s in enumerate(seeds))
+    return out
+
+
+#: A worker's state across the bench tasks it runs: adapters (their set-up kept per instance),
+#: instances by name (so that an adapter's set-up is reused), the solvers warmed up and the
+#: (instance, solver, budget) calibrations done.
+_WORKER: dict[str, Any] = {"adapters": {}, "instances": {}, "warmed": set(), "calibrated": set()}
+
+
+def _remote_run(
+    inst: Instance,
+    solver: str,
+    label: str,
+    k: int,
+    seed: int,
+    target: float,
+    max_budget: float,
+    threads: int | None,
+    torch: bool,
+) -> tuple[dict[str, Any], Any]:
+    """One bench task on a Dask worker: set-up and calibration (untimed, cached), then the run.
+
+    Every error becomes the row's status, as in-process, so the run goes on.
+    """
+    from ..distributed import worker_threads
+
+    cached = _WORKER["instances"].get(inst.name)
+    if cached is None or cached.n != inst.n or cached.source != inst.source:
+        _WORKER["instances"][inst.name] = cached = inst
+    inst = cached
+    obj = _WORKER["adapters"].get(solver)
+    if obj is None:
+        obj = _WORKER["adapters"][solver] = adapter(solver)
+    with limit_threads(worker_threads() if threads is None else threads, torch=torch):
+        if solver not in _WORKER["warmed"]:
+            _WORKER["warmed"].add(solver)
+            with contextlib.suppress(Exception):  # a real failure shows in the run below
+                obj.warm_up()
+        try:
+            obj.prepare(inst)
+        except Exception as exc:
+            return _row(
+                inst, solver, label, k, seed, target, status=_status(exc) + " (in set-up)"
+            ), None
+        if label == TTT:
+            if math.isnan(target):
+                reason = "skipped: no best-known value to set a target"
+                return _row(inst, solver, TTT, k, seed, target, status=reason), None
+            return _ttt_run(inst, obj, solver, max_budget, k, seed, target)
+        budget = float(label)
+        if (inst.name, solver, budget) not in _WORKER["calibrated"]:
+            try:
+                obj.calibrate(inst, budget)
+            except Exception as exc:
+                status = _status(exc) + " (in calibration)"
+                return _row(inst, solver, label, k, seed, target, status=status), None
+            _WORKER["calibrated"].add((inst.name, solver, budget))
+        return _one_run(inst, obj, solver, budget, k, seed, target)
 
 
 def _bench_instance(
@@ -427,7 +589,8 @@ def _bench_instance(
                         continue
                 if on_start is not None:
                     on_start(f"{inst.name} · {solver} · {label} s · seed {k + 1}/{plan.repeats}")
-                emit(_one_run(inst, objs[solver], solver, b, k, s, target, out_dir))
+                row, sample = _one_run(inst, objs[solver], solver, b, k, s, target)
+                emit(_certify(row, inst, solver, s, sample, out_dir))
     if plan.ttt:
         for solver in todo:
             for k, s in enumerate(seeds):
@@ -442,7 +605,8 @@ def _bench_instance(
                     continue
                 if on_start is not None:
                     on_start(f"{inst.name} · {solver} · time to target · seed {k + 1}")
-                emit(_ttt_run(inst, objs[solver], solver, max(plan.budgets), k, s, target, out_dir))
+                row, sample = _ttt_run(inst, objs[solver], solver, max(plan.budgets), k, s, target)
+                emit(_certify(row, inst, solver, s, sample, out_dir))
 
 
 def _one_run(
@@ -453,12 +617,12 @@ def _one_run(
     k: int,
     seed: int,
     target: float,
-    out_dir: str | os.PathLike[str] | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Any]:
+    """One timed run: its row, and its best sample when it beats the best-known value."""
     why = obj.cannot_fit(inst, budget)
     if why is not None:  # known before running: do not spend minutes on a run that cannot fit
         status = f"over budget: {why} (not run)"
-        return _row(inst, solver, budget_label(budget), k, seed, target, status=status)
+        return _row(inst, solver, budget_label(budget), k, seed, target, status=status), None
     c0, t0 = time.process_time(), time.perf_counter()
     try:
         res = obj.run(inst, budget, seed)
@@ -466,7 +630,7 @@ def _one_run(
         energy = _energy_of(inst, res.best_sample)
     except Exception as exc:
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        return _row(
+        row = _row(
             inst,
             solver,
             budget_label(budget),
@@ -477,6 +641,7 @@ def _one_run(
             cpu_s=cpu,
             status=_status(exc),
         )
+        return row, None
     extra = dict(res.extra)
     status = "ok"
     over = extra.get("over_budget")
@@ -495,8 +660,7 @@ def _one_run(
         status=status,
         detail=extra,
     )
-    _certify(row, inst, solver, seed, res.best_sample, out_dir)
-    return row
+    return row, (res.best_sample if row["beats_best_known"] else None)
 
 
 def _certify(
@@ -506,14 +670,17 @@ def _certify(
     seed: int,
     sample: Any,
     out_dir: str | os.PathLike[str] | None,
-) -> None:
-    """A row that beats the best-known value: write its certificate, name it in the detail."""
-    if not row["beats_best_known"] or out_dir is None:
-        return
+) -> dict[str, Any]:
+    """A row that beats the best-known value: write its certificate, name it in the detail.
+
+    Done where the records are written (a Dask worker's disk may not be the caller's)."""
+    if not row["beats_best_known"] or out_dir is None or sample is None:
+        return row
     path = write_certificate(out_dir, inst, solver, seed, sample)
     detail = json.loads(row["detail"])
     detail["certificate"] = str(Path("certificates") / path.name)
     row["detail"] = json.dumps(json_safe(detail), sort_keys=True)
+    return row
 
 
 def _ttt_run(
@@ -524,8 +691,8 @@ def _ttt_run(
     k: int,
     seed: int,
     target: float,
-    out_dir: str | os.PathLike[str] | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Any]:
+    """One time-to-target run: its row, and its best sample when it beats the best-known value."""
     target_energy = inst.energy_of_objective(target)
     # a hair of slack so that float noise in H does not miss a target met exactly
     target_energy += 1e-9 * max(1.0, abs(target_energy))
@@ -536,7 +703,8 @@ def _ttt_run(
         energy = _energy_of(inst, res.best_sample)
     except Exception as exc:
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        return _row(inst, solver, TTT, k, seed, target, time_s=wall, cpu_s=cpu, status=_status(exc))
+        row = _row(inst, solver, TTT, k, seed, target, time_s=wall, cpu_s=cpu, status=_status(exc))
+        return row, None
     ttt = res.ttt_s if energy <= target_energy else math.nan
     row = _row(
         inst,
@@ -551,5 +719,4 @@ def _ttt_run(
         ttt_s=ttt,
         detail=res.extra,
     )
-    _certify(row, inst, solver, seed, res.best_sample, out_dir)
-    return row
+    return row, (res.best_sample if row["beats_best_known"] else None)

@@ -68,7 +68,10 @@ RECORD_FIELDS = [
     "time_s",
     "converged",
     "num_ground_states",
+    "seed",
 ]
+#: The columns before ``seed`` (such files are not resumed: they do not say their seed).
+LEGACY_FIELDS = RECORD_FIELDS[: RECORD_FIELDS.index("seed")]
 
 
 def default_methods() -> list[str]:
@@ -145,6 +148,9 @@ def run_reproduce(
     out_dir: str | os.PathLike[str] | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
     on_instance: Callable[[int, int], None] | None = None,
+    resume: bool = False,
+    scheduler: Any = None,
+    workers: int | None = None,
 ) -> ReproduceRun:
     """Run the paper's experiment; return records and summary.
 
@@ -160,45 +166,145 @@ def run_reproduce(
         Method specs ``"name"`` or ``"name:key=value,..."``; default :func:`default_methods`.
     out_dir : path, optional
         Stream each record to ``out_dir/records.csv`` as soon as it exists (the folder is
-        created after every input is checked; an earlier file there is replaced).
+        created after every input is checked; an earlier file there is replaced unless
+        ``resume``).
     on_record : callable, optional
         Called with each record as soon as it exists.
     on_instance : callable, optional
         Called with ``(n, trial)`` after each instance (for progress bars).
+    resume : bool, default False
+        Keep the instances already complete in ``out_dir/records.csv`` (every method's row, the
+        same seed) and run only the others, so an interrupted run picks up where it stopped.
+    scheduler : None, "local", str or distributed.Client, optional
+        None (default): in-process. Otherwise a Dask run (:mod:`isingeq.distributed`), one task
+        per instance, each with its own seed, so the records are the same as in-process
+        whatever the number of workers; they stream to the file as tasks finish. Throughput
+        against one worker: ``benchmarks/bench_dask.py``.
+    workers : int, optional
+        Worker processes of ``scheduler="local"`` (default one per core).
 
     Returns
     -------
     ReproduceRun
         ``complete`` is False if the run was interrupted; records and summary then cover the
-        instances finished so far.
+        instances finished so far. Records are in the in-process order (size, trial, method)
+        whatever the order in which a Dask run finished them.
 
     Raises
     ------
     ValueError
-        If a size is outside 1..36, ``trials < 1`` or a method spec is unknown.
+        If a size is outside 1..36, ``trials < 1``, a method spec is unknown, or ``resume``
+        finds records of another seed.
+    ImportError
+        With a scheduler but without Dask (``pip install "isingeq[dask]"``).
+    OSError
+        If the scheduler cannot be reached.
     """
     methods = list(default_methods() if methods is None else methods)
     size_list, specs = check_inputs(sizes, trials, methods)
     seed = check_int("seed", seed, low=0)
     run = ReproduceRun(size_list, trials, seed, methods)
-    with _stream(out_dir) as append:
+    from ..distributed import connect
+
+    with (
+        _stream(out_dir, resume, run) as (append, done),
+        connect(scheduler, workers=workers) as client,
+    ):
         try:
-            _run(run, specs, append, on_record, on_instance)
+            _run(run, specs, append, on_record, on_instance, done, client)
             run.complete = True
         except KeyboardInterrupt:
             run.complete = False
+    order = {(n, t): i for i, (n, t, _) in enumerate(_instances(run))}
+    labels = {m: i for i, m in enumerate(["exact", *methods])}
+    run.records.sort(key=lambda r: (order[(int(r["n"]), int(r["trial"]))], labels[r["method"]]))
+    if run.complete and out_dir is not None:
+        # the file in the in-process order, so that two runs' files compare line by line
+        write_csv(Path(out_dir) / "records.csv", RECORD_FIELDS, run.records)
     run.summary = summarize(run.records)
     return run
 
 
 @contextlib.contextmanager
-def _stream(out_dir: str | os.PathLike[str] | None) -> Iterator[Callable[[dict[str, Any]], None]]:
+def _stream(
+    out_dir: str | os.PathLike[str] | None, resume: bool, run: ReproduceRun
+) -> Iterator[tuple[Callable[[dict[str, Any]], None], set[tuple[int, int]]]]:
+    """``(append, done)``: where rows go, and the instances an earlier run finished."""
     if out_dir is None:
-        yield lambda row: None
+        yield (lambda row: None), set()
         return
-    rec = RecordsFile(Path(out_dir) / "records.csv", RECORD_FIELDS)
-    with rec.fresh():
-        yield rec.append
+    rec = RecordsFile(Path(out_dir) / "records.csv", RECORD_FIELDS, older=[LEGACY_FIELDS])
+    if not resume:
+        with rec.fresh():
+            yield rec.append, set()
+        return
+    earlier = rec.read()
+    seeds = {r["seed"] for r in earlier} - {str(run.seed)}
+    if seeds:
+        raise ValueError(
+            f"resume: {str(rec.path)!r} holds records of seed {sorted(seeds)} ('' = a version "
+            f"that did not record it), not seed={run.seed}; resume with that seed or choose "
+            "another output folder"
+        )
+    labels = {"exact", *run.methods}
+    rows: dict[tuple[int, int], list[dict[str, str]]] = {}
+    for r in earlier:
+        rows.setdefault((int(r["n"]), int(r["trial"])), []).append(r)
+    done = {
+        key
+        for key, rs in rows.items()
+        if key[0] in run.sizes and key[1] < run.trials and {r["method"] for r in rs} >= labels
+    }
+    # an instance cut short (some of its rows written) is dropped from the file and redone
+    rec = RecordsFile(
+        rec.path,
+        RECORD_FIELDS,
+        older=[LEGACY_FIELDS],
+        finished=lambda r: (int(r["n"]), int(r["trial"])) in done and r["method"] in labels,
+    )
+    with rec.resume() as old:
+        # the finished instances' rows, parsed back, so that the summary covers the whole run
+        run.records.extend(_parse(r) for r in old)
+        yield rec.append, done
+
+
+def _parse(row: dict[str, str]) -> dict[str, Any]:
+    """A record read back from ``records.csv`` with its types (the writer's inverse)."""
+    flags = {"True": True, "False": False, "": ""}
+    out: dict[str, Any] = dict(row)
+    for k in ("n", "trial", "correct_nodes", "hamming", "num_ground_states", "seed"):
+        out[k] = int(row[k])
+    for k in ("energy", "exact_energy", "energy_ratio", "time_s"):
+        out[k] = float(row[k])
+    out["gs_hit"] = flags[row["gs_hit"]]
+    out["converged"] = flags[row["converged"]]
+    return out
+
+
+def _instance_rows(
+    n: int, trial: int, child: np.random.SeedSequence, specs: list[tuple[str, str, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """One instance's records: the exact solve, then each method (one task of a Dask run)."""
+    model = paper_instance(n, rng=np.random.default_rng(child))
+    exact = solve(model, method="exact")
+    gs = exact.samples[: exact.info["num_ground_states"]]
+    e0 = exact.best_energy
+    tol = max(exact.info["degeneracy_tol"], 1e-12)
+    root = int(child.entropy)  # type: ignore[arg-type]  # the run's root seed
+    rows = [_record(n, trial, "exact", exact, gs, e0, tol, seed=root)]
+    for label, name, opts in specs:
+        res = solve(model, method=name, rng=_method_seed(child, label), **opts)
+        rows.append(_record(n, trial, label, res, gs, e0, tol, seed=root))
+    return rows
+
+
+def _instances(run: ReproduceRun) -> list[tuple[int, int, np.random.SeedSequence]]:
+    """Every ``(n, trial, seed)`` of the run, in the in-process order."""
+    out: list[tuple[int, int, np.random.SeedSequence]] = []
+    for n in run.sizes:
+        children = np.random.SeedSequence(run.seed, spawn_key=(n,)).spawn(run.trials)
+        out.extend((n, trial, child) for trial, child in enumerate(children))
+    return out
 
 
 def _run(
@@ -207,32 +313,42 @@ def _run(
     append: Callable[[dict[str, Any]], None],
     on_record: Callable[[dict[str, Any]], None] | None,
     on_instance: Callable[[int, int], None] | None,
+    done: set[tuple[int, int]],
+    client: Any = None,
 ) -> None:
-    """Every instance of every size: the exact solve, then each method; records appended."""
-    seed, trials = run.seed, run.trials
-    for n in run.sizes:
-        children = np.random.SeedSequence(seed, spawn_key=(n,)).spawn(trials)
-        for trial, child in enumerate(children):
-            model = paper_instance(n, rng=np.random.default_rng(child))
-            exact = solve(model, method="exact")
-            gs = exact.samples[: exact.info["num_ground_states"]]
-            e0 = exact.best_energy
-            tol = max(exact.info["degeneracy_tol"], 1e-12)
-            rows = [_record(n, trial, "exact", exact, gs, e0, tol)]
-            for label, name, opts in specs:
-                res = solve(model, method=name, rng=_method_seed(child, label), **opts)
-                rows.append(_record(n, trial, label, res, gs, e0, tol))
-            for row in rows:
-                run.records.append(row)
-                append(row)
-                if on_record is not None:
-                    on_record(row)
-            if on_instance is not None:
-                on_instance(n, trial)
+    """Every instance of every size not in ``done``: rows appended as each instance finishes.
+
+    In-process, instance by instance; with a Dask ``client``, one task per instance, the rows
+    appended in the order the tasks finish (the seeds travel with the tasks, so the rows are
+    the same as in-process).
+    """
+    todo = [(n, trial, child) for n, trial, child in _instances(run) if (n, trial) not in done]
+
+    def emit(n: int, trial: int, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            run.records.append(row)
+            append(row)
+            if on_record is not None:
+                on_record(row)
+        if on_instance is not None:
+            on_instance(n, trial)
+
+    if client is None:
+        for n, trial, child in todo:
+            emit(n, trial, _instance_rows(n, trial, child, specs))
+        return
+    from ..distributed import stream
+
+    tasks = [((n, trial), (n, trial, child, specs)) for n, trial, child in todo]
+    for out in stream(client, _instance_rows, tasks, threads=1):
+        if out.error is not None:
+            raise out.error
+        n, trial = out.key
+        emit(n, trial, out.value)
 
 
 def _record(
-    n: int, trial: int, label: str, res: Any, gs: np.ndarray, e0: float, tol: float
+    n: int, trial: int, label: str, res: Any, gs: np.ndarray, e0: float, tol: float, *, seed: int
 ) -> dict[str, Any]:
     best = res.best_sample
     ham = int((gs != best[None, :]).sum(axis=1).min())
@@ -255,6 +371,7 @@ def _record(
         "time_s": res.time_s,
         "converged": "" if conv is None else bool(np.all(conv)),
         "num_ground_states": len(gs),
+        "seed": seed,
     }
 
 

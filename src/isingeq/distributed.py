@@ -1,0 +1,300 @@
+"""Dask plumbing: the cluster, the tasks and how their results come back, in one place.
+
+Used by the experiments (:func:`isingeq.experiments.run_reproduce`,
+:func:`isingeq.experiments.bench.run_bench`) and by ``method="exact"`` with ``client=``. Dask
+(``dask[distributed]``) is optional: ``import isingeq`` never imports it, and every entry point
+here raises an ImportError naming ``pip install "isingeq[dask]"`` when it is missing.
+
+Schedulers
+----------
+``scheduler`` is one of
+
+* ``None`` -- no Dask: the caller runs in-process (today's behaviour, the default);
+* ``"local"`` -- a :class:`distributed.LocalCluster` of ``workers`` worker *processes* on this
+  machine (default: one per core), each with ``cores // workers`` threads, so that workers x
+  threads = cores; numba's pool in each worker is sized to its threads (``NUMBA_NUM_THREADS``
+  in the worker's environment, and ``numba.set_num_threads`` around each task);
+* an address (``"tcp://10.0.0.5:8786"``) of a running scheduler (``dask scheduler``, or one
+  started by dask-jobqueue / dask-kubernetes / dask-gateway); an unreachable one is an OSError
+  after :data:`CONNECT_TIMEOUT_S`, not a hang;
+* a :class:`distributed.Client` the caller already holds (left open).
+
+Tasks
+-----
+:func:`stream` submits one task per unit of work and yields each result as it completes
+(``as_completed``), so the caller writes every finished record at once (a run interrupted, or a
+worker killed, loses no finished record). Every task carries its own seed, derived by the caller
+from the run's root seed and the task's key (``SeedSequence.spawn``), so the records do not
+depend on the number of workers or the order in which tasks finish. A task whose worker dies is
+run again elsewhere (Dask reschedules it; ``retries`` more times if the task itself raises).
+
+A task marked ``exclusive`` holds its worker *process* for its whole run (a lock in the worker)
+and runs numba on all of that worker's threads: this is how a timed bench run never shares a core
+with another timed run (a worker owns ``nthreads`` cores; the local cluster gives each
+``cores // workers``), and how the exact enumeration's blocks use a worker's cores without
+contending for its GIL. The cost: on a worker with several threads, the other threads wait while
+an exclusive task runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ._validation import check_int
+
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "INSTALL",
+    "RETRIES",
+    "Outcome",
+    "connect",
+    "describe",
+    "local_layout",
+    "require_distributed",
+    "stream",
+    "worker_threads",
+]
+
+#: How to install the optional dependency (named by every ImportError here).
+INSTALL = 'pip install "isingeq[dask]"'
+#: Seconds to wait for a scheduler address before giving up with an OSError.
+CONNECT_TIMEOUT_S = 10.0
+#: Times a task that raised is run again before its error counts (a dead worker's task is
+#: rescheduled by Dask whatever this says).
+RETRIES = 2
+
+# one exclusive task at a time per worker process (see the module docstring)
+_EXCLUSIVE = threading.Lock()
+
+
+def require_distributed(feature: str = "a Dask run") -> Any:
+    """The ``distributed`` module, or an ImportError naming the extra to install.
+
+    Examples
+    --------
+    >>> require_distributed().__name__
+    'distributed'
+    """
+    try:
+        import distributed
+    except ImportError as exc:
+        raise ImportError(
+            f"{feature} needs Dask (dask[distributed]), which is not installed: {INSTALL}"
+        ) from exc
+    return distributed
+
+
+def local_layout(workers: int | None, cores: int | None = None) -> tuple[int, int]:
+    """``(workers, threads per worker)`` of a local cluster: workers x threads = cores.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes, 1..cores; default one per core (1 thread each, no GIL contention).
+    cores : int, optional
+        Default ``os.cpu_count()``.
+
+    Examples
+    --------
+    >>> local_layout(2, cores=8), local_layout(None, cores=4), local_layout(3, cores=4)
+    ((2, 4), (4, 1), (3, 1))
+    """
+    cores = int(cores or os.cpu_count() or 1)
+    w = cores if workers is None else check_int("workers", workers, low=1, high=cores)
+    return w, max(1, cores // w)
+
+
+def _is_client(obj: Any) -> bool:
+    return type(obj).__name__ == "Client" and hasattr(obj, "submit")
+
+
+def describe(scheduler: Any) -> str | None:
+    """The scheduler as records and ``info`` name it: None, "local" or the scheduler's address."""
+    if scheduler is None or isinstance(scheduler, str):
+        return scheduler
+    if _is_client(scheduler):
+        return str(scheduler.scheduler.address)
+    return repr(scheduler)
+
+
+@contextlib.contextmanager
+def connect(
+    scheduler: Any,
+    *,
+    workers: int | None = None,
+    processes: bool = True,
+    timeout: float = CONNECT_TIMEOUT_S,
+) -> Iterator[Any]:
+    """A :class:`distributed.Client` for ``scheduler`` (None: yields None), closed afterwards.
+
+    Parameters
+    ----------
+    scheduler : None, "local", str or distributed.Client
+        See the module docstring. A Client is yielded as it is and left open.
+    workers : int, optional
+        Worker processes of the ``"local"`` cluster (default one per core); an error with any
+        other scheduler (its workers are the cluster's).
+    processes : bool, default True
+        Local workers as processes (False: threads of this process; for tests only, they share
+        one GIL).
+    timeout : float
+        Seconds to wait for a scheduler address.
+
+    Raises
+    ------
+    ImportError
+        Without Dask installed (names ``pip install "isingeq[dask]"``).
+    OSError
+        If the scheduler cannot be reached within ``timeout`` (names the address).
+    ValueError, TypeError
+        For a malformed ``scheduler`` or ``workers`` without ``"local"``.
+    """
+    if scheduler is None:
+        if workers is not None:
+            raise ValueError(
+                f"`workers` applies to scheduler='local' only; got workers={workers!r} with "
+                "no scheduler"
+            )
+        yield None
+        return
+    if _is_client(scheduler):
+        if workers is not None:
+            raise ValueError(
+                f"`workers` applies to scheduler='local' only; got workers={workers!r} with a Client"
+            )
+        yield scheduler
+        return
+    if not isinstance(scheduler, str):
+        raise TypeError(
+            "`scheduler` must be None, 'local', a scheduler address or a distributed.Client; "
+            f"got {type(scheduler).__name__}"
+        )
+    dist = require_distributed(f"scheduler={scheduler!r}")
+    if scheduler == "local":
+        n_workers, threads = local_layout(workers)
+        env = {"NUMBA_NUM_THREADS": str(threads)}
+        with (
+            dist.LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=threads,
+                processes=processes,
+                dashboard_address=":0",  # a free port: several clusters may run here
+                silence_logs=logging.ERROR,
+                **({"env": env} if processes else {}),
+            ) as cluster,
+            dist.Client(cluster) as client,
+        ):
+            yield client
+        return
+    if workers is not None:
+        raise ValueError(
+            f"`workers` applies to scheduler='local' only; got workers={workers!r} with "
+            f"scheduler={scheduler!r} (its workers are the cluster's)"
+        )
+    if "://" not in scheduler and ":" not in scheduler:
+        raise ValueError(
+            "`scheduler` must be 'local' or a scheduler address such as 'tcp://host:8786'; "
+            f"got {scheduler!r}"
+        )
+    try:
+        client = dist.Client(scheduler, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        raise OSError(
+            f"could not reach the Dask scheduler at scheduler={scheduler!r} within {timeout:g} s "
+            f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and workers with "
+            "`dask worker ADDRESS`, or use scheduler='local'"
+        ) from None
+    with client:
+        yield client
+
+
+def worker_threads() -> int:
+    """Threads of the Dask worker running the caller (``os.cpu_count()`` outside a worker)."""
+    try:
+        from distributed import get_worker
+
+        w: Any = get_worker()
+    except (ImportError, ValueError):
+        return os.cpu_count() or 1
+    state = getattr(w, "state", w)
+    return int(getattr(state, "nthreads", None) or os.cpu_count() or 1)
+
+
+def _call(
+    fn: Callable[..., Any], args: tuple[Any, ...], threads: int | None, exclusive: bool
+) -> Any:
+    """Run ``fn(*args)`` on a worker with numba on ``threads`` threads (None: the worker's)."""
+    import numba
+
+    cfg: Any = numba.config
+    n = worker_threads() if threads is None else threads
+    n = max(1, min(int(n), int(cfg.NUMBA_NUM_THREADS)))
+    with _EXCLUSIVE if exclusive else contextlib.nullcontext():
+        old = numba.get_num_threads()  # thread-local in numba: this task's thread only
+        numba.set_num_threads(n)
+        try:
+            return fn(*args)
+        finally:
+            numba.set_num_threads(old)
+
+
+@dataclass
+class Outcome:
+    """What one task gave: ``value``, or ``error`` when it failed after its retries."""
+
+    key: Any
+    value: Any = None
+    error: BaseException | None = None
+
+
+def stream(
+    client: Any,
+    fn: Callable[..., Any],
+    tasks: Iterable[tuple[Any, tuple[Any, ...]]],
+    *,
+    threads: int | None = 1,
+    exclusive: bool = False,
+    retries: int = RETRIES,
+) -> Iterator[Outcome]:
+    """Submit ``fn(*args)`` for every ``(key, args)`` and yield each :class:`Outcome` as it ends.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    fn : callable
+        Importable on the workers (a module-level function of isingeq).
+    tasks : iterable of (key, args)
+        ``key`` is the caller's name for the task (returned in the outcome, never sent).
+    threads : int or None, default 1
+        numba threads per task; None: all of the worker's threads (with ``exclusive``).
+    exclusive : bool
+        Hold the worker process for the task's run (timed runs, exact blocks).
+    retries : int
+        Extra runs of a task that raised.
+
+    Yields
+    ------
+    Outcome
+        In completion order. Leaving the loop early (an exception, Ctrl-C) cancels the tasks
+        that have not finished.
+    """
+    dist = require_distributed()
+    futures: dict[Any, Any] = {}
+    for key, args in tasks:
+        fut = client.submit(_call, fn, args, threads, exclusive, pure=False, retries=retries)
+        futures[fut] = key
+    try:
+        for fut in dist.as_completed(list(futures)):
+            try:
+                yield Outcome(futures[fut], value=fut.result())
+            except Exception as exc:  # the task's own error, or KilledWorker after retries
+                yield Outcome(futures[fut], error=exc)
+    finally:
+        with contextlib.suppress(Exception):
+            client.cancel(list(futures))

@@ -1,0 +1,36 @@
+"""Real Dask clusters for the distributed tests (module-wide, so each starts once)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="package")
+def thread_client() -> Iterator[Any]:
+    """Two workers as threads of this process (fast to start; they share the GIL)."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="package")
+def process_client() -> Iterator[Any]:
+    """Two worker processes (one thread each): a killed worker is a killed process."""
+    from isingeq.distributed import connect
+
+    with connect("local", workers=2) as client:
+        yield client

@@ -1,0 +1,133 @@
+"""Experiments on Dask: the same records as in-process, resumed after an interruption, and
+complete when a worker dies mid-run."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from isingeq.experiments import reproduce as rp
+from isingeq.experiments.records import RecordsFile
+
+METHODS = ["scipy-root", "mfa:num_reads=4;num_sweeps=60", "greedy"]
+TIMING = {"time_s"}
+
+
+def _rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k not in TIMING} for r in records]
+
+
+def _file_rows(path: Path) -> list[dict[str, str]]:
+    fields = [f for f in rp.RECORD_FIELDS if f not in TIMING]
+    return [{k: r[k] for k in fields} for r in RecordsFile(path, rp.RECORD_FIELDS).read()]
+
+
+def _on_dask(n: int, trials: int, seed: int, out: Path, client: Any, **kw: Any) -> rp.ReproduceRun:
+    return rp.run_reproduce((n,), trials, seed, METHODS, out_dir=out, scheduler=client, **kw)
+
+
+def test_dask_records_equal_in_process(tmp_path: Path, thread_client: Any) -> None:
+    serial = rp.run_reproduce((5, 8), 6, seed=4, methods=METHODS, out_dir=tmp_path / "a")
+    dask = rp.run_reproduce(
+        (5, 8), 6, seed=4, methods=METHODS, out_dir=tmp_path / "b", scheduler=thread_client
+    )
+    assert dask.complete
+    assert len(dask.records) == 2 * 6 * (1 + len(METHODS))
+    assert _rows(dask.records) == _rows(serial.records)
+    assert _file_rows(tmp_path / "b" / "records.csv") == _file_rows(tmp_path / "a" / "records.csv")
+    untimed = [{k: v for k, v in s.items() if k != "mean_time_s"} for s in serial.summary]
+    assert [{k: v for k, v in s.items() if k != "mean_time_s"} for s in dask.summary] == untimed
+
+
+def test_interrupted_dask_run_resumes_without_duplicates(
+    tmp_path: Path, thread_client: Any
+) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def stop_after_three_instances(row: dict[str, Any]) -> None:
+        seen.append(row)
+        if len(seen) == 3 * (1 + len(METHODS)) - 1:  # mid-instance: its last row is cut off
+            raise KeyboardInterrupt
+
+    first = _on_dask(6, 10, 2, tmp_path, thread_client, on_record=stop_after_three_instances)
+    assert not first.complete
+    kept = RecordsFile(tmp_path / "records.csv", rp.RECORD_FIELDS).read()
+    assert 0 < len(kept) < 10 * (1 + len(METHODS))
+    again = rp.run_reproduce(
+        (6,), 10, seed=2, methods=METHODS, out_dir=tmp_path, scheduler=thread_client, resume=True
+    )
+    assert again.complete
+    rows = _file_rows(tmp_path / "records.csv")
+    keys = [(r["n"], r["trial"], r["method"]) for r in rows]
+    assert len(keys) == len(set(keys)) == 10 * (1 + len(METHODS))
+    serial = rp.run_reproduce((6,), 10, seed=2, methods=METHODS, out_dir=tmp_path / "serial")
+    assert rows == _file_rows(tmp_path / "serial" / "records.csv")
+    assert _rows(again.records) == _rows(serial.records)
+
+
+def test_resume_refuses_records_of_another_seed(tmp_path: Path) -> None:
+    rp.run_reproduce((4,), 2, seed=1, methods=["greedy"], out_dir=tmp_path)
+    with pytest.raises(ValueError, match=r"seed \['1'\].*not seed=2"):
+        rp.run_reproduce((4,), 2, seed=2, methods=["greedy"], out_dir=tmp_path, resume=True)
+
+
+def test_a_worker_killed_mid_run_loses_no_record(tmp_path: Path, process_client: Any) -> None:
+    killed: list[str] = []
+
+    def kill_a_worker(row: dict[str, Any]) -> None:
+        if not killed:
+            victim = sorted(process_client.scheduler_info()["workers"])[0]
+            killed.append(victim)
+            # the worker process exits at once; its running and queued tasks go elsewhere
+            with pytest.raises(Exception):  # noqa: B017, PT011 - the call dies with it
+                process_client.run(functools.partial(os._exit, 1), workers=[victim])
+
+    dask = _on_dask(10, 16, 5, tmp_path, process_client, on_record=kill_a_worker)
+    assert killed and dask.complete
+    serial = rp.run_reproduce((10,), 16, seed=5, methods=METHODS)
+    assert _rows(dask.records) == _rows(serial.records)
+    assert len(_file_rows(tmp_path / "records.csv")) == 16 * (1 + len(METHODS))
+
+
+def test_dask_bench_runs_every_planned_key_once_with_the_in_process_seeds(
+    tmp_path: Path, thread_client: Any
+) -> None:
+    from isingeq.experiments import bench
+
+    plan = bench.make_plan(
+        names=["paper-12@1", "paper-16@2"],
+        solvers=["greedy", "mfa"],
+        budgets=[0.02],
+        repeats=2,
+        threads=1,
+    )
+    serial = bench.run_bench(plan, tmp_path / "serial")
+    stopped: list[int] = []
+
+    def stop_once(row: dict[str, Any]) -> None:
+        stopped.append(1)
+        if len(stopped) == 3:
+            raise KeyboardInterrupt
+
+    first = bench.run_bench(plan, tmp_path / "dask", scheduler=thread_client, on_record=stop_once)
+    assert not first.complete
+    again = bench.run_bench(plan, tmp_path / "dask", scheduler=thread_client)
+    assert again.complete
+    assert again.resumed == 3
+    assert again.new == len(plan.keys()) - 3
+    on_disk = bench.read_records(tmp_path / "dask" / "records.csv")
+    keys = [bench.record_key(r) for r in on_disk]
+    assert len(keys) == len(set(keys)) == len(plan.keys())
+
+    def untimed(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [
+            (r["instance"], r["solver"], r["budget_s"], r["repeat"], r["seed"], r["status"])
+            for r in rows
+        ]
+
+    assert untimed(again.records) == untimed(serial.records)
+    assert all(r["status"] == "ok" for r in again.records)
