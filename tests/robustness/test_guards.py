@@ -1,0 +1,76 @@
+"""Resource guards (issue #13, point 4): before allocating a dense n x n, enumerating 2^n states
+or building a model from a file header, isingeq estimates the memory or time and refuses with
+the estimate and how to raise the limit. Each guard is tested without allocating: the memory
+limit is lowered with ``$ISINGEQ_MEMORY_LIMIT``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import isingeq
+from isingeq import io
+from isingeq._resources import MEMORY_ENV, memory_limit
+
+
+def test_the_limit_reads_units_and_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MEMORY_ENV, "2GiB")
+    assert memory_limit() == 2 * 2**30
+    monkeypatch.setenv(MEMORY_ENV, "1.5e6")
+    assert memory_limit() == 1.5e6
+    monkeypatch.setenv(MEMORY_ENV, "lots")
+    with pytest.raises(ValueError, match=r"\$ISINGEQ_MEMORY_LIMIT must be bytes .* got 'lots'"):
+        memory_limit()
+
+
+def test_dense_generators_refuse_before_allocating(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MEMORY_ENV, "1MiB")
+    with pytest.raises(
+        ValueError,
+        match=r"`n`=1000 is a dense 1000 x 1000 model that needs about 30\.5 MiB.*ISINGEQ_MEMORY_LIMIT",
+    ):
+        isingeq.paper_instance(1000, rng=0)
+    assert isingeq.paper_instance(100, rng=0).n == 100  # 0.3 MiB fits
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "reader", "match"),
+    [
+        (
+            "g.txt",
+            "1000000 1\n1 2 1\n",
+            io.read_gset,
+            r"g\.txt.*line 1.*n=1000000 \(the header 'n m'\)",
+        ),
+        ("q.sparse", "1000000 1\n1 2 1\n", io.read_biqmac, r"n=1000000 \(the header 'n m'\)"),
+        ("c.coo", "0 999999 1.0\n", io.read_coo, r"line 1.*n=1000000 \(the largest index \+ 1\)"),
+        (
+            "d.mtx",
+            "%%MatrixMarket matrix array real general\n1000 1000\n1.0\n",
+            io.read_mtx,
+            r"n=1000 \(the size line\): a dense model of 1000 nodes",
+        ),
+        ("b.txt", "1\n1000000 1\n1 1 5\n", io.read_beasley, r"n=1000000 \(the header 'n nnz'"),
+    ],
+)
+def test_readers_refuse_a_header_that_would_not_fit(
+    name: str,
+    text: str,
+    reader: object,
+    match: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(MEMORY_ENV, "16MiB")
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(io.FormatError, match=match) as err:
+        reader(path)  # type: ignore[operator]
+    assert "ISINGEQ_MEMORY_LIMIT" in str(err.value)
+
+
+def test_exact_enumeration_refuses_beyond_its_limit_with_the_estimate() -> None:
+    m = isingeq.SpinGlass.from_maxcut(40, [(i, i + 1) for i in range(39)])
+    with pytest.raises(ValueError, match=r"n=40 is too large for method 'exact' \(limit 36; 2\^40 states would take about"):
+        isingeq.solve(m, method="exact")
