@@ -261,6 +261,7 @@ def stream(
     threads: int | None = 1,
     exclusive: bool = False,
     retries: int = RETRIES,
+    pinned: bool = False,
 ) -> Iterator[Outcome]:
     """Submit ``fn(*args)`` for every ``(key, args)`` and yield each :class:`Outcome` as it ends.
 
@@ -277,6 +278,8 @@ def stream(
         Hold the worker process for the task's run (timed runs, exact blocks).
     retries : int
         Extra runs of a task that raised.
+    pinned : bool
+        Each ``key`` is a worker's address, and its task runs there (calibration tasks).
 
     Yields
     ------
@@ -287,7 +290,10 @@ def stream(
     dist = require_distributed()
     futures: dict[Any, Any] = {}
     for key, args in tasks:
-        fut = client.submit(_call, fn, args, threads, exclusive, pure=False, retries=retries)
+        where = {"workers": [key], "allow_other_workers": False} if pinned else {}
+        fut = client.submit(
+            _call, fn, args, threads, exclusive, pure=False, retries=retries, **where
+        )
         futures[fut] = key
     try:
         for fut in dist.as_completed(list(futures)):

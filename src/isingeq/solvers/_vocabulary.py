@@ -66,6 +66,11 @@ VOCABULARY: dict[str, Term] = {
     "degeneracy_rtol": Term(
         "states this close to the minimum count as ground states", "x model.energy_scale"
     ),
+    "client": Term(
+        "exact: enumerate on a Dask cluster (a distributed.Client or a scheduler address); "
+        "None: in-process",
+        "Client or address",
+    ),
     "mode": Term("scipy-root: 'plain' (one solve at t_end, the paper) or 'continuation'", "name"),
     "root_method": Term("the scipy.optimize.root method", "name"),
     "init_spread": Term("mfa: width of the random starts around <n> = 1/2", "<n_i>"),

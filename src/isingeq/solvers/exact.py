@@ -18,10 +18,21 @@ from ..result import SolveResult
 from . import _kernels
 from ._registry import register
 
-__all__ = ["EXACT_MAX_N", "exact_log_partition", "solve_exact"]
+__all__ = [
+    "DISTRIBUTED_MAX_SECONDS",
+    "EXACT_MAX_N",
+    "enumerate_block",
+    "exact_log_partition",
+    "solve_exact",
+]
 
 #: Largest n that ``exact`` accepts (2^36 states; see benchmarks/bench_exact.py for the rate).
 EXACT_MAX_N = 36
+#: Longest run that ``exact`` with ``client=`` accepts, estimated from the cluster's measured
+#: states/s (raise it for a longer run; the refusal names it).
+DISTRIBUTED_MAX_SECONDS = 3600.0
+#: Largest n of a distributed run (states are coded in an int64).
+MAX_CODE_BITS = 62
 #: Low-block size: 2^13 float64 = 64 KiB per table, which stays in L2 cache.
 _LOW_BITS = 13
 #: Enumeration rate used for the time estimate in error messages (measured: benchmarks/bench_exact.py).
@@ -79,6 +90,7 @@ def solve_exact(
     max_degenerate: int = 64,
     degeneracy_rtol: float = 1e-9,
     t: float | None = None,
+    client: Any = None,
 ) -> SolveResult:
     """Exact ground state(s) by enumerating all ``2^n`` states.
 
@@ -99,6 +111,15 @@ def solve_exact(
         A finite inverse temperature ``t >= 0``: also compute the exact Boltzmann marginals
         ``<n_i>_t`` (``result.marginals``, shape (n,)) and ``info["log_z"] = log Z(t)``, with
         ``Z = sum_n exp(-t H(n))``.
+    client : distributed.Client or str, optional
+        Enumerate on a Dask cluster (a Client, or a scheduler address; needs
+        ``pip install "isingeq[dask]"``): the states are split into ``2^p`` blocks by their
+        ``p`` highest variables, each block enumerated by the same kernel on a worker with the
+        fixed variables folded into the fields, and the blocks' lowest states, ``log Z`` and
+        marginals reduced (log-sum-exp). The limit of n then grows with the cluster: a short
+        calibration task measures the workers' states/s, and a run expected to take more than
+        :data:`DISTRIBUTED_MAX_SECONDS` is refused before it starts. Scaling against one
+        process: ``benchmarks/bench_dask.py``.
 
     Returns
     -------
@@ -114,7 +135,9 @@ def solve_exact(
     Raises
     ------
     ValueError
-        If ``n > 36`` (the message gives the expected time) or an option is out of range.
+        If ``n > 36`` without ``client``, or the cluster's expected time exceeds
+        :data:`DISTRIBUTED_MAX_SECONDS` (the message gives the expected time), or an option is
+        out of range.
 
     Examples
     --------
@@ -126,7 +149,8 @@ def solve_exact(
            [0, 1]], dtype=uint8), array([-1., -1.]), 2)
     """
     n = model.n
-    _check_size(n)
+    if client is None:
+        _check_size(n)
     K = check_int("num_states", num_states, low=1, high=1 << 20)
     D = check_int("max_degenerate", max_degenerate, low=1, high=1 << 20)
     rtol = check_real("degeneracy_rtol", degeneracy_rtol, low=0.0)
@@ -135,19 +159,19 @@ def solve_exact(
     tol = rtol * model.energy_scale
     h = np.ascontiguousarray(model.h, dtype=np.float64)
     J = np.ascontiguousarray(model.dense_J(), dtype=np.float64)
-    k, n_chunks = _plan(n)
     cap = K + D
 
     t0 = time.perf_counter_ns()
-    out_e = np.full((n_chunks, cap), np.inf)
-    out_s = np.zeros((n_chunks, cap), dtype=np.int64)
-    out_cnt = np.zeros(n_chunks, dtype=np.int64)
-    out_dropped = np.full(n_chunks, np.inf)
-    _kernels.exact_lowest(h, J, k, n_chunks, K, tol, cap, out_e, out_s, out_cnt, out_dropped)
+    extra: dict[str, Any] = {}
+    if client is None:
+        k, n_chunks = _plan(n)
+        codes, dropped = _lowest_block(h, J, K, tol, cap)
+        boltz = _boltzmann_block(h, J, t) if t is not None else None
+        extra = {"low_bits": k, "chunks": n_chunks}
+    else:
+        codes, dropped, boltz, extra = _enumerate_on_cluster(client, h, J, K, tol, cap, t)
     t_enum = time.perf_counter_ns() - t0
 
-    mask = np.arange(cap)[None, :] < out_cnt[:, None]
-    codes = out_s[mask]
     # Re-check the candidates' energies in float64 from the model itself, then rank them.
     samples = _decode(codes, n)
     energies = model._energy_unchecked(samples.astype(np.float64))
@@ -157,7 +181,7 @@ def solve_exact(
     ground = energies <= e0 + tol
     num_ground = min(int(ground.sum()), D)
     keep = max(num_ground, min(K, len(energies)))
-    truncated = bool(np.any(out_dropped + model.offset <= e0 + tol)) or int(ground.sum()) > D
+    truncated = bool(dropped + model.offset <= e0 + tol) or int(ground.sum()) > D
     info: dict[str, Any] = {
         "num_ground_states": num_ground,
         "degeneracy_truncated": truncated,
@@ -165,16 +189,184 @@ def solve_exact(
         "states_enumerated": 1 << n,
         "enumeration_ns": t_enum,
         "states_per_s": (1 << n) / max(t_enum, 1) * 1e9,
-        "low_bits": k,
-        "chunks": n_chunks,
+        **extra,
         "sweeps": 0,
         "stopped": "enumerated",
     }
     marginals = None
-    if t is not None:
-        log_z, marginals = exact_log_partition(model, t)
+    if boltz is not None:
+        log_z, marginals = _log_partition(boltz, float(t), model.offset)  # type: ignore[arg-type]
         info["log_z"] = log_z
     return SolveResult.from_samples(model, samples[:keep], "exact", marginals=marginals, info=info)
+
+
+def _lowest_block(
+    h: np.ndarray, J: np.ndarray, K: int, tol: float, cap: int
+) -> tuple[np.ndarray, float]:
+    """Candidate codes (the ``K`` lowest and near-degenerate states per chunk) of the model
+    ``(h, J)`` and the lowest energy dropped for lack of room (without the offset)."""
+    k, n_chunks = _plan(h.shape[0])
+    out_e = np.full((n_chunks, cap), np.inf)
+    out_s = np.zeros((n_chunks, cap), dtype=np.int64)
+    out_cnt = np.zeros(n_chunks, dtype=np.int64)
+    out_dropped = np.full(n_chunks, np.inf)
+    _kernels.exact_lowest(h, J, k, n_chunks, K, tol, cap, out_e, out_s, out_cnt, out_dropped)
+    mask = np.arange(cap)[None, :] < out_cnt[:, None]
+    return out_s[mask], float(out_dropped.min())
+
+
+def _boltzmann_block(
+    h: np.ndarray, J: np.ndarray, t: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per chunk: the lowest energy ``ref``, ``sum exp(-t (E - ref))`` and the marginal sums."""
+    k, n_chunks = _plan(h.shape[0])
+    ref = np.empty(n_chunks)
+    z = np.empty(n_chunks)
+    mm = np.zeros((n_chunks, h.shape[0]))
+    _kernels.exact_boltzmann(h, J, k, n_chunks, t, ref, z, mm)
+    return ref, z, mm
+
+
+def _log_partition(
+    parts: tuple[np.ndarray, np.ndarray, np.ndarray], t: float, offset: float
+) -> tuple[float, np.ndarray]:
+    """Reduce per-part ``(ref, z, m)`` to ``log Z`` and the marginals (log-sum-exp: the lowest
+    ``ref`` sets the scale, so no weight exceeds 1)."""
+    ref, z, mm = parts
+    r0 = float(ref.min())
+    w = np.exp(-t * (ref - r0))
+    Z = float(np.dot(w, z))
+    marg = (w @ mm) / Z
+    log_z = math.log(Z) - t * (r0 + offset)
+    return log_z, np.clip(marg, 0.0, 1.0)
+
+
+def _fold_prefix(h: np.ndarray, J: np.ndarray, r: int, prefix: int) -> tuple[np.ndarray, float]:
+    """The fields of variables ``0..r-1`` with variables ``r..`` fixed to the bits of ``prefix``,
+    and the fixed variables' own energy ``c``: ``E(x) = E_sub(x_low) + c``."""
+    xp = ((prefix >> np.arange(h.shape[0] - r)) & 1).astype(np.float64)
+    hs = h[:r] + J[:r, r:] @ xp
+    c = -(float(h[r:] @ xp) + 0.5 * float(xp @ J[r:, r:] @ xp))
+    return np.ascontiguousarray(hs), c
+
+
+def enumerate_block(
+    h: np.ndarray, J: np.ndarray, r: int, prefix: int, K: int, tol: float, cap: int, t: float | None
+) -> tuple[np.ndarray, float, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+    """One prefix block: the states whose variables ``r..n-1`` are the bits of ``prefix``.
+
+    Run on a Dask worker by ``solve_exact(..., client=...)``: the kernel enumerates the ``2^r``
+    states of the sub-model with the prefix folded into its fields. Returns the candidate codes
+    (full ``n``-bit codes), the lowest energy dropped (with the prefix's energy) and, with
+    ``t``, ``(ref, z, m)`` with ``m`` over all ``n`` variables.
+    """
+    hs, c = _fold_prefix(h, J, r, prefix)
+    Js = np.ascontiguousarray(J[:r, :r])
+    codes, dropped = _lowest_block(hs, Js, K, tol, cap)
+    codes = codes | (np.int64(prefix) << np.int64(r))
+    boltz = None
+    if t is not None:
+        ref, z, mm = _boltzmann_block(hs, Js, t)
+        xp = ((prefix >> np.arange(h.shape[0] - r)) & 1).astype(np.float64)
+        m_full = np.concatenate([mm, z[:, None] * xp[None, :]], axis=1)
+        boltz = (ref + c, z, m_full)
+    return codes, dropped + c, boltz
+
+
+def _prefix_bits(n: int, threads: int) -> int:
+    """Blocks: about 8 per worker thread (load balance), each of at least 2^20 states."""
+    want = max(1, math.ceil(math.log2(8 * max(threads, 1))))
+    return max(0, min(want, n - 20, 20)) if n > 20 else min(want, max(n - 4, 0))
+
+
+def _enumerate_on_cluster(
+    client: Any, h: np.ndarray, J: np.ndarray, K: int, tol: float, cap: int, t: float | None
+) -> tuple[np.ndarray, float, tuple[np.ndarray, np.ndarray, np.ndarray] | None, dict[str, Any]]:
+    from ..distributed import connect, describe, stream
+
+    n = h.shape[0]
+    if n > MAX_CODE_BITS:
+        raise ValueError(
+            f"n={n} is too large for method 'exact' on a cluster (states are coded in "
+            f"{MAX_CODE_BITS} bits); use method 'mfa-hybrid'"
+        )
+    with connect(client) as cl:
+        threads = sum(int(w) for w in cl.nthreads().values())
+        if threads == 0:
+            raise ValueError(f"client={describe(client)!r} has no workers")
+        rate = None
+        if n > EXACT_MAX_N:
+            rate = _cluster_rate(cl)
+            seconds = 2.0**n / rate
+            if seconds > DISTRIBUTED_MAX_SECONDS:
+                raise ValueError(
+                    f"n={n} is too large for method 'exact' on this cluster: 2^{n} states at the "
+                    f"measured {rate:.3g} states/s of its {threads} worker threads would take "
+                    f"{_fmt_seconds(seconds)} (limit {_fmt_seconds(DISTRIBUTED_MAX_SECONDS)}); "
+                    "add workers, or raise isingeq.solvers.exact.DISTRIBUTED_MAX_SECONDS"
+                )
+        p = _prefix_bits(n, threads)
+        r = n - p
+        tasks = [(b, (h, J, r, b, K, tol, cap, t)) for b in range(1 << p)]
+        codes, dropped, parts = [], [], []
+        for out in stream(cl, enumerate_block, tasks, threads=None, exclusive=True):
+            if out.error is not None:
+                raise out.error
+            c, d, bz = out.value
+            codes.append(c)
+            dropped.append(d)
+            parts.append(bz)
+    boltz = None
+    if t is not None:
+        boltz = (
+            np.concatenate([q[0] for q in parts]),
+            np.concatenate([q[1] for q in parts]),
+            np.concatenate([q[2] for q in parts]),
+        )
+    extra = {
+        "prefix_bits": p,
+        "blocks": 1 << p,
+        "workers": len(cl.nthreads()),
+        "worker_threads": threads,
+        "calibrated_states_per_s": rate,
+        "options": {"client": describe(client)},
+    }
+    return np.concatenate(codes), float(min(dropped)), boltz, extra
+
+
+def _cluster_rate(client: Any) -> float:
+    """The cluster's states/s: one short enumeration per worker, all workers at once."""
+    from ..distributed import stream
+
+    workers = list(client.nthreads())
+    rates = [
+        out.value
+        for out in stream(
+            client,
+            _calibrate,
+            [(w, ()) for w in workers],
+            threads=None,
+            exclusive=True,
+            pinned=True,
+        )
+        if out.error is None
+    ]
+    if not rates:
+        raise ValueError("no worker could run the calibration task of method 'exact'")
+    return float(sum(rates) * len(workers) / len(rates))
+
+
+def _calibrate() -> float:
+    """States/s of this worker on a random 24-variable model (compiled first, then timed)."""
+    n = 24
+    rng = np.random.default_rng(0)
+    A = np.triu(rng.uniform(-1, 1, (n, n)), 1)
+    J = A + A.T
+    h = rng.uniform(-1, 1, n)
+    _lowest_block(h[:14], np.ascontiguousarray(J[:14, :14]), 1, 0.0, 2)  # compile / load
+    t0 = time.perf_counter()
+    _lowest_block(h, J, 1, 0.0, 2)
+    return float(2.0**n / max(time.perf_counter() - t0, 1e-9))
 
 
 def exact_log_partition(model: SpinGlass, t: float) -> tuple[float, np.ndarray]:
@@ -207,14 +399,4 @@ def exact_log_partition(model: SpinGlass, t: float) -> tuple[float, np.ndarray]:
     t = check_real("t", t, low=0.0)
     h = np.ascontiguousarray(model.h, dtype=np.float64)
     J = np.ascontiguousarray(model.dense_J(), dtype=np.float64)
-    k, n_chunks = _plan(model.n)
-    ref = np.empty(n_chunks)
-    z = np.empty(n_chunks)
-    mm = np.zeros((n_chunks, model.n))
-    _kernels.exact_boltzmann(h, J, k, n_chunks, t, ref, z, mm)
-    r0 = float(ref.min())
-    w = np.exp(-t * (ref - r0))
-    Z = float(np.dot(w, z))
-    marg = (w @ mm) / Z
-    log_z = math.log(Z) - t * (r0 + model.offset)
-    return log_z, np.clip(marg, 0.0, 1.0)
+    return _log_partition(_boltzmann_block(h, J, t), t, model.offset)
