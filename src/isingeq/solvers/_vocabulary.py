@@ -74,7 +74,19 @@ VOCABULARY: dict[str, Term] = {
     "mode": Term("scipy-root: 'plain' (one solve at t_end, the paper) or 'continuation'", "name"),
     "root_method": Term("the scipy.optimize.root method", "name"),
     "init_spread": Term("mfa: width of the random starts around <n> = 1/2", "<n_i>"),
-    "dtype": Term("mfa: precision of the annealing (energies are always float64)", "name"),
+    "dtype": Term(
+        "precision of the annealing (energies are always float64); float16 / bfloat16 with "
+        "backend='torch'",
+        "name",
+    ),
+    "backend": Term(
+        "where the sweeps run: 'numpy' (numpy / BLAS and numba on the CPU) or 'torch' "
+        "(torch tensors on device)",
+        "name",
+    ),
+    "device": Term(
+        "the torch device of backend='torch' ('cpu', 'cuda', 'cuda:1', 'mps', ...)", "name"
+    ),
     "trajectory": Term(
         "mfa: record (t, mean energy, residual) per rung of the first round", "flag"
     ),

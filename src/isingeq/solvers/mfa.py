@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._validation import check_int, check_real
+from ..backends import check_backend, check_dtype, torch_backend
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
@@ -62,6 +63,39 @@ class _Product:
         return out
 
 
+class _Sweeps:
+    """The synchronous sweep on numpy arrays (n, R): the product, then one fused numba pass.
+
+    ``isingeq.backends.torch.MeanFieldSweeps`` is its torch twin (``backend="torch"``).
+    """
+
+    def __init__(self, model: SpinGlass, dtype: np.dtype[Any]) -> None:
+        self.prod = _Product(model, dtype)
+        self.kernel = _kernels.mfa_sweep_parallel if self.prod.sparse else _kernels.mfa_sweep
+        self.h = model.h.astype(dtype)
+        self.device = "cpu"
+
+    def load(self, S: np.ndarray, step: np.ndarray, mask: np.ndarray, key: int) -> None:
+        self.S, self.step, self.mask, self.key = S, step, mask, key
+        self.XI = np.empty_like(S)
+        self.res = np.full(S.shape[0], np.inf)
+
+    def sweep(self, t: float, sig: float, k: int) -> None:
+        # fused: xi = J S + h + noise, S += step (sigmoid(t xi) - S), residual per row
+        self.prod(self.S, self.XI)
+        key = self.key + k * self.S.size
+        self.kernel(self.XI, self.S, self.h, min(t, 1e30), self.step, sig, self.mask, key, self.res)
+
+    def residual(self) -> float:
+        return float(self.res.max())
+
+    def states(self) -> np.ndarray:
+        return self.S
+
+    def sync(self) -> None:
+        pass
+
+
 @register("mfa", renamed={"num_steps": "num_sweeps", "max_polish_sweeps": "max_sweeps"})
 def solve_mfa(
     model: SpinGlass,
@@ -82,6 +116,8 @@ def solve_mfa(
     initial_states: Any = None,
     trajectory: bool = False,
     max_sweeps: int = 10_000,
+    backend: str = "numpy",
+    device: str | None = None,
 ) -> SolveResult:
     """Mean-field annealing of eq. 16 for a batch of replicas, finished by 1-flip descent.
 
@@ -126,8 +162,10 @@ def solve_mfa(
     tol : float, default 1e-6
         Residual of eq. 16 (``max |<n_i> - sigmoid(t xi_i)|``) below which a saturated ladder
         stops early.
-    dtype : {"float32", "float64"}, default "float32"
-        Precision of the annealing (the final descent and all energies are float64).
+    dtype : {"float32", "float64", "float16", "bfloat16"}, default "float32"
+        Precision of the annealing (the final descent and all energies are float64); the
+        half precisions need ``backend="torch"`` (their energy error is measured by
+        ``benchmarks/bench_torch.py``).
     time_limit : float, optional
         Seconds of wall time from entry. Repeat the annealing with fresh replicas until it is
         used up; one round if omitted. Round ``k`` uses a ladder ``2^k`` times longer than the
@@ -146,6 +184,16 @@ def solve_mfa(
         ``info["trajectory_states_t"]`` (how the averages freeze; ``isingeq solve --plot``).
     max_sweeps : int, default 10000
         Cap on the sweeps of the final ``t = infinity`` descent, per read.
+    backend : {"numpy", "torch"}, default "numpy"
+        Where the sweeps run: numpy / BLAS and numba on this machine's cores, or torch tensors
+        on ``device`` (:mod:`isingeq.backends.torch`: a GPU runs thousands of replicas in one
+        product). The ladder, the rounds and the final descent are the same; torch's noise is
+        Gaussian of the same standard deviation, from a ``torch.Generator`` seeded by ``rng``.
+        Sweep times of both on one machine: ``benchmarks/bench_torch.py``; on a GPU:
+        ``benchmarks/bench_gpu.py``.
+    device : str, optional
+        The torch device ("cpu", "cuda", "cuda:1", "mps", ...; default "cpu"), with
+        ``backend="torch"`` only.
 
     Returns
     -------
@@ -154,13 +202,17 @@ def solve_mfa(
         ``<n>`` of the best round's slots; ``info``: the core of :mod:`isingeq.result`
         (``stopped``: "schedule", "saturated", "time_limit" or "target_energy"), ``rounds``,
         ``t_schedule`` (first round), ``saturated``, ``residual`` (per read, at ``t_end``),
-        ``ladder_compressed``, ``dtype``, ``field_scale``.
+        ``ladder_compressed``, ``dtype``, ``field_scale``, ``device`` (where the sweeps ran).
 
     Raises
     ------
     ValueError
         On a schedule that is not positive and increasing, ``num_reads < 1``, ``damping``
-        outside [0, 1), ``time_limit <= 0``, or ``initial_states`` of the wrong shape or values.
+        outside [0, 1), ``time_limit <= 0``, ``initial_states`` of the wrong shape or values,
+        an unknown ``backend``, an unavailable ``device`` (the message lists the available
+        ones), or a model that does not fit in the device's memory (with the estimate).
+    ImportError
+        With ``backend="torch"`` when torch is not installed (``pip install "isingeq[torch]"``).
 
     Examples
     --------
@@ -183,9 +235,15 @@ def solve_mfa(
     init_spread = check_real("init_spread", init_spread, low=0.0, high=1.0)
     tol = check_real("tol", tol, low=0.0, low_open=True)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-    if dtype not in ("float32", "float64"):
-        raise ValueError(f"`dtype` must be 'float32' or 'float64'; got {dtype!r}")
-    dt = np.dtype(dtype)
+    backend = check_backend(backend, device)
+    dtype = check_dtype(dtype, backend, ("float32", "float64"))
+    dt = np.dtype("float32" if dtype in ("float16", "bfloat16") else dtype)  # host-side states
+    # built first: the torch backend checks the device's memory before anything is allocated
+    eng: Any = (
+        torch_backend().MeanFieldSweeps(model, R, dtype, device)
+        if backend == "torch"
+        else _Sweeps(model, dt)
+    )
     time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     ts = _schedule(model, schedule, num_sweeps, t_start, t_end)
     S_init = None
@@ -194,10 +252,6 @@ def solve_mfa(
     gen = rng if rng is not None else np.random.default_rng()
     damp = _damping(damping, R, model)
     step = 1.0 - damp  # the kernel moves S by step * (sigmoid(t xi) - S)
-
-    prod = _Product(model, dt)
-    sweep = _kernels.mfa_sweep_parallel if prod.sparse else _kernels.mfa_sweep
-    h = model.h.astype(dt)
     scale = field_scale(model)
     sigma0 = noise * scale
     best_X = np.zeros((R, n), dtype=np.uint8)
@@ -218,13 +272,11 @@ def solve_mfa(
             S = (0.5 + init_spread * (gen.random((n, R)) - 0.5)).astype(dt)
             if rounds == 0:
                 S[:, 0] = 0.5
-        XI = np.empty((n, R), dtype=dt)
-        res_rows = np.empty(n)
         round_key = int(gen.integers(0, 2**62))
         noise_mask = np.ones(R)
         if rounds == 0:
             noise_mask[0] = 0.0
-        residual = np.inf
+        eng.load(S, step, noise_mask, round_key)
         round_stop = "schedule"
         ladder = ts
         if deadline is not None and schedule is None and rounds > 0 and len(ts) > 1:
@@ -237,22 +289,21 @@ def solve_mfa(
         while k < len(ladder):
             t = float(ladder[k])
             if trajectory and rounds == 0:
+                S = eng.states()
                 E_before = float(model._energy_unchecked(S.T.astype(np.float64)).mean())
-            prod(S, XI)
             sig = 0.0
             if sigma0 > 0.0:
                 # annealed linearly in log t, so a compressed ladder keeps the same noise path
                 progress = float(np.log(t / ts[0])) / log_span if len(ts) > 1 else 1.0
                 sig = sigma0 * max(0.0, 1.0 - progress)
-            # fused: xi = J S + h + noise, S += damping (sigmoid(t xi) - S), residual per row
-            sweep(XI, S, h, min(t, 1e30), step, sig, noise_mask, round_key + k * n * R, res_rows)
-            residual = float(res_rows.max())
+            eng.sweep(t, sig, k)
             if trajectory and rounds == 0:
-                traj.append((t, E_before, residual))
-                traj_states.append(S[:, 0].astype(np.float64))
+                traj.append((t, E_before, eng.residual()))
+                traj_states.append(eng.states()[:, 0].astype(np.float64))
             sweeps_total += 1
             k += 1
             if deadline is not None:
+                eng.sync()
                 now = time.perf_counter_ns()
                 if now >= deadline:
                     round_stop = "time_limit"
@@ -270,13 +321,14 @@ def solve_mfa(
                         compressed = True
                     last_check = now
             if (
-                residual < tol
-                and (k % 8 == 0 or k == len(ladder))
-                and float(np.minimum(S, 1.0 - S).max()) < _SATURATION
+                (k % 8 == 0 or k == len(ladder))
+                and eng.residual() < tol
+                and float(np.minimum(S := eng.states(), 1.0 - S).max()) < _SATURATION
             ):
                 round_stop = "saturated"
                 break
         # ---- finish at t = infinity: round, then asynchronous step updates
+        S = eng.states()
         X, _ = descend(model, (S.T > 0.5).astype(np.uint8), max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
@@ -313,6 +365,7 @@ def solve_mfa(
             "dtype": dtype,
             "ladder_compressed": compressed,
             "field_scale": scale,
+            "device": eng.device,
         }
     )
     if trajectory:

@@ -39,6 +39,7 @@ import numba
 import numpy as np
 
 from .._validation import check_int, check_real
+from ..backends import check_backend, check_dtype, torch_backend
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
@@ -74,6 +75,9 @@ def solve_mfa_async(
     target_energy: float | None = None,
     initial_states: Any = None,
     max_sweeps: int = 10_000,
+    backend: str = "numpy",
+    device: str | None = None,
+    dtype: str | None = None,
 ) -> SolveResult:
     """Asynchronous mean-field annealing of eq. 16 for a batch of replicas, then 1-flip descent.
 
@@ -121,6 +125,20 @@ def solve_mfa_async(
         Starting ``<n>`` in [0, 1] of the first round (default: ``1/2`` plus a little noise).
     max_sweeps : int, default 10000
         Cap on the sweeps of the final ``t = infinity`` descent, per read.
+    backend : {"numpy", "torch"}, default "numpy"
+        Where the sweeps run: the numba kernels (one replica per core, node after node), or
+        torch on ``device`` (:class:`isingeq.backends.torch.ColouredSweeps`): the coupling graph
+        is coloured greedily and a sweep updates one colour class at a time, all its nodes and
+        replicas at once -- the same asynchronous sweep in the order of the classes, parallel
+        on a GPU for sparse graphs (few colours); a dense model has one node per class, so use
+        ``mfa`` there. Pass ``num_reads`` on a GPU (hundreds of replicas cost little more than
+        one). Measured by ``benchmarks/bench_gpu.py``.
+    device : str, optional
+        The torch device ("cpu", "cuda", "cuda:1", "mps", ...; default "cpu"), with
+        ``backend="torch"`` only.
+    dtype : {"float64", "float32", "float16", "bfloat16"}, optional
+        Precision of the annealing: float64 for the numpy backend (its only one), float32 by
+        default for torch (half precisions where the device supports them).
 
     Returns
     -------
@@ -130,13 +148,18 @@ def solve_mfa_async(
         :mod:`isingeq.result` (``sweeps``: ladder sweeps summed over rounds; ``stopped``:
         "schedule", "time_limit" or "target_energy"), ``rounds``, ``reheats``, ``reads``
         (replicas annealed in all), ``t_schedule`` (first round), ``residual`` (per read, at
-        ``t_end``), ``field_scale``.
+        ``t_end``), ``field_scale``, ``device`` (where the sweeps ran), ``colours`` (torch: colour
+        classes, i.e. products per sweep).
 
     Raises
     ------
     ValueError
         On ``num_reads``, ``num_sweeps`` or ``fresh_every < 1``, ``t_end <= t_start``, negative
-        ``noise``, ``reheat`` or ``tol``, ``time_limit <= 0``, or bad ``initial_states``.
+        ``noise``, ``reheat`` or ``tol``, ``time_limit <= 0``, bad ``initial_states``, an
+        unknown ``backend`` or ``dtype``, an unavailable ``device`` (the message lists the
+        available ones), or a model that does not fit in the device's memory.
+    ImportError
+        With ``backend="torch"`` when torch is not installed (``pip install "isingeq[torch]"``).
 
     Examples
     --------
@@ -158,6 +181,12 @@ def solve_mfa_async(
     reheat = check_real("reheat", reheat, low=0.0)
     fresh_every = check_int("fresh_every", fresh_every, low=1)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+    backend = check_backend(backend, device)
+    dtype = ("float64" if backend == "numpy" else "float32") if dtype is None else dtype
+    dtype = check_dtype(dtype, backend, ("float64",))  # the numba kernels are float64
+    coloured = None
+    if backend == "torch":  # first: it checks the device's memory before anything is allocated
+        coloured = torch_backend().ColouredSweeps(model, R, dtype, device)
     time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     t_start, t_end = ladder_ends(model, t_start, t_end, 1.0, 300.0)
     M_init = None
@@ -216,7 +245,9 @@ def solve_mfa_async(
         amps = w * (1.0 - np.arange(S) / S)
         keys = gen.integers(0, 2**63 - 1, size=R, dtype=np.int64)
         t0 = time.perf_counter_ns()
-        if sparse:
+        if coloured is not None:
+            coloured.anneal(ts, amps, M, keys, tol)
+        elif sparse:
             _kernels.amfa_csr(*csr, h, ts, amps, M, keys, tol)
         else:
             _kernels.amfa_dense(Jd, h, ts, amps, M, keys, tol)
@@ -247,5 +278,8 @@ def solve_mfa_async(
         "t_schedule": first,
         "residual": residual_per_read(model, best_M, t_end),
         "field_scale": field,
+        "device": "cpu" if coloured is None else coloured.device,
     }
+    if coloured is not None:
+        info["colours"] = coloured.num_colours
     return SolveResult.from_samples(model, best_X, "mfa-async", marginals=best_M, info=info)

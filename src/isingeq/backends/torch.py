@@ -1,0 +1,311 @@
+"""The torch backend of ``mfa`` and ``mfa-async``: their sweeps as torch tensor operations.
+
+Selected with ``backend="torch"`` and a ``device`` ("cpu", "cuda", "cuda:1", "mps", ...); the
+methods keep their ladders, rounds, time limits and final ``t = infinity`` descent (on the CPU),
+and hand the sweeps to the two classes here:
+
+* :class:`MeanFieldSweeps` (``mfa``): the replicas are the columns of one (n, R) tensor, so a
+  synchronous sweep is one product ``h + J S`` (dense, or ``torch.sparse_csr`` for sparse
+  models) and a few elementwise passes -- the GPU's natural kernel;
+* :class:`ColouredSweeps` (``mfa-async``): the coupling graph is coloured greedily
+  (:mod:`isingeq.backends._colouring`), and a sweep updates one colour class at a time, all its
+  nodes and replicas at once. Nodes of a class are not coupled, so each update sees its
+  neighbours' latest values, as in the one-node-at-a-time numba kernel: the coloured sweep is the
+  asynchronous sweep in the order "class 0, class 1, ...". Few colours (sparse graphs: G81's
+  torus takes 2) make it parallel; a dense model has one node per class (use ``mfa`` there).
+
+Precision: float32 by default; float64 reproduces the numpy backend's trajectories (tested);
+float16 and bfloat16 halve the memory traffic where the device supports them (not for sparse
+products on the CPU). The error each costs is measured by ``benchmarks/bench_torch.py``
+(figures in the README, "GPU and torch"). On CUDA, float32 products use TF32 tensor cores when
+the user enables them (``torch.set_float32_matmul_precision("high")``); this module changes no
+global setting.
+
+Randomness: one ``torch.Generator`` on the device, seeded at every round from the method's
+numpy Generator (the key the numpy kernels hash), so a seed gives the same run on a device.
+The noise has the numpy backend's standard deviation; its draws differ (Gaussian for ``mfa``,
+where the numpy kernel hashes an Irwin-Hall(4) variate; uniform for ``mfa-async``, from
+torch's stream rather than xorshift).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import warnings
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from ..model import SpinGlass
+from ._colouring import colour_classes
+
+__all__ = ["DTYPES", "ColouredSweeps", "MeanFieldSweeps", "available_devices", "resolve_device"]
+
+#: ``dtype`` names the torch backend accepts.
+DTYPES: dict[str, torch.dtype] = {
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+}
+
+
+def available_devices() -> list[str]:
+    """The devices this torch can run on, e.g. ``["cpu", "cuda:0"]``."""
+    out = ["cpu"]
+    if torch.cuda.is_available():
+        out += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    if torch.backends.mps.is_available():
+        out.append("mps")
+    return out
+
+
+def resolve_device(device: str | None) -> torch.device:
+    """``device`` (None: "cpu") as a torch device that exists here.
+
+    Raises
+    ------
+    ValueError
+        On a name torch does not know, or a device this machine does not have; the message
+        lists the available ones.
+    """
+    name = "cpu" if device is None else device
+    where = f"available: {available_devices()} (torch {torch.__version__})"
+    try:
+        dev = torch.device(name)
+    except (RuntimeError, ValueError) as err:
+        raise ValueError(f"`device`={device!r} is not a torch device; {where}") from err
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"`device`={device!r}: this torch has no usable CUDA; {where}")
+        index = torch.cuda.current_device() if dev.index is None else dev.index
+        if index >= torch.cuda.device_count():
+            raise ValueError(f"`device`={device!r}: no CUDA device {index}; {where}")
+        return torch.device("cuda", index)
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"`device`={device!r}: MPS is not available; {where}")
+    if dev.type not in ("cpu", "cuda", "mps"):
+        module = getattr(torch, dev.type, None)
+        if module is None or not module.is_available():
+            raise ValueError(f"`device`={device!r} is not available; {where}")
+    return dev
+
+
+def _free_bytes(dev: torch.device) -> int | None:
+    """Memory free for new tensors on ``dev`` (None where torch cannot say)."""
+    if dev.type == "cuda":
+        return int(torch.cuda.mem_get_info(dev)[0])
+    if dev.type == "cpu":
+        with contextlib.suppress(OSError, ValueError), open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    return None
+
+
+def _check_memory(dev: torch.device, couplings: int, states: int) -> None:
+    """An error with the estimate, before anything is allocated, when it would not fit."""
+    free = _free_bytes(dev)
+    need = couplings + states
+    if free is not None and need > free:
+        gib = 2.0**30
+        raise ValueError(
+            f"the model does not fit on device '{dev}': an estimated {need / gib:.2f} GiB "
+            f"(couplings {couplings / gib:.2f} GiB, replica states {states / gib:.2f} GiB), "
+            f"{free / gib:.2f} GiB free; use fewer `num_reads`, a smaller `dtype` or another "
+            "`device`"
+        )
+
+
+def _coupling_bytes(J: Any, rows: int, itemsize: int) -> int:
+    if sp.issparse(J):
+        return int(J.nnz) * (itemsize + 8) + (rows + 1) * 8
+    return rows * int(J.shape[1]) * itemsize
+
+
+def _couplings(J: Any, rows: np.ndarray | None, dtype: torch.dtype, dev: torch.device) -> Any:
+    """Rows of ``J`` (all when ``rows`` is None) as a dense or sparse CSR tensor on ``dev``."""
+    if sp.issparse(J):
+        A = sp.csr_array(J if rows is None else J[rows])
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+            return torch.sparse_csr_tensor(
+                torch.from_numpy(A.indptr.astype(np.int64)),
+                torch.from_numpy(A.indices.astype(np.int64)),
+                torch.from_numpy(A.data).to(dtype),
+                size=A.shape,
+                device=dev,
+                check_invariants=False,
+            )
+    D = np.asarray(J) if rows is None else np.asarray(J)[rows]
+    return torch.from_numpy(np.ascontiguousarray(D)).to(device=dev, dtype=dtype)
+
+
+def _probe(J: Any, h: torch.Tensor, dtype_name: str, dev: torch.device) -> None:
+    """One tiny product, so that a dtype the device cannot multiply is a ValueError now."""
+    try:
+        torch.addmm(h, J, torch.zeros((J.shape[1], 1), dtype=h.dtype, device=dev))
+    except (RuntimeError, NotImplementedError) as err:
+        kind = "sparse" if J.layout == torch.sparse_csr else "dense"
+        raise ValueError(
+            f"`dtype`={dtype_name!r} is not supported by torch {torch.__version__} for {kind} "
+            f"models on device '{dev}' ({str(err).splitlines()[0]}); use 'float32'"
+        ) from err
+
+
+def _sync(dev: torch.device) -> None:
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    elif dev.type == "mps":
+        torch.mps.synchronize()
+
+
+def _t_cap(dtype: torch.dtype) -> float:
+    """Largest ``t`` used: 1e30 as in the numpy kernels, or the dtype's largest finite value
+    (``t * 0`` must stay 0, where an infinite ``t`` would give nan)."""
+    return min(1e30, float(torch.finfo(dtype).max))
+
+
+class MeanFieldSweeps:
+    """``mfa``'s synchronous sweep on a device: ``S += step (sigmoid(t (h + J S + noise)) - S)``.
+
+    The numpy twin is ``isingeq.solvers.mfa._Sweeps``; ``solve_mfa`` drives either through
+    ``load`` (a round's start), ``sweep``, ``residual``, ``states`` and ``sync``.
+
+    Parameters
+    ----------
+    model : SpinGlass
+        Dense or sparse.
+    num_reads : int
+        Replicas R (columns of the (n, R) state).
+    dtype : str
+        A key of :data:`DTYPES`.
+    device : str or None
+        A torch device name (None: "cpu").
+
+    Raises
+    ------
+    ValueError
+        On an unavailable device, a dtype the device cannot multiply, or a model and replicas
+        that do not fit in the device's free memory (with the estimate, before allocating).
+    """
+
+    def __init__(self, model: SpinGlass, num_reads: int, dtype: str, device: str | None) -> None:
+        self.dev = resolve_device(device)
+        self.device = str(self.dev)
+        self.dtype = DTYPES[dtype]
+        n, item = model.n, torch.finfo(self.dtype).bits // 8
+        _check_memory(self.dev, _coupling_bytes(model.J, n, item), 3 * n * num_reads * item)
+        self.J = _couplings(model.J, None, self.dtype, self.dev)
+        self.h = torch.from_numpy(model.h).to(self.dev, self.dtype).reshape(n, 1)
+        _probe(self.J, self.h, dtype, self.dev)
+        self.gen = torch.Generator(device=self.dev)
+        self.t_cap = _t_cap(self.dtype)
+
+    def _tensor(self, a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(a)).to(self.dev, self.dtype)
+
+    def load(self, S: np.ndarray, step: np.ndarray, mask: np.ndarray, key: int) -> None:
+        """Start a round from ``S`` (n, R); ``step`` = 1 - damping and the noise ``mask`` per
+        replica (R,); ``key`` seeds the round's noise."""
+        self.S = self._tensor(S)
+        self.XI = torch.empty_like(self.S)
+        self.Z: torch.Tensor | None = None
+        self.step = self._tensor(step)
+        self.mask = self._tensor(mask)
+        self.gen.manual_seed(int(key))
+        self.res = torch.full((), math.inf, device=self.dev)
+
+    def sweep(self, t: float, sig: float, k: int) -> None:
+        """One sweep at ``t`` with noise of standard deviation ``sig`` (``k``: the numpy
+        twin's counter, unused: the generator's stream moves on by itself)."""
+        XI = self.XI
+        torch.addmm(self.h, self.J, self.S, out=XI)
+        if sig > 0.0:
+            if self.Z is None:
+                self.Z = torch.empty_like(XI)
+            torch.randn(XI.shape, generator=self.gen, out=self.Z)
+            XI.addcmul_(self.Z, self.mask * sig)
+        XI.mul_(min(t, self.t_cap)).sigmoid_().sub_(self.S)  # now sigmoid(t xi) - S
+        self.res = torch.linalg.vector_norm(XI, ord=math.inf)
+        self.S.addcmul_(XI, self.step)
+
+    def residual(self) -> float:
+        """The last sweep's ``max |sigmoid(t xi) - S|`` (before its update)."""
+        return float(self.res)
+
+    def states(self) -> np.ndarray:
+        """The current ``S`` (n, R) as a float64 array on the host."""
+        return self.S.to(torch.float64).cpu().numpy()
+
+    def sync(self) -> None:
+        """Wait for the queued sweeps (before reading the clock)."""
+        _sync(self.dev)
+
+
+class ColouredSweeps:
+    """``mfa-async``'s asynchronous sweeps on a device, one colour class at a time.
+
+    Within a class (no two nodes coupled), every node and replica is updated at once:
+    ``m_i = sigmoid(t (h_i + sum_j J_ij m_j + u))`` from the latest ``m``, with ``u`` uniform in
+    ``(-amp/2, amp/2)``, the step value beyond ``|t xi| = 12`` and no change where it would move
+    ``m_i`` by ``tol`` or less -- the rules of the numba kernels ``amfa_csr`` / ``amfa_dense``,
+    so a run equals theirs on the model relabelled class by class (tested, float64).
+
+    Parameters and errors as :class:`MeanFieldSweeps`.
+    """
+
+    def __init__(self, model: SpinGlass, num_reads: int, dtype: str, device: str | None) -> None:
+        self.dev = resolve_device(device)
+        self.device = str(self.dev)
+        self.dtype = DTYPES[dtype]
+        self.classes = colour_classes(model)
+        n, item = model.n, torch.finfo(self.dtype).bits // 8
+        widest = max(len(c) for c in self.classes)
+        _check_memory(
+            self.dev,
+            _coupling_bytes(model.J, n, item) + n * 8,
+            (n + 5 * widest) * num_reads * item,
+        )
+        h = model.h
+        self.blocks = []
+        for rows in self.classes:
+            hc = torch.from_numpy(h[rows]).to(self.dev, self.dtype).reshape(-1, 1)
+            Jc = _couplings(model.J, rows, self.dtype, self.dev)
+            self.blocks.append((torch.from_numpy(rows).to(self.dev), Jc, hc))
+        _probe(self.blocks[0][1], self.blocks[0][2], dtype, self.dev)
+        self.gen = torch.Generator(device=self.dev)
+        self.t_cap = _t_cap(self.dtype)
+
+    @property
+    def num_colours(self) -> int:
+        """Colour classes, i.e. products per sweep."""
+        return len(self.classes)
+
+    def anneal(
+        self, ts: np.ndarray, amps: np.ndarray, M: np.ndarray, keys: np.ndarray, tol: float
+    ) -> None:
+        """Sweeps at ``ts[s]`` with noise widths ``amps[s]`` of the replicas ``M`` (R, n),
+        in place (the signature of ``amfa_csr`` without the couplings; ``keys[0]`` seeds the
+        round's noise)."""
+        self.gen.manual_seed(int(keys[0]))
+        X = torch.from_numpy(np.ascontiguousarray(M.T)).to(self.dev, self.dtype)
+        for t_s, amp_s in zip(ts.tolist(), amps.tolist(), strict=True):
+            t = min(t_s, self.t_cap)
+            for idx, Jc, hc in self.blocks:
+                xi = torch.addmm(hc, Jc, X)
+                if amp_s > 0.0:
+                    u = torch.rand(xi.shape, generator=self.gen, dtype=self.dtype, device=self.dev)
+                    xi.add_(u.sub_(0.5).mul_(amp_s))
+                z = xi.mul_(t)
+                new = torch.sigmoid(z).masked_fill_(z > 12.0, 1.0).masked_fill_(z < -12.0, 0.0)
+                old = X.index_select(0, idx)
+                new = torch.where((new - old).abs_() > tol, new, old)
+                X.index_copy_(0, idx, new)
+        M[:] = X.T.to(torch.float64).cpu().numpy()

@@ -1,0 +1,195 @@
+"""backend="torch" for mfa and mfa-async: agreement with the numpy / numba backends, seeds, errors.
+
+Agreement is checked in float64 with the noise off (the two backends draw their noise from
+different streams): the same schedule and the same starts must give the same final states.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import isingeq
+from isingeq.backends._colouring import colour_classes
+
+torch = pytest.importorskip("torch")
+
+
+def _sparse_model(n: int, m: int, seed: int) -> isingeq.SpinGlass:
+    """A random sparse model with random-sign couplings and biases (CSR)."""
+    rng = np.random.default_rng(seed)
+    rows, cols = rng.integers(0, n, size=(2, m))
+    keep = rows < cols
+    eps = sp.coo_array(
+        (rng.uniform(-1, 1, keep.sum()), (rows[keep], cols[keep])), shape=(n, n)
+    ).tocsr()
+    eps.sum_duplicates()
+    return isingeq.SpinGlass(eps + sp.diags_array(rng.uniform(-0.5, 0.5, n)).tocsr())
+
+
+MODELS = {
+    "dense": lambda: isingeq.paper_instance(40, rng=3),
+    "sparse": lambda: _sparse_model(120, 400, 4),
+}
+
+
+# ---------------------------------------------------------------------------- agreement
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_mfa_torch_float64_follows_the_numpy_backend(kind: str) -> None:
+    model = MODELS[kind]()
+    opts = {"noise": 0.0, "dtype": "float64", "num_reads": 8, "num_sweeps": 120}
+    a = isingeq.solve(model, method="mfa", rng=5, **opts)
+    b = isingeq.solve(model, method="mfa", rng=5, backend="torch", device="cpu", **opts)
+    assert b.info["device"] == "cpu" and a.info["sweeps"] == b.info["sweeps"]
+    np.testing.assert_allclose(b.marginals, a.marginals, atol=1e-9)
+    np.testing.assert_array_equal(b.samples, a.samples)
+
+
+def test_mfa_torch_agrees_from_given_starts_on_a_given_schedule() -> None:
+    model = _sparse_model(80, 300, 7)
+    starts = np.random.default_rng(0).uniform(0, 1, size=(5, model.n))
+    opts = {
+        "noise": 0.0,
+        "dtype": "float64",
+        "schedule": np.geomspace(0.05, 50.0, 60),
+        "initial_states": starts,
+        "damping": [0.0, 0.2, 0.5, 0.7, 0.9],
+        "tol": 1e-30,  # never stop early: every rung runs
+        "num_reads": 5,
+    }
+    a = isingeq.solve(model, method="mfa", rng=1, **opts)
+    b = isingeq.solve(model, method="mfa", rng=2, backend="torch", **opts)  # seeds unused
+    assert a.info["sweeps"] == b.info["sweeps"] == 60
+    np.testing.assert_allclose(b.marginals, a.marginals, atol=1e-9)
+    np.testing.assert_array_equal(b.samples, a.samples)
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_coloured_async_sweep_is_the_numba_sweep_in_colour_order(kind: str) -> None:
+    """mfa-async on torch (colour classes at once) = numba (node by node) on the model
+    relabelled so that the classes come one after another: the same asynchronous sweep."""
+    model = MODELS[kind]()
+    n = model.n
+    perm = np.concatenate(colour_classes(model))  # new label k is old node perm[k]
+    J = model.J[perm][:, perm] if model.is_sparse else model.J[np.ix_(perm, perm)]
+    relabelled = isingeq.SpinGlass.from_symmetric(J, model.h[perm])
+    starts = np.random.default_rng(1).uniform(0.3, 0.7, size=(4, n))
+    opts = {"noise": 0.0, "num_sweeps": 150, "tol": 1e-4, "num_reads": 4}
+    a = isingeq.solve(relabelled, method="mfa-async", rng=0, initial_states=starts[:, perm], **opts)
+    b = isingeq.solve(
+        model, method="mfa-async", rng=0, initial_states=starts, backend="torch",
+        dtype="float64", **opts,
+    )  # fmt: skip
+    assert b.info["colours"] == len(colour_classes(model)) and b.info["device"] == "cpu"
+    np.testing.assert_allclose(b.marginals[:, perm], a.marginals, atol=1e-9)
+    np.testing.assert_array_equal(b.marginals[:, perm] > 0.5, a.marginals > 0.5)
+    np.testing.assert_allclose(np.sort(b.energies), np.sort(a.energies), atol=1e-9)
+
+
+# ---------------------------------------------------------------------------- seeds, results
+
+
+@pytest.mark.parametrize("method", ["mfa", "mfa-async"])
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_seeds_reproduce_and_results_keep_the_contract(method: str, kind: str) -> None:
+    model = MODELS[kind]()
+    opts = {"backend": "torch", "num_reads": 6, "num_sweeps": 80}
+    r1 = isingeq.solve(model, method=method, rng=11, **opts)
+    r2 = isingeq.solve(model, method=method, rng=11, **opts)
+    r3 = isingeq.solve(model, method=method, rng=12, **opts)
+    np.testing.assert_array_equal(r1.samples, r2.samples)
+    np.testing.assert_array_equal(r1.marginals, r2.marginals)
+    assert not np.array_equal(r1.marginals, r3.marginals)  # the seed reaches the noise
+    assert r1.samples.shape == (6, model.n) and r1.samples.dtype == np.uint8
+    np.testing.assert_allclose(r1.energies, model.energy(r1.samples), atol=1e-12)
+    # 1-flip stable: no single flip lowers H
+    X = r1.samples.astype(np.float64)
+    gains = (1.0 - 2.0 * X) * model.local_field(X)
+    assert np.all(gains <= 1e-9)
+
+
+def test_noise_reaches_every_replica_but_the_first_on_torch() -> None:
+    model = isingeq.paper_instance(30, rng=0)
+    opts = {"num_reads": 4, "backend": "torch", "dtype": "float64", "tol": 1e-30}  # no early stop
+    a = isingeq.solve(model, method="mfa", rng=0, **opts)
+    b = isingeq.solve(model, method="mfa", rng=0, noise=0.0, **opts)
+    # replica 0 is noise-free from <n> = 1/2 (the paper's path) on both backends
+    np.testing.assert_allclose(a.marginals[0], b.marginals[0], atol=1e-12)
+    assert not np.array_equal(a.marginals[1:], b.marginals[1:])
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+def test_lower_precisions_stay_close_to_float64(dtype: str) -> None:
+    model = isingeq.paper_instance(60, rng=2)
+    ref = isingeq.solve(model, method="mfa", rng=0, backend="torch", dtype="float64")
+    r = isingeq.solve(model, method="mfa", rng=0, backend="torch", dtype=dtype)
+    assert r.info["dtype"] == dtype
+    # a heuristic's best energy, not a bit pattern: within 1 % of float64's on this instance
+    assert r.best_energy <= ref.best_energy * 0.99
+
+
+def test_time_limit_runs_rounds_on_torch() -> None:
+    model = _sparse_model(300, 1200, 0)
+    for method in ("mfa", "mfa-async"):
+        r = isingeq.solve(model, method=method, rng=0, backend="torch", time_limit=0.3)
+        assert r.info["stopped"] == "time_limit" and r.info["rounds"] >= 1
+
+
+# ---------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("method", ["mfa", "mfa-async"])
+def test_unavailable_and_unknown_devices_are_named(method: str) -> None:
+    model = isingeq.paper_instance(5, rng=0)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match=r"`device`='cuda'.*available: \['cpu'"):
+            isingeq.solve(model, method=method, backend="torch", device="cuda")
+    with pytest.raises(ValueError, match=r"`device`='warp-drive' is not a torch device"):
+        isingeq.solve(model, method=method, backend="torch", device="warp-drive")
+    with pytest.raises(ValueError, match=r'`device`=\'cuda\' needs backend="torch"'):
+        isingeq.solve(model, method=method, device="cuda")
+    with pytest.raises(
+        ValueError, match=r"`backend` must be one of \['numpy', 'torch'\]; got 'jax'"
+    ):
+        isingeq.solve(model, method=method, backend="jax")
+    with pytest.raises(ValueError, match=r"`dtype` must be .*backend='torch'.*; got 'float16'"):
+        isingeq.solve(model, method=method, dtype="float16")
+    with pytest.raises(TypeError, match="`device` must be a string"):
+        isingeq.solve(model, method=method, backend="torch", device=0)
+
+
+def test_a_dtype_the_device_cannot_multiply_is_a_value_error() -> None:
+    model = _sparse_model(20, 40, 0)
+    with pytest.raises(ValueError, match=r"`dtype`='float16' is not supported .* sparse models"):
+        isingeq.solve(model, method="mfa", backend="torch", dtype="float16")
+
+
+@pytest.mark.parametrize("method", ["mfa", "mfa-async"])
+def test_too_big_for_the_device_is_an_error_with_the_estimate(method: str) -> None:
+    model = isingeq.paper_instance(100, rng=0)
+    # 10^10 replicas of 100 float32 values: terabytes, refused before anything is allocated
+    with pytest.raises(ValueError, match=r"does not fit on device 'cpu': an estimated [\d.]+ GiB"):
+        isingeq.solve(model, method=method, backend="torch", num_reads=10**10)
+
+
+def test_import_isingeq_does_not_import_torch_and_a_missing_torch_names_the_extra() -> None:
+    code = (
+        "import sys\n"
+        "import isingeq\n"
+        "assert 'torch' not in sys.modules, 'import isingeq imported torch'\n"
+        "isingeq.solve(isingeq.paper_instance(4, rng=0), method='mfa')\n"
+        "assert 'torch' not in sys.modules, 'the numpy backend imported torch'\n"
+        "sys.modules['torch'] = None  # what Python does for a package that is not installed\n"
+        "try:\n"
+        "    isingeq.solve(isingeq.paper_instance(4, rng=0), method='mfa', backend='torch')\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert 'pip install "isingeq[torch]"' in out.stdout
