@@ -123,5 +123,36 @@ def check_out_file(name: str, path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
-    return app(args=argv if argv is not None else sys.argv[1:], prog_name="isingeq")
+    """Console-script entry point: every way a command can fail is one line on stderr.
+
+    A usage error (a missing, malformed or unknown flag, caught by the parser before the
+    command runs) is one ``error:`` line naming the command's ``--help`` and exit code 2, like
+    the errors the commands raise themselves (:func:`user_errors`); Ctrl-C is one
+    ``interrupted`` line and exit code 130 (what a shell reports for SIGINT). Work finished
+    before an interrupt is kept by the commands themselves (records are appended as they
+    complete; summaries and plots are written atomically).
+    """
+    try:
+        rv = app(
+            args=argv if argv is not None else sys.argv[1:],
+            prog_name="isingeq",
+            standalone_mode=False,
+        )
+    except (typer.Abort, KeyboardInterrupt):
+        _line("interrupted:", "bold red", "stopped by Ctrl-C; finished records are kept")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        # click's usage errors (typer vendors click, so matched by their API: a message and
+        # an exit code); anything else is a bug and keeps its traceback
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "isingeq"
+        _line("error:", "bold red", f"{exc.format_message()} (see '{where} --help')")
+        sys.exit(2)
+    code = rv if isinstance(rv, int) else 0  # click returns an Exit's code in this mode
+    if code == 130:  # typer turns Ctrl-C into Exit(130), silently
+        _line("interrupted:", "bold red", "stopped by Ctrl-C; finished records are kept")
+    sys.exit(code)

@@ -1,0 +1,105 @@
+"""The CLI under abuse (issue #13, point 7), through the real console entry point in a
+subprocess: missing, empty, malformed, unknown or contradictory arguments, an unwritable output
+path, a full disk (/dev/full) and Ctrl-C. Each must end with one line on stderr, exit code 2
+(130 on Ctrl-C), no traceback, and nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ENTRY = "from isingeq.cli import main; main()"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", ENTRY, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+CASES = [
+    (["bogus"], "No such command 'bogus'"),
+    (["solve"], "give exactly one of --instance or --file"),
+    (["solve", "--instance", ""], "--instance"),
+    (["solve", "--instance", "paper-x"], "paper-x"),
+    (["solve", "--instance", "paper-8", "--file", "x.txt"], "exactly one of --instance or --file"),
+    (["solve", "--instance", "paper-8", "--seed", "-1"], "--seed"),
+    (["solve", "--instance", "paper-8", "--time-limit", "abc"], "--time-limit"),
+    (["solve", "--instance", "paper-8", "--method", "nope"], "nope"),
+    (["solve", "--instance", "paper-8", "-o", "num_sweeps"], "key=value"),
+    (["solve", "--instance", "paper-8", "--bogus"], "No such option: --bogus"),
+    (["reproduce", "--trials", "abc"], "--trials"),
+    (["reproduce", "--sizes", "0"], "size"),
+    (["reproduce", "--sizes", ""], "--sizes"),
+    (["bench", "--budgets", "-1", "--instance", "paper-30"], "budget"),
+    (["bench", "--solvers", "nope", "--instance", "paper-30"], "unknown solver 'nope'"),
+    (["analyze", "--sizes", "99"], "99"),
+]
+
+
+@pytest.mark.parametrize(("args", "needle"), CASES, ids=[" ".join(c[0]) or "-" for c in CASES])
+def test_bad_arguments_are_one_line_and_exit_2(
+    args: list[str], needle: str, tmp_path: Path
+) -> None:
+    res = run(*args, cwd=tmp_path)
+    assert res.returncode == 2, (res.returncode, res.stderr)
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), res.stderr
+    assert needle in lines[0] and "Traceback" not in res.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_an_unwritable_output_path_is_refused_before_solving(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    res = run("solve", "--instance", "paper-8", "--out", str(blocker / "r.json"))
+    assert res.returncode == 2 and res.stderr.startswith("error:") and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    res = run("solve", "--instance", "paper-8", "--out", "/dev/full")
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.strip().splitlines() == ["error: [Errno 28] No space left on device"]
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            ENTRY,
+            "solve",
+            "--instance",
+            "paper-1500",
+            "--method",
+            "mfa-async",
+            "--time-limit",
+            "60",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(6)  # imports, the instance, the kernels: then the solve runs
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 130, err
+    assert err.strip().splitlines() == ["interrupted: stopped by Ctrl-C; finished records are kept"]
+    assert not out.exists()  # nothing half-written
