@@ -72,5 +72,8 @@ def test_readers_refuse_a_header_that_would_not_fit(
 
 def test_exact_enumeration_refuses_beyond_its_limit_with_the_estimate() -> None:
     m = isingeq.SpinGlass.from_maxcut(40, [(i, i + 1) for i in range(39)])
-    with pytest.raises(ValueError, match=r"n=40 is too large for method 'exact' \(limit 36; 2\^40 states would take about"):
+    with pytest.raises(
+        ValueError,
+        match=r"n=40 is too large for method 'exact' \(limit 36; 2\^40 states would take about",
+    ):
         isingeq.solve(m, method="exact")
