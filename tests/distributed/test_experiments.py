@@ -13,7 +13,8 @@ import pytest
 from isingeq.experiments import reproduce as rp
 from isingeq.experiments.records import RecordsFile
 
-METHODS = ["scipy-root", "mfa:num_reads=4;num_sweeps=60", "greedy"]
+# tabu: its num_reads defaults to numba's thread count, which differs on the workers
+METHODS = ["scipy-root", "mfa:num_reads=4;num_sweeps=60", "greedy", "tabu:num_sweeps=20"]
 TIMING = {"time_s"}
 
 

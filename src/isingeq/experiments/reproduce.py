@@ -37,7 +37,14 @@ import numpy as np
 
 from .._validation import check_int
 from ..generators import paper_instance
-from ..solvers import EXACT_MAX_N, EXACT_METHODS, METHODS, parse_method_spec, solve
+from ..solvers import (
+    EXACT_MAX_N,
+    EXACT_METHODS,
+    METHODS,
+    method_options,
+    parse_method_spec,
+    solve,
+)
 from ..solvers._registry import DISPATCH_METHODS
 from .records import RecordsFile, write_csv, write_json
 
@@ -298,6 +305,25 @@ def _instance_rows(
     return rows
 
 
+def _pin_defaults(
+    specs: list[tuple[str, str, dict[str, Any]]], n: int
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The specs with ``num_reads`` fixed to what each method resolves here, in this process.
+
+    Some methods default ``num_reads`` to numba's thread count (tabu, mfa-hybrid); a Dask
+    worker has other threads than the caller, so the value this process would use travels with
+    the task, and the records stay those of the in-process run.
+    """
+    probe = paper_instance(n, rng=0)
+    out = []
+    for label, name, opts in specs:
+        if "num_reads" in method_options(name) and "num_reads" not in opts:
+            res = solve(probe, method=name, rng=0, **opts)
+            opts = {**opts, "num_reads": res.info["options"]["num_reads"]}
+        out.append((label, name, opts))
+    return out
+
+
 def _instances(run: ReproduceRun) -> list[tuple[int, int, np.random.SeedSequence]]:
     """Every ``(n, trial, seed)`` of the run, in the in-process order."""
     out: list[tuple[int, int, np.random.SeedSequence]] = []
@@ -339,7 +365,8 @@ def _run(
         return
     from ..distributed import stream
 
-    tasks = [((n, trial), (n, trial, child, specs)) for n, trial, child in todo]
+    pinned = {n: _pin_defaults(specs, n) for n in run.sizes}
+    tasks = [((n, trial), (n, trial, child, pinned[n])) for n, trial, child in todo]
     for out in stream(client, _instance_rows, tasks, threads=1):
         if out.error is not None:
             raise out.error
