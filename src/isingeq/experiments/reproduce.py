@@ -184,7 +184,7 @@ def run_reproduce(
         same seed) and run only the others, so an interrupted run picks up where it stopped.
     scheduler : None, "local", str or distributed.Client, optional
         None (default): in-process. Otherwise a Dask run (:mod:`isingeq.distributed`), one task
-        per instance, each with its own seed, so the records are the same as in-process
+        per batch of instances, each instance with its own seed, so the records are the same as in-process
         whatever the number of workers; they stream to the file as tasks finish. Throughput
         against one worker: ``benchmarks/bench_dask.py``.
     workers : int, optional
@@ -305,6 +305,33 @@ def _instance_rows(
     return rows
 
 
+def _instance_batch(
+    items: list[tuple[int, int, np.random.SeedSequence]],
+    specs: list[tuple[str, str, dict[str, Any]]],
+) -> list[tuple[int, int, list[dict[str, Any]]]]:
+    """Several instances' records (one task of a Dask run): the paper's instances take
+    milliseconds, less than a task's own cost in Dask, so tasks carry a batch of them."""
+    return [(n, trial, _instance_rows(n, trial, child, specs)) for n, trial, child in items]
+
+
+#: Tasks per worker thread a Dask run aims at (a batch of instances each): enough to keep every
+#: worker busy to the end and to lose little to an interruption, few enough that a task's own
+#: cost (about a millisecond) stays small next to its instances.
+_TASKS_PER_THREAD = 8
+
+
+def _batches(
+    todo: list[tuple[int, int, np.random.SeedSequence]], threads: int
+) -> list[list[tuple[int, int, np.random.SeedSequence]]]:
+    """``todo`` cut into about ``_TASKS_PER_THREAD`` batches per thread, each of one size."""
+    out: list[list[tuple[int, int, np.random.SeedSequence]]] = []
+    for n in dict.fromkeys(item[0] for item in todo):
+        items = [item for item in todo if item[0] == n]
+        size = max(1, -(-len(items) // (_TASKS_PER_THREAD * max(threads, 1))))
+        out.extend(items[k : k + size] for k in range(0, len(items), size))
+    return out
+
+
 def _pin_defaults(
     specs: list[tuple[str, str, dict[str, Any]]], n: int
 ) -> list[tuple[str, str, dict[str, Any]]]:
@@ -344,9 +371,9 @@ def _run(
 ) -> None:
     """Every instance of every size not in ``done``: rows appended as each instance finishes.
 
-    In-process, instance by instance; with a Dask ``client``, one task per instance, the rows
-    appended in the order the tasks finish (the seeds travel with the tasks, so the rows are
-    the same as in-process).
+    In-process, instance by instance; with a Dask ``client``, one task per batch of instances
+    (:func:`_batches`), the rows appended in the order the tasks finish (the seeds travel with
+    the tasks, so the rows are the same as in-process).
     """
     todo = [(n, trial, child) for n, trial, child in _instances(run) if (n, trial) not in done]
 
@@ -366,12 +393,13 @@ def _run(
     from ..distributed import stream
 
     pinned = {n: _pin_defaults(specs, n) for n in run.sizes}
-    tasks = [((n, trial), (n, trial, child, pinned[n])) for n, trial, child in todo]
-    for out in stream(client, _instance_rows, tasks, threads=1):
+    threads = sum(client.nthreads().values()) or 1
+    tasks = [(k, (batch, pinned[batch[0][0]])) for k, batch in enumerate(_batches(todo, threads))]
+    for out in stream(client, _instance_batch, tasks, threads=1):
         if out.error is not None:
             raise out.error
-        n, trial = out.key
-        emit(n, trial, out.value)
+        for n, trial, rows in out.value:
+            emit(n, trial, rows)
 
 
 def _record(
