@@ -142,7 +142,8 @@ def test_resume_skips_finished_runs_and_redoes_a_cut_line(tmp_path: Path) -> Non
     path = tmp_path / "records.csv"
     text = path.read_text()
     path.write_text(text[: text.rstrip("\n").rfind("\n") + 30])
-    third = bench.run_bench(plan, tmp_path)
+    with pytest.warns(UserWarning, match="line 5 was cut short"):
+        third = bench.run_bench(plan, tmp_path)
     assert (third.new, third.resumed) == (1, 3)
     assert len(_rows(path)) == 4
     # more repeats: only the new seeds run

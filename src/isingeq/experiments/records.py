@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import math
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -135,7 +137,19 @@ class RecordsFile:
         """
         if not self.path.exists():
             return []
-        with open(self.path, newline="") as fh:
+        with open(self.path, newline="") as raw:
+            text = raw.read()
+        if text and not text.endswith("\n"):
+            # the last line was cut short (killed mid-write): drop it, never read it as a row
+            # whose last value happens to parse (``0.12`` of ``0.1234``)
+            cut = text.count("\n") + 1
+            warnings.warn(
+                f"{str(self.path)!r}: line {cut} was cut short (an interrupted write); it is "
+                "dropped and its work will be redone",
+                stacklevel=2,
+            )
+            text = text[: text.rfind("\n") + 1]
+        with io.StringIO(text, newline="") as fh:
             reader = csv.DictReader(fh)
             if reader.fieldnames is None:
                 return []  # an empty file: nothing was finished
@@ -185,9 +199,14 @@ class RecordsFile:
             finally:
                 self._fh, self._writer = None, None
 
-    def append(self, row: dict[str, Any]) -> None:
-        """Append one row (missing columns empty) and flush it to the OS."""
+    def append(self, row: dict[str, Any], *, sync: bool = True) -> None:
+        """Append one row (missing columns empty), flushed and, with ``sync``, fsync'd: on disk
+        before the call returns, so neither ``kill -9`` nor a crash of the machine loses it.
+        A caller writing several rows that only count together (an instance's rows) syncs the
+        last one."""
         if self._writer is None or self._fh is None:
             raise RuntimeError("RecordsFile.append outside `with rec.resume()` / `rec.fresh()`")
         self._writer.writerow({k: csv_cell(row.get(k)) for k in self.fields})
         self._fh.flush()
+        if sync:
+            os.fsync(self._fh.fileno())

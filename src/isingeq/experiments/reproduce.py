@@ -239,10 +239,10 @@ def run_reproduce(
 @contextlib.contextmanager
 def _stream(
     out_dir: str | os.PathLike[str] | None, resume: bool, run: ReproduceRun
-) -> Iterator[tuple[Callable[[dict[str, Any]], None], set[tuple[int, int]]]]:
+) -> Iterator[tuple[Callable[..., None], set[tuple[int, int]]]]:
     """``(append, done)``: where rows go, and the instances an earlier run finished."""
     if out_dir is None:
-        yield (lambda row: None), set()
+        yield (lambda row, sync=True: None), set()
         return
     rec = RecordsFile(Path(out_dir) / "records.csv", RECORD_FIELDS, older=[LEGACY_FIELDS])
     if not resume:
@@ -391,7 +391,7 @@ def _instances(run: ReproduceRun) -> list[tuple[int, int, np.random.SeedSequence
 def _run(
     run: ReproduceRun,
     specs: list[tuple[str, str, dict[str, Any]]],
-    append: Callable[[dict[str, Any]], None],
+    append: Callable[..., None],
     on_record: Callable[[dict[str, Any]], None] | None,
     on_instance: Callable[[int, int], None] | None,
     done: set[tuple[int, int]],
@@ -406,9 +406,9 @@ def _run(
     todo = [(n, trial, child) for n, trial, child in _instances(run) if (n, trial) not in done]
 
     def emit(n: int, trial: int, rows: list[dict[str, Any]]) -> None:
-        for row in rows:
+        for k, row in enumerate(rows):
             run.records.append(row)
-            append(row)
+            append(row, sync=k == len(rows) - 1)  # an instance's rows count together
             if on_record is not None:
                 on_record(row)
         if on_instance is not None:
