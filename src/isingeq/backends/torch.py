@@ -135,6 +135,7 @@ def _couplings(J: Any, rows: np.ndarray | None, dtype: torch.dtype, dev: torch.d
         A = sp.csr_array(J if rows is None else J[rows])
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+            warnings.filterwarnings("ignore", message="Sparse invariant checks are implicitly")
             return torch.sparse_csr_tensor(
                 torch.from_numpy(A.indptr.astype(np.int64)),
                 torch.from_numpy(A.indices.astype(np.int64)),
@@ -295,7 +296,8 @@ class ColouredSweeps:
         in place (the signature of ``amfa_csr`` without the couplings; ``keys[0]`` seeds the
         round's noise)."""
         self.gen.manual_seed(int(keys[0]))
-        X = torch.from_numpy(np.ascontiguousarray(M.T)).to(self.dev, self.dtype)
+        # transposed on the device: a host-side transpose of (R, n) costs more than the sweeps
+        X = torch.from_numpy(M).to(self.dev, self.dtype).T.contiguous()
         for t_s, amp_s in zip(ts.tolist(), amps.tolist(), strict=True):
             t = min(t_s, self.t_cap)
             for idx, Jc, hc in self.blocks:
@@ -308,4 +310,4 @@ class ColouredSweeps:
                 old = X.index_select(0, idx)
                 new = torch.where((new - old).abs_() > tol, new, old)
                 X.index_copy_(0, idx, new)
-        M[:] = X.T.to(torch.float64).cpu().numpy()
+        M[:] = X.T.contiguous().to(torch.float64).cpu().numpy()
