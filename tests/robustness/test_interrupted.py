@@ -38,9 +38,14 @@ def kill_cycles(
     number of lines short of ``total`` (so every kill lands inside the work, often mid-write),
     ``cycles`` times; then let it run to the end (it must succeed). Returns the kill points."""
     rng = np.random.default_rng(seed)
+    files = records if isinstance(records, list) else [records]
+
+    def count_all() -> int:
+        return sum(count(f) for f in files)
+
     points = []
     for _ in range(cycles):
-        have = count(records)
+        have = count_all()
         if have >= total - 1:
             break  # one record left: let the final run do it
         target = int(rng.integers(have + 1, total))
@@ -50,12 +55,12 @@ def kill_cycles(
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 120
-        while p.poll() is None and count(records) < target and time.monotonic() < deadline:
+        while p.poll() is None and count_all() < target and time.monotonic() < deadline:
             time.sleep(0.002)
         if p.poll() is None:
             os.kill(p.pid, signal.SIGKILL)
         p.wait()
-        points.append(count(records))
+        points.append(count_all())
     done = subprocess.run(
         [sys.executable, "-c", ENTRY, *args], capture_output=True, text=True, timeout=300
     )
@@ -126,3 +131,69 @@ def test_bench_survives_kill_9(tmp_path: Path) -> None:
     }
     assert {k: r["seed"] for k, r in zip(keys, got, strict=True)} == ref
     assert all(r["status"] == "ok" for r in got)
+
+
+def test_the_perceptron_experiments_survive_kill_9(tmp_path: Path) -> None:
+    from isingeq.perceptron.experiment import (
+        PerceptronDemoConfig,
+        run_analyze,
+        run_perceptron_demo,
+    )
+
+    out = tmp_path / "analyze"
+    args = [
+        "analyze",
+        "--sizes",
+        "8,10,12",
+        "--trials",
+        "40",
+        "--seed",
+        "2",
+        "--out",
+        str(out),
+        "--resume",
+        "--json",
+    ]
+    points = kill_cycles(args, out / "records.csv", 1 + 3 * 40, seed=2)
+    assert points and all(k <= 3 * 40 for k in points), points
+    records, _ = run_analyze([8, 10, 12], 40, seed=2)
+    got = rows(out / "records.csv")
+    assert [(r["n"], r["trial"]) for r in got] == [(str(r["n"]), str(r["trial"])) for r in records]
+    for a, b in zip(got, records, strict=True):
+        assert a == {k: str(csv_cell(v)) for k, v in b.items()}
+
+    out = tmp_path / "perceptron"
+    args = [
+        "perceptron",
+        "--sizes",
+        "4,8",
+        "--ts",
+        "0.3,3",
+        "--instances",
+        "10",
+        "--samples",
+        "300,3000",
+        "--seed",
+        "4",
+        "--out",
+        str(out),
+        "--resume",
+        "--json",
+    ]
+    files = [out / f for f in ("mean_field.csv", "fixed_points.csv", "reconstruction.csv")]
+    total = 3 + 2 * 10 * 2 + 2 * 10 + 10 * 2 * 3
+    kill_cycles(args, files, total, seed=3)
+    cfg = PerceptronDemoConfig(
+        sizes=[4, 8], ts=[0.3, 3.0], instances=10, samples=[300, 3000], seed=4
+    )
+    ref = run_perceptron_demo(cfg)
+    for name, want in (
+        ("mean_field.csv", ref.mean_field),
+        ("fixed_points.csv", ref.fixed_points),
+        ("reconstruction.csv", ref.reconstruction),
+    ):
+        got = rows(out / name)
+        assert len(got) == len(want), name
+        for a, b in zip(got, want, strict=True):
+            b = {k: str(csv_cell(v)) for k, v in b.items() if k != "fit_time_s"}
+            assert {k: v for k, v in a.items() if k != "fit_time_s"} == b, name

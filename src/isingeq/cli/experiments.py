@@ -299,19 +299,34 @@ def analyze(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume/--fresh",
+            help="Keep the instances already in --out's records.csv (same sizes, trials and "
+            "seed) and run the rest; --fresh (default) starts the file anew.",
+        ),
+    ] = False,
 ) -> None:
     """Count the t = inf solutions of eq. 16 (1-flip-stable states) on paper instances.
 
     The same count is part 2 of `isingeq perceptron`; this is its alias.
     """
-    from ..perceptron.experiment import run_analyze, write_analyze_outputs
+    from ..perceptron.experiment import analyze_journal, run_analyze, write_analyze_outputs
 
     size_list = parse_list("--sizes", sizes, int)
     trials = check_int("--trials", trials, low=1)
     check_out_dir("--out", out)
-    with steps(err_console, "analyze", len(size_list) * trials) as advance:
+    with (
+        steps(err_console, "analyze", len(size_list) * trials) as advance,
+        analyze_journal(out, resume=resume) as journal,
+    ):
         records, summary = run_analyze(
-            size_list, trials, seed, on_instance=lambda n, trial: advance(f"n={n}")
+            size_list,
+            trials,
+            seed,
+            on_instance=lambda n, trial: advance(f"n={n}"),
+            journal=journal,
         )
     paths = write_analyze_outputs(records, summary, out)
     if json_out:
@@ -350,6 +365,14 @@ def perceptron(
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume/--fresh",
+            help="Keep the instances already in --out's records CSVs (same options and seed) "
+            "and run the rest; --fresh (default) starts them anew.",
+        ),
+    ] = False,
 ) -> None:
     """The perceptron view of eq. 16: exactness, the mean-field error, fixed points, learning eps.
 
@@ -368,7 +391,9 @@ def perceptron(
     )
     check_out_dir("--out", out)
     with steps(err_console, "perceptron", config.num_steps) as advance:
-        run = run_perceptron_demo(config, on_step=lambda text: advance(text))
+        run = run_perceptron_demo(
+            config, on_step=lambda text: advance(text), out_dir=out, resume=resume
+        )
     paths: dict[str, Any] = write_outputs(run, out)
     if json_out:
         typer.echo(json.dumps(json_safe(run.summary), indent=2))

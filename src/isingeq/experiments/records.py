@@ -210,3 +210,102 @@ class RecordsFile:
         self._fh.flush()
         if sync:
             os.fsync(self._fh.fileno())
+
+
+def _cell_parser(kind: Any) -> Callable[[str], Any]:
+    if kind is bool:
+        return lambda s: s == "True"
+    if kind is float:
+        return lambda s: math.nan if s == "" else float(s)
+    return kind  # int, str
+
+
+class Journal:
+    """An experiment's units of work streamed to a records file as they finish, resumable.
+
+    A unit (an instance, an instance's ``t`` values, ...) is named by the values of
+    ``key_fields`` in its rows and has ``rows_per_unit`` rows. :meth:`unit` returns a finished
+    unit's rows from the file when resuming (parsed back with ``types``), else computes them and
+    appends them, the last one fsync'd. A unit cut short by an interruption (some of its rows
+    written, or its last line cut mid-write) is dropped and computed again. Without ``path``
+    nothing is written and every unit is computed (the in-memory run).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> calls = []
+    >>> def work(k):
+    ...     calls.append(k)
+    ...     return [{"k": k, "v": k / 2}]
+    >>> with Journal(p, ["k", "v"], ["k"], {"k": int, "v": float}, 1) as j:
+    ...     _ = [j.unit((k,), lambda k=k: work(k)) for k in range(3)]
+    >>> with Journal(p, ["k", "v"], ["k"], {"k": int, "v": float}, 1, resume=True) as j:
+    ...     rows = [j.unit((k,), lambda k=k: work(k)) for k in range(4)]
+    >>> calls, rows[1]
+    ([0, 1, 2, 3], [{'k': 1, 'v': 0.5}])
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None,
+        fields: Sequence[str],
+        key_fields: Sequence[str],
+        types: dict[str, Any],
+        rows_per_unit: int,
+        *,
+        resume: bool = False,
+    ) -> None:
+        self.path = None if path is None else Path(path)
+        self.fields = list(fields)
+        self.key_fields = list(key_fields)
+        self.parse = {f: _cell_parser(types.get(f, str)) for f in self.fields}
+        self.rows_per_unit = rows_per_unit
+        self.resume = resume
+        self.done: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        self._rec: RecordsFile | None = None
+        self._ctx: Any = None
+
+    def _key(self, row: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(str(csv_cell(row[f])) for f in self.key_fields)
+
+    def __enter__(self) -> Journal:
+        if self.path is None:
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        rec = RecordsFile(self.path, self.fields)
+        if self.resume:
+            groups: dict[tuple[str, ...], list[dict[str, str]]] = {}
+            for r in rec.read():
+                groups.setdefault(self._key(r), []).append(r)
+            complete = {k for k, rs in groups.items() if len(rs) == self.rows_per_unit}
+            rec = RecordsFile(self.path, self.fields, finished=lambda r: self._key(r) in complete)
+            self._ctx = rec.resume()
+            for r in self._ctx.__enter__():
+                self.done.setdefault(self._key(r), []).append(
+                    {f: self.parse[f](r[f]) for f in self.fields}
+                )
+        else:
+            self._ctx = rec.fresh()
+            self._ctx.__enter__()
+        self._rec = rec
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)
+        self._ctx = self._rec = None
+
+    def unit(
+        self, key: Sequence[Any], compute: Callable[[], list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        """The unit's rows: from the file if an earlier run finished it, else computed and
+        appended."""
+        k = tuple(str(csv_cell(v)) for v in key)
+        if k in self.done:
+            return self.done[k]
+        rows = compute()
+        if self._rec is not None:
+            for i, row in enumerate(rows):
+                self._rec.append(row, sync=i == len(rows) - 1)
+        return rows

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, check_real
-from ..experiments.records import write_csv, write_json
+from ..experiments.records import Journal, write_csv, write_json
 from ..generators import paper_instance
 from ..model import SpinGlass
 from ..solvers.exact import EXACT_MAX_N
@@ -61,6 +61,7 @@ __all__ = [
     "RECONSTRUCTION_FIELDS",
     "PerceptronDemoConfig",
     "PerceptronDemoRun",
+    "analyze_journal",
     "plot_analyze",
     "plot_mean_field",
     "plot_reconstruction",
@@ -73,6 +74,33 @@ __all__ = [
 ]
 
 ANALYZE_FIELDS = ("n", "trial", "num_solutions", "unique", "basin", "basin_exact")
+#: How each records column reads back from a CSV cell (resumed runs, :class:`Journal`).
+_TYPES: dict[str, Any] = {
+    "n": int,
+    "trial": int,
+    "instance": int,
+    "samples": int,
+    "num_solutions": int,
+    "unique": bool,
+    "basin_exact": bool,
+    "basin": float,
+    "t": float,
+    "conditional_identity_error": float,
+    "mean_field_error": float,
+    "error": float,
+    "fit_time_s": float,
+    "method": str,
+    "failed": str,
+}
+
+
+def analyze_journal(out_dir: str | Path, *, resume: bool = False) -> Journal:
+    """The :class:`Journal` of :func:`run_analyze`'s records in ``out_dir/records.csv``."""
+    return Journal(
+        Path(out_dir) / "records.csv", ANALYZE_FIELDS, ["n", "trial"], _TYPES, 1, resume=resume
+    )
+
+
 #: Above this n the basin is estimated from random starts instead of all 2^n.
 _ALL_STARTS_MAX_N = 20
 
@@ -84,8 +112,12 @@ def run_analyze(
     *,
     num_starts: int = 4096,
     on_instance: Callable[[int, int], None] | None = None,
+    journal: Journal | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Records (one per instance) and a summary (one row per n).
+
+    With a ``journal`` (:func:`analyze_journal`), each instance's record is appended to the
+    records file as it is finished, and a resumed run takes finished instances from the file.
 
     Summary columns: ``n``, ``trials``, ``mean_solutions``, ``median_solutions``,
     ``max_solutions``, ``unique_fraction`` (instances whose ground state is the only solution),
@@ -106,22 +138,27 @@ def run_analyze(
         children = np.random.SeedSequence(seed, spawn_key=(n,)).spawn(trials)
         rows = []
         for trial, child in enumerate(children):
-            inst_seed, start_seed = child.spawn(2)
-            model = paper_instance(n, rng=inst_seed)
-            count = len(fixed_points(model))
-            exact = n <= _ALL_STARTS_MAX_N
-            basin = ground_state_basin(
-                model, num_starts=None if exact else num_starts, rng=start_seed
-            )
-            row = {
-                "n": n,
-                "trial": trial,
-                "num_solutions": count,
-                "unique": count == 1,
-                "basin": basin,
-                "basin_exact": exact,
-            }
-            rows.append(row)
+
+            def one(n: int = n, trial: int = trial, child: Any = child) -> list[dict[str, Any]]:
+                inst_seed, start_seed = child.spawn(2)
+                model = paper_instance(n, rng=inst_seed)
+                count = len(fixed_points(model))
+                exact = n <= _ALL_STARTS_MAX_N
+                basin = ground_state_basin(
+                    model, num_starts=None if exact else num_starts, rng=start_seed
+                )
+                return [
+                    {
+                        "n": n,
+                        "trial": trial,
+                        "num_solutions": count,
+                        "unique": count == 1,
+                        "basin": basin,
+                        "basin_exact": exact,
+                    }
+                ]
+
+            rows.extend(one() if journal is None else journal.unit((n, trial), one))
             if on_instance is not None:
                 on_instance(n, trial)
         records.extend(rows)
@@ -262,8 +299,10 @@ def run_mean_field(
     config: PerceptronDemoConfig,
     *,
     on_instance: Callable[[int, int], None] | None = None,
+    journal: Journal | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Conditional identity error and mean-field error for every size, instance and ``t``.
+    """Conditional identity error and mean-field error for every size, instance and ``t``
+    (with a ``journal``, each instance's rows streamed to the records file and resumable).
 
     Returns
     -------
@@ -287,9 +326,10 @@ def run_mean_field(
     for n in config.sizes:
         rows = []
         for k, child in enumerate(_instance_seeds(n, config.instances, config.seed)):
-            model, _ = _instance(child, n)
-            for t in config.ts:
-                rows.append(
+
+            def one(n: int = n, k: int = k, child: Any = child) -> list[dict[str, Any]]:
+                model, _ = _instance(child, n)
+                return [
                     {
                         "n": n,
                         "instance": k,
@@ -297,7 +337,10 @@ def run_mean_field(
                         "conditional_identity_error": conditional_identity_error(model, t),
                         "mean_field_error": mean_field_error(model, t),
                     }
-                )
+                    for t in config.ts
+                ]
+
+            rows.extend(one() if journal is None else journal.unit((n, k), one))
             if on_instance is not None:
                 on_instance(n, k)
         records.extend(rows)
@@ -323,6 +366,7 @@ def run_reconstruction(
     config: PerceptronDemoConfig,
     *,
     on_fit: Callable[[int, int], None] | None = None,
+    journal: Journal | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``max |eps_fit - eps|`` against the number of exact samples, per fitting method.
 
@@ -354,30 +398,37 @@ def run_reconstruction(
     top = max(config.samples)
     records: list[dict[str, Any]] = []
     for k, child in enumerate(_instance_seeds(n, config.instances, config.seed)):
-        model, sample_seed = _instance(child, n)
-        X = sample_boltzmann(model, t, top, rng=sample_seed)
-        for S in config.samples:
-            for method in FIT_METHODS:
-                t0 = time.perf_counter()
-                try:
-                    learned = fit(X[:S], t=t, method=method)
-                except ValueError as exc:
-                    error, failed = math.nan, str(exc)
-                else:
-                    error, failed = reconstruction_error(learned, model), ""
-                records.append(
-                    {
-                        "n": n,
-                        "t": t,
-                        "instance": k,
-                        "samples": S,
-                        "method": method,
-                        "error": error,
-                        "fit_time_s": time.perf_counter() - t0,
-                        "failed": failed,
-                    }
-                )
-            if on_fit is not None:
+
+        def one(k: int = k, child: Any = child) -> list[dict[str, Any]]:
+            model, sample_seed = _instance(child, n)
+            X = sample_boltzmann(model, t, top, rng=sample_seed)
+            rows = []
+            for S in config.samples:
+                for method in FIT_METHODS:
+                    t0 = time.perf_counter()
+                    try:
+                        learned = fit(X[:S], t=t, method=method)
+                    except ValueError as exc:
+                        error, failed = math.nan, str(exc)
+                    else:
+                        error, failed = reconstruction_error(learned, model), ""
+                    rows.append(
+                        {
+                            "n": n,
+                            "t": t,
+                            "instance": k,
+                            "samples": S,
+                            "method": method,
+                            "error": error,
+                            "fit_time_s": time.perf_counter() - t0,
+                            "failed": failed,
+                        }
+                    )
+            return rows
+
+        records.extend(one() if journal is None else journal.unit((k,), one))
+        if on_fit is not None:
+            for S in config.samples:
                 on_fit(k, S)
     summary: list[dict[str, Any]] = []
     for S in config.samples:
@@ -403,8 +454,14 @@ def run_perceptron_demo(
     config: PerceptronDemoConfig,
     *,
     on_step: Callable[[str], None] | None = None,
+    out_dir: str | Path | None = None,
+    resume: bool = False,
 ) -> PerceptronDemoRun:
     """All three parts; ``on_step(description)`` is called after each of ``config.num_steps``.
+
+    With ``out_dir``, every part's records stream to its CSV there as each instance finishes
+    (fsync'd), and with ``resume`` a run continues after an interruption from the instances
+    already finished (the same config and seed; the seeds are per instance).
 
     Examples
     --------
@@ -421,18 +478,30 @@ def run_perceptron_demo(
             on_step(text)
 
     run = PerceptronDemoRun(config)
-    run.mean_field, mf_summary = run_mean_field(
-        config, on_instance=lambda n, k: step(f"mean field n={n}")
-    )
-    run.fixed_points, fp_summary = run_analyze(
-        config.sizes,
-        config.instances,
-        config.seed,
-        on_instance=lambda n, k: step(f"fixed points n={n}"),
-    )
-    run.reconstruction, rc_summary = run_reconstruction(
-        config, on_fit=lambda k, S: step(f"fit S={S}")
-    )
+    out = None if out_dir is None else Path(out_dir)
+
+    def journal(name: str, fields: Sequence[str], keys: list[str], per: int) -> Journal:
+        return Journal(
+            None if out is None else out / name, fields, keys, _TYPES, per, resume=resume
+        )
+
+    with journal("mean_field.csv", MEAN_FIELD_FIELDS, ["n", "instance"], len(config.ts)) as j:
+        run.mean_field, mf_summary = run_mean_field(
+            config, on_instance=lambda n, k: step(f"mean field n={n}"), journal=j
+        )
+    with journal("fixed_points.csv", ANALYZE_FIELDS, ["n", "trial"], 1) as j:
+        run.fixed_points, fp_summary = run_analyze(
+            config.sizes,
+            config.instances,
+            config.seed,
+            on_instance=lambda n, k: step(f"fixed points n={n}"),
+            journal=j,
+        )
+    per = len(config.samples) * len(FIT_METHODS)
+    with journal("reconstruction.csv", RECONSTRUCTION_FIELDS, ["instance"], per) as j:
+        run.reconstruction, rc_summary = run_reconstruction(
+            config, on_fit=lambda k, S: step(f"fit S={S}"), journal=j
+        )
     run.summary = {
         "config": config.to_dict(),
         "mean_field": mf_summary,
