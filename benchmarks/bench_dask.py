@@ -64,8 +64,9 @@ def bench_reproduce(size: int, trials: int, workers: int) -> None:
         t0 = time.perf_counter()
         with connect(scheduler, workers=w) as client:
             start = time.perf_counter() - t0
-            # warm up off the clock (imports, numba's compiled kernels), in-process too
-            run_reproduce([8], 2, seed=1, scheduler=client)
+            # warm up off the clock (imports, numba's compiled kernels), in-process too; enough
+            # small instances that every worker gets some (each warms itself up once)
+            run_reproduce([8], 32 * (w or 1), seed=1, scheduler=client)
             cpu0, load, t1 = _cpu_s(client), ForeignLoad(), time.perf_counter()
             run = run_reproduce([size], trials, seed=0, scheduler=client)
             wall = time.perf_counter() - t1
