@@ -96,6 +96,9 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a test runner's worker may ignore SIGINT, and an ignored signal stays ignored in the
+        # child: give the child the default disposition, as a shell would
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(6)  # imports, the instance, the kernels: then the solve runs
     p.send_signal(signal.SIGINT)

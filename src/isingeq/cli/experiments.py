@@ -313,10 +313,13 @@ def analyze(
     The same count is part 2 of `isingeq perceptron`; this is its alias.
     """
     from ..perceptron.experiment import analyze_journal, run_analyze, write_analyze_outputs
+    from ..solvers import EXACT_MAX_N
 
-    size_list = parse_list("--sizes", sizes, int)
+    size_list = [
+        check_int("--sizes", n, low=1, high=EXACT_MAX_N) for n in parse_list("--sizes", sizes, int)
+    ]
     trials = check_int("--trials", trials, low=1)
-    check_out_dir("--out", out)
+    check_out_dir("--out", out)  # every input checked before the records file is created
     with (
         steps(err_console, "analyze", len(size_list) * trials) as advance,
         analyze_journal(out, resume=resume) as journal,
