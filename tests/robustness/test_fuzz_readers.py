@@ -66,6 +66,7 @@ READERS = {
     "beasley": io.read_beasley,
     "biqmac": io.read_biqmac,
     "gset": io.read_gset,
+    "npz": io.read_npz,  # mutated by tests/robustness/test_fuzz_constructors.py
 }
 
 

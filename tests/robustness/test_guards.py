@@ -77,3 +77,16 @@ def test_exact_enumeration_refuses_beyond_its_limit_with_the_estimate() -> None:
         match=r"n=40 is too large for method 'exact' \(limit 36; 2\^40 states would take about",
     ):
         isingeq.solve(m, method="exact")
+
+
+def test_a_file_too_large_to_read_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("3 1\n1 2 1\n" + "\n" * 200_000)  # 200 KB of blank lines
+    assert io.read_gset(path).n == 3  # fits the machine
+    monkeypatch.setenv(MEMORY_ENV, "1MiB")
+    with pytest.raises(
+        io.FormatError, match=r"big\.txt: reading a file of 200010 bytes needs about 2\.29 MiB"
+    ):
+        io.read_gset(path)

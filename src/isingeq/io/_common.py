@@ -192,6 +192,11 @@ def open_binary(file: Any, mode: Literal["r", "w"]) -> Iterator[IO[bytes]]:
     yield file
 
 
+#: Memory a text reader holds per byte of the file at its peak: the text, its list of lines
+#: (a str object of ~50 bytes of overhead per short line) and the parsed arrays.
+_BYTES_PER_FILE_BYTE = 12
+
+
 def read_lines(file: Any) -> tuple[list[str], str]:
     """The lines of a text file (without line ends) and its name for messages.
 
@@ -201,6 +206,16 @@ def read_lines(file: Any) -> tuple[list[str], str]:
         If the file is not UTF-8 text, or a ``.gz`` path is not (or not completely) gzip data.
     """
     source = source_name(file)
+    path = _fspath(file)
+    if path is not None and os.path.isfile(path):
+        # the text, its lines and the parsed arrays: about this many bytes per byte on disk (a
+        # .gz file expands, so its guard is the model's, after parsing the header)
+        need = _BYTES_PER_FILE_BYTE * os.path.getsize(path)
+        short = memory_shortfall(need)
+        if short is not None and not path.endswith(".gz"):
+            raise FormatError(
+                source, None, f"reading a file of {os.path.getsize(path)} bytes needs {short}"
+            )
     try:
         with open_text(file, "r") as fh:
             text = fh.read()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from typing import Any
 
 import numpy as np
@@ -163,10 +164,19 @@ def load_npz(path: PathOrFile) -> Instance:
                 raise FormatError(source, None, f"{expected}, got a single .npy array")
             with z:
                 members = {k: z[k] for k in z.files}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        zlib.error,  # a member whose deflate stream is corrupt
+        NotImplementedError,  # a damaged header that claims a zip version or method
+        KeyError,  # a member listed in the directory but not found
+        UnicodeDecodeError,  # a damaged member name
+    ) as exc:
         if isinstance(exc, FormatError | FileNotFoundError | PermissionError | IsADirectoryError):
             raise
-        raise FormatError(source, None, f"{expected}; {exc}") from None
+        raise FormatError(source, None, f"{expected}; {type(exc).__name__}: {exc}") from None
 
     def need(key: str) -> np.ndarray:
         if key not in members:
