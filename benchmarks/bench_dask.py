@@ -12,7 +12,7 @@ Clusters are started before the clock starts (their start-up is reported apart).
 comes with the other processes' load while it ran (``_machine.ForeignLoad``): on a shared
 machine the ratios are contaminated, and the script says so.
 
-Run:  python benchmarks/bench_dask.py  [--trials 200] [--workers 2] [--exact-n 34]
+Run:  python benchmarks/bench_dask.py  [--trials 200] [--workers 2] [--exact-n 34] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _untimed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if k != "time_s"} for r in records]
 
 
-def bench_reproduce(size: int, trials: int, workers: int) -> None:
+def bench_reproduce(size: int, trials: int, workers: int, repeats: int = 3) -> None:
     console.rule(f"reproduce --sizes {size} --trials {trials}")
     runs: dict[str, tuple[float, list[dict[str, Any]]]] = {}
     for label, scheduler, w in (
@@ -67,14 +67,18 @@ def bench_reproduce(size: int, trials: int, workers: int) -> None:
             # warm up off the clock (imports, numba's compiled kernels), in-process too; enough
             # small instances that every worker gets some (each warms itself up once)
             run_reproduce([8], 32 * (w or 1), seed=1, scheduler=client)
-            cpu0, load, t1 = _cpu_s(client), ForeignLoad(), time.perf_counter()
-            run = run_reproduce([size], trials, seed=0, scheduler=client)
-            wall = time.perf_counter() - t1
-            report = _load(load, wall, _cpu_s(client) - cpu0)
+            walls = []
+            for _ in range(repeats):  # the median of several runs on the same cluster
+                cpu0, load, t1 = _cpu_s(client), ForeignLoad(), time.perf_counter()
+                run = run_reproduce([size], trials, seed=0, scheduler=client)
+                walls.append(time.perf_counter() - t1)
+                report = _load(load, walls[-1], _cpu_s(client) - cpu0)
+            wall = float(np.median(walls))
         threads = "" if w is None else f" ({local_layout(w)[1]} thread(s) each)"
         console.print(
-            f"{label}{threads}: {trials / wall:.2f} instances/s ({wall:.1f} s; cluster start "
-            f"{start:.1f} s); {report}",
+            f"{label}{threads}: {trials / wall:.2f} instances/s (median of {repeats} runs: "
+            f"{', '.join(f'{w:.2f}' for w in walls)} s; cluster start {start:.1f} s); last "
+            f"run: {report}",
             highlight=False,
         )
         runs[label] = (trials / wall, run.records)
@@ -134,10 +138,11 @@ def main() -> None:
     ap.add_argument("--exact-n", type=int, default=34)
     ap.add_argument("--skip-reproduce", action="store_true")
     ap.add_argument("--skip-exact", action="store_true")
+    ap.add_argument("--repeats", type=int, default=3, help="reproduce runs per cluster (median)")
     args = ap.parse_args()
     console.print(f"isingeq {git_revision()}, {os.cpu_count()} cores", highlight=False)
     if not args.skip_reproduce:
-        bench_reproduce(args.size, args.trials, args.workers)
+        bench_reproduce(args.size, args.trials, args.workers, args.repeats)
     if not args.skip_exact:
         bench_exact(args.exact_n, args.workers)
 
