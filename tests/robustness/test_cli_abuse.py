@@ -45,6 +45,12 @@ CASES = [
     (["bench", "--budgets", "-1", "--instance", "paper-30"], "budget"),
     (["bench", "--solvers", "nope", "--instance", "paper-30"], "unknown solver 'nope'"),
     (["analyze", "--sizes", "99"], "99"),
+    (["analyze", "--trials", "0"], "--trials"),
+    (["perceptron", "--ts", "abc"], "--ts"),
+    (["perceptron", "--instances", "0"], "--instances"),
+    (["perceptron", "--sizes", ""], "--sizes"),
+    (["methods", "--bogus"], "No such option: --bogus"),
+    (["bench"], "instance"),
 ]
 
 
@@ -66,6 +72,26 @@ def test_an_unwritable_output_path_is_refused_before_solving(tmp_path: Path) -> 
     res = run("solve", "--instance", "paper-8", "--out", str(blocker / "r.json"))
     assert res.returncode == 2 and res.stderr.startswith("error:") and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["reproduce", "--sizes", "6", "--trials", "2"],
+        ["bench", "--instance", "paper-20", "--solvers", "greedy", "--budgets", "0.01"],
+        ["analyze", "--sizes", "4", "--trials", "2"],
+        ["perceptron", "--sizes", "3", "--ts", "1", "--instances", "1", "--samples", "100"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_an_output_folder_that_is_a_file_is_refused(command: list[str], tmp_path: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("x")
+    res = run(*command, "--out", str(blocker))
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "--out" in lines[0], res.stderr
+    assert blocker.read_text() == "x"  # left as it was
 
 
 def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
