@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ._optional import require
 from ._validation import check_int
 
 __all__ = [
@@ -81,13 +82,7 @@ def require_distributed(feature: str = "a Dask run") -> Any:
     >>> require_distributed().__name__
     'distributed'
     """
-    try:
-        import distributed
-    except ImportError as exc:
-        raise ImportError(
-            f"{feature} needs Dask (dask[distributed]), which is not installed: {INSTALL}"
-        ) from exc
-    return distributed
+    return require("distributed", f"{feature} (Dask)", "dask")
 
 
 def local_layout(workers: int | None, cores: int | None = None) -> tuple[int, int]:

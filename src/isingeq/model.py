@@ -46,6 +46,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from ._optional import require
+
 __all__ = ["SpinGlass"]
 
 FloatArray: TypeAlias = NDArray[np.float64]
@@ -599,7 +601,7 @@ class SpinGlass:
         >>> bool(bqm.energy({"a": 1, ("b", 1): 1}) == m.energy([1, 1]))
         True
         """
-        dimod = _import_dimod("SpinGlass.to_bqm")
+        dimod = require("dimod", "SpinGlass.to_bqm", "dimod")
         coo = sp.coo_array(self._eps)
         diag = coo.row == coo.col
         linear = np.bincount(coo.row[diag], -coo.data[diag], minlength=self.n)
@@ -665,7 +667,7 @@ class SpinGlass:
         >>> list(bqm.variables), bool(m.energy([1, 1]) == bqm.energy({"a": 1, ("b", 2): 1}))
         (['a', ('b', 2)], True)
         """
-        dimod = _import_dimod("SpinGlass.from_bqm")
+        dimod = require("dimod", "SpinGlass.from_bqm", "dimod")
         if not isinstance(bqm, dimod.BinaryQuadraticModel):
             raise TypeError(f"`bqm` must be a dimod.BinaryQuadraticModel; got {type(bqm).__name__}")
         n = bqm.num_variables
@@ -742,13 +744,3 @@ def _as_vector(name: str, v: ArrayLike, n: int) -> FloatArray:
     if not np.isfinite(out).all():
         raise ValueError(f"`{name}` must be finite; got {out[~np.isfinite(out)][0]}")
     return out
-
-
-def _import_dimod(feature: str) -> Any:
-    try:
-        import dimod
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            f'{feature} needs dimod; install it with: pip install "isingeq[dimod]"'
-        ) from exc
-    return dimod

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from .._optional import require
+
 __all__ = ["BACKENDS", "TORCH_DTYPES", "check_backend", "check_dtype", "torch_backend"]
 
 #: The backends a method's ``backend`` option accepts.
@@ -69,11 +71,7 @@ def torch_backend() -> ModuleType:
     ImportError
         When torch is not installed, naming the extra that installs it.
     """
-    try:
-        from . import torch as module
-    except ImportError as err:
-        raise ImportError(
-            'backend="torch" needs PyTorch, which is not installed: pip install "isingeq[torch]" '
-            f"({err})"
-        ) from err
+    require("torch", 'backend="torch"', "torch")
+    from . import torch as module
+
     return module

@@ -39,6 +39,7 @@ from typing import Any
 import numba
 import numpy as np
 
+from .._optional import require
 from .._validation import as_generator, check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
@@ -55,10 +56,8 @@ from ..solvers.exact import _fmt_seconds, enumeration_seconds
 
 try:
     import dimod
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        'isingeq.integrations.dimod needs dimod; install it with: pip install "isingeq[dimod]"'
-    ) from exc
+except ImportError:  # pragma: no cover - depends on the environment
+    require("dimod", "isingeq.integrations.dimod", "dimod")  # raises, naming the extra
 
 __all__ = ["HEURISTICS", "EnumerationSampler", "MeanFieldSampler"]
 

@@ -52,20 +52,11 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from .._optional import require
 from ..model import SpinGlass
 from ..result import SolveResult
 
 __all__ = ["MaxCutResult", "from_networkx", "maxcut", "maxcut_model", "to_networkx"]
-
-
-def _import_networkx(feature: str) -> Any:
-    try:
-        import networkx
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            f'{feature} needs networkx; install it with: pip install "isingeq[networkx]"'
-        ) from exc
-    return networkx
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,7 +92,7 @@ class MaxCutResult:
 
 
 def _check_graph(G: Any, name: str = "G") -> Any:
-    nx = _import_networkx("isingeq's networkx integration")
+    nx = require("networkx", "isingeq's networkx integration", "networkx")
     if not isinstance(G, nx.Graph):
         raise TypeError(f"`{name}` must be a networkx graph; got {type(G).__name__}")
     if G.is_directed():
@@ -379,7 +370,7 @@ def to_networkx(
     >>> dict(G.nodes(data="eps")), list(G.edges(data="eps"))
     ({'x': 1.0, 'y': 0.5}, [('x', 'y', -2.0)])
     """
-    nx = _import_networkx("SpinGlass.to_networkx")
+    nx = require("networkx", "SpinGlass.to_networkx", "networkx")
     if not isinstance(model, SpinGlass):
         raise TypeError(f"`model` must be a SpinGlass; got {type(model).__name__}")
     labels: list[Any] = list(range(model.n)) if nodelist is None else list(nodelist)

@@ -19,14 +19,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-try:
-    import pyqubo  # noqa: F401  (only to fail early, naming the extra)
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        'isingeq.integrations.pyqubo needs pyqubo; install it with: pip install "isingeq[pyqubo]"'
-    ) from exc
-
+from .._optional import require
 from .dimod import MeanFieldSampler
+
+require("pyqubo", "isingeq.integrations.pyqubo", "pyqubo")  # fail early, naming the extra
 
 __all__ = ["sample_model"]
 
