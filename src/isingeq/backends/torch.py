@@ -30,9 +30,7 @@ torch's stream rather than xorshift).
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import warnings
 from typing import Any
 
@@ -40,6 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
+from .._resources import memory_limit
 from ..model import SpinGlass
 from ._colouring import colour_classes
 
@@ -95,17 +94,14 @@ def resolve_device(device: str | None) -> torch.device:
     return dev
 
 
-def _free_bytes(dev: torch.device) -> int | None:
-    """Memory free for new tensors on ``dev`` (None where torch cannot say)."""
+def _free_bytes(dev: torch.device) -> float | None:
+    """Memory free for new tensors on ``dev`` (None where torch cannot say): the device's free
+    memory on CUDA, the memory limit of every isingeq guard on the CPU
+    (:func:`isingeq._resources.memory_limit`, ``$ISINGEQ_MEMORY_LIMIT``)."""
     if dev.type == "cuda":
-        return int(torch.cuda.mem_get_info(dev)[0])
+        return float(torch.cuda.mem_get_info(dev)[0])
     if dev.type == "cpu":
-        with contextlib.suppress(OSError, ValueError), open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        return memory_limit()
     return None
 
 
