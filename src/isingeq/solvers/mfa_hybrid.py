@@ -58,7 +58,7 @@ from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
-from ._common import time_budget
+from ._common import ChunkClock, time_budget
 from ._registry import METHODS, register
 from .greedy import descend
 from .scipy_root import critical_t
@@ -315,26 +315,18 @@ def solve_mfa_hybrid(
                 stopped = "target_energy"
                 break
     else:
-        rate = None  # seconds per sweep, over all the chunks run so far
-        spent = 0.0
+        # a first chunk of 4 sweeps at t_start measures the rate; the ladder is then compressed
+        # into the sweeps that still fit
+        clock = ChunkClock(deadline, first=4, least=32)
         while u < 1.0:
-            left = (deadline - time.perf_counter_ns()) * 1e-9
-            if left <= 0.0:
+            step = clock.plan()
+            if step is None:
                 stopped = "time_limit"
                 break
-            if rate is None:
-                k, new_u = 4, u  # a first short chunk at t_start measures the sweep rate
-            else:
-                fit = max(int(0.97 * left / rate), 1)  # sweeps that still fit in the time left
-                k = min(fit, max(32, fit // 8))
-                new_u = 1.0 if k == fit else u + (1.0 - u) * k / fit
+            k, fit = step
+            new_u = u if fit is None else 1.0 if k == fit else u + (1.0 - u) * k / fit
             ts = np.exp(log_lo + log_span * np.linspace(u, new_u, k))
-            t0 = time.perf_counter_ns()
-            run(ts)
-            # the mean over every chunk, not the last one: one slow chunk (a busy machine) must
-            # not make the rest look too short and end the ladder early (seen on G11 at 10 s)
-            spent += (time.perf_counter_ns() - t0) * 1e-9
-            rate = max(spent / (done + k), 1e-9)
+            clock.run(k, run, ts)
             u = new_u
             done += k
             marks.append(float(ts[-1]))

@@ -34,7 +34,7 @@ from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
-from ._common import start_states, time_budget
+from ._common import ChunkClock, start_states, time_budget
 from ._registry import register
 from .greedy import descend, stability_slack
 
@@ -128,27 +128,16 @@ class TabuSearch:
                 if target_energy is not None and self.best_energy <= target_energy:
                     return "target_energy"
             return "schedule"
-        rate = None  # seconds per move, over every chunk so far
-        spent, done = 0.0, 0
+        clock = ChunkClock(deadline, first=max(1, min(n, 256)), least=64)
         while True:
-            left = (deadline - time.perf_counter_ns()) * 1e-9
-            if left <= 0.0:
+            step = clock.plan()
+            if step is None:
                 return "time_limit"
-            last = False
-            if rate is None:
-                k = max(1, min(n, 256))  # a first short chunk measures the move rate
-            else:
-                fit = max(int(0.97 * left / rate), 1)  # moves that still fit in the time left
-                k = min(fit, max(64, fit // 8))
-                last = k == fit
-            t0 = time.perf_counter_ns()
-            self.advance(k)
-            spent += (time.perf_counter_ns() - t0) * 1e-9
-            done += k
-            rate = max(spent / done, 1e-12)
+            k, fit = step
+            clock.run(k, self.advance, k)
             if target_energy is not None and self.best_energy <= target_energy:
                 return "target_energy"
-            if last:
+            if k == fit:
                 return "time_limit"
 
 
