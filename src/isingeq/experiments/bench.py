@@ -348,7 +348,7 @@ def run_bench(
     if scheduler is not None:
         return _run_bench_dask(plan, out_dir, on_record, on_resume, scheduler, workers)
     rec = records_file(out_dir)
-    rec.read()  # refuse a foreign file before creating anything
+    rec.check()  # refuse a foreign file before creating anything
     objs = dict(adapters or {})
     for name in plan.solvers:
         if name not in objs:
@@ -413,7 +413,7 @@ def _run_bench_dask(
     from ..distributed import connect, stream
 
     rec = records_file(out_dir)
-    rec.read()  # refuse a foreign file before starting anything
+    rec.check()  # refuse a foreign file before starting anything
     run = BenchRun(plan)
     order = {key: i for i, key in enumerate(plan.keys())}
     torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)

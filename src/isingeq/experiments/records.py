@@ -127,6 +127,29 @@ class RecordsFile:
         self._fh: IO[str] | None = None
         self._writer: csv.DictWriter[str] | None = None
 
+    def check(self) -> None:
+        """Refuse a file that is not a records file of this experiment (its header only read),
+        before a run creates anything.
+
+        Raises
+        ------
+        ValueError
+            If the file's header is not ``fields`` or an older layout (the message names it).
+        """
+        if not self.path.exists():
+            return
+        with open(self.path, newline="") as fh:
+            header = next(csv.reader(fh), None)
+        self._check_header(header)
+
+    def _check_header(self, header: Sequence[str] | None) -> None:
+        if header is not None and list(header) != self.fields and list(header) not in self.older:
+            raise ValueError(
+                f"{str(self.path)!r} is not a records file of this experiment (its columns "
+                f"are {list(header)}, expected {self.fields}); choose another output folder or "
+                "remove the file"
+            )
+
     def read(self) -> list[dict[str, str]]:
         """The finished rows already in the file (raw strings), [] when there is no file.
 
@@ -153,13 +176,7 @@ class RecordsFile:
             reader = csv.DictReader(fh)
             if reader.fieldnames is None:
                 return []  # an empty file: nothing was finished
-            header = list(reader.fieldnames)
-            if header != self.fields and header not in self.older:
-                raise ValueError(
-                    f"{str(self.path)!r} is not a records file of this experiment (its columns "
-                    f"are {reader.fieldnames}, expected {self.fields}); choose another output "
-                    "folder or remove the file"
-                )
+            self._check_header(reader.fieldnames)
             rows = []
             for row in reader:
                 if None in row or any(v is None for v in row.values()):
