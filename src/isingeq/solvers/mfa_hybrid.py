@@ -261,7 +261,7 @@ def solve_mfa_hybrid(
     if tail == "tabu":  # ---- phase 2 on well-connected models: tabu search (eq. 16 at t = inf)
         # without a time limit: num_sweeps sweeps' worth of work; a move (a scan of n gains and a
         # row of J) costs about n, a sweep n (d + 1) for mean degree d, so a sweep is d + 1 moves
-        per_sweep = mean_degree(model) + 1.0
+        per_sweep = degree + 1.0
         moves = max(1, round(S_tail * per_sweep))
         search = TabuSearch(model, X, default_tenure(n), gen)
         stopped = search.run(moves=moves, deadline=deadline, target_energy=target_energy)
@@ -310,8 +310,9 @@ def solve_mfa_hybrid(
             run(ts)
             done += k1 - k0
             marks.append(float(ts[-1]))
-            _progress.report("thermal tail", float((e0 + best_E).min()), done)
-            if target_energy is not None and float((e0 + best_E).min()) <= target_energy:
+            lowest = float((e0 + best_E).min())
+            _progress.report("thermal tail", lowest, done)
+            if target_energy is not None and lowest <= target_energy:
                 stopped = "target_energy"
                 break
     else:
@@ -330,8 +331,9 @@ def solve_mfa_hybrid(
             u = new_u
             done += k
             marks.append(float(ts[-1]))
-            _progress.report("thermal tail", float((e0 + best_E).min()), done)
-            if target_energy is not None and float((e0 + best_E).min()) <= target_energy:
+            lowest = float((e0 + best_E).min())
+            _progress.report("thermal tail", lowest, done)
+            if target_energy is not None and lowest <= target_energy:
                 stopped = "target_energy"
                 break
         if stopped == "schedule" and time.perf_counter_ns() >= deadline:
