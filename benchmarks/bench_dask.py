@@ -1,9 +1,11 @@
 """Benchmark the Dask runs (issue #12): reproduce's throughput and exact enumeration's scaling.
 
 1. ``isingeq reproduce --sizes 20 --trials 200`` in-process, on a local cluster of 1 worker
-   process (all cores as its threads) and of ``--workers`` worker processes (cores // workers
-   threads each): instances/s of each, the ratio against one worker (target >= 1.6x on 2 cores)
-   and whether the records are identical (all columns but ``time_s``).
+   process (all cores as its threads, the default layout), of 1 worker on 1 thread (the unit
+   the ``--workers`` cluster is made of, so the like-for-like scaling) and of ``--workers``
+   worker processes (cores // workers threads each): instances/s of each, the ratios against
+   both one-worker clusters (target >= 1.6x on 2 cores) and whether the records are identical
+   (all columns but ``time_s``).
 2. ``method="exact"`` at ``--exact-n`` (default 34): states/s in one process (numba on all
    cores, and on 1 thread) and on the local cluster; the scaling efficiency is the cluster's
    states/s over the single process's (all cores), and over workers x the 1-thread rate.
@@ -56,13 +58,15 @@ def _untimed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def bench_reproduce(size: int, trials: int, workers: int, repeats: int = 3) -> None:
     console.rule(f"reproduce --sizes {size} --trials {trials}")
     runs: dict[str, tuple[float, list[dict[str, Any]]]] = {}
-    for label, scheduler, w in (
-        ("in-process", None, None),
-        ("local, 1 worker", "local", 1),
-        (f"local, {workers} workers", "local", workers),
+    one_thread = "local, 1 worker on 1 thread"
+    for label, scheduler, w, threads in (
+        ("in-process", None, None, None),
+        ("local, 1 worker", "local", 1, None),
+        (one_thread, "local", 1, 1),
+        (f"local, {workers} workers", "local", workers, None),
     ):
         t0 = time.perf_counter()
-        with connect(scheduler, workers=w) as client:
+        with connect(scheduler, workers=w, threads=threads) as client:
             start = time.perf_counter() - t0
             # warm up off the clock (imports, numba's compiled kernels), in-process too; enough
             # small instances that every worker gets some (each warms itself up once)
@@ -74,9 +78,9 @@ def bench_reproduce(size: int, trials: int, workers: int, repeats: int = 3) -> N
                 walls.append(time.perf_counter() - t1)
                 report = _load(load, walls[-1], _cpu_s(client) - cpu0)
             wall = float(np.median(walls))
-        threads = "" if w is None else f" ({local_layout(w)[1]} thread(s) each)"
+        layout = "" if w is None else f" ({threads or local_layout(w)[1]} thread(s) each)"
         console.print(
-            f"{label}{threads}: {trials / wall:.2f} instances/s (median of {repeats} runs: "
+            f"{label}{layout}: {trials / wall:.2f} instances/s (median of {repeats} runs: "
             f"{', '.join(f'{w:.2f}' for w in walls)} s; cluster start {start:.1f} s); last "
             f"run: {report}",
             highlight=False,
@@ -87,7 +91,8 @@ def bench_reproduce(size: int, trials: int, workers: int, repeats: int = 3) -> N
     same = all(_untimed(r) == _untimed(runs["in-process"][1]) for _, r in runs.values())
     console.print(
         f"throughput {workers} workers / 1 worker: {many / one:.2f}x (target >= 1.6x on 2 cores); "
-        f"vs in-process: {many / runs['in-process'][0]:.2f}x; records identical: {same}",
+        f"/ 1 worker on 1 thread: {many / runs[one_thread][0]:.2f}x; vs in-process: "
+        f"{many / runs['in-process'][0]:.2f}x; records identical: {same}",
         highlight=False,
     )
 

@@ -13,7 +13,8 @@ Schedulers
 * ``"local"`` -- a :class:`distributed.LocalCluster` of ``workers`` worker *processes* on this
   machine (default: one per core), each with ``cores // workers`` threads, so that workers x
   threads = cores; numba's pool in each worker is sized to its threads (``NUMBA_NUM_THREADS``
-  in the worker's environment, and ``numba.set_num_threads`` around each task);
+  in the worker's environment before it imports numba, and ``numba.set_num_threads`` around
+  each task), and Dask's own sampling in the workers is off or slowed (:data:`LOCAL_CONFIG`);
 * an address (``"tcp://10.0.0.5:8786"``) of a running scheduler (``dask scheduler``, or one
   started by dask-jobqueue / dask-kubernetes / dask-gateway); an unreachable one is an OSError
   after :data:`CONNECT_TIMEOUT_S`, not a hang;
@@ -52,6 +53,7 @@ from ._validation import check_int
 __all__ = [
     "CONNECT_TIMEOUT_S",
     "INSTALL",
+    "LOCAL_CONFIG",
     "RETRIES",
     "Outcome",
     "connect",
@@ -69,6 +71,20 @@ CONNECT_TIMEOUT_S = 10.0
 #: Times a task that raised is run again before its error counts (a dead worker's task is
 #: rescheduled by Dask whatever this says).
 RETRIES = 2
+
+#: Dask settings of the ``"local"`` cluster (applied while it starts; a running scheduler's are
+#: its own). Dask's background sampling shares the GIL with the tasks, which here are GIL-bound
+#: Python and numba: the statistical profiler walks every running task's stack each 10 ms, the
+#: event loop's tick is checked each 20 ms, the system monitor and the memory monitor poll psutil
+#: each 500 ms and 100 ms. Off or slowed, a 2-worker ``reproduce --sizes 20 --trials 200`` ran
+#: about 5 % faster (57 -> 60 instances/s, ``benchmarks/bench_dask.py``); the cost is an empty
+#: profile page in the dashboard and a memory limit checked each 2 s instead of each 0.1 s.
+LOCAL_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "2s",
+}
 
 # one exclusive task at a time per worker process (see the module docstring)
 _EXCLUSIVE = threading.Lock()
@@ -123,6 +139,7 @@ def connect(
     scheduler: Any,
     *,
     workers: int | None = None,
+    threads: int | None = None,
     processes: bool = True,
     timeout: float = CONNECT_TIMEOUT_S,
 ) -> Iterator[Any]:
@@ -135,6 +152,10 @@ def connect(
     workers : int, optional
         Worker processes of the ``"local"`` cluster (default one per core); an error with any
         other scheduler (its workers are the cluster's).
+    threads : int, optional
+        Threads of each ``"local"`` worker (default ``cores // workers``: workers x threads =
+        cores); fewer leave cores idle (``benchmarks/bench_dask.py`` measures one worker on one
+        thread this way, the unit of the scaling).
     processes : bool, default True
         Local workers as processes (False: threads of this process; for tests only, they share
         one GIL).
@@ -148,21 +169,22 @@ def connect(
     OSError
         If the scheduler cannot be reached within ``timeout`` (names the address).
     ValueError, TypeError
-        For a malformed ``scheduler`` or ``workers`` without ``"local"``.
+        For a malformed ``scheduler``, or ``workers`` / ``threads`` without ``"local"``.
     """
+
+    def local_only(where: str) -> None:
+        for name, value in (("workers", workers), ("threads", threads)):
+            if value is not None:
+                raise ValueError(
+                    f"`{name}` applies to scheduler='local' only; got {name}={value!r} with {where}"
+                )
+
     if scheduler is None:
-        if workers is not None:
-            raise ValueError(
-                f"`workers` applies to scheduler='local' only; got workers={workers!r} with "
-                "no scheduler"
-            )
+        local_only("no scheduler")
         yield None
         return
     if _is_client(scheduler):
-        if workers is not None:
-            raise ValueError(
-                f"`workers` applies to scheduler='local' only; got workers={workers!r} with a Client"
-            )
+        local_only("a Client")
         yield scheduler
         return
     if not isinstance(scheduler, str):
@@ -172,26 +194,31 @@ def connect(
         )
     dist = require_distributed(f"scheduler={scheduler!r}")
     if scheduler == "local":
-        n_workers, threads = local_layout(workers)
-        env = {"NUMBA_NUM_THREADS": str(threads)}
-        with (
-            dist.LocalCluster(
+        import dask
+
+        n_workers, per_worker = local_layout(workers)
+        if threads is None:
+            threads = per_worker
+        threads = check_int("threads", threads, low=1, high=os.cpu_count() or 1)
+        # NUMBA_NUM_THREADS must be in the worker's environment before it imports numba, which
+        # a spawned worker does while it unpickles its start-up (before the nanny's ``env``
+        # applies): Dask sets ``pre-spawn-environ`` in this process around the spawn
+        pre = {
+            **dask.config.get("distributed.nanny.pre-spawn-environ", {}),
+            "NUMBA_NUM_THREADS": str(threads),
+        }
+        with dask.config.set({**LOCAL_CONFIG, "distributed.nanny.pre-spawn-environ": pre}):
+            cluster = dist.LocalCluster(
                 n_workers=n_workers,
                 threads_per_worker=threads,
                 processes=processes,
                 dashboard_address=":0",  # a free port: several clusters may run here
                 silence_logs=logging.ERROR,
-                **({"env": env} if processes else {}),
-            ) as cluster,
-            dist.Client(cluster) as client,
-        ):
+            )
+        with cluster, dist.Client(cluster) as client:
             yield client
         return
-    if workers is not None:
-        raise ValueError(
-            f"`workers` applies to scheduler='local' only; got workers={workers!r} with "
-            f"scheduler={scheduler!r} (its workers are the cluster's)"
-        )
+    local_only(f"scheduler={scheduler!r} (its workers are the cluster's)")
     if "://" not in scheduler and ":" not in scheduler:
         raise ValueError(
             "`scheduler` must be 'local' or a scheduler address such as 'tcp://host:8786'; "

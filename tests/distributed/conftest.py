@@ -28,8 +28,12 @@ def thread_client() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="package")
-def process_client() -> Iterator[Any]:
-    """Two worker processes (one thread each): a killed worker is a killed process."""
+def process_client(thread_client: Any) -> Iterator[Any]:
+    """Two worker processes (one thread each): a killed worker is a killed process.
+
+    Started after ``thread_client`` whatever the test order: the other way round, a future of
+    this client waited on an asyncio event of the threaded cluster's loop once a worker was
+    killed ("bound to a different event loop")."""
     from isingeq.distributed import connect
 
     with connect("local", workers=2) as client:

@@ -1,0 +1,83 @@
+"""Connecting to Dask: the local cluster's layout and settings, and bad schedulers refused."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import pytest
+
+from isingeq.distributed import LOCAL_CONFIG, connect, describe, local_layout
+
+
+def _worker_view() -> dict[str, Any]:
+    import dask
+    import numba
+
+    return {
+        "profile": dask.config.get("distributed.worker.profile.enabled"),
+        "numba_env": os.environ.get("NUMBA_NUM_THREADS"),
+        "numba_threads": numba.config.NUMBA_NUM_THREADS,
+    }
+
+
+def test_local_workers_get_their_share_of_the_cores_and_the_quiet_settings(
+    process_client: Any,
+) -> None:
+    _, threads = local_layout(2)
+    views = process_client.run(_worker_view)
+    assert len(views) == 2
+    for view in views.values():
+        assert view == {
+            "profile": LOCAL_CONFIG["distributed.worker.profile.enabled"],
+            "numba_env": str(threads),
+            "numba_threads": threads,
+        }
+    assert set(process_client.nthreads().values()) == {threads}
+    # the settings apply while the cluster starts; this process's configuration is left alone
+    import dask
+
+    assert dask.config.get("distributed.worker.profile.enabled") is True
+
+
+def test_an_unreachable_scheduler_is_an_error_within_the_timeout() -> None:
+    t0 = time.perf_counter()
+    with (
+        pytest.raises(OSError, match=r"could not reach the Dask scheduler at .*127\.0\.0\.1:9"),
+        connect("tcp://127.0.0.1:9", timeout=1.0),
+    ):
+        pass
+    assert time.perf_counter() - t0 < 30  # an error, not a hang
+
+
+@pytest.mark.parametrize(
+    ("scheduler", "workers", "error", "match"),
+    [
+        (None, 2, ValueError, r"`workers` applies to scheduler='local' only"),
+        ("tcp://10.0.0.5:8786", 2, ValueError, r"its workers are the cluster's"),
+        ("nowhere", None, ValueError, r"'local' or a scheduler address.*'nowhere'"),
+        (8786, None, TypeError, r"got int"),
+        ("local", 0, ValueError, r"workers"),
+    ],
+)
+def test_malformed_schedulers_are_refused_before_anything_starts(
+    scheduler: Any, workers: Any, error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match), connect(scheduler, workers=workers):
+        pass
+
+
+def test_threads_apply_to_the_local_cluster_only(thread_client: Any) -> None:
+    with (
+        pytest.raises(ValueError, match=r"`threads` applies to scheduler='local' only.*a Client"),
+        connect(thread_client, threads=1),
+    ):
+        pass
+    with pytest.raises(ValueError, match=r"`threads`"), connect("local", threads=0):
+        pass
+
+
+def test_describe_names_the_scheduler(thread_client: Any) -> None:
+    assert describe(None) is None and describe("local") == "local"
+    assert describe(thread_client).startswith(("inproc://", "tcp://"))
