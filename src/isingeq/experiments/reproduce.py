@@ -351,12 +351,25 @@ _TASKS_PER_THREAD = 8
 def _batches(
     todo: list[tuple[int, int, np.random.SeedSequence]], threads: int
 ) -> list[list[tuple[int, int, np.random.SeedSequence]]]:
-    """``todo`` cut into about ``_TASKS_PER_THREAD`` batches per thread, each of one size."""
+    """``todo`` cut into about ``_TASKS_PER_THREAD`` batches per thread, of sizes that differ by
+    one at most (a short last batch would leave a worker idle at the end of the run).
+
+    Examples
+    --------
+    >>> todo = [(20, t, None) for t in range(200)]
+    >>> sorted({len(b) for b in _batches(todo, 2)}), len(_batches(todo, 2))
+    ([12, 13], 16)
+    """
     out: list[list[tuple[int, int, np.random.SeedSequence]]] = []
     for n in dict.fromkeys(item[0] for item in todo):
         items = [item for item in todo if item[0] == n]
-        size = max(1, -(-len(items) // (_TASKS_PER_THREAD * max(threads, 1))))
-        out.extend(items[k : k + size] for k in range(0, len(items), size))
+        count = min(len(items), _TASKS_PER_THREAD * max(threads, 1))
+        size, extra = divmod(len(items), count)
+        start = 0
+        for k in range(count):
+            stop = start + size + (k < extra)
+            out.append(items[start:stop])
+            start = stop
     return out
 
 
