@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,3 +48,27 @@ def read_latfile(path: Path) -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture(params=[0, 1, 2, 3])
 def small_paper_model(request: pytest.FixtureRequest) -> isingeq.SpinGlass:
     return isingeq.paper_instance(7, rng=request.param)
+
+
+#: A method registered by the ``fragile_method`` fixture, in this process only (worker
+#: processes do not know it, as a worker without a plugin or dependency would not): greedy
+#: descent, except that it raises on the paper instances of n = 5 whose eps_00 > 0.
+FRAGILE = "fragile-test"
+
+
+@pytest.fixture
+def fragile_method() -> Any:
+    """Register :data:`FRAGILE` for one test, then remove it."""
+    from isingeq.solvers import _registry
+
+    @_registry.register(FRAGILE)
+    def solve_fragile(model: isingeq.SpinGlass, *, rng: Any = None) -> isingeq.SolveResult:
+        if model.n == 5 and model.eps[0, 0] > 0:
+            raise RuntimeError(f"fragile on this instance (eps_00 = {float(model.eps[0, 0]):.3f})")
+        return isingeq.solve(model, method="greedy", rng=rng)
+
+    try:
+        yield solve_fragile
+    finally:
+        _registry.METHODS.pop(FRAGILE, None)
+        _registry._OPTIONS.pop(FRAGILE, None)

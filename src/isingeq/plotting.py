@@ -72,7 +72,11 @@ def plot_reproduce(
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
     methods = list(dict.fromkeys(r["method"] for r in summary))
     for method in methods:
-        rows = sorted((r for r in summary if r["method"] == method), key=lambda r: r["n"])
+        # a group whose every record failed has no rates (None): no point
+        rows = sorted(
+            (r for r in summary if r["method"] == method and r["correct_rate"] is not None),
+            key=lambda r: r["n"],
+        )
         ns = [r["n"] for r in rows]
         style = "--" if method == "exact" else "-"
         axes[0].plot(ns, [100 * r["correct_rate"] for r in rows], style, marker="o", label=method)

@@ -29,6 +29,7 @@ def test_reproduce_json(tmp_path: Path) -> None:
             "n",
             "method",
             "trials",
+            "failed",
             "correct_rate",
             "energy_ratio",
             "gs_hit_rate",

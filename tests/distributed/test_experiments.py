@@ -132,3 +132,37 @@ def test_dask_bench_runs_every_planned_key_once_with_the_in_process_seeds(
 
     assert untimed(again.records) == untimed(serial.records)
     assert all(r["status"] == "ok" for r in again.records)
+
+
+def test_failed_records_on_dask_equal_in_process(
+    tmp_path: Path, thread_client: Any, fragile_method: Any
+) -> None:
+    from tests.conftest import FRAGILE
+
+    methods = [FRAGILE, "greedy"]
+    serial = rp.run_reproduce((5,), 10, seed=6, methods=methods)
+    dask = rp.run_reproduce((5,), 10, 6, methods, out_dir=tmp_path, scheduler=thread_client)
+    assert dask.complete and _rows(dask.records) == _rows(serial.records)
+    assert any(r["status"].startswith("failed: RuntimeError") for r in dask.records)
+
+
+def test_a_task_that_fails_on_its_worker_fails_its_records_and_the_run_goes_on(
+    tmp_path: Path, process_client: Any, fragile_method: Any
+) -> None:
+    from tests.conftest import FRAGILE
+
+    # FRAGILE runs here (the caller's warm-up) but the worker processes do not know it: every
+    # task raises there (after its retries), as on workers without a plugin or dependency
+    run = rp.run_reproduce(
+        (6,), 6, 2, [FRAGILE, "greedy"], out_dir=tmp_path, scheduler=process_client
+    )
+    assert run.complete
+    assert len(run.records) == 6 * 3  # exact, FRAGILE and greedy for every instance
+    status = run.records[0]["status"]
+    assert status.startswith(f"failed: ValueError: unknown method {FRAGILE!r}")
+    assert status.endswith("(Dask task)")
+    assert all(r["status"] == status and r["energy"] is None for r in run.records)
+    rows = _file_rows(tmp_path / "records.csv")
+    assert len(rows) == 6 * 3 and {r["status"] for r in rows} == {status}
+    (exact,) = [s for s in run.summary if s["method"] == "exact"]
+    assert exact["failed"] == 6 and exact["trials"] == 0

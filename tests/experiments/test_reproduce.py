@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -94,3 +96,68 @@ def test_write_outputs(tmp_path: object) -> None:
 def test_bad_input(kwargs: dict[str, object], exc: type, match: str) -> None:
     with pytest.raises(exc, match=match):
         rp.run_reproduce(**{"sizes": (4,), "trials": 1, **kwargs})  # type: ignore[arg-type]
+
+
+def test_a_method_that_raises_is_recorded_as_failed_and_the_run_goes_on(
+    tmp_path: Path, fragile_method: Any
+) -> None:
+    from tests.conftest import FRAGILE
+
+    out = tmp_path / "r"
+    run = rp.run_reproduce((5, 6), 8, seed=3, methods=[FRAGILE, "greedy"], out_dir=out)
+    assert run.complete
+    children = np.random.SeedSequence(3, spawn_key=(5,)).spawn(8)
+    broken = {
+        t
+        for t, c in enumerate(children)
+        if isingeq.paper_instance(5, rng=np.random.default_rng(c)).eps[0, 0] > 0
+    }
+    assert 0 < len(broken) < 8  # the seed gives both kinds of instance
+    for r in run.records:
+        fails = r["method"] == FRAGILE and r["n"] == 5 and r["trial"] in broken
+        if fails:
+            assert r["status"].startswith("failed: RuntimeError: fragile on this instance")
+            assert r["energy"] is None and r["gs_hit"] is None and r["seed"] == 3
+        else:
+            assert r["status"] == "ok" and r["energy"] is not None
+    by = {(r["n"], r["method"]): r for r in run.summary}
+    assert by[(5, FRAGILE)]["failed"] == len(broken)
+    assert by[(5, FRAGILE)]["trials"] == 8 - len(broken)
+    assert by[(6, FRAGILE)]["failed"] == 0 and by[(5, "greedy")]["failed"] == 0
+    # the rates cover the records that ran, and only those
+    ran = [r for r in run.records if r["n"] == 5 and r["method"] == FRAGILE]
+    ran = [r for r in ran if r["trial"] not in broken]
+    assert by[(5, FRAGILE)]["gs_hit_rate"] == pytest.approx(
+        sum(bool(r["gs_hit"]) for r in ran) / len(ran)
+    )
+    assert by[(5, FRAGILE)]["correct_rate"] == pytest.approx(
+        sum(r["correct_nodes"] for r in ran) / (5 * len(ran))
+    )
+    # the file says the same, reads back, and a resumed run redoes nothing
+    again = rp.run_reproduce(
+        (5, 6), 8, seed=3, methods=[FRAGILE, "greedy"], out_dir=out, resume=True
+    )
+    assert again.records == run.records
+    paths = rp.write_outputs(again, out, records_written=True)
+    summary = json.loads(paths["summary"].read_text())["summary"]
+    assert {(s["n"], s["method"]): s["failed"] for s in summary}[(5, FRAGILE)] == len(broken)
+
+
+def test_a_group_whose_every_record_failed_has_no_rates() -> None:
+    rows = [rp.failed_record(4, t, "m", 0, "failed: OSError") for t in range(3)]
+    (only,) = rp.summarize(rows)
+    assert only["trials"] == 0 and only["failed"] == 3
+    assert only["correct_rate"] is None and only["mean_time_s"] is None
+
+
+def test_records_of_the_layout_before_status_read_back_as_ok(tmp_path: Path) -> None:
+    run = rp.run_reproduce((4,), 3, seed=1, methods=["greedy"], out_dir=tmp_path)
+    path = tmp_path / "records.csv"
+    lines = path.read_text().splitlines()
+    old = [",".join(line.split(",")[:-1]) for line in lines]  # the status column dropped
+    assert old[0].endswith(",seed")
+    path.write_text("\n".join(old) + "\n")
+    again = rp.run_reproduce((4,), 3, seed=1, methods=["greedy"], out_dir=tmp_path, resume=True)
+    assert [r["status"] for r in again.records] == ["ok"] * len(run.records)
+    assert [r["energy"] for r in again.records] == [r["energy"] for r in run.records]
+    assert path.read_text().splitlines()[0].endswith(",seed,status")

@@ -117,6 +117,7 @@ def reproduce(
             "n",
             "method",
             "trials",
+            "failed",
             "correct_rate",
             "energy_ratio",
             "gs_hit_rate",

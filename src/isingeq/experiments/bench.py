@@ -77,7 +77,7 @@ from .bench_plan import (
 )
 from .bench_summary import record_key, summarize, write_outputs
 from .peers import ADAPTERS, BUDGET_BAND, Adapter, adapter, limit_threads
-from .records import RecordsFile, json_safe
+from .records import RecordsFile, failure_status, json_safe
 
 __all__ = [
     "DEFAULT_BUDGETS",
@@ -202,13 +202,6 @@ def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------- the run
-
-
-def _status(exc: BaseException) -> str:
-    msg = " ".join(str(exc).split())
-    if len(msg) > 300:
-        msg = msg[:297] + "..."
-    return f"failed: {type(exc).__name__}: {msg}" if msg else f"failed: {type(exc).__name__}"
 
 
 def _row(
@@ -445,7 +438,7 @@ def _run_bench_dask(
             for out in stream(client, _remote_run, tasks, threads=plan.threads, exclusive=True):
                 inst, solver, label, k, s, target = out.key
                 if out.error is not None:  # the worker died too often, or the task could not run
-                    emit(_row(inst, solver, label, k, s, target, status=_status(out.error)))
+                    emit(_row(inst, solver, label, k, s, target, status=failure_status(out.error)))
                     continue
                 row, sample = out.value
                 emit(_certify(row, inst, solver, s, sample, out_dir))
@@ -511,7 +504,7 @@ def _remote_run(
             obj.prepare(inst)
         except Exception as exc:
             return _row(
-                inst, solver, label, k, seed, target, status=_status(exc) + " (in set-up)"
+                inst, solver, label, k, seed, target, status=failure_status(exc) + " (in set-up)"
             ), None
         if label == TTT:
             if math.isnan(target):
@@ -523,7 +516,7 @@ def _remote_run(
             try:
                 obj.calibrate(inst, budget)
             except Exception as exc:
-                status = _status(exc) + " (in calibration)"
+                status = failure_status(exc) + " (in calibration)"
                 return _row(inst, solver, label, k, seed, target, status=status), None
             _WORKER["calibrated"].add((inst.name, solver, budget))
         return _one_run(inst, obj, solver, budget, k, seed, target)
@@ -566,7 +559,7 @@ def _bench_instance(
         try:
             obj.prepare(inst)
         except Exception as exc:
-            setup_error[solver] = _status(exc) + " (in set-up)"
+            setup_error[solver] = failure_status(exc) + " (in set-up)"
     calibrated: set[tuple[str, float]] = set()
     for b in plan.budgets:
         label = budget_label(b)
@@ -584,7 +577,7 @@ def _bench_instance(
                     try:
                         objs[solver].calibrate(inst, b)
                     except Exception as exc:
-                        setup_error[solver] = _status(exc) + " (in calibration)"
+                        setup_error[solver] = failure_status(exc) + " (in calibration)"
                         emit(_row(inst, solver, label, k, s, target, status=setup_error[solver]))
                         continue
                 if on_start is not None:
@@ -639,7 +632,7 @@ def _one_run(
             target,
             time_s=wall,
             cpu_s=cpu,
-            status=_status(exc),
+            status=failure_status(exc),
         )
         return row, None
     extra = dict(res.extra)
@@ -703,7 +696,9 @@ def _ttt_run(
         energy = _energy_of(inst, res.best_sample)
     except Exception as exc:
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        row = _row(inst, solver, TTT, k, seed, target, time_s=wall, cpu_s=cpu, status=_status(exc))
+        row = _row(
+            inst, solver, TTT, k, seed, target, time_s=wall, cpu_s=cpu, status=failure_status(exc)
+        )
         return row, None
     ttt = res.ttt_s if energy <= target_energy else math.nan
     row = _row(

@@ -30,7 +30,7 @@ import numpy as np
 
 from .._json import json_safe
 
-__all__ = ["RecordsFile", "csv_cell", "json_safe", "write_csv", "write_json"]
+__all__ = ["RecordsFile", "csv_cell", "failure_status", "json_safe", "write_csv", "write_json"]
 
 
 def csv_cell(value: Any) -> Any:
@@ -78,6 +78,21 @@ def write_csv(
         w.writeheader()
         w.writerows({k: csv_cell(r.get(k)) for k in fields} for r in rows)
     return p
+
+
+def failure_status(exc: BaseException) -> str:
+    """A record's ``status`` for a unit of work that raised: ``"failed: Type: message"``, on one
+    line and at most 300 characters of message (a record stays one CSV line).
+
+    Examples
+    --------
+    >>> failure_status(ValueError("bad\n  value"))
+    'failed: ValueError: bad value'
+    """
+    msg = " ".join(str(exc).split())
+    if len(msg) > 300:
+        msg = msg[:297] + "..."
+    return f"failed: {type(exc).__name__}: {msg}" if msg else f"failed: {type(exc).__name__}"
 
 
 class RecordsFile:

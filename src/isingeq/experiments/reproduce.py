@@ -14,6 +14,13 @@ exact solver and by each method; per (n, method) the run reports
   (within the exact solver's degeneracy tolerance);
 * **mean time** per instance (wall time of the solve).
 
+A method that raises on an instance does not stop the run: its record says ``status`` =
+``"failed: Type: message"`` (the other methods' records of that instance are made as usual; when
+the exact solve raises, the instance's every record says so), the summary counts it in
+``failed`` and leaves it out of the rates. On Dask, a task that still fails after its retries (a
+worker killed again and again) gives such a record for every (instance, method) of its batch.
+An interruption (Ctrl-C) still stops the run.
+
 Files: with ``out_dir``, records stream to ``records.csv`` as they exist (an interrupted run
 keeps what it finished); :func:`write_outputs` adds ``summary.json`` and ``reproduce.png``.
 Both go through the records layer (:mod:`.records`).
@@ -47,7 +54,7 @@ from ..solvers import (
     solve,
 )
 from ..solvers._registry import DISPATCH_METHODS
-from .records import RecordsFile, write_csv, write_json
+from .records import RecordsFile, failure_status, write_csv, write_json
 
 __all__ = [
     "PAPER_TABLE",
@@ -55,6 +62,7 @@ __all__ = [
     "ReproduceRun",
     "check_inputs",
     "default_methods",
+    "failed_record",
     "run_reproduce",
     "summarize",
     "write_outputs",
@@ -77,9 +85,15 @@ RECORD_FIELDS = [
     "converged",
     "num_ground_states",
     "seed",
+    "status",
 ]
 #: The columns before ``seed`` (such files are not resumed: they do not say their seed).
 LEGACY_FIELDS = RECORD_FIELDS[: RECORD_FIELDS.index("seed")]
+#: The columns before ``status`` (files of versions where a failure stopped the run: every row
+#: read from them is "ok").
+PRE_STATUS_FIELDS = RECORD_FIELDS[: RECORD_FIELDS.index("status")]
+#: Columns of a record that a failed row leaves empty (nothing was measured).
+_MEASURED = [f for f in RECORD_FIELDS if f not in ("n", "trial", "method", "seed", "status")]
 
 
 def default_methods() -> list[str]:
@@ -244,7 +258,9 @@ def _stream(
     if out_dir is None:
         yield (lambda row, sync=True: None), set()
         return
-    rec = RecordsFile(Path(out_dir) / "records.csv", RECORD_FIELDS, older=[LEGACY_FIELDS])
+    rec = RecordsFile(
+        Path(out_dir) / "records.csv", RECORD_FIELDS, older=[LEGACY_FIELDS, PRE_STATUS_FIELDS]
+    )
     if not resume:
         with rec.fresh():
             yield rec.append, set()
@@ -270,7 +286,7 @@ def _stream(
     rec = RecordsFile(
         rec.path,
         RECORD_FIELDS,
-        older=[LEGACY_FIELDS],
+        older=[LEGACY_FIELDS, PRE_STATUS_FIELDS],
         finished=lambda r: (int(r["n"]), int(r["trial"])) in done and r["method"] in labels,
     )
     with rec.resume() as old:
@@ -283,7 +299,13 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
     """A record read back from ``records.csv`` with its types (the writer's inverse)."""
     flags = {"True": True, "False": False, "": ""}
     out: dict[str, Any] = dict(row)
-    for k in ("n", "trial", "correct_nodes", "hamming", "num_ground_states", "seed"):
+    out["status"] = row.get("status") or "ok"  # a file of a version before the column
+    for k in ("n", "trial", "seed"):
+        out[k] = int(row[k])
+    if out["status"] != "ok":
+        out.update(dict.fromkeys(_MEASURED))
+        return out
+    for k in ("correct_nodes", "hamming", "num_ground_states"):
         out[k] = int(row[k])
     for k in ("energy", "exact_energy", "energy_ratio", "time_s"):
         out[k] = float(row[k])
@@ -295,18 +317,47 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
 def _instance_rows(
     n: int, trial: int, child: np.random.SeedSequence, specs: list[tuple[str, str, dict[str, Any]]]
 ) -> list[dict[str, Any]]:
-    """One instance's records: the exact solve, then each method (one task of a Dask run)."""
+    """One instance's records: the exact solve, then each method (one task of a Dask run).
+
+    A method that raises gets a failed record and the others go on; an exact solve that raises
+    fails the instance's every record (nothing can be scored without it)."""
+    root = int(child.entropy)  # type: ignore[arg-type]  # the run's root seed
     model = paper_instance(n, rng=np.random.default_rng(child))
-    exact = solve(model, method="exact")
+    try:
+        exact = solve(model, method="exact")
+    except Exception as exc:
+        status = failure_status(exc)
+        return [
+            failed_record(
+                n, trial, label, root, status if label == "exact" else status + " (exact)"
+            )
+            for label in ["exact", *(spec[0] for spec in specs)]
+        ]
     gs = exact.samples[: exact.info["num_ground_states"]]
     e0 = exact.best_energy
     tol = max(exact.info["degeneracy_tol"], 1e-12)
-    root = int(child.entropy)  # type: ignore[arg-type]  # the run's root seed
     rows = [_record(n, trial, "exact", exact, gs, e0, tol, seed=root)]
     for label, name, opts in specs:
-        res = solve(model, method=name, rng=_method_seed(child, label), **opts)
+        try:
+            res = solve(model, method=name, rng=_method_seed(child, label), **opts)
+        except Exception as exc:
+            rows.append(failed_record(n, trial, label, root, failure_status(exc)))
+            continue
         rows.append(_record(n, trial, label, res, gs, e0, tol, seed=root))
     return rows
+
+
+def failed_record(n: int, trial: int, label: str, seed: int, status: str) -> dict[str, Any]:
+    """The record of a method that raised on instance ``(n, trial)``: ``status`` says how,
+    the measured columns are empty (None)."""
+    return {
+        "n": n,
+        "trial": trial,
+        "method": label,
+        **dict.fromkeys(_MEASURED),
+        "seed": seed,
+        "status": status,
+    }
 
 
 #: Method specs whose kernels this process has compiled or loaded already (see :func:`warm_up`).
@@ -434,14 +485,24 @@ def _run(
         return
     from ..distributed import stream
 
+    # here too, so that a method that cannot run at all stops the run before anything is
+    # submitted (as in-process); every worker then warms itself up before its first task
+    run.warm_up_s += warm_up(specs)
     pinned = {n: _pin_defaults(specs, n) for n in run.sizes}
     threads = sum(client.nthreads().values()) or 1
-    tasks = [(k, (batch, pinned[batch[0][0]])) for k, batch in enumerate(_batches(todo, threads))]
+    batches = _batches(todo, threads)
+    tasks = [(k, (batch, pinned[batch[0][0]])) for k, batch in enumerate(batches)]
+    labels = ["exact", *(spec[0] for spec in specs)]
     for out in stream(client, _instance_batch, tasks, threads=1):
-        if out.error is not None:
-            raise out.error
-        for n, trial, rows in out.value:
-            emit(n, trial, rows)
+        if out.error is None:
+            for n, trial, rows in out.value:
+                emit(n, trial, rows)
+            continue
+        # the task failed after its retries (its worker killed again and again, or the task
+        # could not run there): every record of its instances says so, and the run goes on
+        status = failure_status(out.error) + " (Dask task)"
+        for n, trial, _child in batches[out.key]:
+            emit(n, trial, [failed_record(n, trial, label, run.seed, status) for label in labels])
 
 
 def _record(
@@ -469,26 +530,33 @@ def _record(
         "converged": "" if conv is None else bool(np.all(conv)),
         "num_ground_states": len(gs),
         "seed": seed,
+        "status": "ok",
     }
 
 
 def summarize(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Aggregate records per (n, method), in first-seen order."""
+    """Aggregate records per (n, method), in first-seen order.
+
+    ``trials`` counts the records that ran ("ok"), ``failed`` the others, which the rates leave
+    out (None when no record of the group ran).
+    """
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for r in records:
         groups.setdefault((int(r["n"]), str(r["method"])), []).append(r)
     out = []
-    for (n, method), rows in groups.items():
+    for (n, method), group in groups.items():
+        rows = [r for r in group if r.get("status", "ok") == "ok"]
         k = len(rows)
         out.append(
             {
                 "n": n,
                 "method": method,
                 "trials": k,
-                "correct_rate": sum(r["correct_nodes"] for r in rows) / (n * k),
-                "energy_ratio": float(np.mean([r["energy_ratio"] for r in rows])),
-                "gs_hit_rate": sum(bool(r["gs_hit"]) for r in rows) / k,
-                "mean_time_s": float(np.mean([r["time_s"] for r in rows])),
+                "failed": len(group) - k,
+                "correct_rate": sum(r["correct_nodes"] for r in rows) / (n * k) if k else None,
+                "energy_ratio": float(np.mean([r["energy_ratio"] for r in rows])) if k else None,
+                "gs_hit_rate": sum(bool(r["gs_hit"]) for r in rows) / k if k else None,
+                "mean_time_s": float(np.mean([r["time_s"] for r in rows])) if k else None,
                 "zero_gs_instances": sum(abs(r["exact_energy"]) <= 1e-12 for r in rows),
             }
         )
