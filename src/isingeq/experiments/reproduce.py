@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numba
 import numpy as np
 
 from .._validation import check_int
@@ -393,28 +394,37 @@ def _instance_batch(
     return [(n, trial, _instance_rows(n, trial, child, specs)) for n, trial, child in items]
 
 
-#: Tasks per worker thread a Dask run aims at (a batch of instances each): enough to keep every
-#: worker busy to the end and to lose little to an interruption, few enough that a task's own
-#: cost (about a millisecond) stays small next to its instances.
-_TASKS_PER_THREAD = 8
+#: Batches per worker thread a Dask run makes at least: two, so that a worker that finishes
+#: first takes another's second batch. Fewer, larger tasks cost the caller less (the scheduler
+#: and client share the cores with the workers: 8 per thread gave 58-60 instances/s on 2
+#: workers, 2 per thread 64, ``benchmarks/bench_dask.py``).
+_TASKS_PER_THREAD = 2
+#: Instances per batch at most: a batch's records reach the file (and the progress bar) when it
+#: ends, and an interruption loses the batches running; a paper instance takes milliseconds.
+_MAX_BATCH = 64
 
 
 def _batches(
     todo: list[tuple[int, int, np.random.SeedSequence]], threads: int
 ) -> list[list[tuple[int, int, np.random.SeedSequence]]]:
-    """``todo`` cut into about ``_TASKS_PER_THREAD`` batches per thread, of sizes that differ by
-    one at most (a short last batch would leave a worker idle at the end of the run).
+    """``todo`` cut, per size, into a multiple of ``threads`` batches (at least
+    ``_TASKS_PER_THREAD`` per thread, at most ``_MAX_BATCH`` instances each) whose sizes differ
+    by one at most (a short last batch would leave a worker idle at the end of the run).
 
     Examples
     --------
     >>> todo = [(20, t, None) for t in range(200)]
-    >>> sorted({len(b) for b in _batches(todo, 2)}), len(_batches(todo, 2))
-    ([12, 13], 16)
+    >>> [len(b) for b in _batches(todo, 2)]
+    [50, 50, 50, 50]
+    >>> sorted({len(b) for b in _batches(todo * 5, 2)}), len(_batches(todo * 5, 2))
+    ([62, 63], 16)
     """
+    threads = max(threads, 1)
     out: list[list[tuple[int, int, np.random.SeedSequence]]] = []
     for n in dict.fromkeys(item[0] for item in todo):
         items = [item for item in todo if item[0] == n]
-        count = min(len(items), _TASKS_PER_THREAD * max(threads, 1))
+        count = max(_TASKS_PER_THREAD * threads, -(-len(items) // _MAX_BATCH))
+        count = min(len(items), -(-count // threads) * threads)
         size, extra = divmod(len(items), count)
         start = 0
         for k in range(count):
@@ -431,16 +441,30 @@ def _pin_defaults(
 
     Some methods default ``num_reads`` to numba's thread count (tabu, mfa-hybrid); a Dask
     worker has other threads than the caller, so the value this process would use travels with
-    the task, and the records stay those of the in-process run.
+    the task, and the records stay those of the in-process run. Each method is run once on a
+    probe to learn it (a ``time_limit`` cut to a millisecond: whether one is given is what
+    matters), then remembered for this process's thread count: the caller's serial start of
+    a Dask run, which the workers wait for.
     """
+    key = (repr(specs), n, numba.get_num_threads())
+    if key in _PINNED:
+        return _PINNED[key]
     probe = paper_instance(n, rng=0)
     out = []
     for label, name, opts in specs:
         if "num_reads" in method_options(name) and "num_reads" not in opts:
-            res = solve(probe, method=name, rng=0, **opts)
+            probe_opts = dict(opts)
+            if probe_opts.get("time_limit") is not None:
+                probe_opts["time_limit"] = min(float(probe_opts["time_limit"]), 1e-3)
+            res = solve(probe, method=name, rng=0, **probe_opts)
             opts = {**opts, "num_reads": res.info["options"]["num_reads"]}
         out.append((label, name, opts))
+    _PINNED[key] = out
     return out
+
+
+#: ``_pin_defaults``'s answers in this process: (specs, n, numba threads) -> pinned specs.
+_PINNED: dict[tuple[str, int, int], list[tuple[str, str, dict[str, Any]]]] = {}
 
 
 def _instances(run: ReproduceRun) -> list[tuple[int, int, np.random.SeedSequence]]:
