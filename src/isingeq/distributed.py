@@ -13,8 +13,8 @@ Schedulers
 * ``"local"`` -- a :class:`distributed.LocalCluster` of ``workers`` worker *processes* on this
   machine (default: one per core), each with ``cores // workers`` threads, so that workers x
   threads = cores; numba's pool in each worker is sized to its threads (``NUMBA_NUM_THREADS``
-  in the worker's environment before it imports numba, and ``numba.set_num_threads`` around
-  each task), and Dask's own sampling in the workers is off or slowed (:data:`LOCAL_CONFIG`);
+  in the worker's environment, and ``numba.set_num_threads`` around each task), and Dask's own
+  sampling in the workers is off or slowed (:data:`LOCAL_CONFIG`);
 * an address (``"tcp://10.0.0.5:8786"``) of a running scheduler (``dask scheduler``, or one
   started by dask-jobqueue / dask-kubernetes / dask-gateway); an unreachable one is an OSError
   after :data:`CONNECT_TIMEOUT_S`, not a hang;
@@ -200,20 +200,17 @@ def connect(
         if threads is None:
             threads = per_worker
         threads = check_int("threads", threads, low=1, high=os.cpu_count() or 1)
-        # NUMBA_NUM_THREADS must be in the worker's environment before it imports numba, which
-        # a spawned worker does while it unpickles its start-up (before the nanny's ``env``
-        # applies): Dask sets ``pre-spawn-environ`` in this process around the spawn
-        pre = {
-            **dask.config.get("distributed.nanny.pre-spawn-environ", {}),
-            "NUMBA_NUM_THREADS": str(threads),
-        }
-        with dask.config.set({**LOCAL_CONFIG, "distributed.nanny.pre-spawn-environ": pre}):
+        # numba's pool is launched at a worker's first parallel kernel, after the nanny's
+        # ``env`` applies (Dask's ``pre-spawn-environ`` would also change this process's own
+        # environment, and numba here would then refuse its thread count)
+        with dask.config.set(LOCAL_CONFIG):
             cluster = dist.LocalCluster(
                 n_workers=n_workers,
                 threads_per_worker=threads,
                 processes=processes,
                 dashboard_address=":0",  # a free port: several clusters may run here
                 silence_logs=logging.ERROR,
+                **({"env": {"NUMBA_NUM_THREADS": str(threads)}} if processes else {}),
             )
         with cluster, dist.Client(cluster) as client:
             yield client

@@ -81,7 +81,7 @@ def write_csv(
 
 
 def failure_status(exc: BaseException) -> str:
-    """A record's ``status`` for a unit of work that raised: ``"failed: Type: message"``, on one
+    r"""A record's ``status`` for a unit of work that raised: ``"failed: Type: message"``, on one
     line and at most 300 characters of message (a record stays one CSV line).
 
     Examples
