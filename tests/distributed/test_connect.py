@@ -81,3 +81,16 @@ def test_threads_apply_to_the_local_cluster_only(thread_client: Any) -> None:
 def test_describe_names_the_scheduler(thread_client: Any) -> None:
     assert describe(None) is None and describe("local") == "local"
     assert describe(thread_client).startswith(("inproc://", "tcp://"))
+
+
+def test_a_local_cluster_leaves_the_callers_numba_thread_count_alone() -> None:
+    import numba
+
+    before = os.environ.get("NUMBA_NUM_THREADS")
+    with connect("local", workers=1, threads=1) as client:
+        (view,) = client.run(_worker_view).values()
+        assert view["numba_env"] == "1"
+        assert os.environ.get("NUMBA_NUM_THREADS") == before
+    # numba here still runs on its own pool (it refuses a changed NUMBA_NUM_THREADS)
+    numba.config.reload_config()
+    assert numba.get_num_threads() >= 1
