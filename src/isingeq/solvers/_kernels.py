@@ -292,8 +292,11 @@ def greedy_descent_dense(J, X, G, max_sweeps, tol, out_sweeps):  # pragma: no co
     """Descend every row of ``X`` (R, n) uint8 in place; ``G`` (R, n) float64 the fields."""
     R, n = X.shape
     for r in prange(R):
-        x = X[r]
-        g = G[r]
+        # this replica's rows copied: replicas whose rows share a cache line would slow each
+        # other down (false sharing; benchmarks/bench_threads.py)
+        x = X[r].copy()
+        g = G[r].copy()
+        done = out_sweeps[r]
         for sw in range(max_sweeps):
             changed = False
             for i in range(n):
@@ -306,9 +309,12 @@ def greedy_descent_dense(J, X, G, max_sweeps, tol, out_sweeps):  # pragma: no co
                     for j in range(n):
                         g[j] += d * col[j]
                     changed = True
-            out_sweeps[r] = sw + 1
+            done = sw + 1
             if not changed:
                 break
+        X[r] = x
+        G[r] = g
+        out_sweeps[r] = done
 
 
 @njit(cache=True, parallel=True)
@@ -318,8 +324,11 @@ def greedy_descent_csr(
     """Sparse twin of :func:`greedy_descent_dense`; ``J`` symmetric CSR (indptr, indices, data)."""
     R, n = X.shape
     for r in prange(R):
-        x = X[r]
-        g = G[r]
+        # this replica's rows copied: replicas whose rows share a cache line would slow each
+        # other down (false sharing; benchmarks/bench_threads.py)
+        x = X[r].copy()
+        g = G[r].copy()
+        done = out_sweeps[r]
         for sw in range(max_sweeps):
             changed = False
             for i in range(n):
@@ -331,9 +340,12 @@ def greedy_descent_csr(
                     for k in range(indptr[i], indptr[i + 1]):
                         g[indices[k]] += d * data[k]
                     changed = True
-            out_sweeps[r] = sw + 1
+            done = sw + 1
             if not changed:
                 break
+        X[r] = x
+        G[r] = g
+        out_sweeps[r] = done
 
 
 # ---------------------------------------------------------------------------- sparse products
@@ -469,7 +481,7 @@ def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no co
     R, n = M.shape
     S = ts.shape[0]
     for r in prange(R):
-        m = M[r]
+        m = M[r].copy()  # a private copy: no false sharing with the other replicas' rows
         xi = h.copy()
         for i in range(n):
             mi = m[i]
@@ -488,6 +500,7 @@ def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no co
                     m[i] = new
                     for k in range(indptr[i], indptr[i + 1]):
                         xi[indices[k]] += data[k] * d
+        M[r] = m
 
 
 @njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
@@ -497,7 +510,7 @@ def amfa_dense(J, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
     R, n = M.shape
     S = ts.shape[0]
     for r in prange(R):
-        m = M[r]
+        m = M[r].copy()  # a private copy: no false sharing with the other replicas' rows
         xi = h.copy()
         for i in range(n):
             mi = m[i]
@@ -518,6 +531,7 @@ def amfa_dense(J, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
                     row = J[i]
                     for j in range(n):
                         xi[j] += row[j] * d
+        M[r] = m
 
 
 # ---------------------------------------------------------------------------- the cold tail
@@ -549,9 +563,13 @@ def tail_csr(indptr, indices, data, ts, X, G, E, best_X, best_E, states):  # pra
     """
     R, n = X.shape
     for r in prange(R):
-        x = X[r]
-        g = G[r]
-        st = states[r : r + 1]
+        # private copies of this replica's rows and stream, written back at the end: replicas
+        # sharing a cache line (the streams are adjacent) would slow each other down
+        x = X[r].copy()
+        g = G[r].copy()
+        st = states[r : r + 1].copy()
+        bx = best_X[r].copy()
+        be = best_E[r]
         e = E[r]
         for s in range(ts.shape[0]):
             t = ts[s]
@@ -563,9 +581,14 @@ def tail_csr(indptr, indices, data, ts, X, G, E, best_X, best_E, states):  # pra
                     x[i] = 1 - x[i]
                     for k in range(indptr[i], indptr[i + 1]):
                         g[indices[k]] += d * data[k]
-            if e < best_E[r]:
-                best_E[r] = e
-                best_X[r, :] = x
+            if e < be:
+                be = e
+                bx[:] = x
+        X[r] = x
+        G[r] = g
+        states[r] = st[0]
+        best_X[r] = bx
+        best_E[r] = be
         E[r] = e
 
 
@@ -575,9 +598,13 @@ def tail_dense(J, ts, X, G, E, best_X, best_E, states):  # pragma: no cover - co
     contiguous row ``J[i]``)."""
     R, n = X.shape
     for r in prange(R):
-        x = X[r]
-        g = G[r]
-        st = states[r : r + 1]
+        # private copies of this replica's rows and stream, written back at the end: replicas
+        # sharing a cache line (the streams are adjacent) would slow each other down
+        x = X[r].copy()
+        g = G[r].copy()
+        st = states[r : r + 1].copy()
+        bx = best_X[r].copy()
+        be = best_E[r]
         e = E[r]
         for s in range(ts.shape[0]):
             t = ts[s]
@@ -590,9 +617,14 @@ def tail_dense(J, ts, X, G, E, best_X, best_E, states):  # pragma: no cover - co
                     row = J[i]
                     for j in range(n):
                         g[j] += d * row[j]
-            if e < best_E[r]:
-                best_E[r] = e
-                best_X[r, :] = x
+            if e < be:
+                be = e
+                bx[:] = x
+        X[r] = x
+        G[r] = g
+        states[r] = st[0]
+        best_X[r] = bx
+        best_E[r] = be
         E[r] = e
 
 
@@ -661,14 +693,19 @@ def tabu_csr(
     """
     R = X.shape[0]
     for r in prange(R):
-        x = X[r]
-        g = G[r]
-        tb = tabu[r]
-        st = states[r : r + 1]
+        # private copies of this replica's rows and stream, written back at the end: the
+        # streams are adjacent and a small model's rows share cache lines, and replicas writing
+        # to one line slow each other down (false sharing; benchmarks/bench_threads.py)
+        x = X[r].copy()
+        g = G[r].copy()
+        tb = tabu[r].copy()
+        st = states[r : r + 1].copy()
+        bx = best_X[r].copy()
+        be = best_E[r]
         e = E[r]
         k = it[r]
         for _ in range(moves):
-            bi, bg = _tabu_pick(x, g, tb, k, e, best_E[r] - tol, st)
+            bi, bg = _tabu_pick(x, g, tb, k, e, be - tol, st)
             if bi < 0:
                 break
             e -= bg
@@ -678,9 +715,15 @@ def tabu_csr(
                 g[indices[p]] += d * data[p]
             k += 1
             tb[bi] = k + _tabu_tenure(tenure, tenure_rand, st)
-            if e < best_E[r] - tol:
-                best_E[r] = e
-                best_X[r, :] = x
+            if e < be - tol:
+                be = e
+                bx[:] = x
+        X[r] = x
+        G[r] = g
+        tabu[r] = tb
+        states[r] = st[0]
+        best_X[r] = bx
+        best_E[r] = be
         E[r] = e
         it[r] = k
 
@@ -692,14 +735,19 @@ def tabu_dense(
     """:func:`tabu_csr` for a dense symmetric ``J`` (n, n)."""
     R, n = X.shape
     for r in prange(R):
-        x = X[r]
-        g = G[r]
-        tb = tabu[r]
-        st = states[r : r + 1]
+        # private copies of this replica's rows and stream, written back at the end: the
+        # streams are adjacent and a small model's rows share cache lines, and replicas writing
+        # to one line slow each other down (false sharing; benchmarks/bench_threads.py)
+        x = X[r].copy()
+        g = G[r].copy()
+        tb = tabu[r].copy()
+        st = states[r : r + 1].copy()
+        bx = best_X[r].copy()
+        be = best_E[r]
         e = E[r]
         k = it[r]
         for _ in range(moves):
-            bi, bg = _tabu_pick(x, g, tb, k, e, best_E[r] - tol, st)
+            bi, bg = _tabu_pick(x, g, tb, k, e, be - tol, st)
             if bi < 0:
                 break
             e -= bg
@@ -710,8 +758,14 @@ def tabu_dense(
                 g[j] += d * row[j]
             k += 1
             tb[bi] = k + _tabu_tenure(tenure, tenure_rand, st)
-            if e < best_E[r] - tol:
-                best_E[r] = e
-                best_X[r, :] = x
+            if e < be - tol:
+                be = e
+                bx[:] = x
+        X[r] = x
+        G[r] = g
+        tabu[r] = tb
+        states[r] = st[0]
+        best_X[r] = bx
+        best_E[r] = be
         E[r] = e
         it[r] = k
