@@ -125,3 +125,17 @@ def test_initial_states_start_every_read() -> None:
     np.testing.assert_array_equal(half.marginals[0], half.marginals[1])  # same start, same root
     default = isingeq.solve(m, method="scipy-root")
     np.testing.assert_array_equal(half.marginals[0], default.marginals[0])  # default: 1/2
+
+
+def test_critical_t_does_not_depend_on_blas_threads() -> None:
+    # LAPACK's eigvalsh rounds differently on several threads (n = 300: 1e-14 apart), which
+    # made t_c, so every annealing schedule and seeded result, depend on the machine's cores
+    from threadpoolctl import threadpool_limits
+
+    for k in range(5):
+        m = isingeq.paper_instance(300, rng=k)
+        with threadpool_limits(limits=1, user_api="blas"):
+            one = isingeq.critical_t(m)
+        with threadpool_limits(limits=2, user_api="blas"):
+            two = isingeq.critical_t(m)
+        assert one == two

@@ -5,8 +5,9 @@ Validating helpers (they name the parameter); the kernels themselves live in ``_
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -21,9 +22,31 @@ __all__ = [
     "eq16_residual",
     "field_scale",
     "ladder_ends",
+    "one_blas_thread",
     "start_states",
     "time_budget",
 ]
+
+
+_BLAS: Any = None  # threadpoolctl's controller, made at the first use (it scans the libraries)
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS / LAPACK on one thread for a small call made between numba's parallel kernels.
+
+    OpenBLAS's threads busy-wait for a while after each call, and a numba thread started
+    meanwhile shares its core with one of them: after the ``eigvalsh`` of :func:`critical_t`
+    (n = 100), mfa-async's kernel and final descent took twice as long on 2 threads as on 1
+    (``benchmarks/bench_threads.py``). Through threadpoolctl's controller, made once.
+    """
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS = ThreadpoolController()
+    with _BLAS.limit(limits=1, user_api="blas"):
+        yield
 
 
 def field_scale(model: SpinGlass) -> float:

@@ -42,7 +42,7 @@ from scipy.special import expit
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
-from ._common import eq16_residual, residual_per_read, start_states
+from ._common import eq16_residual, one_blas_thread, residual_per_read, start_states
 from ._registry import register
 
 __all__ = ["critical_t", "eq16_residual", "solve_scipy_root"]
@@ -74,7 +74,8 @@ def critical_t(model: SpinGlass) -> float:
     if n == 1:
         return float("inf")
     if n <= 500:
-        lam = float(np.linalg.eigvalsh(model.dense_J())[-1])
+        with one_blas_thread():  # O(n^3) with n <= 500: threads would only spin afterwards
+            lam = float(np.linalg.eigvalsh(model.dense_J())[-1])
     else:
         from scipy.sparse.linalg import eigsh
 
