@@ -1,0 +1,89 @@
+"""Benchmark how the replica-parallel kernels scale with numba's threads on small models.
+
+Every heuristic runs its replicas (``num_reads``) in a numba ``prange``, one replica per thread.
+On small models a replica's arrays are a few cache lines, and replicas that share a line slow
+each other down (false sharing: each write by one thread evicts the line from the other's
+cache). This script times ``solve`` per method and thread count with ``num_reads`` fixed (the
+same work on 1 and on all threads), on paper instances (dense, ``--sizes``) and on Gset graphs
+(sparse, ``--gset``, read from ``../shared/data``), and prints the speedup of all threads over
+one: 2 on 2 cores is perfect.
+
+Run:  python benchmarks/bench_threads.py  [--sizes 20,100,800] [--gset G14,G55] [--reads 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numba
+from _machine import ForeignLoad, git_revision
+from rich.console import Console
+from rich.table import Table
+
+import isingeq
+import isingeq.datasets
+
+console = Console()
+
+#: Each method with a fixed schedule, so a solve does the same work whatever the threads.
+METHODS = {
+    "tabu": {"num_sweeps": 200},
+    "mfa-async": {},
+    "mfa-hybrid": {},
+}
+
+
+def _time(models: list[isingeq.SpinGlass], method: str, opts: dict, threads: int) -> float:
+    """Seconds per solve, the mean over ``models``, on ``threads`` numba threads."""
+    numba.set_num_threads(threads)
+    isingeq.solve(models[0], method=method, rng=0, **opts)  # compile / load, untimed
+    t0 = time.perf_counter()
+    for k, m in enumerate(models):
+        isingeq.solve(m, method=method, rng=k, **opts)
+    return (time.perf_counter() - t0) / len(models)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--sizes", default="20,100,800")
+    ap.add_argument("--reads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--gset", default="G14,G55", help="sparse graphs ('' for none)")
+    ap.add_argument("--repeats", type=int, default=10, help="paper instances per cell")
+    ap.add_argument("--data-dir", default=str(Path(__file__).parents[2] / "shared" / "data"))
+    args = ap.parse_args()
+    cores = numba.config.NUMBA_NUM_THREADS
+    console.print(
+        f"isingeq {git_revision()}, {os.cpu_count()} cores, numba threads 1 and {cores}, "
+        f"num_reads={args.reads}",
+        highlight=False,
+    )
+    table = Table(title=f"time per solve, 1 thread vs {cores} (num_reads = {args.reads})")
+    for col in ("model", "method", "1 thread", f"{cores} threads", "speedup"):
+        table.add_column(col, justify="right")
+    load = ForeignLoad()
+    kinds: dict[str, list[isingeq.SpinGlass]] = {}
+    for n in (int(v) for v in args.sizes.split(",") if v):
+        kinds[f"paper n={n}"] = [isingeq.paper_instance(n, rng=k) for k in range(args.repeats)]
+    for name in (v for v in args.gset.split(",") if v):
+        inst = isingeq.datasets.load(name, data_dir=args.data_dir)
+        kinds[f"{name} (n={inst.model.n}, sparse)"] = [inst.model]
+    for label, models in kinds.items():
+        for method, fixed in METHODS.items():
+            opts = {**fixed, "num_reads": args.reads}
+            one = _time(models, method, opts, 1)
+            many = _time(models, method, opts, cores)
+            table.add_row(
+                label, method, f"{1e3 * one:.2f} ms", f"{1e3 * many:.2f} ms", f"{one / many:.2f}x"
+            )
+    numba.set_num_threads(cores)
+    console.print(table)
+    console.print(load.report(), highlight=False)
+
+
+if __name__ == "__main__":
+    main()
