@@ -534,6 +534,29 @@ def amfa_dense(J, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
         M[r] = m
 
 
+# ---------------------------------------------------------------------------- a replica's state
+# The replica-parallel searches (the cold tail, tabu) work on private copies of their replica's
+# rows, RNG stream and best state, written back at the end of the call: the streams are
+# adjacent and a small model's rows share cache lines, and replicas writing to one line slow
+# each other down (false sharing: tabu ran slower on 2 threads than on 1 at n = 20,
+# benchmarks/bench_threads.py).
+
+
+@njit(cache=True, inline="always")
+def _take(r, X, G, states, best_X):  # pragma: no cover - compiled
+    return X[r].copy(), G[r].copy(), states[r : r + 1].copy(), best_X[r].copy()
+
+
+@njit(cache=True, inline="always")
+def _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E):  # pragma: no cover
+    X[r] = x
+    G[r] = g
+    states[r] = st[0]
+    best_X[r] = bx
+    best_E[r] = be
+    E[r] = e
+
+
 # ---------------------------------------------------------------------------- the cold tail
 # The asynchronous t = infinity update of eq. 16 with thermal noise: node i flips when its gain
 # g_i = (1 - 2 x_i) xi_i (the drop in H) plus a one-sided exponential noise of scale 1 / t is
@@ -563,12 +586,7 @@ def tail_csr(indptr, indices, data, ts, X, G, E, best_X, best_E, states):  # pra
     """
     R, n = X.shape
     for r in prange(R):
-        # private copies of this replica's rows and stream, written back at the end: replicas
-        # sharing a cache line (the streams are adjacent) would slow each other down
-        x = X[r].copy()
-        g = G[r].copy()
-        st = states[r : r + 1].copy()
-        bx = best_X[r].copy()
+        x, g, st, bx = _take(r, X, G, states, best_X)
         be = best_E[r]
         e = E[r]
         for s in range(ts.shape[0]):
@@ -584,12 +602,7 @@ def tail_csr(indptr, indices, data, ts, X, G, E, best_X, best_E, states):  # pra
             if e < be:
                 be = e
                 bx[:] = x
-        X[r] = x
-        G[r] = g
-        states[r] = st[0]
-        best_X[r] = bx
-        best_E[r] = be
-        E[r] = e
+        _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
 
 
 @njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
@@ -598,12 +611,7 @@ def tail_dense(J, ts, X, G, E, best_X, best_E, states):  # pragma: no cover - co
     contiguous row ``J[i]``)."""
     R, n = X.shape
     for r in prange(R):
-        # private copies of this replica's rows and stream, written back at the end: replicas
-        # sharing a cache line (the streams are adjacent) would slow each other down
-        x = X[r].copy()
-        g = G[r].copy()
-        st = states[r : r + 1].copy()
-        bx = best_X[r].copy()
+        x, g, st, bx = _take(r, X, G, states, best_X)
         be = best_E[r]
         e = E[r]
         for s in range(ts.shape[0]):
@@ -620,12 +628,7 @@ def tail_dense(J, ts, X, G, E, best_X, best_E, states):  # pragma: no cover - co
             if e < be:
                 be = e
                 bx[:] = x
-        X[r] = x
-        G[r] = g
-        states[r] = st[0]
-        best_X[r] = bx
-        best_E[r] = be
-        E[r] = e
+        _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
 
 
 # ---------------------------------------------------------------------------- tabu search
@@ -693,14 +696,8 @@ def tabu_csr(
     """
     R = X.shape[0]
     for r in prange(R):
-        # private copies of this replica's rows and stream, written back at the end: the
-        # streams are adjacent and a small model's rows share cache lines, and replicas writing
-        # to one line slow each other down (false sharing; benchmarks/bench_threads.py)
-        x = X[r].copy()
-        g = G[r].copy()
+        x, g, st, bx = _take(r, X, G, states, best_X)
         tb = tabu[r].copy()
-        st = states[r : r + 1].copy()
-        bx = best_X[r].copy()
         be = best_E[r]
         e = E[r]
         k = it[r]
@@ -718,13 +715,8 @@ def tabu_csr(
             if e < be - tol:
                 be = e
                 bx[:] = x
-        X[r] = x
-        G[r] = g
+        _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
         tabu[r] = tb
-        states[r] = st[0]
-        best_X[r] = bx
-        best_E[r] = be
-        E[r] = e
         it[r] = k
 
 
@@ -735,14 +727,8 @@ def tabu_dense(
     """:func:`tabu_csr` for a dense symmetric ``J`` (n, n)."""
     R, n = X.shape
     for r in prange(R):
-        # private copies of this replica's rows and stream, written back at the end: the
-        # streams are adjacent and a small model's rows share cache lines, and replicas writing
-        # to one line slow each other down (false sharing; benchmarks/bench_threads.py)
-        x = X[r].copy()
-        g = G[r].copy()
+        x, g, st, bx = _take(r, X, G, states, best_X)
         tb = tabu[r].copy()
-        st = states[r : r + 1].copy()
-        bx = best_X[r].copy()
         be = best_E[r]
         e = E[r]
         k = it[r]
@@ -761,11 +747,6 @@ def tabu_dense(
             if e < be - tol:
                 be = e
                 bx[:] = x
-        X[r] = x
-        G[r] = g
+        _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
         tabu[r] = tb
-        states[r] = st[0]
-        best_X[r] = bx
-        best_E[r] = be
-        E[r] = e
         it[r] = k
