@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -81,3 +82,24 @@ def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path: Path) -> Non
     res = runner.invoke(app, ["reproduce", "--trials", "1", "--sizes", "4", "--out", str(out)])
     assert res.exit_code == 2 and "`--out` must be a folder" in res.stderr
     assert out.read_text() == "keep me"
+
+
+def test_failed_records_are_marked_in_the_table_and_counted_in_the_json(
+    tmp_path: Path, fragile_method: object
+) -> None:
+    from tests.conftest import FRAGILE
+
+    args = ["reproduce", "--sizes", "5", "--trials", "8", "--seed", "3", "--methods"]
+    args += [f"{FRAGILE},greedy", "--out", str(tmp_path / "r")]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    (line,) = [ln for ln in res.stdout.splitlines() if FRAGILE in ln]
+    failed = int(line.split("(")[1].split(" failed")[0])
+    assert 0 < failed < 8
+    res = runner.invoke(app, [*args[:-2], "--out", str(tmp_path / "j"), "--json"])
+    rows = {r["method"]: r for r in json.loads(res.stdout)}
+    assert rows[FRAGILE]["failed"] == failed and rows[FRAGILE]["trials"] == 8 - failed
+    assert rows["greedy"]["failed"] == 0 and rows["greedy"]["trials"] == 8
+    with open(tmp_path / "j" / "records.csv", newline="") as fh:
+        status = [r["status"] for r in csv.DictReader(fh)]
+    assert sum(s.startswith("failed: RuntimeError") for s in status) == failed
