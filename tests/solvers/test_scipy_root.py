@@ -139,3 +139,29 @@ def test_critical_t_does_not_depend_on_blas_threads() -> None:
         with threadpool_limits(limits=2, user_api="blas"):
             two = isingeq.critical_t(m)
         assert one == two
+
+
+def test_critical_t_is_computed_once_per_model_within_a_solve() -> None:
+    from isingeq.solvers import _common
+
+    calls: list[int] = []
+
+    def count(model: isingeq.SpinGlass) -> float:
+        calls.append(model.n)
+        return 1.0
+
+    a, b = isingeq.paper_instance(6, rng=0), isingeq.paper_instance(7, rng=0)
+    with _common.solve_memo():
+        with _common.solve_memo():  # a nested solve shares its caller's values
+            assert _common.memo(a, "k", lambda: count(a)) == 1.0
+        _common.memo(a, "k", lambda: count(a))
+        _common.memo(b, "k", lambda: count(b))
+    assert calls == [6, 7]
+    _common.memo(a, "k", lambda: count(a))  # outside a solve: computed every time
+    _common.memo(a, "k", lambda: count(a))
+    assert calls == [6, 7, 6, 6]
+    # and the real t_c inside a solve equals the one computed outside
+    m = isingeq.paper_instance(40, rng=1)
+    with _common.solve_memo():
+        inside = [isingeq.critical_t(m), isingeq.critical_t(m)]
+    assert inside == [isingeq.critical_t(m)] * 2

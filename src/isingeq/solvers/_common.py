@@ -6,6 +6,7 @@ Validating helpers (they name the parameter); the kernels themselves live in ``_
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = [
     "field_scale",
     "ladder_ends",
     "one_blas_thread",
+    "solve_memo",
     "start_states",
     "time_budget",
 ]
@@ -47,6 +49,42 @@ def one_blas_thread() -> Iterator[None]:
         _BLAS = ThreadpoolController()
     with _BLAS.limit(limits=1, user_api="blas"):
         yield
+
+
+# what one solve call has computed about its model, shared by the methods it runs (mfa-hybrid's
+# mean-field phase and its cold tail both need t_c): model id -> (model, {name: value})
+_MEMO: contextvars.ContextVar[dict[int, tuple[SpinGlass, dict[str, Any]]] | None] = (
+    contextvars.ContextVar("isingeq_solve_memo", default=None)
+)
+
+
+@contextlib.contextmanager
+def solve_memo() -> Iterator[None]:
+    """Within this block (one top-level ``solve``), :func:`memo` values are computed once per
+    model; a nested solve shares its caller's. Outside any solve nothing is remembered (a model's
+    arrays may change between calls)."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def memo(model: SpinGlass, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered for ``model`` within the current :func:`solve_memo` block."""
+    table = _MEMO.get()
+    if table is None:
+        return compute()
+    entry = table.get(id(model))
+    if entry is None or entry[0] is not model:
+        entry = table[id(model)] = (model, {})
+    values = entry[1]
+    if name not in values:
+        values[name] = compute()
+    return values[name]
 
 
 def field_scale(model: SpinGlass) -> float:

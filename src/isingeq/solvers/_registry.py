@@ -36,6 +36,7 @@ from .._validation import as_generator
 from ..model import SpinGlass
 from ..result import INFO_CORE, SolveResult
 from . import _progress
+from ._common import solve_memo
 
 __all__ = [
     "EXACT_METHODS",
@@ -119,7 +120,10 @@ def register(
                 )
             options = _renamed(name, options, old_names, TypeError)
             gen = as_generator(rng)
-            with _progress.watching(callback, name, options.get("time_limit"), t0) as mine:
+            with (
+                solve_memo(),
+                _progress.watching(callback, name, options.get("time_limit"), t0) as mine,
+            ):
                 res = fn(model, rng=gen, **options)
                 if mine:
                     _progress.report("done", res.best_energy, res.info.get("sweeps", 0))

@@ -42,7 +42,7 @@ from scipy.special import expit
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
-from ._common import eq16_residual, one_blas_thread, residual_per_read, start_states
+from ._common import eq16_residual, memo, one_blas_thread, residual_per_read, start_states
 from ._registry import register
 
 __all__ = ["critical_t", "eq16_residual", "solve_scipy_root"]
@@ -68,7 +68,13 @@ def critical_t(model: SpinGlass) -> float:
     Near ``x = 1/2`` the map ``x -> sigmoid(t xi)`` has Jacobian ``(t / 4) J``; above ``t_c`` the
     largest eigen-direction of ``J`` grows. ``lambda_max`` is exact (LAPACK) for n <= 500 and
     from ARPACK's Lanczos to a relative tolerance of 0.1 above that. Returns ``inf`` when ``J`` has no positive eigenvalue (no couplings).
+    Computed once per model within one ``solve`` (mfa-hybrid needs it twice; ARPACK on a
+    10^5-node graph takes 0.08 s).
     """
+    return float(memo(model, "critical_t", lambda: _critical_t(model)))
+
+
+def _critical_t(model: SpinGlass) -> float:
     J = model.J
     n = model.n
     if n == 1:
