@@ -254,7 +254,6 @@ def test_threads_hold_numba_during_the_run_and_restore_it(tmp_path: Path) -> Non
 
 
 def test_limit_threads_limits_blas_and_torch() -> None:
-    pytest.importorskip("threadpoolctl")
     torch = pytest.importorskip("torch")
     before = torch.get_num_threads()
     with peers.limit_threads(1, torch=True) as done:

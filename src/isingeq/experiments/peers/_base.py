@@ -388,14 +388,13 @@ def limit_threads(threads: int | None, *, torch: bool = False) -> Iterator[dict[
     torch on ``threads`` threads; restore the previous settings afterwards.
 
     ``None`` changes nothing (numba's and the libraries' defaults: all cores). BLAS and OpenMP
-    pools are limited through ``threadpoolctl`` when it is installed (``isingeq[bench]``);
-    without it they keep their defaults, which the returned dict says (``"blas"``).
-    The peers other than the torch-based ones are single-threaded whatever this says.
+    pools are limited through ``threadpoolctl``. The peers other than the torch-based ones are
+    single-threaded whatever this says.
 
     Yields
     ------
     dict
-        What was set: ``numba``, ``blas`` (a number or the reason it was not), ``torch``.
+        What was set: ``numba``, ``blas``, ``torch`` (None where nothing was).
     """
     if threads is None:
         yield {"numba": None, "blas": None, "torch": None}
@@ -408,15 +407,10 @@ def limit_threads(threads: int | None, *, torch: bool = False) -> Iterator[dict[
     with contextlib.ExitStack() as stack:
         numba.set_num_threads(threads)
         stack.callback(numba.set_num_threads, old_numba)
-        try:
-            threadpool_limits = _import("threadpoolctl").threadpool_limits
-        except ImportError:
-            done["blas"] = (
-                "not limited: threadpoolctl is not installed (pip install 'isingeq[bench]')"
-            )
-        else:
-            stack.enter_context(threadpool_limits(limits=threads))
-            done["blas"] = threads
+        from threadpoolctl import threadpool_limits
+
+        stack.enter_context(threadpool_limits(limits=threads))
+        done["blas"] = threads
         if torch and _missing("torch", "torch") is None:
             tm = _import("torch")
             old_torch = tm.get_num_threads()
