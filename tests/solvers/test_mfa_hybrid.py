@@ -21,9 +21,8 @@ def _tail(model: SpinGlass, ts: np.ndarray, X: np.ndarray, seed: int = 7) -> tup
     best_X, best_E = X.copy(), np.zeros(len(X))
     states = (np.arange(len(X), dtype=np.uint64) + np.uint64(seed)) * np.uint64(2654435761)
     J = sp.csr_array(model.J) if not model.is_sparse else model.J
-    _kernels.tail_csr(
-        J.indptr, J.indices, J.data.astype(float), ts, X, G, E, best_X, best_E, states
-    )
+    couplings = (J.indptr, J.indices, J.data.astype(float), _kernels.NO_DENSE)
+    _kernels.tail_sweeps(*couplings, ts, X, G, E, best_X, best_E, states)
     return X, G, E, best_X, best_E, states
 
 
@@ -54,7 +53,8 @@ def test_a_ladder_run_in_chunks_is_the_same_as_run_whole() -> None:
     whole = _tail(m, ts, X0)
     X, G, E, best_X, best_E, states = _tail(m, ts[:40], X0)
     J = sp.csr_array(m.J)
-    _kernels.tail_csr(J.indptr, J.indices, J.data, ts[40:], X, G, E, best_X, best_E, states)
+    couplings = (J.indptr, J.indices, J.data, _kernels.NO_DENSE)
+    _kernels.tail_sweeps(*couplings, ts[40:], X, G, E, best_X, best_E, states)
     np.testing.assert_array_equal(X, whole[0])
     np.testing.assert_array_equal(best_X, whole[3])
 

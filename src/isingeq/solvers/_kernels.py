@@ -574,9 +574,31 @@ def _tail_accept(g, t, state):  # pragma: no cover - compiled
     return _uniform(state) < np.exp(a)
 
 
+#: The storage a kernel taking both does not use: CSR arrays when ``J`` is dense, ``J`` when the
+#: couplings are CSR (:func:`tail_sweeps`, :func:`tabu_moves`; one source for both storages).
+NO_CSR = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0))
+NO_DENSE = np.empty((0, 0))
+
+
+@njit(cache=True, inline="always")
+def _push(g, i, d, indptr, indices, data, J):  # pragma: no cover - compiled
+    """``g += d * J[i]``: along the CSR row ``i`` when ``J`` is empty, else the dense row."""
+    if J.shape[0] == 0:
+        for p in range(indptr[i], indptr[i + 1]):
+            g[indices[p]] += d * data[p]
+    else:
+        row = J[i]
+        for j in range(g.shape[0]):
+            g[j] += d * row[j]
+
+
 @njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
-def tail_csr(indptr, indices, data, ts, X, G, E, best_X, best_E, states):  # pragma: no cover
+def tail_sweeps(indptr, indices, data, J, ts, X, G, E, best_X, best_E, states):  # pragma: no cover
     """Sweeps of the cold tail on the replicas ``X`` (R, n) uint8, in place, in parallel.
+
+    The couplings are the CSR arrays ``indptr, indices, data`` or the dense symmetric ``J``
+    (n, n), the other storage passed empty (:data:`NO_CSR`, :data:`NO_DENSE`): a flip updates the
+    fields along the row (:func:`_push`).
 
     ``G`` (R, n) holds the fields ``xi = h + J x`` and is kept current; ``E`` (R,) the energy
     change since the tail began; ``best_X`` / ``best_E`` the lowest state met at the end of a
@@ -584,47 +606,19 @@ def tail_csr(indptr, indices, data, ts, X, G, E, best_X, best_E, states):  # pra
     from call to call so that a ladder run in chunks is the same as one run whole. Sweep ``s``
     runs at inverse temperature ``ts[s]``.
     """
-    R, n = X.shape
-    for r in prange(R):
+    for r in prange(X.shape[0]):
         x, g, st, bx = _take(r, X, G, states, best_X)
         be = best_E[r]
         e = E[r]
         for s in range(ts.shape[0]):
             t = ts[s]
-            for i in range(n):
+            for i in range(x.shape[0]):
                 gain = g[i] if x[i] == 0 else -g[i]
                 if _tail_accept(gain, t, st):
                     e -= gain
                     d = 1.0 if x[i] == 0 else -1.0
                     x[i] = 1 - x[i]
-                    for k in range(indptr[i], indptr[i + 1]):
-                        g[indices[k]] += d * data[k]
-            if e < be:
-                be = e
-                bx[:] = x
-        _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
-
-
-@njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
-def tail_dense(J, ts, X, G, E, best_X, best_E, states):  # pragma: no cover - compiled
-    """:func:`tail_csr` for a dense symmetric ``J`` (n, n) (a flip updates the fields along the
-    contiguous row ``J[i]``)."""
-    R, n = X.shape
-    for r in prange(R):
-        x, g, st, bx = _take(r, X, G, states, best_X)
-        be = best_E[r]
-        e = E[r]
-        for s in range(ts.shape[0]):
-            t = ts[s]
-            for i in range(n):
-                gain = g[i] if x[i] == 0 else -g[i]
-                if _tail_accept(gain, t, st):
-                    e -= gain
-                    d = 1.0 if x[i] == 0 else -1.0
-                    x[i] = 1 - x[i]
-                    row = J[i]
-                    for j in range(n):
-                        g[j] += d * row[j]
+                    _push(g, i, d, indptr, indices, data, J)
             if e < be:
                 be = e
                 bx[:] = x
@@ -668,10 +662,11 @@ def _tabu_tenure(tenure, tenure_rand, state):  # pragma: no cover - compiled
 
 
 @njit(cache=True, parallel=True)
-def tabu_csr(
+def tabu_moves(
     indptr,
     indices,
     data,
+    J,
     moves,
     tenure,
     tenure_rand,
@@ -687,6 +682,9 @@ def tabu_csr(
 ):  # pragma: no cover - compiled
     """``moves`` tabu moves on each replica ``X`` (R, n) uint8, in place, in parallel.
 
+    The couplings are the CSR arrays ``indptr, indices, data`` or the dense symmetric ``J``
+    (n, n), the other storage passed empty (:data:`NO_CSR`, :data:`NO_DENSE`).
+
     ``G`` (R, n) the fields ``xi = h + J x``, kept current; ``E`` (R,) the energy change since
     the search began; ``best_X`` / ``best_E`` the lowest state met (updated in place); ``tabu``
     (R, n) int64 the move number until which each variable is tabu, ``it`` (R,) int64 the moves
@@ -694,8 +692,7 @@ def tabu_csr(
     a search run in chunks is the same as one run whole. A state counts as better than the
     best only by more than ``tol`` (rounding of the incrementally kept fields is not progress).
     """
-    R = X.shape[0]
-    for r in prange(R):
+    for r in prange(X.shape[0]):
         x, g, st, bx = _take(r, X, G, states, best_X)
         tb = tabu[r].copy()
         be = best_E[r]
@@ -708,40 +705,7 @@ def tabu_csr(
             e -= bg
             d = 1.0 if x[bi] == 0 else -1.0
             x[bi] = 1 - x[bi]
-            for p in range(indptr[bi], indptr[bi + 1]):
-                g[indices[p]] += d * data[p]
-            k += 1
-            tb[bi] = k + _tabu_tenure(tenure, tenure_rand, st)
-            if e < be - tol:
-                be = e
-                bx[:] = x
-        _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
-        tabu[r] = tb
-        it[r] = k
-
-
-@njit(cache=True, parallel=True)
-def tabu_dense(
-    J, moves, tenure, tenure_rand, tol, X, G, E, best_X, best_E, tabu, it, states
-):  # pragma: no cover - compiled
-    """:func:`tabu_csr` for a dense symmetric ``J`` (n, n)."""
-    R, n = X.shape
-    for r in prange(R):
-        x, g, st, bx = _take(r, X, G, states, best_X)
-        tb = tabu[r].copy()
-        be = best_E[r]
-        e = E[r]
-        k = it[r]
-        for _ in range(moves):
-            bi, bg = _tabu_pick(x, g, tb, k, e, be - tol, st)
-            if bi < 0:
-                break
-            e -= bg
-            d = 1.0 if x[bi] == 0 else -1.0
-            x[bi] = 1 - x[bi]
-            row = J[bi]
-            for j in range(n):
-                g[j] += d * row[j]
+            _push(g, bi, d, indptr, indices, data, J)
             k += 1
             tb[bi] = k + _tabu_tenure(tenure, tenure_rand, st)
             if e < be - tol:

@@ -286,15 +286,12 @@ def solve_mfa_hybrid(
     states = gen.integers(1, 2**63 - 1, size=R, dtype=np.int64).astype(np.uint64)
     if model.is_sparse:
         J = model.J
-        csr = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64))
+        couplings = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64), _kernels.NO_DENSE)
     else:
-        Jd = np.ascontiguousarray(model.J, dtype=np.float64)
+        couplings = (*_kernels.NO_CSR, np.ascontiguousarray(model.J, dtype=np.float64))
 
     def run(ts: np.ndarray) -> None:
-        if model.is_sparse:
-            _kernels.tail_csr(*csr, ts, X, G, E, best_X, best_E, states)
-        else:
-            _kernels.tail_dense(Jd, ts, X, G, E, best_X, best_E, states)
+        _kernels.tail_sweeps(*couplings, ts, X, G, E, best_X, best_E, states)
 
     e0 = model._energy_unchecked(X.astype(np.float64))  # energies where the tail began
     log_lo, log_span = math.log(t_lo), math.log(t_hi / t_lo)

@@ -82,9 +82,10 @@ class TabuSearch:
         self._tol = -stability_slack(self.model)
         J = self.model.J
         if self.model.is_sparse:
-            self._csr = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64))
+            csr = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64))
+            self._couplings = (*csr, _kernels.NO_DENSE)
         else:
-            self._Jd = np.ascontiguousarray(J, dtype=np.float64)
+            self._couplings = (*_kernels.NO_CSR, np.ascontiguousarray(J, dtype=np.float64))
 
     @property
     def best_energy(self) -> float:
@@ -95,10 +96,7 @@ class TabuSearch:
         progress event (:mod:`._progress`)."""
         args = (moves, self.tenure, _TENURE_RAND, self._tol, self.X, self.G, self.E)
         tail = (self.best_X, self.best_E, self._tabu, self._it, self._states)
-        if self.model.is_sparse:
-            _kernels.tabu_csr(*self._csr, *args, *tail)
-        else:
-            _kernels.tabu_dense(self._Jd, *args, *tail)
+        _kernels.tabu_moves(*self._couplings, *args, *tail)
         self.moves += moves
         _progress.report("tabu", self.best_energy, self.moves // self.model.n)
 
