@@ -18,7 +18,7 @@ from ..model import SpinGlass
 __all__ = ["colour_classes", "greedy_colouring"]
 
 
-@njit(cache=True)
+@njit(nogil=True, cache=True)
 def greedy_colouring(indptr, indices):  # pragma: no cover - compiled
     """Colour of each node of the graph of CSR pattern ``(indptr, indices)``: nodes in index
     order, each taking the smallest colour none of its coloured neighbours has (at most the

@@ -17,7 +17,7 @@ from numba import njit, prange
 from ..solvers._kernels import _gray_advance, _high_start, gray_bit
 
 
-@njit(cache=True, parallel=True)
+@njit(nogil=True, cache=True, parallel=True)
 def stable_states(h, J, k, n_chunks, slack, fill, counts, out):  # pragma: no cover - compiled
     """Enumerate the 1-flip-stable states: ``(2 n_i - 1) xi_i >= slack`` for every ``i``.
 
@@ -81,7 +81,7 @@ def stable_states(h, J, k, n_chunks, slack, fill, counts, out):  # pragma: no co
             counts[ch] = c
 
 
-@njit(cache=True)
+@njit(nogil=True, cache=True)
 def gibbs_sweeps(h, J, t, x, G, U, rows, out):  # pragma: no cover - compiled
     """Sequential-scan Gibbs sweeps at inverse temperature ``t``, one chain.
 
