@@ -8,7 +8,13 @@ same work on 1 and on all threads), on paper instances (dense, ``--sizes``) and 
 (sparse, ``--gset``, read from ``../shared/data``), and prints the speedup of all threads over
 one: 2 on 2 cores is perfect.
 
+A second table times solves run side by side on Python threads (a thread pool of one thread per
+core, each solve on one numba thread: a Dask worker's threads, a server's), against the same
+solves one after another: the kernels release the GIL (``nogil``), so the pool's threads overlap
+except in ``solve``'s Python code.
+
 Run:  python benchmarks/bench_threads.py  [--sizes 20,100,800] [--gset G14,G55] [--reads 2]
+                                           [--table both|threads|pool]
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numba
@@ -46,6 +53,29 @@ def _time(models: list[isingeq.SpinGlass], method: str, opts: dict, threads: int
     return (time.perf_counter() - t0) / len(models)
 
 
+#: The pool table's methods: every method with a fixed schedule (exact up to ``EXACT_MAX`` nodes).
+POOL_METHODS = {**METHODS, "mfa": {}, "greedy": {}, "scipy-root": {}, "exact": {}}
+EXACT_MAX = 24
+
+
+def _time_pool(models: list[isingeq.SpinGlass], method: str, opts: dict, workers: int) -> float:
+    """Seconds per solve, ``models`` solved on a pool of ``workers`` Python threads, each solve
+    on one numba thread (1 worker: one after another); passes over ``models`` repeat until
+    half a second has passed, so that millisecond solves are timed over many."""
+
+    def one(k: int) -> None:
+        numba.set_num_threads(1)  # thread-local: this solve's thread only
+        isingeq.solve(models[k % len(models)], method=method, rng=k, **opts)
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, range(workers)))  # compile / load, untimed
+        done, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < 0.5:
+            list(pool.map(one, range(done, done + len(models))))
+            done += len(models)
+    return (time.perf_counter() - t0) / done
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -55,6 +85,9 @@ def main() -> None:
     ap.add_argument("--gset", default="G14,G55", help="sparse graphs ('' for none)")
     ap.add_argument("--repeats", type=int, default=10, help="paper instances per cell")
     ap.add_argument("--data-dir", default=str(Path(__file__).parents[2] / "shared" / "data"))
+    ap.add_argument(
+        "--table", choices=("both", "threads", "pool"), default="both", help="which table(s)"
+    )
     args = ap.parse_args()
     cores = numba.config.NUMBA_NUM_THREADS
     console.print(
@@ -72,7 +105,7 @@ def main() -> None:
     for name in (v for v in args.gset.split(",") if v):
         inst = isingeq.datasets.load(name, data_dir=args.data_dir)
         kinds[f"{name} (n={inst.model.n}, sparse)"] = [inst.model]
-    for label, models in kinds.items():
+    for label, models in kinds.items() if args.table != "pool" else ():
         for method, fixed in METHODS.items():
             opts = {**fixed, "num_reads": args.reads}
             one = _time(models, method, opts, 1)
@@ -81,7 +114,28 @@ def main() -> None:
                 label, method, f"{1e3 * one:.2f} ms", f"{1e3 * many:.2f} ms", f"{one / many:.2f}x"
             )
     numba.set_num_threads(cores)
-    console.print(table)
+    if args.table != "pool":
+        console.print(table)
+    pool = Table(
+        title=f"time per solve on Python threads, 1 vs {cores} (numba on 1 thread each; "
+        f"num_reads = {args.reads} for {', '.join(METHODS)}, the default for the others)"
+    )
+    for col in ("model", "method", "serial", f"{cores} Python threads", "speedup"):
+        pool.add_column(col, justify="right")
+    for label, models in kinds.items() if args.table != "threads" else ():
+        if len(models) < cores:
+            continue  # one Gset graph: nothing to run side by side
+        for method, fixed in POOL_METHODS.items():
+            if method == "exact" and models[0].n > EXACT_MAX:
+                continue
+            opts = {**fixed, "num_reads": args.reads} if method in METHODS else fixed
+            one = _time_pool(models, method, opts, 1)
+            many = _time_pool(models, method, opts, cores)
+            pool.add_row(
+                label, method, f"{1e3 * one:.2f} ms", f"{1e3 * many:.2f} ms", f"{one / many:.2f}x"
+            )
+    if args.table != "threads":
+        console.print(pool)
     console.print(load.report(), highlight=False)
 
 
