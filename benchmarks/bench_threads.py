@@ -9,7 +9,7 @@ same work on 1 and on all threads), on paper instances (dense, ``--sizes``) and 
 one: 2 on 2 cores is perfect.
 
 A second table times solves run side by side on Python threads (a thread pool of one thread per
-core, each solve on one numba thread: a Dask worker's threads, a server's), against the same
+core, each solve on one numba and one BLAS thread: a Dask worker's threads, a server's), against the same
 solves one after another: the kernels release the GIL (``nogil``), so the pool's threads overlap
 except in ``solve``'s Python code.
 
@@ -29,6 +29,7 @@ import numba
 from _machine import ForeignLoad, git_revision
 from rich.console import Console
 from rich.table import Table
+from threadpoolctl import threadpool_limits
 
 import isingeq
 import isingeq.datasets
@@ -60,14 +61,16 @@ EXACT_MAX = 24
 
 def _time_pool(models: list[isingeq.SpinGlass], method: str, opts: dict, workers: int) -> float:
     """Seconds per solve, ``models`` solved on a pool of ``workers`` Python threads, each solve
-    on one numba thread (1 worker: one after another); passes over ``models`` repeat until
+    on one numba thread and one BLAS thread (1 worker: one after another); passes over ``models`` repeat until
     half a second has passed, so that millisecond solves are timed over many."""
 
     def one(k: int) -> None:
         numba.set_num_threads(1)  # thread-local: this solve's thread only
         isingeq.solve(models[k % len(models)], method=method, rng=k, **opts)
 
-    with ThreadPoolExecutor(workers) as pool:
+    # BLAS on one thread too (process-wide, as Dask's workers set it): OpenBLAS's own threads
+    # on top of the pool's would oversubscribe the cores (mfa at n = 100: 1.2x instead of 1.9x)
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
         list(pool.map(one, range(workers)))  # compile / load, untimed
         done, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < 0.5:

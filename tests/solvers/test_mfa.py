@@ -196,3 +196,41 @@ def test_default_damping_alternates_only_for_mostly_negative_couplings() -> None
     np.testing.assert_array_equal(_damping(None, 4, paper), [0.5, 0.5, 0.5, 0.5])
     cut = SpinGlass.from_maxcut(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
     np.testing.assert_array_equal(_damping(None, 4, cut), [0.5, 0.75, 0.5, 0.75])
+
+
+@pytest.mark.parametrize("trajectory", [False, True])
+def test_fused_sweeps_give_the_per_sweep_result(
+    monkeypatch: pytest.MonkeyPatch, trajectory: bool
+) -> None:
+    # small dense models run blocks of sweeps in one numba call, product included; larger ones
+    # a NumPy product and a call per sweep, and so does any run read after every sweep
+    from isingeq.solvers import mfa
+
+    m = isingeq.paper_instance(40, rng=6)
+    opts = {"rng": 2, "num_reads": 6, "num_sweeps": 90, "trajectory": trajectory}
+    fused = isingeq.solve(m, method="mfa", **opts)
+    monkeypatch.setattr(mfa, "_FUSED_MAX_N", 0)
+    per_sweep = isingeq.solve(m, method="mfa", **opts)
+    np.testing.assert_array_equal(fused.samples, per_sweep.samples)
+    assert fused.info["sweeps"] == per_sweep.info["sweeps"]
+    if trajectory:
+        np.testing.assert_array_equal(fused.info["trajectory"], per_sweep.info["trajectory"])
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_saturated_states_never_hold_subnormal_numbers(sparse: bool) -> None:
+    # a saturated <n> halves every sweep towards 0; float32 subnormals slow BLAS down severalfold
+    from isingeq.solvers import mfa
+
+    m = isingeq.paper_instance(30, rng=1)
+    if sparse:
+        m = SpinGlass(sp.csr_array(m.eps))
+    eng = mfa._Sweeps(m, np.dtype("float32"))
+    S = np.full((30, 4), 0.5, dtype=np.float32)
+    eng.load(S, np.full(4, 0.5), np.ones(4), 7)
+    # far past saturation: a <n> going to 0 is 1/4 after the first sweep, then halves; after
+    # 135 sweeps it would be 2^-136, a float32 subnormal (below 2^-126)
+    eng.sweeps(np.full(135, 1e3), [0.0] * 135, 0)
+    S = eng.states()
+    assert np.all((S == 0.0) | (np.abs(S) >= np.finfo(np.float32).tiny))
+    assert np.any(S == 0.0)  # some <n> did go to 0 (and was flushed, not left subnormal)

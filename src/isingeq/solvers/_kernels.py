@@ -7,9 +7,10 @@ to the ``*_csr`` twins. All of isingeq's solver kernels live here (CONVENTIONS),
 the module is long; each section below is one method's.
 
 Every kernel is compiled ``nogil=True``: Python threads that call them (a Dask worker's threads,
-a thread pool of solves) run side by side instead of queueing on the GIL. A one-worker,
-two-thread Dask cluster runs ``isingeq reproduce --sizes 20`` 17 % faster for it, and solves on
-two Python threads run 1.5-2x as fast as one after another from n = 100
+a thread pool of solves) run side by side instead of queueing on the GIL; with mfa's sweeps
+fused into blocks (:func:`mfa_sweeps_dense`), mfa on two Python threads runs 1.68x as fast as
+one after another at n = 20 (0.75x before), and a one-worker, two-thread Dask cluster runs
+``isingeq reproduce --sizes 20`` 38 % faster (with both changes)
 (``benchmarks/bench_threads.py``, ``benchmarks/bench_dask.py``).
 
 Exact enumeration ("block Gray code")
@@ -357,19 +358,17 @@ def greedy_descent_csr(
 # ---------------------------------------------------------------------------- sparse products
 
 
-@njit(nogil=True, cache=True, parallel=True, fastmath=True)
-def csr_matmat(indptr, indices, data, S, out):  # pragma: no cover - compiled
-    """``out = J @ S`` for CSR ``J`` (n, n) and dense ``S`` (n, R), rows in parallel."""
-    n, R = S.shape
-    for i in prange(n):
-        acc = out[i]
-        for c in range(R):
-            acc[c] = 0.0
-        for k in range(indptr[i], indptr[i + 1]):
-            w = data[k]
-            row = S[indices[k]]
-            for c in range(R):
-                acc[c] += w * row[c]
+@njit(nogil=True, cache=True, fastmath=True, inline="always")
+def _csr_row_product(indptr, indices, data, S, out, i):  # pragma: no cover - compiled
+    """``out[i] = J[i] @ S`` for CSR ``J`` and dense ``S`` (n, R)."""
+    acc = out[i]
+    for c in range(S.shape[1]):
+        acc[c] = 0.0
+    for k in range(indptr[i], indptr[i + 1]):
+        w = data[k]
+        row = S[indices[k]]
+        for c in range(S.shape[1]):
+            acc[c] += w * row[c]
 
 
 # ---------------------------------------------------------------------------- mean-field sweep
@@ -381,6 +380,13 @@ def _mix64(z):  # pragma: no cover - compiled
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
+
+
+#: ``<n>`` below this is stored as 0 by the mean-field sweep. At large ``t`` a saturated ``<n>``
+#: halves every sweep (damping 0.5 towards ``sigmoid = 0``) and reaches float32's subnormal range
+#: (< 1.2e-38) within the ladder; BLAS on subnormal operands ran the float32 sweep at n = 2000
+#: 3.4x slower (``benchmarks/bench_mfa_throughput.py``). 1e-30 is far below any field's rounding.
+_FLUSH = 1e-30
 
 
 @njit(nogil=True, cache=True, fastmath=True, inline="always")
@@ -409,33 +415,55 @@ def _mfa_row(XI, S, h, t, damping, sig, mask, key, i):  # pragma: no cover - com
         d = p - S[i, r]
         if abs(d) > res:
             res = abs(d)
-        S[i, r] += damping[r] * d
+        v = S[i, r] + damping[r] * d
+        if v < _FLUSH:
+            v = 0.0
+        S[i, r] = v
     return res
 
 
 @njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
-def mfa_sweep(XI, S, h, t, damping, sig, mask, key, out_res):  # pragma: no cover - compiled
-    """One synchronous eq. 16 update of the replicas, in place (single thread).
+def mfa_sweeps_dense(
+    J, XI, S, h, ts, sigs, damping, mask, key, stride, out_res
+):  # pragma: no cover
+    """``len(ts)`` synchronous eq. 16 updates of the replicas ``S`` (n, R), in place.
 
-    ``XI`` (n, R) holds ``J @ S`` on entry. For each entry: ``xi = XI + h (+ noise)``,
-    ``S += damping[r] * (sigmoid(t xi) - S)``. The noise is ``sig * mask[r] * g`` with ``g`` an
-    Irwin-Hall(4) variate (sum of four uniforms, standardised: mean 0, variance 1, |g| < 3.47)
-    hashed from ``(key, i, r)``, so results do not depend on threads. ``out_res[i]`` gets the
-    row's largest ``|sigmoid(t xi) - S|`` (before the update).
+    Sweep ``k``: ``XI = J @ S`` (BLAS), then for each entry ``xi = XI + h (+ noise)``,
+    ``S += damping[r] * (sigmoid(ts[k] xi) - S)``. The noise is ``sigs[k] * mask[r] * g`` with
+    ``g`` an Irwin-Hall(4) variate (sum of four uniforms, standardised: mean 0, variance 1,
+    ``|g| < 3.47``) hashed from ``(key + k stride, i, r)``, so results do not depend on threads.
+    ``out_res[i]`` gets row i's largest ``|sigmoid(t xi) - S|`` of the last sweep (before its
+    update).
 
-    Single-threaded on purpose: it runs between BLAS calls, and a numba thread pool started
-    while OpenBLAS's threads still spin made dense sweeps several times slower; the dense
-    sweep rate is measured by ``benchmarks/bench_mfa_throughput.py``.
+    With ``J`` empty (:data:`NO_DENSE`), one sweep whose ``XI`` the caller computed: numba's
+    ``np.dot`` goes through SciPy's BLAS, 3.4x slower than NumPy's ``matmul`` for float32 at
+    n = 2000 (``benchmarks/bench_mfa_throughput.py``), so large models take the product in NumPy.
+
+    Several sweeps per call for small models: there a sweep takes microseconds, and a call per
+    sweep cost a tenth of mfa's time in Python and, on Python threads solving side by side, a
+    GIL hand-over per call (``benchmarks/bench_threads.py --table pool``). Single-threaded on
+    purpose: a numba thread pool started while OpenBLAS's threads still spin made dense sweeps
+    several times slower.
     """
-    for i in range(XI.shape[0]):
-        out_res[i] = _mfa_row(XI, S, h, t, damping, sig, mask, key, i)
+    for k in range(ts.shape[0]):
+        if J.shape[0] > 0:
+            np.dot(J, S, XI)
+        t = min(ts[k], 1e30)
+        for i in range(XI.shape[0]):
+            out_res[i] = _mfa_row(XI, S, h, t, damping, sigs[k], mask, key + k * stride, i)
 
 
 @njit(nogil=True, cache=True, parallel=True, fastmath=True, error_model="numpy")
-def mfa_sweep_parallel(XI, S, h, t, damping, sig, mask, key, out_res):  # pragma: no cover
-    """:func:`mfa_sweep` with rows in parallel, for sparse models (no BLAS in the loop)."""
-    for i in prange(XI.shape[0]):
-        out_res[i] = _mfa_row(XI, S, h, t, damping, sig, mask, key, i)
+def mfa_sweeps_csr(
+    indptr, indices, data, XI, S, h, ts, sigs, damping, mask, key, stride, out_res
+):  # pragma: no cover - compiled
+    """:func:`mfa_sweeps_dense` for CSR couplings: the product and the update row-parallel."""
+    for k in range(ts.shape[0]):
+        for i in prange(XI.shape[0]):
+            _csr_row_product(indptr, indices, data, S, XI, i)
+        t = min(ts[k], 1e30)
+        for i in prange(XI.shape[0]):
+            out_res[i] = _mfa_row(XI, S, h, t, damping, sigs[k], mask, key + k * stride, i)
 
 
 # ---------------------------------------------------------------------------- asynchronous sweeps

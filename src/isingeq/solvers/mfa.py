@@ -6,6 +6,9 @@ for ``num_reads`` replicas at once while ``t`` rises from a value below the mode
 
 * the replicas are the columns of one (n, R) array, so a sweep is one matrix product (BLAS for
   dense models, a parallel numba CSR kernel for sparse ones) followed by one fused numba pass;
+  small dense models and sparse ones run a block of sweeps per numba call, product included
+  (bit-identical; a call per sweep cost small models a tenth of their time, and Python threads
+  a GIL hand-over per sweep: ``benchmarks/bench_threads.py --table pool``);
 * ``S <- d S + (1 - d) sigmoid(t (h + J S + noise))``, damping ``d`` (the weight on the old
   value) per replica (0.5, or alternating 0.5 and 0.75 when the couplings are mostly negative),
   at each rung of a geometric ``t`` ladder; the noise on ``xi`` (standard deviation ``noise``
@@ -41,10 +44,18 @@ from .greedy import descend
 __all__ = ["solve_mfa"]
 
 _SATURATION = 1e-4
+#: Dense models up to this many nodes run their sweeps fused in numba, product included
+#: (:func:`~isingeq.solvers._kernels.mfa_sweeps_dense`); larger ones take the product in NumPy.
+_FUSED_MAX_N = 128
 
 
-class _Product:
-    """``J @ S`` for S of shape (n, R) into a preallocated buffer, dense or sparse."""
+class _Sweeps:
+    """The synchronous sweeps on numpy arrays (n, R): the product and the update, fused in one
+    numba call for several sweeps (:func:`~isingeq.solvers._kernels.mfa_sweeps_dense`, BLAS;
+    :func:`~isingeq.solvers._kernels.mfa_sweeps_csr`, a parallel numba CSR product).
+
+    ``isingeq.backends.torch.MeanFieldSweeps`` is its torch twin (``backend="torch"``).
+    """
 
     def __init__(self, model: SpinGlass, dtype: np.dtype[Any]) -> None:
         J = model.J
@@ -54,24 +65,9 @@ class _Product:
             self.data = J.data.astype(dtype)
         else:
             self.J = np.ascontiguousarray(J, dtype=dtype)
-
-    def __call__(self, S: np.ndarray, out: np.ndarray) -> np.ndarray:
-        if self.sparse:
-            _kernels.csr_matmat(self.indptr, self.indices, self.data, S, out)
-        else:
-            np.matmul(self.J, S, out=out)
-        return out
-
-
-class _Sweeps:
-    """The synchronous sweep on numpy arrays (n, R): the product, then one fused numba pass.
-
-    ``isingeq.backends.torch.MeanFieldSweeps`` is its torch twin (``backend="torch"``).
-    """
-
-    def __init__(self, model: SpinGlass, dtype: np.dtype[Any]) -> None:
-        self.prod = _Product(model, dtype)
-        self.kernel = _kernels.mfa_sweep_parallel if self.prod.sparse else _kernels.mfa_sweep
+        # dense models above _FUSED_MAX_N nodes: NumPy's BLAS for the product, a call per sweep
+        self.fused = self.sparse or model.n <= _FUSED_MAX_N
+        self.no_J = np.empty((0, 0), dtype=dtype)
         self.h = model.h.astype(dtype)
         self.device = "cpu"
 
@@ -80,11 +76,27 @@ class _Sweeps:
         self.XI = np.empty_like(S)
         self.res = np.full(S.shape[0], np.inf)
 
-    def sweep(self, t: float, sig: float, k: int) -> None:
+    def sweeps(self, ts: np.ndarray, sigs: list[float], k: int) -> None:
+        """Sweeps ``k, k + 1, ...`` at the inverse temperatures ``ts`` with noise ``sigs``."""
         # fused: xi = J S + h + noise, S += step (sigmoid(t xi) - S), residual per row
-        self.prod(self.S, self.XI)
-        key = self.key + k * self.S.size
-        self.kernel(self.XI, self.S, self.h, min(t, 1e30), self.step, sig, self.mask, key, self.res)
+        t = np.asarray(ts, dtype=np.float64)
+        sg = np.asarray(sigs, dtype=np.float64)
+        size = self.S.size
+        key = self.key + k * size
+        XI, S, h, step, mask, res = self.XI, self.S, self.h, self.step, self.mask, self.res
+        if self.sparse:
+            ijv = (self.indptr, self.indices, self.data)
+            _kernels.mfa_sweeps_csr(*ijv, XI, S, h, t, sg, step, mask, key, size, res)
+        elif self.fused:
+            _kernels.mfa_sweeps_dense(self.J, XI, S, h, t, sg, step, mask, key, size, res)
+        else:
+            for j in range(len(t)):  # the product in NumPy, then the pass alone
+                np.matmul(self.J, S, out=XI)
+                one = (t[j : j + 1], sg[j : j + 1], step, mask, key + j * size, size, res)
+                _kernels.mfa_sweeps_dense(self.no_J, XI, S, h, *one)
+
+    def sweep(self, t: float, sig: float, k: int) -> None:
+        self.sweeps(np.array([t]), [sig], k)
 
     def residual(self) -> float:
         return float(self.res.max())
@@ -287,21 +299,26 @@ def solve_mfa(
         round_start = last_check = time.perf_counter_ns()
         k = 0
         while k < len(ladder):
-            t = float(ladder[k])
+            # one numba call per block of sweeps up to the next saturation check; one sweep at
+            # a time where the clock or the trajectory is read after each
+            one_by_one = deadline is not None or (trajectory and rounds == 0)
+            stop = k + 1 if one_by_one else min(len(ladder), (k // 8 + 1) * 8)
+            block = ladder[k:stop]
             if trajectory and rounds == 0:
                 S = eng.states()
                 E_before = float(model._energy_unchecked(S.T.astype(np.float64)).mean())
-            sig = 0.0
+            sigs = [0.0] * len(block)
             if sigma0 > 0.0:
                 # annealed linearly in log t, so a compressed ladder keeps the same noise path
-                progress = float(np.log(t / ts[0])) / log_span if len(ts) > 1 else 1.0
-                sig = sigma0 * max(0.0, 1.0 - progress)
-            eng.sweep(t, sig, k)
+                for j, t in enumerate(block):
+                    progress = float(np.log(t / ts[0])) / log_span if len(ts) > 1 else 1.0
+                    sigs[j] = sigma0 * max(0.0, 1.0 - progress)
+            eng.sweeps(block, sigs, k)
             if trajectory and rounds == 0:
-                traj.append((t, E_before, eng.residual()))
+                traj.append((float(block[0]), E_before, eng.residual()))
                 traj_states.append(eng.states()[:, 0].astype(np.float64))
-            sweeps_total += 1
-            k += 1
+            sweeps_total += len(block)
+            k = stop
             if deadline is not None:
                 eng.sync()
                 now = time.perf_counter_ns()
