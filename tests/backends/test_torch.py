@@ -114,6 +114,20 @@ def test_seeds_reproduce_and_results_keep_the_contract(method: str, kind: str) -
     assert np.all(gains <= 1e-9)
 
 
+def test_saturated_states_never_hold_subnormal_numbers_on_torch() -> None:
+    # as the numba sweep (tests/solvers/test_mfa.py): 135 sweeps far past saturation would
+    # leave a <n> going to 0 at 2^-136, a float32 subnormal, without the flush
+    from isingeq.backends.torch import MeanFieldSweeps
+
+    m = isingeq.paper_instance(30, rng=1)
+    eng = MeanFieldSweeps(m, 4, "float32", "cpu")
+    eng.load(np.full((30, 4), 0.5, dtype=np.float32), np.full(4, 0.5), np.ones(4), 7)
+    eng.sweeps(np.full(135, 1e3), [0.0] * 135, 0)
+    S = eng.S.cpu().numpy()
+    assert np.all((S == 0.0) | (np.abs(S) >= np.finfo(np.float32).tiny))
+    assert np.any(S == 0.0)
+
+
 def test_noise_reaches_every_replica_but_the_first_on_torch() -> None:
     model = isingeq.paper_instance(30, rng=0)
     opts = {"num_reads": 4, "backend": "torch", "dtype": "float64", "tol": 1e-30}  # no early stop

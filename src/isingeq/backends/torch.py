@@ -40,6 +40,7 @@ import torch
 
 from .._resources import memory_limit
 from ..model import SpinGlass
+from ..solvers._kernels import FLUSH_BELOW
 from ._colouring import colour_classes
 
 __all__ = ["DTYPES", "ColouredSweeps", "MeanFieldSweeps", "available_devices", "resolve_device"]
@@ -232,6 +233,9 @@ class MeanFieldSweeps:
         XI.mul_(min(t, self.t_cap)).sigmoid_().sub_(self.S)  # now sigmoid(t xi) - S
         self.res = torch.linalg.vector_norm(XI, ord=math.inf)
         self.S.addcmul_(XI, self.step)
+        # as the numba sweep: a saturated <n> halves towards 0 every sweep, and subnormal
+        # float32 made the CPU's whole solve 4.2x slower (benchmarks/bench_torch.py)
+        self.S.masked_fill_(self.S < FLUSH_BELOW, 0.0)
 
     def sweeps(self, ts: np.ndarray, sigs: list[float], k: int) -> None:
         """:meth:`sweep` at each ``t`` of ``ts`` with the noise ``sigs`` (queued on the device:

@@ -386,7 +386,7 @@ def _mix64(z):  # pragma: no cover - compiled
 #: halves every sweep (damping 0.5 towards ``sigmoid = 0``) and reaches float32's subnormal range
 #: (< 1.2e-38) within the ladder; BLAS on subnormal operands ran the float32 sweep at n = 2000
 #: 3.4x slower (``benchmarks/bench_mfa_throughput.py``). 1e-30 is far below any field's rounding.
-_FLUSH = 1e-30
+FLUSH_BELOW = 1e-30
 
 
 @njit(nogil=True, cache=True, fastmath=True, inline="always")
@@ -416,7 +416,7 @@ def _mfa_row(XI, S, h, t, damping, sig, mask, key, i):  # pragma: no cover - com
         if abs(d) > res:
             res = abs(d)
         v = S[i, r] + damping[r] * d
-        if v < _FLUSH:
+        if v < FLUSH_BELOW:
             v = 0.0
         S[i, r] = v
     return res
