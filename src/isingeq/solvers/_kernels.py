@@ -407,7 +407,9 @@ def _mfa_row(XI, S, h, t, damping, sig, mask, key, i):  # pragma: no cover - com
             )
             x += sig * mask[r] * (u * scale - 3.4641016151377544)
         a = t * x
-        if a >= 0.0:
+        if a >= 37.0:
+            p = 1.0  # exactly what 1 / (1 + exp(-a)) rounds to: exp(-a) < 2^-53
+        elif a >= 0.0:
             p = 1.0 / (1.0 + np.exp(-a))
         else:
             e = np.exp(a)
