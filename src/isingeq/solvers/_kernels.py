@@ -8,7 +8,7 @@ the module is long; each section below is one method's.
 
 Every kernel is compiled ``nogil=True``: Python threads that call them (a Dask worker's threads,
 a thread pool of solves) run side by side instead of queueing on the GIL; with mfa's sweeps
-fused into blocks (:func:`mfa_sweeps_dense`), mfa on two Python threads runs 1.68x as fast as
+fused into blocks (:func:`mfa_sweeps_dense`), mfa on two Python threads runs 1.6x as fast as
 one after another at n = 20 (0.75x before), and a one-worker, two-thread Dask cluster runs
 ``isingeq reproduce --sizes 20`` 38 % faster (with both changes)
 (``benchmarks/bench_threads.py``, ``benchmarks/bench_dask.py``).
