@@ -141,3 +141,24 @@ def test_dense_and_sparse_storage_give_the_same_result(method: str) -> None:
     b = isingeq.solve(s, method=method, rng=1, **opts)
     np.testing.assert_array_equal(a.samples, b.samples)
     assert a.best_energy == b.best_energy
+
+
+def test_blas_limit_of_overlapping_solves_is_restored() -> None:
+    # critical_t's eigvalsh runs BLAS on one thread, a process-wide setting: two solves on
+    # Python threads whose blocks overlap (A in, B in, A out, B out) must restore it at the end
+    from threadpoolctl import ThreadpoolController
+
+    from isingeq.solvers._common import one_blas_thread
+
+    def blas_threads() -> list[int]:
+        return [i["num_threads"] for i in ThreadpoolController().select(user_api="blas").info()]
+
+    before = blas_threads()
+    a, b = one_blas_thread(), one_blas_thread()
+    a.__enter__()
+    b.__enter__()
+    assert set(blas_threads()) == {1}
+    a.__exit__(None, None, None)
+    assert set(blas_threads()) == {1}  # B still inside
+    b.__exit__(None, None, None)
+    assert blas_threads() == before

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -31,6 +32,8 @@ __all__ = [
 
 
 _BLAS: Any = None  # threadpoolctl's controller, made at the first use (it scans the libraries)
+_BLAS_LOCK = threading.Lock()
+_BLAS_HOLD: list[Any] = []  # [the limiter, the blocks inside it]; empty when BLAS is free
 
 
 @contextlib.contextmanager
@@ -41,14 +44,28 @@ def one_blas_thread() -> Iterator[None]:
     meanwhile shares its core with one of them: after the ``eigvalsh`` of :func:`critical_t`
     (n = 100), mfa-async's kernel and final descent took twice as long on 2 threads as on 1
     (``benchmarks/bench_threads.py``). Through threadpoolctl's controller, made once.
+
+    BLAS's thread count is the process's, and solves may run on several Python threads: the
+    first block to enter limits it and the last to leave restores it, so that blocks that
+    overlap in time (not nested) do not leave BLAS on one thread for good.
     """
     global _BLAS
-    if _BLAS is None:
-        from threadpoolctl import ThreadpoolController
+    with _BLAS_LOCK:
+        if _BLAS is None:
+            from threadpoolctl import ThreadpoolController
 
-        _BLAS = ThreadpoolController()
-    with _BLAS.limit(limits=1, user_api="blas"):
+            _BLAS = ThreadpoolController()
+        if not _BLAS_HOLD:
+            _BLAS_HOLD[:] = [_BLAS.limit(limits=1, user_api="blas"), 0]
+        _BLAS_HOLD[1] += 1
+    try:
         yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS_HOLD[1] -= 1
+            if _BLAS_HOLD[1] == 0:
+                _BLAS_HOLD[0].restore_original_limits()
+                _BLAS_HOLD.clear()
 
 
 # what one solve call has computed about its model, shared by the methods it runs (mfa-hybrid's
