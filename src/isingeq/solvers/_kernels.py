@@ -437,9 +437,11 @@ def mfa_sweeps_dense(
     ``out_res[i]`` gets row i's largest ``|sigmoid(t xi) - S|`` of the last sweep (before its
     update).
 
-    With ``J`` empty (:data:`NO_DENSE`), one sweep whose ``XI`` the caller computed: numba's
-    ``np.dot`` goes through SciPy's BLAS, 3.4x slower than NumPy's ``matmul`` for float32 at
-    n = 2000 (``benchmarks/bench_mfa_throughput.py``), so large models take the product in NumPy.
+    With ``J`` of shape (0, 0) (of ``S``'s dtype: numba types the ``np.dot`` even where it is
+    not taken), one sweep whose ``XI`` the caller computed: numba's ``np.dot`` goes through
+    SciPy's OpenBLAS, a second library with its own threads, and ran a float32 sweep at
+    n = 2000 4-8 % slower than NumPy's ``matmul`` does, so large models take the product in
+    NumPy (where a call per sweep costs nothing that matters).
 
     Several sweeps per call for small models: there a sweep takes microseconds, and a call per
     sweep cost a tenth of mfa's time in Python and, on Python threads solving side by side, a
