@@ -207,15 +207,13 @@ def read_lines(file: Any) -> tuple[list[str], str]:
     """
     source = source_name(file)
     path = _fspath(file)
-    if path is not None and os.path.isfile(path):
-        # the text, its lines and the parsed arrays: about this many bytes per byte on disk (a
-        # .gz file expands, so its guard is the model's, after parsing the header)
-        need = _BYTES_PER_FILE_BYTE * os.path.getsize(path)
-        short = memory_shortfall(need)
-        if short is not None and not path.endswith(".gz"):
-            raise FormatError(
-                source, None, f"reading a file of {os.path.getsize(path)} bytes needs {short}"
-            )
+    # the text, its lines and the parsed arrays: about this many bytes per byte on disk (a .gz
+    # file expands, so its guard is the model's, after parsing the header)
+    if path is not None and not path.endswith(".gz") and os.path.isfile(path):
+        size = os.path.getsize(path)
+        short = memory_shortfall(_BYTES_PER_FILE_BYTE * size)
+        if short is not None:
+            raise FormatError(source, None, f"reading a file of {size} bytes needs {short}")
     try:
         with open_text(file, "r") as fh:
             text = fh.read()
