@@ -81,7 +81,7 @@ def bench_reproduce(size: int, trials: int, workers: int, repeats: int = 3) -> N
         layout = "" if w is None else f" ({threads or local_layout(w)[1]} thread(s) each)"
         console.print(
             f"{label}{layout}: {trials / wall:.2f} instances/s (median of {repeats} runs: "
-            f"{', '.join(f'{w:.2f}' for w in walls)} s; cluster start {start:.1f} s); last "
+            f"{', '.join(f'{x:.2f}' for x in walls)} s; cluster start {start:.1f} s); last "
             f"run: {report}",
             highlight=False,
         )

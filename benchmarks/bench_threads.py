@@ -61,8 +61,9 @@ EXACT_MAX = 24
 
 def _time_pool(models: list[isingeq.SpinGlass], method: str, opts: dict, workers: int) -> float:
     """Seconds per solve, ``models`` solved on a pool of ``workers`` Python threads, each solve
-    on one numba thread and one BLAS thread (1 worker: one after another); passes over ``models`` repeat until
-    half a second has passed, so that millisecond solves are timed over many."""
+    on one numba thread and one BLAS thread (1 worker: one after another); passes over
+    ``models`` repeat until half a second has passed, so that millisecond solves are timed over
+    many."""
 
     def one(k: int) -> None:
         numba.set_num_threads(1)  # thread-local: this solve's thread only
@@ -77,6 +78,21 @@ def _time_pool(models: list[isingeq.SpinGlass], method: str, opts: dict, workers
             list(pool.map(one, range(done, done + len(models))))
             done += len(models)
     return (time.perf_counter() - t0) / done
+
+
+def _table(title: str, cores: int, cols: tuple[str, str] | None = None) -> Table:
+    table = Table(title=title)
+    one, many = cols or ("1 thread", f"{cores} threads")
+    for col in ("model", "method", one, many, "speedup"):
+        table.add_column(col, justify="right")
+    return table
+
+
+def _row(table: Table, label: str, method: str, one: float, many: float) -> None:
+    """A row: seconds per solve one way and the other, and the speedup."""
+    table.add_row(
+        label, method, f"{1e3 * one:.2f} ms", f"{1e3 * many:.2f} ms", f"{one / many:.2f}x"
+    )
 
 
 def main() -> None:
@@ -98,9 +114,6 @@ def main() -> None:
         f"num_reads={args.reads}",
         highlight=False,
     )
-    table = Table(title=f"time per solve, 1 thread vs {cores} (num_reads = {args.reads})")
-    for col in ("model", "method", "1 thread", f"{cores} threads", "speedup"):
-        table.add_column(col, justify="right")
     load = ForeignLoad()
     kinds: dict[str, list[isingeq.SpinGlass]] = {}
     for n in (int(v) for v in args.sizes.split(",") if v):
@@ -108,36 +121,35 @@ def main() -> None:
     for name in (v for v in args.gset.split(",") if v):
         inst = isingeq.datasets.load(name, data_dir=args.data_dir)
         kinds[f"{name} (n={inst.model.n}, sparse)"] = [inst.model]
-    for label, models in kinds.items() if args.table != "pool" else ():
-        for method, fixed in METHODS.items():
-            opts = {**fixed, "num_reads": args.reads}
-            one = _time(models, method, opts, 1)
-            many = _time(models, method, opts, cores)
-            table.add_row(
-                label, method, f"{1e3 * one:.2f} ms", f"{1e3 * many:.2f} ms", f"{one / many:.2f}x"
-            )
-    numba.set_num_threads(cores)
     if args.table != "pool":
+        table = _table(f"time per solve, 1 thread vs {cores} (num_reads = {args.reads})", cores)
+        for label, models in kinds.items():
+            for method, fixed in METHODS.items():
+                opts = {**fixed, "num_reads": args.reads}
+                _row(
+                    table,
+                    label,
+                    method,
+                    _time(models, method, opts, 1),
+                    _time(models, method, opts, cores),
+                )
+        numba.set_num_threads(cores)
         console.print(table)
-    pool = Table(
-        title=f"time per solve on Python threads, 1 vs {cores} (numba on 1 thread each; "
-        f"num_reads = {args.reads} for {', '.join(METHODS)}, the default for the others)"
-    )
-    for col in ("model", "method", "serial", f"{cores} Python threads", "speedup"):
-        pool.add_column(col, justify="right")
-    for label, models in kinds.items() if args.table != "threads" else ():
-        if len(models) < cores:
-            continue  # one Gset graph: nothing to run side by side
-        for method, fixed in POOL_METHODS.items():
-            if method == "exact" and models[0].n > EXACT_MAX:
-                continue
-            opts = {**fixed, "num_reads": args.reads} if method in METHODS else fixed
-            one = _time_pool(models, method, opts, 1)
-            many = _time_pool(models, method, opts, cores)
-            pool.add_row(
-                label, method, f"{1e3 * one:.2f} ms", f"{1e3 * many:.2f} ms", f"{one / many:.2f}x"
-            )
     if args.table != "threads":
+        title = (
+            f"time per solve on Python threads, 1 vs {cores} (numba and BLAS on 1 thread each; "
+            f"num_reads = {args.reads} for {', '.join(METHODS)}, the default for the others)"
+        )
+        pool = _table(title, cores, ("serial", f"{cores} Python threads"))
+        for label, models in kinds.items():
+            if len(models) < cores:
+                continue  # one Gset graph: nothing to run side by side
+            for method, fixed in POOL_METHODS.items():
+                if method == "exact" and models[0].n > EXACT_MAX:
+                    continue
+                opts = {**fixed, "num_reads": args.reads} if method in METHODS else fixed
+                one = _time_pool(models, method, opts, 1)
+                _row(pool, label, method, one, _time_pool(models, method, opts, cores))
         console.print(pool)
     console.print(load.report(), highlight=False)
 
