@@ -385,7 +385,7 @@ def _mix64(z):  # pragma: no cover - compiled
 #: ``<n>`` below this is stored as 0 by the mean-field sweep. At large ``t`` a saturated ``<n>``
 #: halves every sweep (damping 0.5 towards ``sigmoid = 0``) and reaches float32's subnormal range
 #: (< 1.2e-38) within the ladder; BLAS on subnormal operands ran the float32 sweep at n = 2000
-#: 3.4x slower (``benchmarks/bench_mfa_throughput.py``). 1e-30 is far below any field's rounding.
+#: 4x slower (``benchmarks/bench_mfa_throughput.py``). 1e-30 is far below any field's rounding.
 FLUSH_BELOW = 1e-30
 
 
