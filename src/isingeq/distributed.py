@@ -203,7 +203,7 @@ def connect(
         # numba's pool is launched at a worker's first parallel kernel, after the nanny's
         # ``env`` applies (Dask's ``pre-spawn-environ`` would also change this process's own
         # environment, and numba here would then refuse its thread count)
-        with dask.config.set(LOCAL_CONFIG):
+        with dask.config.set(LOCAL_CONFIG), _environ_kept(_nanny_environ_keys(dask)):
             cluster = dist.LocalCluster(
                 n_workers=n_workers,
                 threads_per_worker=threads,
@@ -212,7 +212,8 @@ def connect(
                 silence_logs=logging.ERROR,
                 **({"env": {"NUMBA_NUM_THREADS": str(threads)}} if processes else {}),
             )
-        with cluster, dist.Client(cluster) as client:
+        # a worker the nanny restarts writes its variables here again: put them back at the end
+        with _environ_kept(_nanny_environ_keys(dask)), cluster, dist.Client(cluster) as client:
             yield client
         return
     local_only(f"scheduler={scheduler!r} (its workers are the cluster's)")
@@ -231,6 +232,33 @@ def connect(
         ) from None
     with client:
         yield client
+
+
+def _nanny_environ_keys(dask: Any) -> set[str]:
+    """The variables a Dask nanny writes into *this* process's environment before it spawns a
+    worker (``distributed.nanny.pre-spawn-environ``: ``OMP_NUM_THREADS=1``, ``MKL_NUM_THREADS=1``,
+    ``OPENBLAS_NUM_THREADS=1``, ``MALLOC_TRIM_THRESHOLD_``; and ``PYTHONHASHSEED``)."""
+    keys = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
+    return {str(k) for k in keys} | {"PYTHONHASHSEED"}
+
+
+@contextlib.contextmanager
+def _environ_kept(keys: Iterable[str]) -> Iterator[None]:
+    """Restore ``keys`` of ``os.environ`` (value, or absence) on exit.
+
+    Dask's nanny sets its pre-spawn variables with ``os.environ.update`` in the process that
+    starts the cluster, and leaves them there: without this, every process the caller starts
+    after a ``scheduler="local"`` run (a peer solver, a later NumPy) would get one BLAS / OpenMP
+    thread."""
+    saved = {k: os.environ.get(k) for k in keys}
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def worker_threads() -> int:

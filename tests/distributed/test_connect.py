@@ -94,3 +94,21 @@ def test_a_local_cluster_leaves_the_callers_numba_thread_count_alone() -> None:
     # numba here still runs on its own pool (it refuses a changed NUMBA_NUM_THREADS)
     numba.config.reload_config()
     assert numba.get_num_threads() >= 1
+
+
+def test_a_local_cluster_leaves_the_callers_environment_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dask
+
+    keys = [*dask.config.get("distributed.nanny.pre-spawn-environ"), "PYTHONHASHSEED"]
+    assert "OPENBLAS_NUM_THREADS" in keys
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")  # one set by the caller, one not
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    before = {k: os.environ.get(k) for k in keys}
+    with connect("local", workers=1, threads=1) as client:
+        env = client.run(lambda: {k: os.environ.get(k) for k in keys})
+        # the workers still get Dask's settings (one BLAS thread per worker thread)
+        (worker,) = env.values()
+        assert worker["OPENBLAS_NUM_THREADS"] == "1"
+    assert {k: os.environ.get(k) for k in keys} == before
