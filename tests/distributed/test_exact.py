@@ -44,3 +44,13 @@ def test_a_run_too_long_for_the_cluster_is_refused_with_the_estimate(thread_clie
     with pytest.raises(ValueError, match=r"n=50 .* states/s .*DISTRIBUTED_MAX_SECONDS"):
         isingeq.solve(model, method="exact", client=thread_client)
     assert exact.DISTRIBUTED_MAX_SECONDS > 0
+
+
+def test_client_local_starts_a_cluster_for_the_solve_and_closes_it() -> None:
+    # the cluster lives inside the solve: what the result reports is read before it closes
+    model = isingeq.paper_instance(16, rng=2)
+    dist = isingeq.solve(model, method="exact", client="local")
+    local = isingeq.solve(model, method="exact")
+    np.testing.assert_array_equal(dist.samples, local.samples)
+    assert dist.info["workers"] >= 1 and dist.info["worker_threads"] >= dist.info["workers"]
+    assert dist.info["options"]["client"] == "local"

@@ -112,7 +112,8 @@ def solve_exact(
         ``<n_i>_t`` (``result.marginals``, shape (n,)) and ``info["log_z"] = log Z(t)``, with
         ``Z = sum_n exp(-t H(n))``.
     client : distributed.Client or str, optional
-        Enumerate on a Dask cluster (a Client, or a scheduler address; needs
+        Enumerate on a Dask cluster (a Client, a scheduler address, or ``"local"``: a local
+        cluster of one worker process per core for this solve; needs
         ``pip install "isingeq[dask]"``): the states are split into ``2^p`` blocks by their
         ``p`` highest variables, each block enumerated by the same kernel on a worker with the
         fixed variables folded into the fields, and the blocks' lowest states, ``log Z`` and
@@ -291,7 +292,8 @@ def _enumerate_on_cluster(
             f"{MAX_CODE_BITS} bits); use method 'mfa-hybrid'"
         )
     with connect(client) as cl:
-        threads = sum(int(w) for w in cl.nthreads().values())
+        workers = cl.nthreads()  # asked while ``cl`` is open: ``client="local"`` closes it
+        threads = sum(int(w) for w in workers.values())
         if threads == 0:
             raise ValueError(f"client={describe(client)!r} has no workers")
         rate = None
@@ -326,7 +328,7 @@ def _enumerate_on_cluster(
     extra = {
         "prefix_bits": p,
         "blocks": 1 << p,
-        "workers": len(cl.nthreads()),
+        "workers": len(workers),
         "worker_threads": threads,
         "calibrated_states_per_s": rate,
         "options": {"client": describe(client)},
