@@ -148,6 +148,60 @@ def test_lower_precisions_stay_close_to_float64(dtype: str) -> None:
     assert r.best_energy <= ref.best_energy * 0.99
 
 
+@pytest.mark.parametrize("method", ["mfa", "mfa-async"])
+@pytest.mark.parametrize("factor", [1e5, 1e-5])
+def test_float16_holds_models_of_any_coupling_scale(method: str, factor: float) -> None:
+    # couplings beyond float16's 65504 (inf, then nan states) or below its 6e-5 (flushed, so
+    # the annealing froze at <n> = 1/2): stored divided by their typical size, t multiplied
+    base = isingeq.paper_instance(60, rng=2)
+    model = isingeq.SpinGlass.from_symmetric(base.J * factor, base.h * factor)
+    ref = isingeq.solve(model, method=method, rng=0, backend="torch", dtype="float64")
+    r = isingeq.solve(model, method=method, rng=0, backend="torch", dtype="float16")
+    assert np.all(np.isfinite(r.marginals))
+    assert r.best_energy <= ref.best_energy * 0.99  # a negative energy, within 1 %
+    assert r.info["options"]["dtype"] == "float16" and r.info["options"]["device"] == "cpu"
+
+
+def test_mfa_async_on_torch_sizes_its_first_round_from_a_measured_sweep(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from isingeq.backends.torch import ColouredSweeps
+
+    calls = []
+
+    def measured(self: ColouredSweeps, num_reads: int, t: float, amp: float) -> float:
+        calls.append(num_reads)
+        return 0.01  # 10 ms a sweep (a dense model's sweep is a product per node)
+
+    monkeypatch.setattr(ColouredSweeps, "sweep_seconds", measured)
+    model = isingeq.paper_instance(60, rng=0)
+    r = isingeq.solve(
+        model, method="mfa-async", backend="torch", rng=0, time_limit=0.05, num_reads=4
+    )
+    assert calls == [4]
+    # 0.8 of the time left over 10 ms: at most 4 sweeps (the kernels' guess gave 400)
+    assert r.info["rounds"] >= 1 and len(r.info["t_schedule"]) <= 4
+
+
+def test_torch_devices_as_objects_and_the_cpu_index() -> None:
+    model = isingeq.paper_instance(8, rng=0)
+    for backend in ("numpy", "torch"):
+        r = isingeq.solve(model, method="mfa", backend=backend, device=torch.device("cpu"))
+        assert r.info["device"] == "cpu"
+    r = isingeq.solve(model, method="mfa-async", backend="torch", device="cpu:0")
+    assert r.info["device"] == "cpu"
+    with pytest.raises(ValueError, match=r"`device`='cpu:1': the CPU is one device"):
+        isingeq.solve(model, method="mfa", backend="torch", device="cpu:1")
+
+
+def test_float64_on_mps_is_refused_before_any_tensor() -> None:
+    from isingeq.backends.torch import _device_dtype
+
+    with pytest.raises(ValueError, match=r"`dtype`='float64' is not supported on device 'mps'"):
+        _device_dtype("float64", torch.device("mps"))
+    assert _device_dtype("float32", torch.device("mps")) == torch.float32
+
+
 def test_time_limit_runs_rounds_on_torch() -> None:
     model = _sparse_model(300, 1200, 0)
     for method in ("mfa", "mfa-async"):
@@ -174,7 +228,7 @@ def test_unavailable_and_unknown_devices_are_named(method: str) -> None:
         isingeq.solve(model, method=method, backend="jax")
     with pytest.raises(ValueError, match=r"`dtype` must be .*backend='torch'.*; got 'float16'"):
         isingeq.solve(model, method=method, dtype="float16")
-    with pytest.raises(TypeError, match="`device` must be a string"):
+    with pytest.raises(TypeError, match=r"`device` must be a string .* or a torch.device"):
         isingeq.solve(model, method=method, backend="torch", device=0)
 
 
@@ -184,12 +238,34 @@ def test_a_dtype_the_device_cannot_multiply_is_a_value_error() -> None:
         isingeq.solve(model, method="mfa", backend="torch", dtype="float16")
 
 
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
 @pytest.mark.parametrize("method", ["mfa", "mfa-async"])
-def test_too_big_for_the_device_is_an_error_with_the_estimate(method: str) -> None:
+def test_too_many_replicas_for_the_host_is_an_error_with_the_estimate(
+    method: str, backend: str
+) -> None:
     model = isingeq.paper_instance(100, rng=0)
-    # 10^10 replicas of 100 float32 values: terabytes, refused before anything is allocated
-    with pytest.raises(ValueError, match=r"does not fit on device 'cpu': an estimated [\d.]+ GiB"):
-        isingeq.solve(model, method=method, backend="torch", num_reads=10**10)
+    # 10^10 replicas of 100 nodes: terabytes, refused before anything is allocated
+    with pytest.raises(ValueError, match=rf"{method} with num_reads=10000000000 on n=100 needs "):
+        isingeq.solve(model, method=method, backend=backend, num_reads=10**10)
+
+
+@pytest.mark.parametrize("method", ["mfa", "mfa-async"])
+def test_on_the_cpu_device_and_host_arrays_count_against_one_memory(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isingeq.solvers._common import HOST_BYTES_PER_STATE
+
+    model = isingeq.paper_instance(100, rng=0)
+    R = 10**5
+    # the host's arrays fit the limit; with the device's float32 states on the same memory
+    # they do not (measured: the whole solve grows the process by 490-610 MiB here)
+    monkeypatch.setenv("ISINGEQ_MEMORY_LIMIT", str(HOST_BYTES_PER_STATE * 100 * R + 10**6))
+    with pytest.raises(
+        ValueError,
+        match=r"does not fit on device 'cpu': an estimated [\d.]+ MiB \(couplings .*, replica "
+        r"states .*, the method's host arrays [\d.]+ MiB\); the memory limit is",
+    ):
+        isingeq.solve(model, method=method, backend="torch", num_reads=R)
 
 
 def test_import_isingeq_does_not_import_torch_and_a_missing_torch_names_the_extra() -> None:

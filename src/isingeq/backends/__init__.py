@@ -25,20 +25,24 @@ TORCH_DTYPES = ("float32", "float64", "float16", "bfloat16")
 
 
 def check_backend(backend: object, device: object) -> str:
-    """Validated ``backend``; ``device`` belongs to the torch backend only.
+    """Validated ``backend``; ``device`` (a name, or a ``torch.device``) belongs to the torch
+    backend only (the numpy backend takes None or the CPU).
 
     Raises
     ------
     ValueError
-        On an unknown backend, or a ``device`` given with ``backend="numpy"``.
+        On an unknown backend, or a ``device`` other than the CPU with ``backend="numpy"``.
     TypeError
-        On a ``device`` that is not a string.
+        On a ``device`` that is neither a string nor a ``torch.device``.
     """
     if backend not in BACKENDS:
         raise ValueError(f"`backend` must be one of {list(BACKENDS)}; got {backend!r}")
-    if device is not None and not isinstance(device, str):
-        raise TypeError(f'`device` must be a string such as "cpu" or "cuda"; got {device!r}')
-    if backend == "numpy" and device not in (None, "cpu"):
+    is_torch_device = type(device).__module__ == "torch" and type(device).__name__ == "device"
+    if device is not None and not isinstance(device, str) and not is_torch_device:
+        raise TypeError(
+            f'`device` must be a string such as "cpu" or "cuda", or a torch.device; got {device!r}'
+        )
+    if backend == "numpy" and device is not None and str(device) not in ("cpu", "cpu:0"):
         raise ValueError(
             f'`device`={device!r} needs backend="torch" (the numpy backend runs on the CPU)'
         )

@@ -16,7 +16,10 @@ and hand the sweeps to the two classes here:
 
 Precision: float32 by default; float64 reproduces the numpy backend's trajectories (tested);
 float16 and bfloat16 halve the memory traffic where the device supports them (not for sparse
-products on the CPU). The error each costs is measured by ``benchmarks/bench_torch.py``
+products on the CPU). The couplings and fields are stored divided by the power of two nearest
+their typical size (:func:`isingeq.solvers._common.field_scale`) and ``t`` multiplied by it --
+the same ``t xi``, exactly (a power of two only moves the exponent) -- so that float16's narrow
+range (6e-5 to 65504) holds models of any coupling scale. The error each costs is measured by ``benchmarks/bench_torch.py``
 (figures in the README, "GPU and torch"). On CUDA, float32 products use TF32 tensor cores when
 the user enables them (``torch.set_float32_matmul_precision("high")``); this module changes no
 global setting.
@@ -31,6 +34,7 @@ torch's stream rather than xorshift).
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from typing import Any
 
@@ -38,8 +42,9 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from .._resources import memory_limit
+from .._resources import fmt_bytes, memory_limit
 from ..model import SpinGlass
+from ..solvers._common import field_scale
 from ..solvers._kernels import FLUSH_BELOW
 from ._colouring import colour_classes
 
@@ -64,21 +69,25 @@ def available_devices() -> list[str]:
     return out
 
 
-def resolve_device(device: str | None) -> torch.device:
-    """``device`` (None: "cpu") as a torch device that exists here.
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """``device`` (a name or a ``torch.device``; None: "cpu") as a torch device that exists here.
 
     Raises
     ------
     ValueError
-        On a name torch does not know, or a device this machine does not have; the message
-        lists the available ones.
+        On a name torch does not know, or a device this machine does not have (a CUDA index
+        beyond its cards, a CPU index other than 0); the message lists the available ones.
     """
     name = "cpu" if device is None else device
     where = f"available: {available_devices()} (torch {torch.__version__})"
     try:
         dev = torch.device(name)
-    except (RuntimeError, ValueError) as err:
+    except (RuntimeError, ValueError, TypeError) as err:
         raise ValueError(f"`device`={device!r} is not a torch device; {where}") from err
+    if dev.type == "cpu":
+        if dev.index not in (None, 0):
+            raise ValueError(f"`device`={device!r}: the CPU is one device, 'cpu'; {where}")
+        return torch.device("cpu")
     if dev.type == "cuda":
         if not torch.cuda.is_available():
             raise ValueError(f"`device`={device!r}: this torch has no usable CUDA; {where}")
@@ -95,6 +104,11 @@ def resolve_device(device: str | None) -> torch.device:
     return dev
 
 
+def _pow2(x: float) -> float:
+    """The power of two nearest ``x > 0``: dividing by it is exact in binary floating point."""
+    return float(2.0 ** round(math.log2(x)))
+
+
 def _free_bytes(dev: torch.device) -> float | None:
     """Memory free for new tensors on ``dev`` (None where torch cannot say): the device's free
     memory on CUDA, the memory limit of every isingeq guard on the CPU
@@ -106,17 +120,27 @@ def _free_bytes(dev: torch.device) -> float | None:
     return None
 
 
-def _check_memory(dev: torch.device, couplings: int, states: int) -> None:
-    """An error with the estimate, before anything is allocated, when it would not fit."""
+def _check_memory(dev: torch.device, couplings: int, states: int, host: int) -> None:
+    """An error with the estimate, before anything is allocated, when it would not fit.
+
+    ``host`` is what the method holds in the host's memory besides (its replicas in float64,
+    the descent, the results: ``isingeq.solvers._common.HOST_BYTES_PER_STATE``); on the CPU the
+    device *is* the host, so it counts against the same memory."""
     free = _free_bytes(dev)
-    need = couplings + states
+    on_host = dev.type == "cpu"
+    need = couplings + states + (host if on_host else 0)
     if free is not None and need > free:
-        gib = 2.0**30
+        parts = f"couplings {fmt_bytes(couplings)}, replica states {fmt_bytes(states)}"
+        if on_host:
+            parts += f", the method's host arrays {fmt_bytes(host)}"
+        have = (
+            f"the memory limit is {fmt_bytes(free)} ($ISINGEQ_MEMORY_LIMIT or this machine's)"
+            if on_host
+            else f"{fmt_bytes(free)} free"
+        )
         raise ValueError(
-            f"the model does not fit on device '{dev}': an estimated {need / gib:.2f} GiB "
-            f"(couplings {couplings / gib:.2f} GiB, replica states {states / gib:.2f} GiB), "
-            f"{free / gib:.2f} GiB free; use fewer `num_reads`, a smaller `dtype` or another "
-            "`device`"
+            f"the model does not fit on device '{dev}': an estimated {fmt_bytes(need)} "
+            f"({parts}); {have}; use fewer `num_reads`, a smaller `dtype` or another `device`"
         )
 
 
@@ -126,8 +150,21 @@ def _coupling_bytes(J: Any, rows: int, itemsize: int) -> int:
     return rows * int(J.shape[1]) * itemsize
 
 
-def _couplings(J: Any, rows: np.ndarray | None, dtype: torch.dtype, dev: torch.device) -> Any:
-    """Rows of ``J`` (all when ``rows`` is None) as a dense or sparse CSR tensor on ``dev``."""
+#: Elements of a dense coupling matrix scaled on the host per transfer (128 MiB of float64):
+#: the whole matrix is never copied at once.
+_BLOCK = 1 << 24
+
+
+def _couplings(
+    J: Any, rows: np.ndarray | None, dtype: torch.dtype, dev: torch.device, scale: float
+) -> Any:
+    """Rows of ``J`` (all when ``rows`` is None) divided by ``scale`` as a dense or sparse CSR
+    tensor on ``dev`` (scaled in float64 on the host, block by block, then cast).
+
+    With ``scale`` the typical field (:func:`~isingeq.solvers._common.field_scale`, rounded to
+    a power of two), no scaled coupling exceeds ``2 sqrt(2 n)``: float16 holds every model of
+    fewer than 10^8 nodes.
+    """
     if sp.issparse(J):
         A = sp.csr_array(J if rows is None else J[rows])
         with warnings.catch_warnings():
@@ -136,13 +173,17 @@ def _couplings(J: Any, rows: np.ndarray | None, dtype: torch.dtype, dev: torch.d
             return torch.sparse_csr_tensor(
                 torch.from_numpy(A.indptr.astype(np.int64)),
                 torch.from_numpy(A.indices.astype(np.int64)),
-                torch.from_numpy(A.data).to(dtype),
+                torch.from_numpy(A.data / scale).to(dtype),
                 size=A.shape,
                 device=dev,
                 check_invariants=False,
             )
     D = np.asarray(J) if rows is None else np.asarray(J)[rows]
-    return torch.from_numpy(np.ascontiguousarray(D)).to(device=dev, dtype=dtype)
+    out = torch.empty(D.shape, dtype=dtype, device=dev)
+    step = max(1, _BLOCK // max(1, D.shape[1]))
+    for i in range(0, D.shape[0], step):
+        out[i : i + step] = torch.from_numpy(D[i : i + step] / scale).to(dev, dtype)
+    return out
 
 
 def _probe(J: Any, h: torch.Tensor, dtype_name: str, dev: torch.device) -> None:
@@ -155,6 +196,14 @@ def _probe(J: Any, h: torch.Tensor, dtype_name: str, dev: torch.device) -> None:
             f"`dtype`={dtype_name!r} is not supported by torch {torch.__version__} for {kind} "
             f"models on device '{dev}' ({str(err).splitlines()[0]}); use 'float32'"
         ) from err
+
+
+def _device_dtype(name: str, dev: torch.device) -> torch.dtype:
+    """The torch dtype of ``name`` on ``dev``: float64 is refused on MPS (Apple's GPUs have
+    none) with a ValueError, before any tensor is made."""
+    if dev.type == "mps" and name == "float64":
+        raise ValueError(f"`dtype`='float64' is not supported on device '{dev}'; use 'float32'")
+    return DTYPES[name]
 
 
 def _sync(dev: torch.device) -> None:
@@ -194,14 +243,24 @@ class MeanFieldSweeps:
         that do not fit in the device's free memory (with the estimate, before allocating).
     """
 
-    def __init__(self, model: SpinGlass, num_reads: int, dtype: str, device: str | None) -> None:
+    def __init__(
+        self,
+        model: SpinGlass,
+        num_reads: int,
+        dtype: str,
+        device: str | torch.device | None,
+        host_bytes: int = 0,
+    ) -> None:
         self.dev = resolve_device(device)
         self.device = str(self.dev)
-        self.dtype = DTYPES[dtype]
+        self.dtype = _device_dtype(dtype, self.dev)
         n, item = model.n, torch.finfo(self.dtype).bits // 8
-        _check_memory(self.dev, _coupling_bytes(model.J, n, item), 3 * n * num_reads * item)
-        self.J = _couplings(model.J, None, self.dtype, self.dev)
-        self.h = torch.from_numpy(model.h).to(self.dev, self.dtype).reshape(n, 1)
+        _check_memory(
+            self.dev, _coupling_bytes(model.J, n, item), 3 * n * num_reads * item, host_bytes
+        )
+        self.scale = _pow2(field_scale(model))  # J, h stored / scale; t used * scale
+        self.J = _couplings(model.J, None, self.dtype, self.dev, self.scale)
+        self.h = torch.from_numpy(model.h / self.scale).to(self.dev, self.dtype).reshape(n, 1)
         _probe(self.J, self.h, dtype, self.dev)
         self.gen = torch.Generator(device=self.dev)
         self.t_cap = _t_cap(self.dtype)
@@ -224,13 +283,14 @@ class MeanFieldSweeps:
         """One sweep at ``t`` with noise of standard deviation ``sig`` (``k``: the numpy
         twin's counter, unused: the generator's stream moves on by itself)."""
         XI = self.XI
-        torch.addmm(self.h, self.J, self.S, out=XI)
+        torch.addmm(self.h, self.J, self.S, out=XI)  # xi / scale
         if sig > 0.0:
             if self.Z is None:
                 self.Z = torch.empty_like(XI)
             torch.randn(XI.shape, generator=self.gen, out=self.Z)
-            XI.addcmul_(self.Z, self.mask * sig)
-        XI.mul_(min(t, self.t_cap)).sigmoid_().sub_(self.S)  # now sigmoid(t xi) - S
+            XI.addcmul_(self.Z, self.mask * (sig / self.scale))
+        # now sigmoid(t xi) - S
+        XI.mul_(min(t * self.scale, self.t_cap)).sigmoid_().sub_(self.S)
         self.res = torch.linalg.vector_norm(XI, ord=math.inf)
         self.S.addcmul_(XI, self.step)
         # as the numba sweep: a saturated <n> halves towards 0 every sweep, and subnormal
@@ -249,7 +309,7 @@ class MeanFieldSweeps:
 
     def states(self) -> np.ndarray:
         """The current ``S`` (n, R) as a float64 array on the host."""
-        return self.S.to(torch.float64).cpu().numpy()
+        return self.S.cpu().to(torch.float64).numpy()  # on the host: MPS has no float64
 
     def sync(self) -> None:
         """Wait for the queued sweeps (before reading the clock)."""
@@ -268,23 +328,33 @@ class ColouredSweeps:
     Parameters and errors as :class:`MeanFieldSweeps`.
     """
 
-    def __init__(self, model: SpinGlass, num_reads: int, dtype: str, device: str | None) -> None:
+    def __init__(
+        self,
+        model: SpinGlass,
+        num_reads: int,
+        dtype: str,
+        device: str | torch.device | None,
+        host_bytes: int = 0,
+    ) -> None:
         self.dev = resolve_device(device)
         self.device = str(self.dev)
-        self.dtype = DTYPES[dtype]
+        self.dtype = _device_dtype(dtype, self.dev)
         self.classes = colour_classes(model)
-        n, item = model.n, torch.finfo(self.dtype).bits // 8
+        self.n = n = model.n
+        item = torch.finfo(self.dtype).bits // 8
         widest = max(len(c) for c in self.classes)
         _check_memory(
             self.dev,
             _coupling_bytes(model.J, n, item) + n * 8,
             (n + 5 * widest) * num_reads * item,
+            host_bytes,
         )
-        h = model.h
+        self.scale = _pow2(field_scale(model))  # J, h stored / scale; t used * scale
+        h = model.h / self.scale
         self.blocks = []
         for rows in self.classes:
             hc = torch.from_numpy(h[rows]).to(self.dev, self.dtype).reshape(-1, 1)
-            Jc = _couplings(model.J, rows, self.dtype, self.dev)
+            Jc = _couplings(model.J, rows, self.dtype, self.dev, self.scale)
             self.blocks.append((torch.from_numpy(rows).to(self.dev), Jc, hc))
         _probe(self.blocks[0][1], self.blocks[0][2], dtype, self.dev)
         self.gen = torch.Generator(device=self.dev)
@@ -304,16 +374,33 @@ class ColouredSweeps:
         self.gen.manual_seed(int(keys[0]))
         # transposed on the device: a host-side transpose of (R, n) costs more than the sweeps
         X = torch.from_numpy(M).to(self.dev, self.dtype).T.contiguous()
+        self._sweeps(X, ts, amps, tol)
+        M[:] = X.T.contiguous().cpu().to(torch.float64).numpy()  # on the host: MPS has no float64
+
+    def _sweeps(self, X: torch.Tensor, ts: np.ndarray, amps: np.ndarray, tol: float) -> None:
+        """The sweeps of :meth:`anneal` on the device's (n, R) states ``X``, in place."""
         for t_s, amp_s in zip(ts.tolist(), amps.tolist(), strict=True):
-            t = min(t_s, self.t_cap)
+            t = min(t_s * self.scale, self.t_cap)
+            amp = amp_s / self.scale
             for idx, Jc, hc in self.blocks:
-                xi = torch.addmm(hc, Jc, X)
-                if amp_s > 0.0:
+                xi = torch.addmm(hc, Jc, X)  # xi / scale
+                if amp > 0.0:
                     u = torch.rand(xi.shape, generator=self.gen, dtype=self.dtype, device=self.dev)
-                    xi.add_(u.sub_(0.5).mul_(amp_s))
+                    xi.add_(u.sub_(0.5).mul_(amp))
                 z = xi.mul_(t)
                 new = torch.sigmoid(z).masked_fill_(z > 12.0, 1.0).masked_fill_(z < -12.0, 0.0)
                 old = X.index_select(0, idx)
                 new = torch.where((new - old).abs_() > tol, new, old)
                 X.index_copy_(0, idx, new)
-        M[:] = X.T.contiguous().to(torch.float64).cpu().numpy()
+
+    def sweep_seconds(self, num_reads: int, t: float, amp: float) -> float:
+        """Seconds of one sweep of ``num_reads`` replicas at ``t`` with noise ``amp`` (on
+        scratch states; the device's kernels warm up): how ``mfa-async`` sizes its first round
+        under a ``time_limit``, where a coloured sweep costs a product per colour class, which
+        the numba kernels' cost model does not see."""
+        X = torch.full((self.n, num_reads), 0.5, dtype=self.dtype, device=self.dev)
+        _sync(self.dev)
+        t0 = time.perf_counter()
+        self._sweeps(X, np.array([t]), np.array([amp]), 0.0)
+        _sync(self.dev)
+        return time.perf_counter() - t0

@@ -16,11 +16,14 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
+from .._resources import memory_shortfall
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 
 __all__ = [
+    "HOST_BYTES_PER_STATE",
     "ChunkClock",
+    "check_replica_memory",
     "eq16_residual",
     "field_scale",
     "ladder_ends",
@@ -207,6 +210,27 @@ def residual_per_read(model: SpinGlass, marginals: np.ndarray, t: float) -> np.n
     M = np.atleast_2d(np.asarray(marginals, dtype=np.float64))
     with np.errstate(over="ignore"):
         return np.asarray(np.max(np.abs(eq16_residual(model, M, t)), axis=1))
+
+
+#: Host memory an ``mfa`` / ``mfa-async`` solve holds at its peak per node and replica: the
+#: replicas' ``<n>`` in float64 (the round's, the best, the host copy of a device's), the
+#: descent's local fields and states, the residual's fields. Measured 51-64 bytes by
+#: ``benchmarks/bench_memory.py`` (peak RSS growth at n = 100, R = 10^5, both backends).
+HOST_BYTES_PER_STATE = 64
+
+
+def check_replica_memory(method: str, model: SpinGlass, num_reads: int) -> int:
+    """The host bytes a solve of ``num_reads`` replicas needs (:data:`HOST_BYTES_PER_STATE`
+    per node and replica); a ValueError with the estimate, before anything is allocated, when
+    they exceed the memory limit (:func:`isingeq._resources.memory_limit`)."""
+    need = HOST_BYTES_PER_STATE * model.n * num_reads
+    short = memory_shortfall(need)
+    if short is not None:
+        raise ValueError(
+            f"{method} with num_reads={num_reads} on n={model.n} needs {short}; use fewer "
+            "`num_reads` (or a `time_limit`: rounds of fewer replicas, one after another)"
+        )
+    return need
 
 
 def time_budget(

@@ -37,7 +37,14 @@ from ..backends import check_backend, check_dtype, torch_backend
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
-from ._common import field_scale, ladder_ends, residual_per_read, start_states, time_budget
+from ._common import (
+    check_replica_memory,
+    field_scale,
+    ladder_ends,
+    residual_per_read,
+    start_states,
+    time_budget,
+)
 from ._registry import register
 from .greedy import descend
 
@@ -234,6 +241,8 @@ def solve_mfa(
     >>> bool(abs(r.best_energy - isingeq.solve(m, method="exact").best_energy) < 1e-12)
     True
     """
+    if backend == "torch":
+        torch_backend()  # the first import of torch (about a second) is not the solve's time
     t_begin = time.perf_counter_ns()
     n = model.n
     if num_reads is None:
@@ -250,9 +259,10 @@ def solve_mfa(
     backend = check_backend(backend, device)
     dtype = check_dtype(dtype, backend, ("float32", "float64"))
     dt = np.dtype("float32" if dtype in ("float16", "bfloat16") else dtype)  # host-side states
+    host = check_replica_memory("mfa", model, R)
     # built first: the torch backend checks the device's memory before anything is allocated
     eng: Any = (
-        torch_backend().MeanFieldSweeps(model, R, dtype, device)
+        torch_backend().MeanFieldSweeps(model, R, dtype, device, host_bytes=host)
         if backend == "torch"
         else _Sweeps(model, dt)
     )
@@ -374,6 +384,8 @@ def solve_mfa(
                 "t_start": float(ts[0]),
                 "t_end": float(ts[-1]),
                 "damping": damp.tolist() if len(set(damp.tolist())) > 1 else float(damp[0]),
+                "dtype": dtype,
+                "device": eng.device,
             },
             "sweeps": sweeps_total,
             "stopped": stopped,
