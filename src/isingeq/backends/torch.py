@@ -219,7 +219,21 @@ def _t_cap(dtype: torch.dtype) -> float:
     return min(1e30, float(torch.finfo(dtype).max))
 
 
-class MeanFieldSweeps:
+class _OnDevice:
+    """What both sweep engines hold: the device, the dtype, the generator, the model's scale
+    (couplings and fields stored divided by it, ``t`` multiplied) and the largest ``t``."""
+
+    def __init__(self, model: SpinGlass, dtype: str, device: str | torch.device | None) -> None:
+        self.dev = resolve_device(device)
+        self.device = str(self.dev)
+        self.dtype = _device_dtype(dtype, self.dev)
+        self.item = torch.finfo(self.dtype).bits // 8
+        self.scale = _pow2(field_scale(model))
+        self.gen = torch.Generator(device=self.dev)
+        self.t_cap = _t_cap(self.dtype)
+
+
+class MeanFieldSweeps(_OnDevice):
     """``mfa``'s synchronous sweep on a device: ``S += step (sigmoid(t (h + J S + noise)) - S)``.
 
     The numpy twin is ``isingeq.solvers.mfa._Sweeps``; ``solve_mfa`` drives either through
@@ -251,19 +265,14 @@ class MeanFieldSweeps:
         device: str | torch.device | None,
         host_bytes: int = 0,
     ) -> None:
-        self.dev = resolve_device(device)
-        self.device = str(self.dev)
-        self.dtype = _device_dtype(dtype, self.dev)
-        n, item = model.n, torch.finfo(self.dtype).bits // 8
+        super().__init__(model, dtype, device)
+        n, item = model.n, self.item
         _check_memory(
             self.dev, _coupling_bytes(model.J, n, item), 3 * n * num_reads * item, host_bytes
         )
-        self.scale = _pow2(field_scale(model))  # J, h stored / scale; t used * scale
         self.J = _couplings(model.J, None, self.dtype, self.dev, self.scale)
         self.h = torch.from_numpy(model.h / self.scale).to(self.dev, self.dtype).reshape(n, 1)
         _probe(self.J, self.h, dtype, self.dev)
-        self.gen = torch.Generator(device=self.dev)
-        self.t_cap = _t_cap(self.dtype)
 
     def _tensor(self, a: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(np.ascontiguousarray(a)).to(self.dev, self.dtype)
@@ -316,7 +325,7 @@ class MeanFieldSweeps:
         _sync(self.dev)
 
 
-class ColouredSweeps:
+class ColouredSweeps(_OnDevice):
     """``mfa-async``'s asynchronous sweeps on a device, one colour class at a time.
 
     Within a class (no two nodes coupled), every node and replica is updated at once:
@@ -336,12 +345,10 @@ class ColouredSweeps:
         device: str | torch.device | None,
         host_bytes: int = 0,
     ) -> None:
-        self.dev = resolve_device(device)
-        self.device = str(self.dev)
-        self.dtype = _device_dtype(dtype, self.dev)
+        super().__init__(model, dtype, device)
         self.classes = colour_classes(model)
         self.n = n = model.n
-        item = torch.finfo(self.dtype).bits // 8
+        item = self.item
         widest = max(len(c) for c in self.classes)
         _check_memory(
             self.dev,
@@ -349,7 +356,6 @@ class ColouredSweeps:
             (n + 5 * widest) * num_reads * item,
             host_bytes,
         )
-        self.scale = _pow2(field_scale(model))  # J, h stored / scale; t used * scale
         h = model.h / self.scale
         self.blocks = []
         for rows in self.classes:
@@ -357,8 +363,6 @@ class ColouredSweeps:
             Jc = _couplings(model.J, rows, self.dtype, self.dev, self.scale)
             self.blocks.append((torch.from_numpy(rows).to(self.dev), Jc, hc))
         _probe(self.blocks[0][1], self.blocks[0][2], dtype, self.dev)
-        self.gen = torch.Generator(device=self.dev)
-        self.t_cap = _t_cap(self.dtype)
 
     @property
     def num_colours(self) -> int:
