@@ -166,3 +166,47 @@ def test_a_task_that_fails_on_its_worker_fails_its_records_and_the_run_goes_on(
     assert len(rows) == 6 * 3 and {r["status"] for r in rows} == {status}
     (exact,) = [s for s in run.summary if s["method"] == "exact"]
     assert exact["failed"] == 6 and exact["trials"] == 0
+
+
+def _task(inst: Any, solver: str) -> dict[str, Any]:
+    """One bench task as a worker runs it (0.02 s budget, one thread)."""
+    from isingeq.experiments import bench
+
+    row, _ = bench._remote_run(inst, solver, "0.02", 0, 1, float("nan"), 0.02, 1, False)
+    assert row["status"] == "ok", row["status"]
+    return row
+
+
+def test_a_worker_never_serves_a_changed_instance_from_its_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a worker outlives a run: a file edited between two runs on one cluster keeps its name
+    import isingeq
+    from isingeq.experiments import bench
+
+    monkeypatch.setattr(bench, "_WORKER", {"adapters": {}, "instances": {}, "warmed": set()})
+    cycle = [(0, 1), (1, 2), (2, 3), (3, 0)]
+    first = isingeq.SpinGlass.from_maxcut(4, cycle, [1.0] * 4)
+    second = isingeq.SpinGlass.from_maxcut(4, cycle, [5.0] * 4)
+    a = isingeq.Instance("tiny", first, "max", scale=-1.0, source="tiny.txt")
+    b = isingeq.Instance("tiny", second, "max", scale=-1.0, source="tiny.txt")
+    assert _task(a, "greedy")["objective"] == pytest.approx(4.0)
+    assert _task(b, "greedy")["objective"] == pytest.approx(20.0)
+
+
+def test_a_worker_calibrates_again_after_its_adapter_prepared_another_instance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("dwave.samplers")
+    import json
+
+    import isingeq
+    from isingeq.experiments import bench
+
+    monkeypatch.setattr(bench, "_WORKER", {"adapters": {}, "instances": {}, "warmed": set()})
+    one, two = isingeq.resolve("paper-12@1"), isingeq.resolve("paper-12@2")
+    trials = []
+    for inst in (one, two, one):  # the adapter keeps the set-up of the last instance only
+        detail = json.loads(_task(inst, "dwave-sa")["detail"])
+        trials.append(len(detail["calibration_trials"]))
+    assert all(t > 0 for t in trials), trials

@@ -465,10 +465,18 @@ def _keys(plan: BenchPlan, inst: Instance) -> list[tuple[str, str, int, int]]:
     return out
 
 
-#: A worker's state across the bench tasks it runs: adapters (their set-up kept per instance),
-#: instances by name (so that an adapter's set-up is reused), the solvers warmed up and the
-#: (instance, solver, budget) calibrations done.
-_WORKER: dict[str, Any] = {"adapters": {}, "instances": {}, "warmed": set(), "calibrated": set()}
+#: A worker's state across the bench tasks it runs: adapters (their set-up and calibrations
+#: kept for the last instance they prepared), instances by name (the object an adapter's
+#: set-up is keyed on, so that it is reused by the next task of the same instance), and the
+#: solvers warmed up.
+_WORKER: dict[str, Any] = {"adapters": {}, "instances": {}, "warmed": set()}
+
+
+def _same_instance(a: Instance, b: Instance) -> bool:
+    """Whether two instances are the same problem: a worker outlives a run, and a file of the
+    same name may have changed between two runs on one cluster (its model is compared)."""
+    fields = ("name", "sense", "best_known", "scale", "shift", "source")
+    return all(getattr(a, f) == getattr(b, f) for f in fields) and a.model == b.model
 
 
 def _remote_run(
@@ -489,7 +497,7 @@ def _remote_run(
     from ..distributed import worker_threads
 
     cached = _WORKER["instances"].get(inst.name)
-    if cached is None or cached.n != inst.n or cached.source != inst.source:
+    if cached is None or not _same_instance(cached, inst):
         _WORKER["instances"][inst.name] = cached = inst
     inst = cached
     obj = _WORKER["adapters"].get(solver)
@@ -512,13 +520,13 @@ def _remote_run(
                 return _row(inst, solver, TTT, k, seed, target, status=reason), None
             return _ttt_run(inst, obj, solver, max_budget, k, seed, target)
         budget = float(label)
-        if (inst.name, solver, budget) not in _WORKER["calibrated"]:
-            try:
-                obj.calibrate(inst, budget)
-            except Exception as exc:
-                status = failure_status(exc) + " (in calibration)"
-                return _row(inst, solver, label, k, seed, target, status=status), None
-            _WORKER["calibrated"].add((inst.name, solver, budget))
+        try:
+            # once per prepared instance and budget: the adapter keeps its calibrations with
+            # its set-up, and forgets both when it prepares another instance
+            obj.calibrate(inst, budget)
+        except Exception as exc:
+            status = failure_status(exc) + " (in calibration)"
+            return _row(inst, solver, label, k, seed, target, status=status), None
         return _one_run(inst, obj, solver, budget, k, seed, target)
 
 
