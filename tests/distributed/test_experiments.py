@@ -76,6 +76,70 @@ def test_resume_refuses_records_of_another_seed(tmp_path: Path) -> None:
         rp.run_reproduce((4,), 2, seed=2, methods=["greedy"], out_dir=tmp_path, resume=True)
 
 
+@pytest.mark.parametrize(
+    ("scheduler", "workers", "error"),
+    [
+        ("local", 0, r"`workers` must be >= 1"),
+        ("nonsense", None, r"`scheduler` must be 'local' or a scheduler address"),
+        (None, 2, r"`workers` applies to scheduler='local' only"),
+    ],
+)
+def test_a_bad_scheduler_leaves_the_records_file_alone(
+    tmp_path: Path, scheduler: Any, workers: Any, error: str
+) -> None:
+    rp.run_reproduce((4,), 3, seed=1, methods=["greedy"], out_dir=tmp_path)
+    before = (tmp_path / "records.csv").read_bytes()
+    for resume in (False, True):
+        with pytest.raises(ValueError, match=error):
+            rp.run_reproduce(
+                (4,), 3, 1, ["greedy"], out_dir=tmp_path, resume=resume,
+                scheduler=scheduler, workers=workers,
+            )  # fmt: skip
+        assert (tmp_path / "records.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"methods": ["greedy"]}, r"methods \['scipy-root'\]"),
+        ({"sizes": (4,)}, r"sizes \[5\]"),
+        ({"trials": 2}, r"trials beyond 2"),
+    ],
+)
+def test_resume_refuses_to_drop_records_the_run_does_not_cover(
+    tmp_path: Path, change: dict[str, Any], named: str
+) -> None:
+    opts: dict[str, Any] = {"sizes": (4, 5), "trials": 3, "seed": 1}
+    rp.run_reproduce(methods=["greedy", "scipy-root"], out_dir=tmp_path, **opts)
+    before = (tmp_path / "records.csv").read_bytes()
+    opts.update({"methods": ["greedy", "scipy-root"], **change})
+    with pytest.raises(ValueError, match=rf"resume: .* holds records of {named}"):
+        rp.run_reproduce(out_dir=tmp_path, resume=True, **opts)
+    assert (tmp_path / "records.csv").read_bytes() == before
+    # more trials, or a method added, still resume (the new rows are computed)
+    more = rp.run_reproduce(
+        (4, 5), 4, 1, ["greedy", "scipy-root", "mfa"], out_dir=tmp_path, resume=True
+    )
+    assert more.complete and len(more.records) == 2 * 4 * 4
+
+
+def test_ctrl_c_while_the_cluster_closes_keeps_the_finished_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+
+    from isingeq import distributed
+
+    @contextlib.contextmanager
+    def closing_interrupted(scheduler: Any, workers: Any = None) -> Any:
+        yield None  # in-process, then Ctrl-C as the "cluster" closes
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(distributed, "connect", closing_interrupted)
+    run = rp.run_reproduce((4,), 3, seed=1, methods=["greedy"], out_dir=tmp_path)
+    assert run.complete and len(run.records) == 3 * 2 and run.summary
+
+
 def test_a_worker_killed_mid_run_loses_no_record(tmp_path: Path, process_client: Any) -> None:
     killed: list[str] = []
 
@@ -166,6 +230,12 @@ def test_a_task_that_fails_on_its_worker_fails_its_records_and_the_run_goes_on(
     assert len(rows) == 6 * 3 and {r["status"] for r in rows} == {status}
     (exact,) = [s for s in run.summary if s["method"] == "exact"]
     assert exact["failed"] == 6 and exact["trials"] == 0
+    # the tasks failed for want of a worker that knows the method, not in the method: a
+    # resumed run (here in-process, where it is registered) runs them again
+    again = rp.run_reproduce((6,), 6, 2, [FRAGILE, "greedy"], out_dir=tmp_path, resume=True)
+    fresh = rp.run_reproduce((6,), 6, 2, [FRAGILE, "greedy"])
+    assert again.complete and _rows(again.records) == _rows(fresh.records)
+    assert not any(r["status"].endswith("(Dask task)") for r in again.records)
 
 
 def _task(inst: Any, solver: str) -> dict[str, Any]:
@@ -210,3 +280,15 @@ def test_a_worker_calibrates_again_after_its_adapter_prepared_another_instance(
         detail = json.loads(_task(inst, "dwave-sa")["detail"])
         trials.append(len(detail["calibration_trials"]))
     assert all(t > 0 for t in trials), trials
+
+
+def test_bench_threads_beyond_a_workers_threads_are_refused(
+    tmp_path: Path, thread_client: Any
+) -> None:
+    from isingeq.experiments import bench
+
+    plan = bench.make_plan(names=["paper-12@1"], solvers=["greedy"], budgets=[0.02], threads=2)
+    with pytest.raises(ValueError, match=r"`threads`=2 is more than the 1 thread\(s\) of a worker"):
+        bench.run_bench(plan, tmp_path, scheduler=thread_client)
+    path = tmp_path / "records.csv"
+    assert not path.exists() or bench.read_records(path) == []

@@ -403,52 +403,87 @@ def _run_bench_dask(
     workers: int | None,
 ) -> BenchRun:
     """:func:`run_bench` on Dask: one exclusive task per planned key, rows as tasks finish."""
-    from ..distributed import connect, stream
+    from ..distributed import connect
 
     rec = records_file(out_dir)
     rec.check()  # refuse a foreign file before starting anything
     run = BenchRun(plan)
     order = {key: i for i, key in enumerate(plan.keys())}
     torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)
-    with connect(scheduler, workers=workers) as client, rec.resume() as old:
-        done, emit = _resumed(run, old, rec, set(order), on_resume, on_record)
-
-        tasks = []
-        for inst in plan.instances:
-            target = inst.target_objective(plan.target)
-            for label, solver, k, s in _keys(plan, inst):
-                if (inst.name, solver, label, s) in done:
-                    continue
-                if solver in plan.skipped:
-                    emit(
-                        _row(
-                            inst,
-                            solver,
-                            label,
-                            k,
-                            s,
-                            target,
-                            status=f"skipped: {plan.skipped[solver]}",
-                        )
-                    )
-                    continue
-                args = (inst, solver, label, k, s, target, max(plan.budgets), plan.threads, torch)
-                tasks.append(((inst, solver, label, k, s, target), args))
-        try:
-            for out in stream(client, _remote_run, tasks, threads=plan.threads, exclusive=True):
-                inst, solver, label, k, s, target = out.key
-                if out.error is not None:  # the worker died too often, or the task could not run
-                    emit(_row(inst, solver, label, k, s, target, status=failure_status(out.error)))
-                    continue
-                row, sample = out.value
-                emit(_certify(row, inst, solver, s, sample, out_dir))
-            run.complete = True
-        except KeyboardInterrupt:
-            run.complete = False
+    try:
+        with connect(scheduler, workers=workers) as client, rec.resume() as old:
+            _dask_tasks(plan, run, client, rec, old, order, torch, out_dir, on_resume, on_record)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C while a local cluster started or closed: every record is written
     planned = {(r["instance"], r["solver"], r["budget_s"], r["seed"]): r for r in run.records}
     run.records = sorted(planned.values(), key=lambda r: order.get(record_key(r), len(order)))
     run.summary = summarize(run.records, plan, complete=run.complete)
     return run
+
+
+def _dask_tasks(
+    plan: BenchPlan,
+    run: BenchRun,
+    client: Any,
+    rec: RecordsFile,
+    old: list[dict[str, str]],
+    order: dict[tuple[Any, ...], int],
+    torch: bool,
+    out_dir: str | os.PathLike[str],
+    on_resume: Callable[[int], None] | None,
+    on_record: Callable[[dict[str, Any]], None] | None,
+) -> None:
+    """Submit every planned key not in the file, and write each row as its task finishes.
+
+    Raises
+    ------
+    ValueError
+        If ``plan.threads`` exceeds a worker's threads (a timed run holds one worker and would
+        be capped to its threads: the records would say more than it used).
+    """
+    from ..distributed import describe, stream
+
+    fewest = min(client.nthreads().values(), default=0)
+    if plan.threads is not None and fewest and plan.threads > fewest:
+        raise ValueError(
+            f"`threads`={plan.threads} is more than the {fewest} thread(s) of a worker of "
+            f"{describe(client)!r}: a timed run holds one worker and runs on its threads; use "
+            f"--threads {fewest} or less, or fewer, larger workers (--workers)"
+        )
+    done, emit = _resumed(run, old, rec, set(order), on_resume, on_record)
+
+    tasks = []
+    for inst in plan.instances:
+        target = inst.target_objective(plan.target)
+        for label, solver, k, s in _keys(plan, inst):
+            if (inst.name, solver, label, s) in done:
+                continue
+            if solver in plan.skipped:
+                emit(
+                    _row(
+                        inst,
+                        solver,
+                        label,
+                        k,
+                        s,
+                        target,
+                        status=f"skipped: {plan.skipped[solver]}",
+                    )
+                )
+                continue
+            args = (inst, solver, label, k, s, target, max(plan.budgets), plan.threads, torch)
+            tasks.append(((inst, solver, label, k, s, target), args))
+    try:
+        for out in stream(client, _remote_run, tasks, threads=plan.threads, exclusive=True):
+            inst, solver, label, k, s, target = out.key
+            if out.error is not None:  # the worker died too often, or the task could not run
+                emit(_row(inst, solver, label, k, s, target, status=failure_status(out.error)))
+                continue
+            row, sample = out.value
+            emit(_certify(row, inst, solver, s, sample, out_dir))
+        run.complete = True
+    except KeyboardInterrupt:
+        run.complete = False
 
 
 def _keys(plan: BenchPlan, inst: Instance) -> list[tuple[str, str, int, int]]:

@@ -201,6 +201,9 @@ def run_reproduce(
     resume : bool, default False
         Keep the instances already complete in ``out_dir/records.csv`` (every method's row, the
         same seed) and run only the others, so an interrupted run picks up where it stopped.
+        An instance whose Dask task failed (its records end ``(Dask task)``) is run again; a
+        file with records this run does not cover (other methods or sizes, more trials) is
+        refused rather than cut.
     scheduler : None, "local", str or distributed.Client, optional
         None (default): in-process. Otherwise a Dask run (:mod:`isingeq.distributed`), one task
         per batch of instances, each instance with its own seed, so the records are the same as in-process
@@ -220,7 +223,8 @@ def run_reproduce(
     ------
     ValueError
         If a size is outside 1..36, ``trials < 1``, a method spec is unknown, or ``resume``
-        finds records of another seed.
+        finds records of another seed or records this run does not cover. Every such check,
+        and the scheduler's connection, comes before ``out_dir`` is touched.
     ImportError
         With a scheduler but without Dask (``pip install "isingeq[dask]"``).
     OSError
@@ -232,15 +236,19 @@ def run_reproduce(
     run = ReproduceRun(size_list, trials, seed, methods)
     from ..distributed import connect
 
-    with (
-        _stream(out_dir, resume, run) as (append, done),
-        connect(scheduler, workers=workers) as client,
-    ):
-        try:
-            _run(run, specs, append, on_record, on_instance, done, client)
-            run.complete = True
-        except KeyboardInterrupt:
-            run.complete = False
+    try:
+        with (
+            # the scheduler first: a bad one (or a missing Dask) must leave the folder alone
+            connect(scheduler, workers=workers) as client,
+            _stream(out_dir, resume, run) as (append, done),
+        ):
+            try:
+                _run(run, specs, append, on_record, on_instance, done, client)
+                run.complete = True
+            except KeyboardInterrupt:
+                run.complete = False
+    except KeyboardInterrupt:
+        pass  # Ctrl-C while a local cluster started or closed: every record is written
     order = {(n, t): i for i, (n, t, _) in enumerate(_instances(run))}
     labels = {m: i for i, m in enumerate(["exact", *methods])}
     run.records.sort(key=lambda r: (order[(int(r["n"]), int(r["trial"]))], labels[r["method"]]))
@@ -275,13 +283,17 @@ def _stream(
             "another output folder"
         )
     labels = {"exact", *run.methods}
+    _refuse_foreign(rec.path, earlier, run, labels)
     rows: dict[tuple[int, int], list[dict[str, str]]] = {}
     for r in earlier:
         rows.setdefault((int(r["n"]), int(r["trial"])), []).append(r)
+    # an instance is done when every method has its row, and none failed for want of a
+    # worker (a task that Dask gave up on is run again; a method's own error is a result)
     done = {
         key
         for key, rs in rows.items()
-        if key[0] in run.sizes and key[1] < run.trials and {r["method"] for r in rs} >= labels
+        if {r["method"] for r in rs} >= labels
+        and not any(r.get("status", "").endswith(DASK_TASK_FAILED) for r in rs)
     }
     # an instance cut short (some of its rows written) is dropped from the file and redone
     rec = RecordsFile(
@@ -294,6 +306,28 @@ def _stream(
         # the finished instances' rows, parsed back, so that the summary covers the whole run
         run.records.extend(_parse(r) for r in old)
         yield rec.append, done
+
+
+def _refuse_foreign(
+    path: Path, earlier: list[dict[str, str]], run: ReproduceRun, labels: set[str]
+) -> None:
+    """A ValueError when ``--resume`` would drop records of the file that this run does not
+    cover (other methods, sizes, or trials beyond ``trials``): nothing is written."""
+    methods = sorted({r["method"] for r in earlier} - labels)
+    sizes = sorted({int(r["n"]) for r in earlier} - set(run.sizes))
+    beyond = max((int(r["trial"]) for r in earlier), default=-1) >= run.trials
+    what = [
+        *([f"methods {methods}"] if methods else []),
+        *([f"sizes {sizes}"] if sizes else []),
+        *([f"trials beyond {run.trials}"] if beyond else []),
+    ]
+    if what:
+        raise ValueError(
+            f"resume: {str(path)!r} holds records of {', '.join(what)} that this run does not "
+            "cover, and resuming would drop them; resume with options that cover them (the "
+            "same --methods, --sizes and at least as many --trials) or choose another output "
+            "folder"
+        )
 
 
 def _parse(row: dict[str, str]) -> dict[str, Any]:
@@ -476,6 +510,10 @@ def _instances(run: ReproduceRun) -> list[tuple[int, int, np.random.SeedSequence
     return out
 
 
+#: The end of the status of a record whose Dask task failed after its retries (redone on resume).
+DASK_TASK_FAILED = " (Dask task)"
+
+
 def _run(
     run: ReproduceRun,
     specs: list[tuple[str, str, dict[str, Any]]],
@@ -524,7 +562,7 @@ def _run(
             continue
         # the task failed after its retries (its worker killed again and again, or the task
         # could not run there): every record of its instances says so, and the run goes on
-        status = failure_status(out.error) + " (Dask task)"
+        status = failure_status(out.error) + DASK_TASK_FAILED
         for n, trial, _child in batches[out.key]:
             emit(n, trial, [failed_record(n, trial, label, run.seed, status) for label in labels])
 
