@@ -222,16 +222,66 @@ def connect(
             "`scheduler` must be 'local' or a scheduler address such as 'tcp://host:8786'; "
             f"got {scheduler!r}"
         )
+    how = (
+        "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or use "
+        "scheduler='local'"
+    )
+    _check_scheduler(scheduler, timeout, how)
     try:
         client = dist.Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         raise OSError(
             f"could not reach the Dask scheduler at scheduler={scheduler!r} within {timeout:g} s "
-            f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and workers with "
-            "`dask worker ADDRESS`, or use scheduler='local'"
+            f"({type(exc).__name__}: {exc}); {how}"
         ) from None
     with client:
         yield client
+
+
+def _check_scheduler(address: str, timeout: float, how: str) -> None:
+    """An OSError unless a Dask scheduler answers at ``address`` within ``timeout`` seconds.
+
+    ``distributed.Client`` bounds the TCP connection by its ``timeout`` but not the handshake
+    after it: a listener that never answers (a firewall, another service) hung it for good,
+    and an HTTP server's reply was read as a frame length (a MemoryError of exabytes). This
+    asks the address for its identity on a thread of its own, with a hard deadline."""
+    from distributed.comm import connect as open_comm
+
+    async def identity() -> Any:
+        comm = await open_comm(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity"})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    answer: dict[str, Any] = {}
+
+    def ask() -> None:
+        import asyncio
+
+        try:
+            answer["ok"] = asyncio.run(asyncio.wait_for(identity(), timeout))
+        except BaseException as exc:  # anything but an answer means "no scheduler there"
+            answer["error"] = exc
+
+    probe = threading.Thread(target=ask, name="isingeq-scheduler-probe", daemon=True)
+    probe.start()
+    probe.join(timeout + 1.0)
+    ok = answer.get("ok")
+    if isinstance(ok, dict) and ok.get("type") == "Scheduler":
+        return
+    if probe.is_alive() or isinstance(answer.get("error"), TimeoutError):
+        why = f"no answer within {timeout:g} s"
+    elif isinstance(answer.get("error"), OSError):
+        exc = answer["error"]
+        why = f"{type(exc).__name__}: {str(exc)[:200]}"
+    elif "error" in answer:
+        exc = answer["error"]
+        why = f"what answered there is not a Dask scheduler ({type(exc).__name__} on reading it)"
+    else:
+        why = f"it answered as {str(ok)[:80]!r}, not as a Dask scheduler"
+    raise OSError(f"could not reach the Dask scheduler at scheduler={address!r} ({why}); {how}")
 
 
 def _nanny_environ_keys(dask: Any) -> set[str]:

@@ -52,6 +52,59 @@ def test_an_unreachable_scheduler_is_an_error_within_the_timeout() -> None:
 
 
 @pytest.mark.parametrize(
+    ("reply", "why"),
+    [
+        (None, r"no answer within 1 s"),
+        (b"HTTP/1.0 400 Bad Request\r\n\r\n", r"what answered there is not a Dask scheduler"),
+    ],
+)
+def test_a_listener_that_is_not_a_scheduler_is_an_error_not_a_hang(
+    reply: bytes | None, why: str
+) -> None:
+    # a port that accepts and never answers (a firewall, another service) hung
+    # distributed.Client for good; an HTTP server's reply was read as an exabyte frame
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    held = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if reply is not None:
+                conn.recv(64)
+                conn.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    t0 = time.perf_counter()
+    try:
+        with (
+            pytest.raises(OSError, match=rf"scheduler='{address}' \({why}"),
+            connect(address, timeout=1.0),
+        ):
+            pass
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    assert time.perf_counter() - t0 < 30  # an error, not a hang
+
+
+def test_a_scheduler_address_connects(process_client: Any) -> None:
+    address = process_client.scheduler.address
+    with connect(address) as client:
+        assert len(client.nthreads()) == 2 and describe(client) == address
+
+
+@pytest.mark.parametrize(
     ("scheduler", "workers", "error", "match"),
     [
         (None, 2, ValueError, r"`workers` applies to scheduler='local' only"),
