@@ -7,7 +7,12 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-__all__ = ["require"]
+__all__ = ["MissingExtra", "require"]
+
+
+class MissingExtra(ImportError):
+    """An optional dependency that a feature needs is not installed (the message names the
+    extra that installs it); the command line prints it as one line, not a traceback."""
 
 
 def require(module: str, feature: str, extra: str) -> ModuleType:
@@ -21,11 +26,11 @@ def require(module: str, feature: str, extra: str) -> ModuleType:
     >>> require("no_such_module", "the frobnicator", "frob")
     Traceback (most recent call last):
     ...
-    ImportError: the frobnicator needs no_such_module, which is not installed: pip install "isingeq[frob]"
+    isingeq._optional.MissingExtra: the frobnicator needs no_such_module, which is not installed: pip install "isingeq[frob]"
     """
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise ImportError(
+        raise MissingExtra(
             f'{feature} needs {module}, which is not installed: pip install "isingeq[{extra}]"'
         ) from exc

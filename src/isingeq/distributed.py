@@ -142,6 +142,7 @@ def connect(
     threads: int | None = None,
     processes: bool = True,
     timeout: float = CONNECT_TIMEOUT_S,
+    name: str = "scheduler",
 ) -> Iterator[Any]:
     """A :class:`distributed.Client` for ``scheduler`` (None: yields None), closed afterwards.
 
@@ -161,6 +162,8 @@ def connect(
         one GIL).
     timeout : float
         Seconds to wait for a scheduler address.
+    name : str
+        The caller's name for ``scheduler`` in error messages (``exact`` calls it ``client``).
 
     Raises
     ------
@@ -189,10 +192,10 @@ def connect(
         return
     if not isinstance(scheduler, str):
         raise TypeError(
-            "`scheduler` must be None, 'local', a scheduler address or a distributed.Client; "
+            f"`{name}` must be None, 'local', a scheduler address or a distributed.Client; "
             f"got {type(scheduler).__name__}"
         )
-    dist = require_distributed(f"scheduler={scheduler!r}")
+    dist = require_distributed(f"{name}={scheduler!r}")
     if scheduler == "local":
         import dask
 
@@ -219,14 +222,15 @@ def connect(
     local_only(f"scheduler={scheduler!r} (its workers are the cluster's)")
     if "://" not in scheduler and ":" not in scheduler:
         raise ValueError(
-            "`scheduler` must be 'local' or a scheduler address such as 'tcp://host:8786'; "
+            f"`{name}` must be 'local' or a scheduler address such as 'tcp://host:8786'; "
             f"got {scheduler!r}"
         )
     how = (
         "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or use "
         "scheduler='local'"
     )
-    _check_scheduler(scheduler, timeout, how)
+    if _check_address(scheduler, name) != "inproc":  # a scheduler of this process: no probe
+        _check_scheduler(scheduler, timeout, how)
     try:
         client = dist.Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError) as exc:
@@ -236,6 +240,25 @@ def connect(
         ) from None
     with client:
         yield client
+
+
+def _check_address(address: str, name: str) -> str:
+    """The protocol of ``address``; a ValueError naming it when Dask cannot parse it (a
+    missing or out-of-range port)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        protocol, location = parse_address(address)
+        if protocol in ("tcp", "tls", "ws", "wss", "ucx"):
+            _, port = parse_host_port(location)
+            if not 0 < int(port) < 65536:
+                raise ValueError(f"port {port} is outside 1..65535")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"`{name}`={address!r} is not a scheduler address ({exc}); expected one such as "
+            "'tcp://host:8786'"
+        ) from None
+    return str(protocol)
 
 
 def _check_scheduler(address: str, timeout: float, how: str) -> None:

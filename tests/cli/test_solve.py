@@ -267,3 +267,14 @@ def test_solve_and_methods_import_no_experiment_harness(argv: list[str]) -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "IMPORTED []" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_missing_optional_dependency_is_one_line_naming_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if Dask were not installed
+    res = runner.invoke(
+        app, ["solve", "--instance", "paper-6", "--method", "exact", "-o", "client=local"]
+    )
+    assert res.exit_code == 2, res.output
+    assert 'pip install "isingeq[dask]"' in res.stderr and "Traceback" not in res.output

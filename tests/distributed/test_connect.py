@@ -112,6 +112,8 @@ def test_a_scheduler_address_connects(process_client: Any) -> None:
         ("nowhere", None, ValueError, r"'local' or a scheduler address.*'nowhere'"),
         (8786, None, TypeError, r"got int"),
         ("local", 0, ValueError, r"workers"),
+        ("tcp://", None, ValueError, r"'tcp://' is not a scheduler address \(missing port"),
+        ("tcp://127.0.0.1:99999", None, ValueError, r"port 99999 is outside 1\.\.65535"),
     ],
 )
 def test_malformed_schedulers_are_refused_before_anything_starts(

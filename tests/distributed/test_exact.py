@@ -54,3 +54,11 @@ def test_client_local_starts_a_cluster_for_the_solve_and_closes_it() -> None:
     np.testing.assert_array_equal(dist.samples, local.samples)
     assert dist.info["workers"] >= 1 and dist.info["worker_threads"] >= dist.info["workers"]
     assert dist.info["options"]["client"] == "local"
+
+
+def test_a_bad_client_is_named_as_the_client() -> None:
+    model = isingeq.paper_instance(6, rng=0)
+    with pytest.raises(ValueError, match=r"`client` must be 'local' or a scheduler address"):
+        isingeq.solve(model, method="exact", client="nonsense")
+    with pytest.raises(TypeError, match=r"`client` must be None, 'local'"):
+        isingeq.solve(model, method="exact", client=8786)

@@ -20,6 +20,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from .._optional import MissingExtra
+
 app = typer.Typer(
     help="Ground states of spin-glass Ising / QUBO models by solving their simultaneous equations (eq. 16).",
     no_args_is_help=True,
@@ -53,7 +55,7 @@ def user_errors(fn: F) -> F:
             warnings.showwarning = show
             try:
                 return fn(*args, **kwargs)
-            except (ValueError, TypeError, OSError) as exc:
+            except (ValueError, TypeError, OSError, MissingExtra) as exc:
                 _line("error:", "bold red", exc)
                 raise typer.Exit(2) from None
 

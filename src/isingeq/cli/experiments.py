@@ -24,7 +24,7 @@ SchedulerOpt = Annotated[
     str | None,
     typer.Option(
         help="Run on Dask: 'local' (a cluster of worker processes here) or a scheduler address "
-        '(tcp://host:8786). Default: in-process. Needs pip install "isingeq[dask]".'
+        '(tcp://host:8786). Default: in-process. Needs pip install "isingeq\\[dask]".'
     ),
 ]
 WorkersOpt = Annotated[

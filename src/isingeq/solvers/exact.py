@@ -50,7 +50,8 @@ def _check_size(n: int, what: str = "method 'exact'") -> None:
         raise ValueError(
             f"n={n} is too large for {what} (limit {EXACT_MAX_N}; 2^{n} states would take "
             f"{_fmt_seconds(enumeration_seconds(n))} here); use method 'mfa-hybrid', the strongest "
-            "heuristic (or 'auto', which picks it)"
+            "heuristic (or 'auto', which picks it), or enumerate on a Dask cluster with "
+            "client=... (isingeq[dask])"
         )
 
 
@@ -64,8 +65,10 @@ def _fmt_seconds(s: float) -> str:
 
     Examples
     --------
-    >>> _fmt_seconds(0.25), _fmt_seconds(5400.0), _fmt_seconds(2.0**800 / 1.5e9)
-    ('about 0.25 s', 'about 1.5 hours', 'about 10^224 years')
+    >>> _fmt_seconds(0.25), _fmt_seconds(5400.0), _fmt_seconds(3600.0)
+    ('about 0.25 s', 'about 1.5 hours', 'about 1 hour')
+    >>> _fmt_seconds(2.0**800 / 1.5e9)
+    'about 10^224 years'
     """
     units = (("years", 365.25 * 86400.0), ("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0))
     for unit, size in units:
@@ -73,7 +76,10 @@ def _fmt_seconds(s: float) -> str:
             v = s / size
             if v >= 1e6:
                 return f"about 10^{math.floor(math.log10(v))} {unit}"
-            return f"about {v:.2g} {unit}" if v < 10 else f"about {v:,.0f} {unit}"
+            if v < 10:
+                text = f"{v:.2g}"
+                return f"about {text} {unit if text != '1' else unit[:-1]}"
+            return f"about {v:,.0f} {unit}"
     return f"about {s:.2g} s"
 
 
@@ -291,7 +297,7 @@ def _enumerate_on_cluster(
             f"n={n} is too large for method 'exact' on a cluster (states are coded in "
             f"{MAX_CODE_BITS} bits); use method 'mfa-hybrid'"
         )
-    with connect(client) as cl:
+    with connect(client, name="client") as cl:
         workers = cl.nthreads()  # asked while ``cl`` is open: ``client="local"`` closes it
         threads = sum(int(w) for w in workers.values())
         if threads == 0:
