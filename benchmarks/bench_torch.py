@@ -121,7 +121,8 @@ def precision(model: isingeq.SpinGlass, R: int) -> list[tuple[str, float, float,
     for dtype in ("float64", "float32", "float16", "bfloat16"):
         eng = MeanFieldSweeps(model, R, dtype, "cpu")
         Sd = torch.from_numpy(S).to(eng.dtype)
-        xi = torch.addmm(eng.h, eng.J, Sd).to(torch.float64).numpy()
+        # the engine holds h and J over its power-of-two scale: its field is xi / eng.scale
+        xi = torch.addmm(eng.h, eng.J, Sd).to(torch.float64).numpy() * eng.scale
         err = np.abs(xi - ref_xi) / scale
         r = isingeq.solve(model, method="mfa", rng=0, num_reads=R, backend="torch", dtype=dtype)
         rel = (r.best_energy - ref.best_energy) / abs(ref.best_energy)
