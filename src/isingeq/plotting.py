@@ -34,10 +34,11 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
     """Write ``fig`` to ``path`` atomically (a temporary file in the same folder, then a rename,
     so a reader never sees half a PNG) and close it."""
     import os
-    import tempfile
+
+    from ._files import temp_beside
 
     out = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    fd, tmp = temp_beside(out, out.suffix)
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi)

@@ -161,3 +161,33 @@ def test_records_of_the_layout_before_status_read_back_as_ok(tmp_path: Path) -> 
     assert [r["status"] for r in again.records] == ["ok"] * len(run.records)
     assert [r["energy"] for r in again.records] == [r["energy"] for r in run.records]
     assert path.read_text().splitlines()[0].endswith(",seed,status")
+
+
+def test_output_files_have_the_permissions_of_a_plain_write(tmp_path: Path) -> None:
+    # written atomically through a temporary file, which tempfile creates 0600: the records,
+    # the summary and the figure must be readable as a plain open(..., "w") would leave them
+    import os
+
+    from isingeq.experiments.reproduce import run_reproduce, write_outputs
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    run = run_reproduce((4,), 2, methods=["greedy"], out_dir=tmp_path)
+    write_outputs(run, tmp_path, records_written=True)
+    assert {p.name for p in tmp_path.iterdir()} >= {"records.csv", "summary.json"}
+    for p in tmp_path.iterdir():
+        assert p.stat().st_mode & 0o777 == 0o666 & ~mask, (p.name, oct(p.stat().st_mode))
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"sizes": (6, 8, 6)}, r"`sizes` lists \[6\] more than once"),
+        ({"methods": ["greedy", "tabu", "greedy"]}, r"`methods` lists \['greedy'\] more than once"),
+    ],
+)
+def test_a_size_or_method_given_twice_is_refused(kw: dict[str, Any], match: str) -> None:
+    # the same instances twice: every summary figure would count them twice
+    opts: dict[str, Any] = {"sizes": (6,), "trials": 2, "methods": ["greedy"], **kw}
+    with pytest.raises(ValueError, match=match):
+        rp.run_reproduce(**opts)

@@ -20,7 +20,6 @@ import io
 import json
 import math
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .._files import temp_beside
 from .._json import json_safe
 
 __all__ = ["RecordsFile", "csv_cell", "failure_status", "json_safe", "write_csv", "write_json"]
@@ -47,7 +47,7 @@ def csv_cell(value: Any) -> Any:
 @contextlib.contextmanager
 def _atomic(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = temp_beside(path, ".part")
     try:
         with os.fdopen(fd, mode, newline="" if "b" not in mode else None) as fh:
             yield fh

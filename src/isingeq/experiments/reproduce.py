@@ -150,18 +150,28 @@ def check_inputs(
     Raises
     ------
     ValueError
-        If a size is outside 1..36, ``trials < 1`` or a method spec is unknown or malformed.
+        If a size is outside 1..36 or listed twice, ``trials < 1``, or a method spec is
+        unknown, malformed or listed twice.
     """
     sizes = list(sizes)
     if not sizes:
         raise ValueError("`sizes` must list at least one size; got none")
     for n in sizes:
         check_int("sizes", n, low=1, high=EXACT_MAX_N)
+    twice = sorted({int(n) for n in sizes if sizes.count(n) > 1})
+    if twice:
+        raise ValueError(
+            f"`sizes` lists {twice} more than once; every size runs the same instances "
+            f"(seeded by size and trial), so give each once: got {sizes}"
+        )
     check_int("trials", trials, low=1)
     specs = []
     for label in methods:
         name, opts = parse_method_spec(label)
         specs.append((label, name, opts))
+    twice_m = sorted({m for m in methods if list(methods).count(m) > 1})
+    if twice_m:
+        raise ValueError(f"`methods` lists {twice_m} more than once; give each once")
     return [int(n) for n in sizes], specs
 
 
