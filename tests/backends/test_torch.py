@@ -283,3 +283,25 @@ def test_import_isingeq_does_not_import_torch_and_a_missing_torch_names_the_extr
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert 'pip install "isingeq[torch]"' in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("method", "engine"), [("mfa", "MeanFieldSweeps"), ("mfa-async", "ColouredSweeps")]
+)
+def test_bad_options_are_refused_before_the_model_goes_to_the_device(
+    method: str, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isingeq.backends import torch as backend
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the engine was built before the options were checked")
+
+    monkeypatch.setattr(getattr(backend, engine), "__init__", never)
+    model = isingeq.paper_instance(10, rng=0)
+    for bad, match in (
+        ({"t_start": 2.0, "t_end": 1.0}, r"t_end"),
+        ({"initial_states": np.full(9, 0.5)}, r"initial_states"),
+        ({"time_limit": -1.0}, r"time_limit"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            isingeq.solve(model, method=method, backend="torch", **bad)

@@ -260,17 +260,18 @@ def solve_mfa(
     dtype = check_dtype(dtype, backend, ("float32", "float64"))
     dt = np.dtype("float32" if dtype in ("float16", "bfloat16") else dtype)  # host-side states
     host = check_replica_memory("mfa", model, R)
-    # built first: the torch backend checks the device's memory before anything is allocated
-    eng: Any = (
-        torch_backend().MeanFieldSweeps(model, R, dtype, device, host_bytes=host)
-        if backend == "torch"
-        else _Sweeps(model, dt)
-    )
     time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     ts = _schedule(model, schedule, num_sweeps, t_start, t_end)
     S_init = None
     if initial_states is not None:
         S_init = start_states(model, initial_states, R, binary=False)
+    # after every option is checked (a bad one must not wait for a model's copy to a device);
+    # the torch backend checks the device's memory before it allocates there
+    eng: Any = (
+        torch_backend().MeanFieldSweeps(model, R, dtype, device, host_bytes=host)
+        if backend == "torch"
+        else _Sweeps(model, dt)
+    )
     gen = rng if rng is not None else np.random.default_rng()
     damp = _damping(damping, R, model)
     step = 1.0 - damp  # the kernel moves S by step * (sigmoid(t xi) - S)

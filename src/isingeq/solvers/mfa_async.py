@@ -194,14 +194,14 @@ def solve_mfa_async(
     dtype = ("float64" if backend == "numpy" else "float32") if dtype is None else dtype
     dtype = check_dtype(dtype, backend, ("float64",))  # the numba kernels are float64
     host = check_replica_memory("mfa-async", model, R)
-    coloured = None
-    if backend == "torch":  # first: it checks the device's memory before anything is allocated
-        coloured = torch_backend().ColouredSweeps(model, R, dtype, device, host_bytes=host)
     time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     t_start, t_end = ladder_ends(model, t_start, t_end, 1.0, 300.0)
     M_init = None
     if initial_states is not None:
         M_init = start_states(model, initial_states, R, binary=False)
+    coloured = None
+    if backend == "torch":  # after the options; it checks the device's memory before allocating
+        coloured = torch_backend().ColouredSweeps(model, R, dtype, device, host_bytes=host)
 
     J = model.J
     h = np.asarray(model.h, dtype=np.float64)
