@@ -43,6 +43,7 @@ import contextlib
 import logging
 import os
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -408,6 +409,14 @@ def stream(
         that have not finished.
     """
     dist = require_distributed()
+    if not client.nthreads():
+        # an adaptive cluster (dask-jobqueue, dask-gateway) may have no worker yet: say why
+        # nothing moves rather than wait in silence
+        warnings.warn(
+            f"the Dask cluster at {describe(client)} has no workers yet; the tasks wait for one",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     futures: dict[Any, Any] = {}
     for key, args in tasks:
         where = {"workers": [key], "allow_other_workers": False} if pinned else {}

@@ -167,3 +167,27 @@ def test_a_local_cluster_leaves_the_callers_environment_as_it_was(
         (worker,) = env.values()
         assert worker["OPENBLAS_NUM_THREADS"] == "1"
     assert {k: os.environ.get(k) for k in keys} == before
+
+
+def test_a_cluster_without_workers_says_so_and_the_tasks_wait_for_one() -> None:
+    import logging
+    import threading
+
+    import distributed
+
+    from isingeq.distributed import stream
+
+    with (
+        distributed.LocalCluster(
+            n_workers=0, processes=False, dashboard_address=":0", silence_logs=logging.ERROR
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        later = threading.Timer(0.5, lambda: cluster.scale(1))  # a worker arrives later
+        later.start()
+        try:
+            with pytest.warns(RuntimeWarning, match=r"has no workers yet; the tasks wait"):
+                outs = list(stream(client, abs, [(k, (-k,)) for k in range(3)]))
+        finally:
+            later.cancel()
+    assert sorted((o.key, o.value) for o in outs) == [(0, 0), (1, 1), (2, 2)]
