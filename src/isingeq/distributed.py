@@ -200,6 +200,8 @@ def connect(
     if scheduler == "local":
         import dask
 
+        from ._dask_plugins import IgnoreCtrlC
+
         n_workers, per_worker = local_layout(workers)
         if threads is None:
             threads = per_worker
@@ -218,6 +220,11 @@ def connect(
             )
         # a worker the nanny restarts writes its variables here again: put them back at the end
         with _environ_kept(_nanny_environ_keys(dask)), cluster, dist.Client(cluster) as client:
+            if processes:
+                # registered once the workers run (the scheduler gives it to a restarted one
+                # too): unpickled at a worker's start it would import isingeq, hence numba,
+                # before the nanny's NUMBA_NUM_THREADS is in the environment
+                client.register_plugin(IgnoreCtrlC())
             yield client
         return
     local_only(f"scheduler={scheduler!r} (its workers are the cluster's)")

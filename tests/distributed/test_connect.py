@@ -191,3 +191,16 @@ def test_a_cluster_without_workers_says_so_and_the_tasks_wait_for_one() -> None:
         finally:
             later.cancel()
     assert sorted((o.key, o.value) for o in outs) == [(0, 0), (1, 1), (2, 2)]
+
+
+def _ignores_ctrl_c() -> bool:
+    import signal
+
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_local_worker_processes_leave_ctrl_c_to_the_caller(process_client: Any) -> None:
+    # Ctrl-C reaches the whole process group: the caller stops the run and closes the
+    # cluster; the workers dying of it printed a traceback each
+    assert all(process_client.run(_ignores_ctrl_c).values())
+    assert not _ignores_ctrl_c()

@@ -155,6 +155,18 @@ def main(argv: list[str] | None = None) -> Any:
         _line("error:", "bold red", f"{exc.format_message()} (see '{where} --help')")
         sys.exit(2)
     code = rv if isinstance(rv, int) else 0  # click returns an Exit's code in this mode
-    if code == 130:  # typer turns Ctrl-C into Exit(130), silently
+    if code == 130 and not _INTERRUPT_SAID:  # typer turns Ctrl-C into Exit(130), silently
         _line("interrupted:", "bold red", "stopped by Ctrl-C; finished records are kept")
     sys.exit(code)
+
+
+#: Set when a command has said itself how it was interrupted (:func:`interrupted`), so that
+#: :func:`main` does not say it a second time.
+_INTERRUPT_SAID: list[str] = []
+
+
+def interrupted(message: str) -> None:
+    """Say, once, that a command stopped at Ctrl-C and what its outputs cover; exit 130."""
+    _INTERRUPT_SAID.append(message)
+    err_console.print(f"[yellow]interrupted:[/] {message}")
+    raise typer.Exit(130)

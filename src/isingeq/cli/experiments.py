@@ -18,7 +18,7 @@ import typer
 from .._validation import check_int
 from . import render
 from ._progress import steps
-from .app import app, check_out_dir, err_console, parse_list, user_errors
+from .app import app, check_out_dir, err_console, interrupted, parse_list, user_errors
 
 SchedulerOpt = Annotated[
     str | None,
@@ -47,8 +47,7 @@ def _dask_errors() -> Iterator[None]:
 
 def _interrupted(complete: bool, what: str) -> None:
     if not complete:
-        err_console.print(f"[yellow]interrupted:[/] the outputs cover the {what} finished so far")
-        raise typer.Exit(130)
+        interrupted(f"the outputs cover the {what} finished so far")
 
 
 @app.command()
