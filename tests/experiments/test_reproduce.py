@@ -191,3 +191,15 @@ def test_a_size_or_method_given_twice_is_refused(kw: dict[str, Any], match: str)
     opts: dict[str, Any] = {"sizes": (6,), "trials": 2, "methods": ["greedy"], **kw}
     with pytest.raises(ValueError, match=match):
         rp.run_reproduce(**opts)
+
+
+def test_resume_reports_the_instances_it_keeps(tmp_path: Path) -> None:
+    # the progress bar counts them as done; only the others call on_instance
+    rp.run_reproduce((4,), 3, methods=["greedy"], out_dir=tmp_path)
+    kept: list[int] = []
+    ran: list[tuple[int, int]] = []
+    run = rp.run_reproduce(
+        (4,), 5, methods=["greedy"], out_dir=tmp_path, resume=True,
+        on_resume=kept.append, on_instance=lambda n, t: ran.append((n, t)),
+    )  # fmt: skip
+    assert run.complete and kept == [3] and ran == [(4, 3), (4, 4)]

@@ -109,6 +109,7 @@ def reproduce(
             resume=resume,
             scheduler=scheduler,
             workers=workers,
+            on_resume=lambda done: advance("resumed", done),
         )
     paths = write_outputs(run, out, records_written=True)
     if json_out:

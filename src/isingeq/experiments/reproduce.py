@@ -187,6 +187,7 @@ def run_reproduce(
     resume: bool = False,
     scheduler: Any = None,
     workers: int | None = None,
+    on_resume: Callable[[int], None] | None = None,
 ) -> ReproduceRun:
     """Run the paper's experiment; return records and summary.
 
@@ -221,6 +222,9 @@ def run_reproduce(
         against one worker: ``benchmarks/bench_dask.py``.
     workers : int, optional
         Worker processes of ``scheduler="local"`` (default one per core).
+    on_resume : callable, optional
+        Called with the number of instances kept from the file, before the others run (for
+        progress bars: those instances are done).
 
     Returns
     -------
@@ -252,6 +256,8 @@ def run_reproduce(
             connect(scheduler, workers=workers) as client,
             _stream(out_dir, resume, run) as (append, done),
         ):
+            if on_resume is not None and done:
+                on_resume(len(done))
             try:
                 _run(run, specs, append, on_record, on_instance, done, client)
                 run.complete = True
