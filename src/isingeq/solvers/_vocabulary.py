@@ -67,8 +67,8 @@ VOCABULARY: dict[str, Term] = {
         "states this close to the minimum count as ground states", "x model.energy_scale"
     ),
     "client": Term(
-        "exact: enumerate on a Dask cluster (a distributed.Client or a scheduler address); "
-        "None: in-process",
+        "exact: enumerate on a Dask cluster (a distributed.Client, a scheduler address, or "
+        "'local' for a local cluster that lives for the solve); None: in-process",
         "Client or address",
     ),
     "mode": Term("scipy-root: 'plain' (one solve at t_end, the paper) or 'continuation'", "name"),
