@@ -22,7 +22,7 @@ from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
-from ._common import start_states
+from ._common import memo, start_states
 from ._registry import register
 
 __all__ = [
@@ -170,7 +170,9 @@ def stability_slack(model: SpinGlass) -> float:
     >>> xi0 < 0, xi0 >= stability_slack(m)
     (True, True)
     """
-    return -STABILITY_RTOL * max(1.0, float(model.energy_scale))
+    # a pass over every coupling: once per model within a solve (a dense n = 3000 took 22 ms)
+    scale = memo(model, "energy_scale", lambda: float(model.energy_scale))
+    return -STABILITY_RTOL * max(1.0, scale)
 
 
 def one_flip_stable(model: SpinGlass, states: Any) -> np.ndarray:

@@ -58,7 +58,7 @@ from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
-from ._common import ChunkClock, time_budget
+from ._common import ChunkClock, memo, time_budget
 from ._registry import METHODS, register
 from .greedy import descend
 from .scipy_root import critical_t
@@ -108,7 +108,8 @@ def tail_ends(model: SpinGlass, t_start: float | None, t_end: float | None) -> t
     (:func:`_resolution`), with ``t_start`` lowered below ``t_end`` when the default would not be."""
     if t_end is None:
         # beyond 1e25 every uphill step is refused anyway (and subnormal couplings would give inf)
-        t_end = min(_END_FACTOR * math.log(100.0) / _resolution(model), 1e25)
+        resolution = memo(model, "resolution", lambda: _resolution(model))  # a pass over J
+        t_end = min(_END_FACTOR * math.log(100.0) / resolution, 1e25)
     t_end = check_real("t_end", t_end, low=0.0, low_open=True)
     if t_start is None:
         tc = critical_t(model)
