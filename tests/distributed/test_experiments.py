@@ -196,6 +196,9 @@ def test_dask_bench_runs_every_planned_key_once_with_the_in_process_seeds(
 
     assert untimed(again.records) == untimed(serial.records)
     assert all(r["status"] == "ok" for r in again.records)
+    # the file too, line by line (tasks finish in any order; the file is in the plan's)
+    on_disk_serial = bench.read_records(tmp_path / "serial" / "records.csv")
+    assert untimed(on_disk) == untimed(on_disk_serial)
 
 
 def test_failed_records_on_dask_equal_in_process(

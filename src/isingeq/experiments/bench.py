@@ -77,7 +77,7 @@ from .bench_plan import (
 )
 from .bench_summary import record_key, summarize, write_outputs
 from .peers import ADAPTERS, BUDGET_BAND, Adapter, adapter, limit_threads
-from .records import RecordsFile, failure_status, json_safe
+from .records import RecordsFile, failure_status, json_safe, write_csv
 
 __all__ = [
     "DEFAULT_BUDGETS",
@@ -417,6 +417,10 @@ def _run_bench_dask(
         pass  # Ctrl-C while a local cluster started or closed: every record is written
     planned = {(r["instance"], r["solver"], r["budget_s"], r["seed"]): r for r in run.records}
     run.records = sorted(planned.values(), key=lambda r: order.get(record_key(r), len(order)))
+    if run.complete:
+        # the file in the plan's order, as an in-process run writes it (tasks finish in any
+        # order), so that two runs' files compare line by line; rows of other plans follow
+        write_csv(rec.path, RECORD_FIELDS, run.records)
     run.summary = summarize(run.records, plan, complete=run.complete)
     return run
 
