@@ -211,6 +211,28 @@ def test_exact_sampler_boltzmann_marginals_and_log_z() -> None:
     assert ss.info["log_z"] == pytest.approx(log_z, abs=1e-9)
 
 
+@pytest.mark.parametrize("sampler", ["exact", "mfa-async"])
+def test_marginal_columns_follow_the_samplesets_variables(sampler: str) -> None:
+    # sortable labels given out of order (a PyQUBO BQM's): dimod sorts them in the SampleSet,
+    # and the marginals' columns must name the same variables as its samples
+    t = 0.7
+    labels = [f"v{k}" for k in (7, 2, 9, 0, 5, 1, 8, 3, 6, 4)]
+    bqm = random_bqm(dimod, 10, 25, "SPIN", seed=4, labels=labels)
+    if sampler == "exact":
+        ss = EnumerationSampler().sample(bqm, t=t)
+        ref = dimod.ExactSolver().sample(bqm)
+        w = np.exp(-t * (ref.record.energy - ref.record.energy.min()))
+        cols = [ref.variables.index(v) for v in ss.variables]
+        p_up = (w[:, None] * (ref.record.sample[:, cols] > 0)).sum(axis=0) / w.sum()
+        np.testing.assert_allclose(ss.info["marginals"][0], p_up, atol=1e-10)
+    else:
+        ss = MeanFieldSampler(sampler).sample(bqm, num_reads=4, seed=0)
+        # the mean field's rounding and the sample agree column by column
+        agree = np.mean((ss.info["marginals"] > 0.5) == (ss.record.sample > 0))
+        assert agree > 0.9
+    assert list(ss.variables) == sorted(labels)
+
+
 def test_exact_sampler_is_deterministic_and_takes_seed() -> None:
     bqm = random_bqm(dimod, 10, 30, "SPIN", seed=3)
     a = EnumerationSampler().sample(bqm, seed=1, num_states=4)
@@ -332,3 +354,42 @@ def test_without_dimod_the_error_names_the_extra() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert 'pip install "isingeq[dimod]"' in out.stdout
+
+
+@pytest.mark.parametrize("method", [m for m in HEURISTICS if m != "scipy-root"])  # the paper's
+def test_a_tiny_coefficient_scale_keeps_reads_one_flip_stable(method: str) -> None:  # rounding
+    # the stability test is relative: with an absolute floor of 1e-12, every field of a BQM
+    # scaled by 2^-45 was a tie, and reads came back one flip from better states
+    bqm = dimod.generators.ran_r(1, 30, seed=0)
+    tiny = bqm.copy()
+    tiny.scale(2.0**-45)
+    ss = MeanFieldSampler(method).sample(tiny, seed=0, num_reads=2)
+    for sample in ss.samples():
+        e = tiny.energy(sample)
+        assert all(tiny.energy({**sample, v: -sample[v]}) >= e for v in sample)
+    if method in ("greedy", "tabu"):  # decided by comparisons alone: the same reads
+        ref = MeanFieldSampler(method).sample(bqm, seed=0, num_reads=2)
+        np.testing.assert_array_equal(ss.record.sample, ref.record.sample)
+
+
+def test_enumeration_past_36_variables_is_refused_with_or_without_a_time_limit() -> None:
+    big = dimod.BQM({i: 1.0 for i in range(40)}, {}, 0.0, "SPIN")
+    for kw in ({}, {"time_limit": 10.0}):  # the time check crashed on an infinite estimate
+        with pytest.raises(ValueError, match=r"40 variables, too many .* \(client=\.\.\.\)"):
+            EnumerationSampler().sample(big, **kw)
+
+
+def test_an_empty_bqm_checks_its_offset_and_options_and_aggregates() -> None:
+    empty = dimod.BQM({}, {}, 1.5, "BINARY")
+    ss = MeanFieldSampler().sample(empty, num_reads=3, unique=True)
+    assert len(ss) == 1 and list(ss.record.num_occurrences) == [3] and ss.first.energy == 1.5
+    ex = EnumerationSampler().sample(empty, t=2.0)
+    assert ex.info["log_z"] == pytest.approx(-3.0) and ex.info["marginals"].shape == (1, 0)
+    with pytest.raises(ValueError, match=r"offset must be finite"):
+        MeanFieldSampler().sample(dimod.BQM({}, {}, float("nan"), "BINARY"))
+    with pytest.raises(ValueError, match=r"`num_sweeps` must be >= 1"):
+        MeanFieldSampler().sample(empty, num_sweeps=-5)
+    with pytest.raises(ValueError, match=r"`num_states` must be >= 1"):
+        EnumerationSampler().sample(empty, num_states=0)
+    with pytest.raises(ValueError, match=r"the BQM has no variables"):
+        MeanFieldSampler().sample(empty, initial_states=[[1, 0]])

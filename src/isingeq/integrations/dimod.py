@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import math
 import time
 import warnings
 from collections.abc import Hashable, Mapping
@@ -162,24 +163,47 @@ class _IsingEqSampler(dimod.Sampler):
         if bqm.vartype is dimod.SPIN:
             states = 2 * states - 1
         info = {**info, **res.info}
-        if marginals is not None:
-            info["marginals"] = marginals
         ss = dimod.SampleSet.from_samples_bqm(
             (states, bqm.variables), bqm, info=info, num_occurrences=occurrences
         )
+        if marginals is not None:
+            # dimod sorts sortable labels: the columns follow the SampleSet's variables, not
+            # the BQM's order the solver used (a PyQUBO BQM's ['c', 'a', 'b'] came out shifted)
+            at = {v: i for i, v in enumerate(bqm.variables)}
+            ss.info["marginals"] = marginals[:, [at[v] for v in ss.variables]]
         if unique:  # distinct states, lowest energy first (stable: first seen first on ties)
             order = np.argsort(ss.record.energy, kind="stable")
             if marginals is not None:
-                ss.info["marginals"] = marginals[order]
+                ss.info["marginals"] = ss.info["marginals"][order]
             ss = dimod.SampleSet(ss.record[order], ss.variables, ss.info, ss.vartype)
         ss.info["timing"] = {**timing, "postprocessing_ns": time.perf_counter_ns() - t_post}
         return ss
 
+    def _check_empty(self, bqm: Any, gen: np.random.Generator, options: dict[str, Any]) -> None:
+        """An empty BQM has nothing to solve, but its offset and the options are checked as a
+        solve checks them (a one-variable model's, whose result is dropped)."""
+        if not math.isfinite(float(bqm.offset)):
+            raise ValueError(f"`bqm` offset must be finite; got {bqm.offset!r}")
+        probe = {k: v for k, v in options.items() if k != "initial_states"}
+        if "initial_states" in options:
+            X0 = np.asarray(options["initial_states"], dtype=object)
+            if X0.size:
+                raise ValueError(
+                    "`initial_states` holds values, but the BQM has no variables; pass none"
+                )
+        solve(SpinGlass(np.zeros((1, 1))), method=self.method, rng=gen, **probe)
+
     @staticmethod
-    def _empty(bqm: Any, rows: int, info: dict[str, Any], t0: int) -> Any:
-        """No variables: ``rows`` empty samples, each with the BQM's offset as its energy."""
+    def _empty(
+        bqm: Any, rows: int, info: dict[str, Any], t0: int, occurrences: int | None = None
+    ) -> Any:
+        """No variables: ``rows`` empty samples, each with the BQM's offset as its energy (one
+        row of ``occurrences`` reads when they are aggregated)."""
         t1 = time.perf_counter_ns()
-        ss = dimod.SampleSet.from_samples_bqm((np.zeros((rows, 0), dtype=np.int8), []), bqm)
+        counts = None if occurrences is None or rows != 1 else [occurrences]
+        ss = dimod.SampleSet.from_samples_bqm(
+            (np.zeros((rows, 0), dtype=np.int8), []), bqm, num_occurrences=counts
+        )
         ss.info.update(info)
         ss.info["timing"] = {
             "preprocessing_ns": t1 - t0,
@@ -219,7 +243,8 @@ class MeanFieldSampler(_IsingEqSampler):
       converted from either vartype;
     * **the best state each read met**, not its last one: the heuristics return, per read,
       the best state the replica reached (``mfa-hybrid`` keeps it through the cold tail,
-      ``mfa-async`` and ``mfa`` over their rounds), finished by 1-flip descent;
+      ``mfa-async`` and ``mfa`` over their rounds), finished by 1-flip descent (``scipy-root``
+      returns the paper's rounded roots as they are);
     * **reproducible seeds**: the same ``seed`` (and options) gives the same SampleSet, on any
       number of threads (each read draws from its own stream); without a seed one is drawn
       and reported in ``info["seed"]``. A ``time_limit`` makes the work done depend on the
@@ -240,10 +265,10 @@ class MeanFieldSampler(_IsingEqSampler):
 
     def __init__(self, method: str | None = None) -> None:
         method = AUTO_HEURISTIC if method is None else method
-        if method not in HEURISTICS:
+        if not isinstance(method, str) or method not in HEURISTICS:
             close = difflib.get_close_matches(str(method), HEURISTICS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            extra = " (use EnumerationSampler)" if method in EXACT_METHODS else ""
+            extra = " (use EnumerationSampler)" if str(method) in EXACT_METHODS else ""
             raise ValueError(
                 f"`method` must be one of isingeq's heuristics {', '.join(HEURISTICS)}; "
                 f"got {method!r}{hint}{extra}"
@@ -251,7 +276,9 @@ class MeanFieldSampler(_IsingEqSampler):
         super().__init__(method)
         self._properties["methods"] = HEURISTICS
 
-    def sample(self, bqm: Any, *, seed: Any = None, unique: bool = False, **parameters: Any) -> Any:
+    def sample(
+        self, bqm: Any, *, seed: Any = None, unique: bool | None = False, **parameters: Any
+    ) -> Any:
         """Sample ``bqm`` with the sampler's heuristic.
 
         Parameters
@@ -306,6 +333,7 @@ class MeanFieldSampler(_IsingEqSampler):
         self._check_bqm(bqm)
         options = self._known(parameters)
         gen, seed_used = self._seed(seed)
+        unique = False if unique is None else unique  # None means the default, as for every option
         if not isinstance(unique, bool | np.bool_):
             raise TypeError(f"`unique` must be True or False; got {unique!r}")
         info: dict[str, Any] = {"seed": seed_used, "method": self.method}
@@ -314,7 +342,8 @@ class MeanFieldSampler(_IsingEqSampler):
             limit = check_real("time_limit", limit, low=0.0, low_open=True)
         if bqm.num_variables == 0:
             rows = check_int("num_reads", options.get("num_reads", 1), low=1)
-            return self._empty(bqm, rows, info, t0)
+            self._check_empty(bqm, gen, options)
+            return self._empty(bqm, 1 if unique else rows, info, t0, occurrences=rows)
         model = SpinGlass.from_bqm(bqm)
         if "initial_states" in options:
             X0 = options["initial_states"] = initial_states_array(bqm, options["initial_states"])
@@ -413,9 +442,16 @@ class EnumerationSampler(_IsingEqSampler):
         info: dict[str, Any] = {"seed": None, "method": "exact"}
         limit = options.pop("time_limit", None)
         n = bqm.num_variables
+        on_cluster = "client" in options  # its guard measures the cluster's rate itself
+        if n > EXACT_MAX_N and not on_cluster:
+            raise ValueError(
+                f"the BQM has {n} variables, too many for EnumerationSampler (limit "
+                f"{EXACT_MAX_N}); use MeanFieldSampler, or enumerate on a Dask cluster "
+                "(client=...)"
+            )
         if limit is not None:
             limit = check_real("time_limit", limit, low=0.0, low_open=True)
-            need = enumeration_seconds(n) if n <= EXACT_MAX_N else float("inf")
+            need = 0.0 if on_cluster else enumeration_seconds(n)
             if need > limit:
                 raise ValueError(
                     f"`time_limit`={limit:g} s is too short to enumerate the 2^{n} states of "
@@ -423,12 +459,12 @@ class EnumerationSampler(_IsingEqSampler):
                     "MeanFieldSampler(time_limit=...)"
                 )
         if n == 0:
-            return self._empty(bqm, 1, info, t0)
-        if n > EXACT_MAX_N:
-            raise ValueError(
-                f"the BQM has {n} variables, too many for EnumerationSampler (limit "
-                f"{EXACT_MAX_N}); use MeanFieldSampler"
-            )
+            self._check_empty(bqm, np.random.default_rng(0), options)
+            ss = self._empty(bqm, 1, info, t0)
+            if "t" in options:  # the one state: probability 1, Z = exp(-t offset)
+                ss.info["marginals"] = np.zeros((1, 0))
+                ss.info["log_z"] = -float(options["t"]) * float(bqm.offset)
+            return ss
         model = SpinGlass.from_bqm(bqm)
         t1 = time.perf_counter_ns()
         res = solve(model, method="exact", **options)

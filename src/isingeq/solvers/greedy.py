@@ -151,7 +151,7 @@ STABILITY_RTOL = 1e-12
 
 
 def stability_slack(model: SpinGlass) -> float:
-    """The one tolerance of every 1-flip-stability test: ``-STABILITY_RTOL * max(1, energy_scale)``.
+    """The one tolerance of every 1-flip-stability test: ``-STABILITY_RTOL * energy_scale``.
 
     A state counts as 1-flip stable when ``(2 n_i - 1) xi_i >= stability_slack(model)`` for every
     ``i``. The slack is negative so that exact ties (``xi_i = 0``, e.g. ``0.3 - 0.1 - 0.2``) are
@@ -172,7 +172,9 @@ def stability_slack(model: SpinGlass) -> float:
     """
     # a pass over every coupling: once per model within a solve (a dense n = 3000 took 22 ms)
     scale = memo(model, "energy_scale", lambda: float(model.energy_scale))
-    return -STABILITY_RTOL * max(1.0, scale)
+    # relative, with no absolute floor: a BQM scaled by 1e-13 must have the same stable states
+    # (a floor of 1e-12 made every field of such a model a tie: states 1 flip from better)
+    return -STABILITY_RTOL * scale
 
 
 def one_flip_stable(model: SpinGlass, states: Any) -> np.ndarray:
