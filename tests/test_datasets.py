@@ -198,3 +198,16 @@ def test_named_instances_resolve_like_load() -> None:
 def test_the_data_folder_is_named_by_its_parameter(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="point `data_dir` or \\$ISINGEQ_DATA"):
         ds.resolve("G1", tmp_path, fetch=False)
+
+
+def test_an_existing_file_named_like_a_random_family_is_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import isingeq
+    from isingeq.io import read_mtx, write_mtx
+
+    write_mtx(isingeq.paper_instance(6, rng=1), tmp_path / "paper-50.mtx")
+    monkeypatch.chdir(tmp_path)
+    inst = ds.resolve("paper-50.mtx")
+    assert inst.n == 6 and inst.model == read_mtx(tmp_path / "paper-50.mtx").model
+    assert ds.resolve("paper-50").n == 50  # the family itself is unchanged

@@ -461,7 +461,12 @@ def _classify(spec: Any) -> tuple[str, Any]:
         raise ValueError(f"`spec` must name an instance: {_FORMS}; got {spec!r}")
     if text in _table():
         return "name", text
-    parsed = parse_random_spec(text)
+    try:
+        parsed = parse_random_spec(text)
+    except ValueError:
+        if Path(text).expanduser().is_file():  # a file named like a family: 'paper-50.mtx'
+            return "file", Path(text).expanduser()
+        raise
     if parsed is not None:
         return "random", parsed
     old = _OLD_SPELLING.match(text)

@@ -30,6 +30,21 @@ def _pyplot() -> Any:
     return plt
 
 
+def check_figure_path(name: str, path: str | Path) -> str:
+    """The image format of ``path`` (its extension); a ValueError naming ``name`` when
+    matplotlib cannot write it, so that a command refuses it before it solves anything."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    fmt = Path(path).suffix.lower().removeprefix(".")
+    if fmt not in formats:
+        raise ValueError(
+            f"`{name}` {str(path)!r} must end in an image extension matplotlib writes "
+            f"({', '.join('.' + f for f in sorted(formats))}); got {('.' + fmt) if fmt else 'none'}"
+        )
+    return fmt
+
+
 def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
     """Write ``fig`` to ``path`` atomically (a temporary file in the same folder, then a rename,
     so a reader never sees half a PNG) and close it."""
@@ -41,7 +56,8 @@ def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
     fd, tmp = temp_beside(out, out.suffix)
     os.close(fd)
     try:
-        fig.savefig(tmp, dpi=dpi)
+        # the format from the target's extension, not the temporary name's random tail
+        fig.savefig(tmp, dpi=dpi, format=check_figure_path("path", out))
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):

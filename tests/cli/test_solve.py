@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -278,3 +279,24 @@ def test_a_missing_optional_dependency_is_one_line_naming_the_extra(
     )
     assert res.exit_code == 2, res.output
     assert 'pip install "isingeq[dask]"' in res.stderr and "Traceback" not in res.output
+
+
+def test_output_paths_are_checked_before_the_solve(tmp_path: Path) -> None:
+    model_file = tmp_path / "m.mtx"
+    isingeq.io.write_mtx(isingeq.paper_instance(6, rng=0), model_file)
+    before = model_file.read_bytes()
+    out = tmp_path / "r.json"
+    cases = [
+        (["--plot", str(tmp_path / "g14")], r"must end in an image extension"),
+        (["--out", str(model_file)], r"is the input file"),
+        (["--out", str(tmp_path / "r.png"), "--plot", str(tmp_path / "r.png")], r"same file"),
+    ]
+    for extra, message in cases:
+        res = runner.invoke(app, ["solve", "--file", str(model_file), *extra])
+        assert res.exit_code == 2 and re.search(message, " ".join(res.stderr.split())), res.output
+    assert model_file.read_bytes() == before and not out.exists()
+    assert not (tmp_path / "r.png").exists()
+    # a figure without a png extension is written in its own format
+    svg = tmp_path / "f.svg"
+    res = runner.invoke(app, ["solve", "--file", str(model_file), "--plot", str(svg)])
+    assert res.exit_code == 0 and svg.read_bytes().lstrip().startswith(b"<?xml")

@@ -136,3 +136,16 @@ def test_fmt_number_reads_back_exactly() -> None:
     for v in values:
         assert float(fmt_number(v)) == v
     assert fmt_number(-7.0) == "-7" and fmt_number(0.5) == "0.5"
+
+
+def test_an_upper_case_gz_extension_is_gzip(tmp_path: Path) -> None:
+    import gzip
+
+    from isingeq.io import read, read_gset
+
+    path = tmp_path / "G1UP.TXT.GZ"
+    with gzip.open(path, "wt") as fh:
+        fh.write("3 2\n1 2 1\n2 3 -1\n")
+    assert read_gset(path).n == 3
+    (inst,) = read(path)
+    assert inst.name == "G1UP" and inst.n == 3

@@ -188,3 +188,16 @@ def test_header_and_argument_must_agree_and_n_bounds_indices() -> None:
         read_coo(io.StringIO("# vartype=SPIN\n0 1 2\n"), vartype="BINARY")
     with pytest.raises(FormatError, match=r"line 2: expected 'j' in 0\.\.1, got 2"):
         read_coo(io.StringIO("0 1 2\n1 2 1\n"), n=2)
+
+
+def test_coo_comments_that_would_change_the_model_are_read_or_refused() -> None:
+    from io import StringIO
+
+    from isingeq.io import FormatError, read_coo
+
+    # spaces around '=' in isingeq's own offset comment are read; prose about an offset is not
+    assert read_coo(StringIO("# offset = 2.5\n0 1 1\n")).model.offset == 2.5
+    assert read_coo(StringIO("# the offset: 7 is not written\n0 1 1\n")).model.offset == 0.0
+    # a vartype comment dimod would not read must not make a SPIN file BINARY in silence
+    with pytest.raises(FormatError, match=r"line 1: expected '# vartype=BINARY'"):
+        read_coo(StringIO("# vartype = SPIN\n0 1 1\n"))

@@ -143,7 +143,7 @@ def bench(
         typer.Option(
             "--suite",
             help="A named suite (gset-800, gset-2000, beasley-250, beasley-1000, ...) or a random "
-            "family paper-N[@SEED]; repeat or give a comma list.",
+            "family paper-N\\[@SEED]; repeat or give a comma list.",
         ),
     ] = None,
     instance: Annotated[

@@ -62,8 +62,8 @@ def solve(
             "--instance",
             metavar="SPEC",
             help="The instance: a name with its best-known value (G1..G81, bqp50-1..bqp2500-10, "
-            "gka1a, be100.1, ...; read from --data-dir), a random family paper-N[@SEED] "
-            "(eps_ij ~ U[-1, 1]) or sk-N[@SEED] (Sherrington-Kirkpatrick), SEED default 0, or "
+            "gka1a, be100.1, ...; read from --data-dir), a random family paper-N\\[@SEED] "
+            "(eps_ij ~ U[-1, 1]) or sk-N\\[@SEED] (Sherrington-Kirkpatrick), SEED default 0, or "
             "a file path. The same spec gives the same model as isingeq.resolve(SPEC).",
         ),
     ] = None,
@@ -158,8 +158,15 @@ def solve(
         )
     if out is not None:
         check_out_file("--out", out)
+        if Path(str(spec)).is_file() and Path(str(spec)).resolve() == out.resolve():
+            raise ValueError(f"--out {str(out)!r} is the input file; it would be overwritten")
     if plot is not None:
         check_out_file("--plot", plot)
+        from ..plotting import check_figure_path
+
+        check_figure_path("--plot", plot)
+        if out is not None and plot.resolve() == out.resolve():
+            raise ValueError(f"--out and --plot are the same file {str(out)!r}; give two paths")
         if name == "mfa":  # the freezing heatmap and the residual come from mfa's trajectory
             options.setdefault("trajectory", True)
     with flag(which):

@@ -101,7 +101,7 @@ def _sniff_txt(path: PathOrFile) -> str | None:
 def _guess_format(path: PathOrFile) -> str:
     source = source_name(path, default="")
     base = os.path.basename(source)
-    if base.endswith(".gz"):
+    if base.lower().endswith(".gz"):
         base = base[:-3]
     if base == "latfile":
         return "latfile"

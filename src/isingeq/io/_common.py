@@ -139,7 +139,7 @@ def open_text(file: Any, mode: Literal["r", "w"]) -> Iterator[IO[str]]:
     newline = "\n" if mode == "w" else None
     if path is not None:
         fh: IO[str]
-        if path.endswith(".gz"):
+        if path.lower().endswith(".gz"):
             fh = cast(IO[str], gzip.open(path, mode + "t", encoding="utf-8", newline=newline))  # noqa: SIM115
         else:
             fh = open(path, mode, encoding="utf-8", newline=newline)  # noqa: SIM115
@@ -175,7 +175,7 @@ def open_binary(file: Any, mode: Literal["r", "w"]) -> Iterator[IO[bytes]]:
     path = _fspath(file)
     if path is not None:
         fh: IO[bytes]
-        if path.endswith(".gz"):
+        if path.lower().endswith(".gz"):
             fh = cast(IO[bytes], gzip.open(path, mode + "b"))  # noqa: SIM115
         else:
             fh = open(path, mode + "b")  # noqa: SIM115
@@ -209,7 +209,7 @@ def read_lines(file: Any) -> tuple[list[str], str]:
     path = _fspath(file)
     # the text, its lines and the parsed arrays: about this many bytes per byte on disk (a .gz
     # file expands, so its guard is the model's, after parsing the header)
-    if path is not None and not path.endswith(".gz") and os.path.isfile(path):
+    if path is not None and not path.lower().endswith(".gz") and os.path.isfile(path):
         size = os.path.getsize(path)
         short = memory_shortfall(_BYTES_PER_FILE_BYTE * size)
         if short is not None:
@@ -252,10 +252,10 @@ def default_name(source: str, fallback: str) -> str:
     if source.startswith("<"):
         return fallback
     base = os.path.basename(source)
-    if base.endswith(".gz"):
+    if base.lower().endswith(".gz"):
         base = base[:-3]
     for suffix in _KNOWN_SUFFIXES:
-        if base.endswith(suffix) and len(base) > len(suffix):
+        if base.lower().endswith(suffix) and len(base) > len(suffix):
             return base[: -len(suffix)]
     return base or fallback
 

@@ -48,7 +48,9 @@ __all__ = ["read_coo", "write_coo"]
 
 # dimod's header pattern is '#.*?vartype[:=][ \t]*([-_.a-zA-Z0-9]+)'
 _VARTYPE = re.compile(r"#.*?vartype[:=][ \t]*([-_.a-zA-Z0-9]+)")
-_OFFSET = re.compile(r"#.*?\boffset[:=][ \t]*(\S+)")
+# isingeq's own comment, written as '# offset=<value>' (spaces around '=' read too); anchored
+# at the comment's start, so that prose such as '# the offset: 7 is dropped' is not a value
+_OFFSET = re.compile(r"#[ \t]*offset[ \t]*[:=][ \t]*(\S+)")
 _VARTYPES = ("BINARY", "SPIN")
 
 
@@ -122,6 +124,12 @@ def read_coo(
         if not s.startswith("#"):
             continue
         mv = _VARTYPE.match(s)
+        if mv is None and re.match(r"#[ \t]*vartype\b", s, re.IGNORECASE):
+            # a vartype comment dimod would not read (e.g. '# vartype = SPIN'): reading the
+            # file as BINARY would silently change the model
+            raise FormatError(
+                source, k, f"expected '# vartype=BINARY' or '# vartype=SPIN', got {s.strip()!r}"
+            )
         if mv:
             label = mv.group(1).upper()
             if label not in _VARTYPES:
