@@ -154,7 +154,9 @@ def test_a_file_of_one_instance_and_of_several(tmp_path: Path) -> None:
     assert ds.resolve(one).n == 3  # a Path too
     several = tmp_path / "two.txt"
     several.write_text("2\n2 1\n1 2 3\n2 1\n1 1 -1\n")
-    with pytest.raises(ValueError, match=r"holds 2 instances \(two-1, two-2\); name one"):
+    with pytest.raises(
+        ValueError, match=r"holds 2 instances \(two-1, two-2\); resolve_many\(spec\) gives them all"
+    ):
         ds.resolve(several)
     assert [i.name for i in ds.resolve_many([several])] == ["two-1", "two-2"]
 

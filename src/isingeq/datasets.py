@@ -491,12 +491,17 @@ def _classify(spec: Any) -> tuple[str, Any]:
 def _several(spec: str, found: list[Instance]) -> ValueError:
     shown = ", ".join(i.name for i in found[:3]) + (", ..." if len(found) > 3 else "")
     return ValueError(
-        f"`spec` {spec!r} holds {len(found)} instances ({shown}); name one of them "
-        "(e.g. 'bqp250-3') or use resolve_many for all"
+        f"`spec` {spec!r} holds {len(found)} instances ({shown}); resolve_many(spec) gives "
+        "them all, `isingeq bench --file PATH` runs them all, and a file of the data folder "
+        "has its instances by name (e.g. 'bqp250-3')"
     )
 
 
-def _load(kind: str, value: Any, data_dir: Any, fetch: bool) -> list[Instance]:
+def _load(
+    kind: str, value: Any, data_dir: Any, fetch: bool, format: str | None = None
+) -> list[Instance]:
+    if format is not None and kind != "file":
+        raise ValueError(f"`format`={format!r} applies to a file; {value!r} is not one")
     if kind == "name":
         return [load(value, data_dir, fetch=fetch)]
     if kind == "random":
@@ -505,7 +510,7 @@ def _load(kind: str, value: Any, data_dir: Any, fetch: bool) -> list[Instance]:
         return [_random(family, n, seed, spec)]
     from . import io
 
-    return io.read(value)
+    return io.read(value, format=format)
 
 
 def resolve(
@@ -513,6 +518,7 @@ def resolve(
     data_dir: str | os.PathLike[str] | None = None,
     *,
     fetch: bool = True,
+    format: str | None = None,
 ) -> Instance:
     """The instance that ``spec`` names: a named instance, a random family or a file.
 
@@ -527,6 +533,9 @@ def resolve(
         Fetch a missing Gset / OR-Library file from its public source over HTTPS (or from
         ``$ISINGEQ_DATA_MIRROR``); it enters the cache only if its SHA-256 and size match the
         pinned ones (:func:`pinned`).
+    format : str, optional
+        A file's format (:data:`isingeq.io.FORMATS`) where its name does not tell it (Biq
+        Mac's ``g05_100.0``); files only.
 
     Returns
     -------
@@ -557,7 +566,7 @@ def resolve(
     ValueError: `spec` 'paper-x' must look like 'paper-N' or 'paper-N@SEED' with integers N >= 1 and SEED >= 0; e.g. 'paper-40@7'
     """
     kind, value = _classify(spec)
-    found = _load(kind, value, data_dir, fetch)
+    found = _load(kind, value, data_dir, fetch, format)
     if len(found) != 1:
         raise _several(str(spec), found)
     return found[0]

@@ -300,3 +300,15 @@ def test_output_paths_are_checked_before_the_solve(tmp_path: Path) -> None:
     svg = tmp_path / "f.svg"
     res = runner.invoke(app, ["solve", "--file", str(model_file), "--plot", str(svg)])
     assert res.exit_code == 0 and svg.read_bytes().lstrip().startswith(b"<?xml")
+
+
+def test_format_reads_a_file_whose_name_does_not_tell_it(tmp_path: Path) -> None:
+    # Biq Mac's rudy files are named like 'g05_100.0'
+    path = tmp_path / "g05_6.0"
+    path.write_text("4 4\n1 2 1\n2 3 1\n3 4 1\n4 1 1\n")
+    res = runner.invoke(app, ["solve", "--file", str(path)])
+    assert res.exit_code == 2 and "--format in the CLI" in " ".join(res.stderr.split())
+    d = _solve_json("--file", str(path), "--format", "rudy")
+    assert d["n"] == 4 and d["sense"] == "max" and d["objective"] == 4.0  # the cycle's cut
+    res = runner.invoke(app, ["solve", "--instance", "paper-6", "--format", "rudy"])
+    assert res.exit_code == 2 and "applies to a file" in res.stderr

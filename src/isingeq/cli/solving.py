@@ -75,6 +75,15 @@ def solve(
             ".mtx, latfile, isingeq .npz; .gz too); the same as --instance PATH.",
         ),
     ] = None,
+    file_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="The file's format where its name does not tell it, e.g. Biq Mac's rudy "
+            "files (g05_100.0: --format rudy): gset, rudy, beasley, biqmac, coo, mtx, "
+            "latfile or npz.",
+        ),
+    ] = None,
     random: Annotated[
         str | None,
         typer.Option(
@@ -170,7 +179,7 @@ def solve(
         if name == "mfa":  # the freezing heatmap and the residual come from mfa's trajectory
             options.setdefault("trajectory", True)
     with flag(which):
-        inst = resolve(spec, data_dir)
+        inst = resolve(spec, data_dir, format=file_format)
 
     trace = Trace()
 

@@ -120,7 +120,7 @@ def _guess_format(path: PathOrFile) -> str:
     else:
         what = f"no extension in {source!r}"
     raise ValueError(
-        f"cannot tell the format from {what}; pass format= one of {sorted(FORMATS)} "
+        f"cannot tell the format from {what}; pass format= (--format in the CLI) one of {sorted(FORMATS)} "
         f"(known extensions: {known}, '.txt' (gset or beasley, by content), a file named "
         "'latfile'; each may end in '.gz')"
     )
@@ -164,7 +164,7 @@ def read(path: PathOrFile, format: str | None = None, **options: Any) -> list[In
     >>> read("instance.xyz")
     Traceback (most recent call last):
     ...
-    ValueError: cannot tell the format from the extension '.xyz' of 'instance.xyz'; pass format= one of ['beasley', 'biqmac', 'coo', 'gset', 'latfile', 'mtx', 'npz', 'rudy'] (known extensions: '.gset' (gset), '.rud' (rudy), '.rudy' (rudy), '.sparse' (biqmac), '.coo' (coo), '.mtx' (mtx), '.npz' (npz), '.lat' (latfile), '.txt' (gset or beasley, by content), a file named 'latfile'; each may end in '.gz')
+    ValueError: cannot tell the format from the extension '.xyz' of 'instance.xyz'; pass format= (--format in the CLI) one of ['beasley', 'biqmac', 'coo', 'gset', 'latfile', 'mtx', 'npz', 'rudy'] (known extensions: '.gset' (gset), '.rud' (rudy), '.rudy' (rudy), '.sparse' (biqmac), '.coo' (coo), '.mtx' (mtx), '.npz' (npz), '.lat' (latfile), '.txt' (gset or beasley, by content), a file named 'latfile'; each may end in '.gz')
     """
     if format is None:
         fmt = _guess_format(path)
