@@ -1,4 +1,5 @@
-"""Naming instances: the one resolver, and the named benchmark instances (Gset, OR-Library, Biq Mac).
+"""Naming instances: the one resolver, and the named benchmark instances (Gset, OR-Library, Biq Mac,
+Chimera).
 
 :func:`resolve` turns every way to name an instance into an :class:`isingeq.Instance`, and
 :func:`resolve_many` does the same for lists and suites; ``isingeq solve --instance``,
@@ -7,7 +8,8 @@ grammar of a spec, tried in this order:
 
 ==========================  ======================================================================
 ``G22``, ``bqp250-3``,      a named instance of the best-known table (:func:`names`), read by
-``gka1a``, ``be100.1``      :func:`load` with its best-known value
+``gka1a``, ``be100.1``,     :func:`load` with its best-known value
+``chimera-001``
 ``paper-N[@SEED]``          :func:`isingeq.paper_instance` ``(N, rng=SEED)``, SEED >= 0, default 0;
 ``sk-N[@SEED]``             :func:`isingeq.sk_instance` likewise. Objective ``H``, sense "min";
                             for N <= 24 the exact ground state is the best-known value. The
@@ -25,7 +27,7 @@ resolver needs the table of names and the data folder that :func:`load` uses.
 
 ``load("G22")``, ``load("bqp250-3")``, ``load("gka1a")`` read the instance from a data folder laid
 out like the project's ``shared/data`` (``gset/G22.txt``, ``beasley/bqp250.txt``,
-``biqmac/gka/gka1a.sparse``) and attach its best-known value from the table shipped with the
+``biqmac/gka/gka1a.sparse``, ``spinglass/chimera_J124_C8/001.txt``) and attach its best-known value from the table shipped with the
 package (``isingeq/data/best_known.csv``). The folder is, in order: the ``data_dir`` argument,
 the ``ISINGEQ_DATA`` environment variable, or a user cache folder
 (``$XDG_CACHE_HOME/isingeq/data``, default ``~/.cache/isingeq/data``). A Gset or OR-Library file
@@ -184,6 +186,9 @@ SUITES: dict[str, list[str]] = {
     "beasley": [f"bqp{n}-{k}" for n in (50, 100, 250, 500, 1000) for k in range(1, 11)],
     "gka": [n for n, e in _table().items() if e.family == "biqmac-gka"],
     "be": [n for n, e in _table().items() if e.family == "biqmac-be"],
+    # tnac4o's 200 Chimera glasses (512 spins, J in {+-1, +-2, +-4}); best found, not proven
+    "chimera": [n for n, e in _table().items() if e.family == "chimera"],
+    "chimera-10": [f"chimera-{k:03d}" for k in range(1, 11)],
     "targets": ["G1", "G22", "G43", "bqp1000-1"],
     "gset": list(_gset_families()),
     # one suite per Gset family: gset-random-unit (+1 weights), gset-toroidal-signed (±1), ...
@@ -314,7 +319,8 @@ def load(
     ----------
     name : str
         ``"G1"`` .. ``"G81"`` (Gset), ``"bqp50-1"`` .. ``"bqp1000-10"`` (OR-Library),
-        Biq Mac names (``"gka1a"``, ``"be100.1"``, ``"g05_100.0"``, ...).
+        Biq Mac names (``"gka1a"``, ``"be100.1"``, ``"g05_100.0"``, ...), tnac4o's Chimera
+        glasses (``"chimera-001"`` .. ``"chimera-200"``: spin energies, lowest found).
     data_dir : path, optional
         The data folder (see the module docstring for the default).
     fetch : bool, default True
@@ -356,6 +362,8 @@ def load(
         inst = io.read_beasley(path)[(entry.index or 1) - 1]
     elif entry.family in ("gset", "biqmac-rudy", "biqmac-ising"):
         inst = io.read_gset(path, name=name)
+    elif entry.family == "chimera":
+        inst = io.read_tnac4o(path, name=name, n=entry.n)
     else:
         inst = io.read_biqmac(path, name=name)
     if inst.sense != entry.sense or inst.n != entry.n:

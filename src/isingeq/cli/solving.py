@@ -72,7 +72,7 @@ def solve(
         typer.Option(
             "--file",
             help="A model file (Gset/rudy, a one-instance bqp file, Biq Mac .sparse, dimod COO, "
-            ".mtx, latfile, isingeq .npz; .gz too); the same as --instance PATH.",
+            ".mtx, latfile, tnac4o, isingeq .npz; .gz too); the same as --instance PATH.",
         ),
     ] = None,
     file_format: Annotated[
@@ -81,7 +81,7 @@ def solve(
             "--format",
             help="The file's format where its name does not tell it, e.g. Biq Mac's rudy "
             "files (g05_100.0: --format rudy): gset, rudy, beasley, biqmac, coo, mtx, "
-            "latfile or npz.",
+            "latfile, tnac4o or npz.",
         ),
     ] = None,
     random: Annotated[

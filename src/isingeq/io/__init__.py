@@ -10,6 +10,7 @@ coo         :mod:`isingeq.io.coo`            dimod COO text, BINARY or SPIN     
 mtx         :mod:`isingeq.io.mtx`            MatrixMarket ``Q``, ``min x^T Q x``    min
 npz         :mod:`isingeq.io.npz`            isingeq's own lossless archive         any
 latfile     :mod:`isingeq.io.latfile`        COOL spin glass, 0-based ``i j v``     min
+tnac4o      :mod:`isingeq.io.tnac4o`         tnac4o spin glass, 1-based ``i j J``   min
 ==========  ===============================  =====================================  =====
 
 Every reader takes a path (``str`` or :class:`os.PathLike`, gzip-compressed when it ends in
@@ -35,6 +36,7 @@ from .gset import read_gset, read_rudy, write_gset
 from .latfile import read_latfile, write_latfile
 from .mtx import read_mtx, write_mtx
 from .npz import load_npz, read_npz, save_npz, write_npz
+from .tnac4o import read_tnac4o, write_tnac4o
 
 __all__ = [
     "EXTENSIONS",
@@ -50,6 +52,7 @@ __all__ = [
     "read_mtx",
     "read_npz",
     "read_rudy",
+    "read_tnac4o",
     "save_npz",
     "write_beasley",
     "write_biqmac",
@@ -58,6 +61,7 @@ __all__ = [
     "write_latfile",
     "write_mtx",
     "write_npz",
+    "write_tnac4o",
 ]
 
 #: Format name -> reader.
@@ -70,6 +74,7 @@ FORMATS: dict[str, Callable[..., Any]] = {
     "mtx": read_mtx,
     "npz": read_npz,
     "latfile": read_latfile,
+    "tnac4o": read_tnac4o,
 }
 
 #: File extension (after any ``.gz``) -> format name. ``.txt`` is told apart by its first lines.
@@ -86,8 +91,12 @@ EXTENSIONS: dict[str, str] = {
 
 
 def _sniff_txt(path: PathOrFile) -> str | None:
-    """Gset (first line ``n m``) or Beasley (first line ``K``, then ``n nnz``) by the first lines."""
+    """Gset (first line ``n m``), Beasley (first line ``K``, then ``n nnz``), latfile (``N``,
+    then ``i j v``) or tnac4o (``#`` comments, then ``i j J``) by the first lines."""
     lines, _ = read_lines(path)
+    first = next((line.strip() for line in lines[:50] if line.strip()), "")
+    if first.startswith("#"):
+        return "tnac4o"
     counts = [len(f) for f in (line.split() for line in lines[:50]) if f][:2]
     if counts[:1] == [2]:
         return "gset"
@@ -121,7 +130,7 @@ def _guess_format(path: PathOrFile) -> str:
         what = f"no extension in {source!r}"
     raise ValueError(
         f"cannot tell the format from {what}; pass format= (--format in the CLI) one of {sorted(FORMATS)} "
-        f"(known extensions: {known}, '.txt' (gset or beasley, by content), a file named "
+        f"(known extensions: {known}, '.txt' (gset, beasley, latfile or tnac4o, by content), a file named "
         "'latfile'; each may end in '.gz')"
     )
 
@@ -136,9 +145,11 @@ def read(path: PathOrFile, format: str | None = None, **options: Any) -> list[In
         ``format`` unless the file's ``name`` tells it).
     format : str, optional
         One of :data:`FORMATS`: ``'gset'``, ``'rudy'``, ``'beasley'``, ``'biqmac'``,
-        ``'coo'``, ``'mtx'``, ``'npz'``, ``'latfile'``. By default from the extension (see
-        :data:`EXTENSIONS`); a ``.txt`` file is Gset when its first line is ``n m`` and Beasley
-        when it is a single count followed by ``n nnz``; a file named ``latfile`` is COOL's.
+        ``'coo'``, ``'mtx'``, ``'npz'``, ``'latfile'``, ``'tnac4o'``. By default from the
+        extension (see :data:`EXTENSIONS`); a ``.txt`` file is Gset when its first line is
+        ``n m``, Beasley when it is a single count followed by ``n nnz``, a latfile when it is
+        ``N`` followed by ``i j v``, and tnac4o's when it opens with ``#``; a file named
+        ``latfile`` is COOL's.
     **options
         Passed to the reader (``name=``, or ``vartype=`` for ``coo``).
 
@@ -164,7 +175,7 @@ def read(path: PathOrFile, format: str | None = None, **options: Any) -> list[In
     >>> read("instance.xyz")
     Traceback (most recent call last):
     ...
-    ValueError: cannot tell the format from the extension '.xyz' of 'instance.xyz'; pass format= (--format in the CLI) one of ['beasley', 'biqmac', 'coo', 'gset', 'latfile', 'mtx', 'npz', 'rudy'] (known extensions: '.gset' (gset), '.rud' (rudy), '.rudy' (rudy), '.sparse' (biqmac), '.coo' (coo), '.mtx' (mtx), '.npz' (npz), '.lat' (latfile), '.txt' (gset or beasley, by content), a file named 'latfile'; each may end in '.gz')
+    ValueError: cannot tell the format from the extension '.xyz' of 'instance.xyz'; pass format= (--format in the CLI) one of ['beasley', 'biqmac', 'coo', 'gset', 'latfile', 'mtx', 'npz', 'rudy', 'tnac4o'] (known extensions: '.gset' (gset), '.rud' (rudy), '.rudy' (rudy), '.sparse' (biqmac), '.coo' (coo), '.mtx' (mtx), '.npz' (npz), '.lat' (latfile), '.txt' (gset, beasley, latfile or tnac4o, by content), a file named 'latfile'; each may end in '.gz')
     """
     if format is None:
         fmt = _guess_format(path)

@@ -1,0 +1,137 @@
+"""Spin glasses in tnac4o's instance format: :func:`read_tnac4o`, :func:`write_tnac4o`.
+
+The format of the Chimera instances of tnac4o (Rams, Mohseni, Gardas, Phys. Rev. E 104,
+025308 (2021)), in ``shared/data/spinglass/chimera_J124_C8``::
+
+    #              comment lines start with '#' (the files open with one)
+    i j J          1-based; i != j: the coupling J_ij, each pair once; i == j: the field h_i
+
+with the energy (lower is better)::
+
+    E(s) = sum_{i<j} J_ij s_i s_j + sum_i h_i s_i,        s in {-1, +1}^N
+
+The number of spins is the largest index (or ``n``, for trailing spins with no coupling). The
+model is :meth:`isingeq.SpinGlass.from_spin`, which keeps energies equal:
+``model.energy(x) = E(2x - 1)``; the instance has sense ``"min"`` and ``objective(x) = E``
+(scale 1, shift 0), the quantity whose minimum tnac4o reports.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..instance import Instance
+from ..model import SpinGlass
+from ._common import (
+    FormatError,
+    PathOrFile,
+    as_model,
+    check_duplicates,
+    check_node_count,
+    check_range,
+    default_name,
+    open_text,
+    parse_triples,
+    read_lines,
+    triple_lines,
+)
+
+__all__ = ["read_tnac4o", "write_tnac4o"]
+
+
+def read_tnac4o(path: PathOrFile, name: str | None = None, n: int | None = None) -> Instance:
+    """Read a spin glass in tnac4o's ``i j J`` format (1-based, ``#`` comments).
+
+    Parameters
+    ----------
+    path : str, os.PathLike or file
+        The file (gzip-compressed when the name ends in ``.gz``) or an open text file.
+    name : str, optional
+        The instance name; by default the file name less its extension.
+    n : int, optional
+        The number of spins, when spins beyond the largest index have no coupling.
+
+    Returns
+    -------
+    Instance
+        Sense ``"min"``, ``objective(x)`` = the spin energy ``E(2x - 1)``; ``meta`` has
+        ``"couplings"`` and ``"fields"`` (the numbers of lines of each kind).
+
+    Raises
+    ------
+    FormatError
+        On a line without three fields, a non-numeric or non-finite token, an index below 1
+        (or above ``n``), a pair (or field) given twice, or a file with no entries; the
+        message names the file and the line.
+
+    Examples
+    --------
+    >>> import io
+    >>> inst = read_tnac4o(io.StringIO("#\\n1 2 -1\\n2 2 0.5\\n"), name="pair")
+    >>> inst.objective([1, 1]), inst.objective([0, 0])      # s = (1, 1): -1 + 0.5
+    (-0.5, -1.5)
+    """
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1):
+        raise ValueError(f"`n` must be a positive integer or None; got {n!r}")
+    lines, source = read_lines(path)
+    t = parse_triples(lines, 0, source, "i j J", comment="#")
+    if len(t) == 0:
+        raise FormatError(source, None, "expected lines 'i j J' (1-based), got none")
+    top = int(max(t.i.max(), t.j.max())) if n is None else int(n)
+    check_node_count(source, None, top, "the largest index")
+    check_range(source, t.i, t.lines, 1, top, "i")
+    check_range(source, t.j, t.lines, 1, top, "j")
+    check_duplicates(source, t.i, t.j, t.lines)
+    lo, hi = np.minimum(t.i, t.j) - 1, np.maximum(t.i, t.j) - 1
+    diag = lo == hi
+    h = np.bincount(lo[diag], weights=t.v[diag], minlength=top).astype(np.float64)
+    bond = ~diag
+    J = sp.csr_array(sp.coo_array((t.v[bond], (lo[bond], hi[bond])), shape=(top, top)))
+    return Instance(
+        name=default_name(source, "tnac4o") if name is None else name,
+        model=SpinGlass.from_spin(h, J),
+        sense="min",
+        best_known=None,
+        scale=1.0,
+        shift=0.0,
+        source=source,
+        meta={"format": "tnac4o", "couplings": int(bond.sum()), "fields": int(diag.sum())},
+    )
+
+
+def write_tnac4o(instance: Instance | SpinGlass, path: PathOrFile) -> None:
+    """Write a model's spin form (:meth:`isingeq.SpinGlass.to_spin`) in tnac4o's format.
+
+    A ``#`` line, the nonzero fields (``i i h_i``), then the nonzero couplings in row-major
+    order, 1-based. The format has no constant, so the spin form's offset is not written:
+    reading the file back gives ``H' = H - offset_s``; spins beyond the largest index with a
+    nonzero entry need ``n=`` when read back.
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not an Instance or a SpinGlass.
+
+    Examples
+    --------
+    >>> import io
+    >>> buf = io.StringIO()
+    >>> write_tnac4o(SpinGlass.from_spin(h=[0.5, 0.0], J=[[0, -1.0], [0, 0]]), buf)
+    >>> print(buf.getvalue(), end="")
+    #
+    1 1 0.5
+    1 2 -1
+    """
+    model, _ = as_model(instance)
+    hs, Js, _offset = model.to_spin()
+    J = sp.coo_array(sp.csr_array(Js))
+    keep = J.data != 0
+    i, j, v = J.row[keep].astype(np.int64), J.col[keep].astype(np.int64), J.data[keep]
+    order = np.lexsort((j, i))
+    fields = np.flatnonzero(hs)
+    rows = ["#\n"]
+    rows.extend(triple_lines(fields, fields, hs[fields], base=1))
+    rows.extend(triple_lines(i[order], j[order], v[order], base=1))
+    with open_text(path, "w") as fh:
+        fh.write("".join(rows))
