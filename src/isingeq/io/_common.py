@@ -727,3 +727,31 @@ def triple_lines(
         f"{a} {b} {fmt_number(x)}\n"
         for a, b, x in zip((i + base).tolist(), (j + base).tolist(), v.tolist(), strict=True)
     ]
+
+
+# ---------------------------------------------------------------------------- spin-glass files
+def spin_model(
+    n: int, i: NDArray[np.int64], j: NDArray[np.int64], v: NDArray[np.float64]
+) -> tuple[SpinGlass, int, int]:
+    """``(SpinGlass, bonds, fields)`` of a spin-glass file's 0-based entries ``i j v``: ``i == j``
+    is the field ``h_i``, ``i != j`` the bond ``J_ij`` (each pair once); the model keeps
+    ``E(s) = sum J s s + sum h s`` as its energy (:meth:`isingeq.SpinGlass.from_spin`)."""
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    diag = lo == hi
+    h = np.bincount(lo[diag], weights=v[diag], minlength=n).astype(np.float64)
+    bond = ~diag
+    J = sp.csr_array(sp.coo_array((v[bond], (lo[bond], hi[bond])), shape=(n, n)))
+    return SpinGlass.from_spin(h, J), int(bond.sum()), int(diag.sum())
+
+
+def spin_entries(
+    model: SpinGlass,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """``(h, i, j, J_ij)``: a model's spin form (its offset dropped) as a spin-glass file holds
+    it, the nonzero bonds 0-based in row-major order."""
+    hs, Js, _offset = model.to_spin()
+    J = sp.coo_array(sp.csr_array(Js))
+    keep = J.data != 0
+    i, j, v = J.row[keep].astype(np.int64), J.col[keep].astype(np.int64), J.data[keep]
+    order = np.lexsort((j, i))
+    return np.asarray(hs, dtype=np.float64), i[order], j[order], v[order]

@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-import scipy.sparse as sp
-
 from ..instance import Instance
 from ..model import SpinGlass
 from ._common import (
@@ -38,6 +35,8 @@ from ._common import (
     parse_header,
     parse_triples,
     read_lines,
+    spin_entries,
+    spin_model,
     triple_lines,
 )
 
@@ -84,11 +83,7 @@ def read_latfile(path: PathOrFile, name: str | None = None) -> Instance:
     check_range(source, t.i, t.lines, 0, n - 1, "i")
     check_range(source, t.j, t.lines, 0, n - 1, "j")
     check_duplicates(source, t.i, t.j, t.lines)
-    lo, hi = np.minimum(t.i, t.j), np.maximum(t.i, t.j)
-    diag = lo == hi
-    h = np.bincount(lo[diag], weights=t.v[diag], minlength=n).astype(np.float64)
-    bond = ~diag
-    J = sp.csr_array(sp.coo_array((t.v[bond], (lo[bond], hi[bond])), shape=(n, n)))
+    model, bonds, fields = spin_model(n, t.i, t.j, t.v)
     if name is None:
         base = os.path.basename(source)
         parent = os.path.basename(os.path.dirname(source))
@@ -99,13 +94,13 @@ def read_latfile(path: PathOrFile, name: str | None = None) -> Instance:
         )
     return Instance(
         name=name,
-        model=SpinGlass.from_spin(h, J),
+        model=model,
         sense="min",
         best_known=None,
         scale=1.0,
         shift=0.0,
         source=source,
-        meta={"format": "latfile", "bonds": int(bond.sum()), "fields": int(diag.sum())},
+        meta={"format": "latfile", "bonds": bonds, "fields": fields},
     )
 
 
@@ -139,13 +134,9 @@ def write_latfile(instance: Instance | SpinGlass, path: PathOrFile) -> None:
     0 1 -1
     """
     model, _ = as_model(instance)
-    hs, Js, _offset = model.to_spin()
-    J = sp.coo_array(sp.csr_array(Js))
-    keep = J.data != 0
-    i, j, v = J.row[keep].astype(np.int64), J.col[keep].astype(np.int64), J.data[keep]
-    order = np.lexsort((j, i))
+    hs, i, j, v = spin_entries(model)
     rows = [f"{model.n}\n"]
     rows.extend(f"{k} {k} {fmt_number(x)}\n" for k, x in enumerate(hs.tolist()))
-    rows.extend(triple_lines(i[order], j[order], v[order], base=0))
+    rows.extend(triple_lines(i, j, v, base=0))
     with open_text(path, "w") as fh:
         fh.write("".join(rows))

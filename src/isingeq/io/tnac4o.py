@@ -19,7 +19,6 @@ model is :meth:`isingeq.SpinGlass.from_spin`, which keeps energies equal:
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..instance import Instance
 from ..model import SpinGlass
@@ -34,6 +33,8 @@ from ._common import (
     open_text,
     parse_triples,
     read_lines,
+    spin_entries,
+    spin_model,
     triple_lines,
 )
 
@@ -83,20 +84,16 @@ def read_tnac4o(path: PathOrFile, name: str | None = None, n: int | None = None)
     check_range(source, t.i, t.lines, 1, top, "i")
     check_range(source, t.j, t.lines, 1, top, "j")
     check_duplicates(source, t.i, t.j, t.lines)
-    lo, hi = np.minimum(t.i, t.j) - 1, np.maximum(t.i, t.j) - 1
-    diag = lo == hi
-    h = np.bincount(lo[diag], weights=t.v[diag], minlength=top).astype(np.float64)
-    bond = ~diag
-    J = sp.csr_array(sp.coo_array((t.v[bond], (lo[bond], hi[bond])), shape=(top, top)))
+    model, couplings, fields = spin_model(top, t.i - 1, t.j - 1, t.v)
     return Instance(
         name=default_name(source, "tnac4o") if name is None else name,
-        model=SpinGlass.from_spin(h, J),
+        model=model,
         sense="min",
         best_known=None,
         scale=1.0,
         shift=0.0,
         source=source,
-        meta={"format": "tnac4o", "couplings": int(bond.sum()), "fields": int(diag.sum())},
+        meta={"format": "tnac4o", "couplings": couplings, "fields": fields},
     )
 
 
@@ -124,14 +121,10 @@ def write_tnac4o(instance: Instance | SpinGlass, path: PathOrFile) -> None:
     1 2 -1
     """
     model, _ = as_model(instance)
-    hs, Js, _offset = model.to_spin()
-    J = sp.coo_array(sp.csr_array(Js))
-    keep = J.data != 0
-    i, j, v = J.row[keep].astype(np.int64), J.col[keep].astype(np.int64), J.data[keep]
-    order = np.lexsort((j, i))
+    hs, i, j, v = spin_entries(model)
     fields = np.flatnonzero(hs)
     rows = ["#\n"]
     rows.extend(triple_lines(fields, fields, hs[fields], base=1))
-    rows.extend(triple_lines(i[order], j[order], v[order], base=1))
+    rows.extend(triple_lines(i, j, v, base=1))
     with open_text(path, "w") as fh:
         fh.write("".join(rows))
