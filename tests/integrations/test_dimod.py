@@ -324,8 +324,10 @@ def test_bad_initial_states() -> None:
         s.sample(bqm, initial_states=[-1, 1, 0, 1, 1, 1])
     with pytest.raises(ValueError, match=r"SPIN -1/\+1 values; got 2"):
         s.sample(bqm, initial_states=[2, 1, 0, 1, 1, 1])
-    with pytest.raises(ValueError, match=r"`num_reads`=3 disagrees with `initial_states`"):
-        s.sample(bqm, initial_states=np.ones((2, 6)), num_reads=3)
+    with pytest.raises(ValueError, match=r"`num_reads`=3 asks for more reads than .* \(2\)"):
+        s.sample(bqm, initial_states=np.ones((2, 6)), num_reads=3, initial_states_generator="none")
+    with pytest.raises(ValueError, match=r"`initial_states_generator` must be one of"):
+        s.sample(bqm, initial_states=np.ones((2, 6)), initial_states_generator="zeros")
     with pytest.raises(ValueError, match=r"numeric array with 6 columns; got str"):
         s.sample(bqm, initial_states="ones")
 
@@ -393,3 +395,23 @@ def test_an_empty_bqm_checks_its_offset_and_options_and_aggregates() -> None:
         EnumerationSampler().sample(empty, num_states=0)
     with pytest.raises(ValueError, match=r"the BQM has no variables"):
         MeanFieldSampler().sample(empty, initial_states=[[1, 0]])
+
+
+def test_initial_states_rows_follow_dimods_convention() -> None:
+    # as dwave-samplers: more rows than num_reads are cut, fewer are filled (random or tile)
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    bqm = dimod.generators.ran_r(1, 12, seed=2)
+    prev = SimulatedAnnealingSampler().sample(bqm, num_reads=2, seed=0)
+    greedy = MeanFieldSampler("greedy")  # a descent from a local minimum stays there
+    start = prev.record.sample[:, [prev.variables.index(v) for v in bqm.variables]]
+    tiled = greedy.sample(bqm, num_reads=5, initial_states=prev, initial_states_generator="tile")
+    cols = [tiled.variables.index(v) for v in bqm.variables]
+    np.testing.assert_array_equal(tiled.record.sample[:, cols], start[[0, 1, 0, 1, 0]])
+    cut = greedy.sample(bqm, num_reads=1, initial_states=prev)
+    np.testing.assert_array_equal(cut.record.sample[:, cols], start[:1])
+    filled = MeanFieldSampler().sample(bqm, num_reads=5, initial_states=prev, seed=0)
+    assert len(filled) == 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SamplerUnknownArgWarning)  # a known parameter
+        greedy.sample(bqm, initial_states=prev, initial_states_generator="random")

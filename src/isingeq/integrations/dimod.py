@@ -261,7 +261,7 @@ class MeanFieldSampler(_IsingEqSampler):
     ({'a': -1, 'b': -1}, -3.0)
     """
 
-    _OWN = ("seed", "unique")
+    _OWN = ("seed", "unique", "initial_states_generator")
 
     def __init__(self, method: str | None = None) -> None:
         method = AUTO_HEURISTIC if method is None else method
@@ -299,7 +299,12 @@ class MeanFieldSampler(_IsingEqSampler):
             Warm start, one row for every read or one per read: a :class:`dimod.SampleSet` or
             ``(array, labels)`` / dicts (matched by label; SPIN or BINARY), or a plain array
             whose columns follow ``bqm.variables`` (values in {-1, +1} are read as spins,
-            values in [0, 1] as ``<n_i>``, 1 meaning the BINARY 1 / SPIN +1 state).
+            values in [0, 1] as ``<n_i>``, 1 meaning the BINARY 1 / SPIN +1 state). With more
+            rows than ``num_reads`` the first are used; with fewer, the rest come from
+            ``initial_states_generator``, as in dwave-samplers.
+        initial_states_generator : {"random", "tile", "none"}, default "random"
+            dimod's convention for the reads ``initial_states`` does not cover: random 0/1
+            states (from ``seed``), the given rows repeated, or a ValueError.
         time_limit : float, optional
             Seconds of wall time from this call's entry: the BQM's conversion is counted, and
             the method gets what it leaves. The method's last step (a 1-flip descent of each
@@ -345,10 +350,18 @@ class MeanFieldSampler(_IsingEqSampler):
             self._check_empty(bqm, gen, options)
             return self._empty(bqm, 1 if unique else rows, info, t0, occurrences=rows)
         model = SpinGlass.from_bqm(bqm)
+        fill = options.pop("initial_states_generator", "random")
+        if fill not in _FILLS:
+            raise ValueError(
+                f"`initial_states_generator` must be one of {list(_FILLS)}; got {fill!r}"
+            )
         if "initial_states" in options:
-            X0 = options["initial_states"] = initial_states_array(bqm, options["initial_states"])
-            if X0.ndim == 2:  # one read per row unless told otherwise
-                options.setdefault("num_reads", X0.shape[0])
+            X0 = initial_states_array(bqm, options["initial_states"])
+            if X0.ndim == 2 and "num_reads" not in options:  # one read per row
+                options["num_reads"] = X0.shape[0]
+            elif X0.ndim == 2:
+                X0 = _fit_rows(X0, options["num_reads"], fill, gen)
+            options["initial_states"] = X0
         if limit is not None:  # from this call's entry: what the conversion left
             spent = (time.perf_counter_ns() - t0) * 1e-9
             options["time_limit"] = max(limit - spent, 1e-3)
@@ -474,6 +487,30 @@ class EnumerationSampler(_IsingEqSampler):
 
 
 # ---------------------------------------------------------------------- initial states
+#: dimod's ``initial_states_generator`` values: how rows missing from ``initial_states`` (fewer
+#: than ``num_reads``) are made -- random 0/1 states, the given rows repeated, or an error.
+_FILLS = ("random", "tile", "none")
+
+
+def _fit_rows(X0: np.ndarray, num_reads: Any, fill: str, gen: np.random.Generator) -> np.ndarray:
+    """``X0`` with ``num_reads`` rows, as dimod's samplers make them: the first ``num_reads``
+    when there are more; the missing ones by ``fill`` (``"random"``: random 0/1 states drawn
+    from the sampler's seed; ``"tile"``: the rows again, in order; ``"none"``: a ValueError)."""
+    k = check_int("num_reads", num_reads, low=1)
+    rows = X0.shape[0]
+    if rows >= k:
+        return X0[:k]
+    if fill == "none":
+        raise ValueError(
+            f"`num_reads`={k} asks for more reads than `initial_states` has rows ({rows}); "
+            "give initial_states_generator='random' or 'tile' to fill the rest, or more rows"
+        )
+    if fill == "tile":
+        return np.resize(X0, (k, X0.shape[1]))
+    extra = gen.integers(0, 2, size=(k - rows, X0.shape[1])).astype(np.float64)
+    return np.vstack([X0, extra])
+
+
 def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
     """``initial_states`` as a float64 array of ``<n_i>`` in ``bqm.variables`` order.
 
