@@ -59,5 +59,7 @@ def test_bad_model_and_feed_dict() -> None:
     model, _ = partition_with_one_hot()
     with pytest.raises(TypeError, match=r"`feed_dict\['P'\]` must be a real number; got 'x'"):
         sample_model(model, {"P": "x"})
+    with pytest.raises(ValueError, match=r"`feed_dict\['P'\]` must be finite; got nan"):
+        sample_model(model, {"P": float("nan")})  # was reported as the BQM's offset
     with pytest.raises(TypeError, match=r"PyQUBO model .* got dict"):
         sample_model({"a": 1})

@@ -433,6 +433,10 @@ class EnumerationSampler(_IsingEqSampler):
         time_limit : float, optional
             Refuse (ValueError) an enumeration expected to take longer than this many
             seconds, before starting.
+        client : distributed.Client, str or "local", optional
+            Enumerate on a Dask cluster (``method="exact"``'s ``client``: a Client, a
+            scheduler address, or ``"local"``); past 36 variables too, within the time the
+            cluster's measured rate allows.
 
         Returns
         -------

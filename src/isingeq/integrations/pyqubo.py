@@ -14,6 +14,7 @@ Needs pyqubo and dimod: ``pip install "isingeq[pyqubo]"``.
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
 from collections.abc import Mapping
@@ -50,15 +51,18 @@ def sample_model(
     Returns
     -------
     decoded : list of pyqubo.DecodedSample
-        One per row of the SampleSet, lowest energy first: ``.sample``, ``.energy``,
-        ``.constraints(only_broken=True)``, ``.array(name, index)``.
+        One per row of the SampleSet, sorted lowest energy first (so ``decoded[k]`` is not
+        necessarily row ``k`` of ``sampleset``): ``.sample``, ``.energy``,
+        ``.constraints(only_broken=True)``, ``.array(name, index)``. Values are 0/1 even for
+        Spin variables: PyQUBO's ``to_bqm`` compiles to a BINARY BQM.
     sampleset : dimod.SampleSet
         What the sampler returned (energies of the compiled BQM, labels PyQUBO's).
 
     Raises
     ------
     ValueError
-        If a placeholder of the model has no value in ``feed_dict`` (the message names it).
+        If a placeholder of the model has no value in ``feed_dict`` (the message names it), or
+        a value is NaN or infinite.
     TypeError
         If ``model`` is not a PyQUBO model or expression, or a ``feed_dict`` value is not a
         real number.
@@ -82,6 +86,8 @@ def sample_model(
     for key, value in feed.items():
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"`feed_dict[{key!r}]` must be a real number; got {value!r}")
+        if not math.isfinite(float(value)):
+            raise ValueError(f"`feed_dict[{key!r}]` must be finite; got {value!r}")
     feed = {str(k): float(v) for k, v in feed.items()}
     try:
         bqm = model.to_bqm(feed_dict=feed)
