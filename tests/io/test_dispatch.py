@@ -102,3 +102,35 @@ def test_public_api() -> None:
     assert issubclass(iio.FormatError, ValueError)
     assert iio.FormatError.__module__ == "isingeq.io"
     assert isinstance(iio.read(io.StringIO("1 0\n"), format="rudy")[0].model, SpinGlass)
+
+
+def test_an_open_txt_file_is_told_by_content_and_read_from_its_start(tmp_path: Path) -> None:
+    from isingeq.io import read
+
+    path = tmp_path / "edge.txt"
+    path.write_text("2 1\n1 2 1\n")
+    with open(path) as fh:
+        (inst,) = read(fh)  # gset by its first line; the sniff puts the file back
+    assert inst.n == 2 and inst.objective([0, 1]) == 1.0
+
+
+def test_npz_takes_name_as_every_reader_does(tmp_path: Path) -> None:
+    from isingeq.io import read, write_npz
+
+    write_npz(isingeq.paper_instance(4, rng=0), tmp_path / "m.npz")
+    (inst,) = read(tmp_path / "m.npz", name="renamed")
+    assert inst.name == "renamed"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("%%matrixmarket matrix coordinate real general\n2 2 1\n1 2 1\n", r"got '%%matrixmarket"),
+        ("\n%%MatrixMarket matrix coordinate real general\n2 2 1\n", r"blank line .* line 2\)"),
+    ],
+)
+def test_mtx_banners_mmread_would_refuse_are_named(text: str, message: str) -> None:
+    from isingeq.io import FormatError, read_mtx
+
+    with pytest.raises(FormatError, match=rf"line 1: expected the banner .*{message}"):
+        read_mtx(io.StringIO(text))

@@ -117,8 +117,12 @@ def _guess_format(path: PathOrFile) -> str:
     ext = os.path.splitext(base)[1].lower()
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
-    if ext == ".txt" and isinstance(path, str | os.PathLike):
+    seekable = hasattr(path, "seek") and getattr(path, "seekable", lambda: False)()
+    if ext == ".txt" and (isinstance(path, str | os.PathLike) or seekable):
+        at = None if isinstance(path, str | os.PathLike) else path.tell()
         guess = _sniff_txt(path)
+        if at is not None:
+            path.seek(at)  # type: ignore[union-attr]  # an open file: the reader starts here again
         if guess is not None:
             return guess
     known = ", ".join(f"'{e}' ({f})" for e, f in EXTENSIONS.items())

@@ -63,9 +63,16 @@ def _scan(lines: list[str], source: str) -> dict[str, Any]:
     if first is None:
         raise FormatError(source, None, f"expected the banner '{_BANNER}', got an empty file")
     head = lines[first].split()
-    if first != 0 or head[0].lower() != "%%matrixmarket":
+    if first != 0:
         raise FormatError(
-            source, first + 1, f"expected the banner '{_BANNER}' on line 1, got {lines[first]!r}"
+            source,
+            1,
+            f"expected the banner '{_BANNER}' on line 1, got a blank line (the "
+            f"first text is on line {first + 1})",
+        )
+    if head[0] != "%%MatrixMarket":  # SciPy's mmread, which parses the body, needs this case
+        raise FormatError(
+            source, 1, f"expected the banner '{_BANNER}' on line 1, got {lines[first]!r}"
         )
     if len(head) != 5:
         raise FormatError(

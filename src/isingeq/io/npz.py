@@ -135,13 +135,15 @@ def _json_ok(value: Any) -> bool:
     return True
 
 
-def load_npz(path: PathOrFile) -> Instance:
+def load_npz(path: PathOrFile, name: str | None = None) -> Instance:
     """Load an instance saved by :func:`save_npz`.
 
     Parameters
     ----------
     path : str, os.PathLike or binary file
         The archive (gzip-compressed when the name ends in ``.gz``).
+    name : str, optional
+        A name for the instance instead of the saved one (as every reader takes).
 
     Returns
     -------
@@ -207,7 +209,7 @@ def load_npz(path: PathOrFile) -> Instance:
             if key.startswith(_META_ARRAY):
                 meta[key[len(_META_ARRAY) :]] = value
         inst = Instance(
-            name=str(meta_all["name"]),
+            name=str(meta_all["name"]) if name is None else name,
             model=model,
             sense=meta_all["sense"],
             best_known=meta_all["best_known"],
