@@ -20,13 +20,25 @@ _LOCK = threading.Lock()
 
 
 def _umask() -> int:
-    """The process's umask (read once: reading it means setting it, which is not atomic)."""
+    """The process's umask, read once: from ``/proc/self/status`` where Linux gives it, else by
+    setting and restoring it (which another thread creating a file at that instant would see)."""
     with _LOCK:
         if not _UMASK:
-            mask = os.umask(0o022)
-            os.umask(mask)
-            _UMASK.append(mask)
+            _UMASK.append(_read_umask())
         return _UMASK[0]
+
+
+def _read_umask() -> int:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def temp_beside(path: Path, suffix: str) -> tuple[int, str]:
