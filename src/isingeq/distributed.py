@@ -237,7 +237,9 @@ def connect(
         "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or use "
         "scheduler='local'"
     )
-    if _check_address(scheduler, name) != "inproc":  # a scheduler of this process: no probe
+    # plain TCP only: TLS / websocket addresses need the security settings that Client takes
+    # from Dask's configuration, and an inproc:// scheduler lives in this process
+    if _check_address(scheduler, name) == "tcp":
         _check_scheduler(scheduler, timeout, how)
     try:
         client = dist.Client(scheduler, timeout=timeout)
@@ -275,7 +277,9 @@ def _check_scheduler(address: str, timeout: float, how: str) -> None:
     ``distributed.Client`` bounds the TCP connection by its ``timeout`` but not the handshake
     after it: a listener that never answers (a firewall, another service) hung it for good,
     and an HTTP server's reply was read as a frame length (a MemoryError of exabytes). This
-    asks the address for its identity on a thread of its own, with a hard deadline."""
+    asks the address for its identity on a thread of its own, with a hard deadline. Plain TCP
+    addresses only (the caller's choice): a TLS scheduler needs the security settings that
+    ``Client`` reads from Dask's configuration."""
     from distributed.comm import connect as open_comm
 
     async def identity() -> Any:
