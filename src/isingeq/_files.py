@@ -8,6 +8,7 @@ or a figure written that way could not be read by the rest of a group sharing a 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -46,5 +47,7 @@ def temp_beside(path: Path, suffix: str) -> tuple[int, str]:
     with the permissions of a file opened for writing (``0o666`` less the umask)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     if hasattr(os, "fchmod"):  # POSIX; Windows files carry no such bits
-        os.fchmod(fd, 0o666 & ~_umask())
+        # best effort: some mounts (vfat, CIFS) refuse it, and the write must still happen
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o666 & ~_umask())
     return fd, tmp

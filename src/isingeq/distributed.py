@@ -235,17 +235,17 @@ def connect(
         )
     how = (
         "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or use "
-        "scheduler='local'"
+        f"{name}='local'"
     )
     # plain TCP only: TLS / websocket addresses need the security settings that Client takes
     # from Dask's configuration, and an inproc:// scheduler lives in this process
     if _check_address(scheduler, name) == "tcp":
-        _check_scheduler(scheduler, timeout, how)
+        _check_scheduler(scheduler, timeout, how, name)
     try:
         client = dist.Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         raise OSError(
-            f"could not reach the Dask scheduler at scheduler={scheduler!r} within {timeout:g} s "
+            f"could not reach the Dask scheduler at {name}={scheduler!r} within {timeout:g} s "
             f"({type(exc).__name__}: {exc}); {how}"
         ) from None
     with client:
@@ -271,7 +271,7 @@ def _check_address(address: str, name: str) -> str:
     return str(protocol)
 
 
-def _check_scheduler(address: str, timeout: float, how: str) -> None:
+def _check_scheduler(address: str, timeout: float, how: str, name: str = "scheduler") -> None:
     """An OSError unless a Dask scheduler answers at ``address`` within ``timeout`` seconds.
 
     ``distributed.Client`` bounds the TCP connection by its ``timeout`` but not the handshake
@@ -316,7 +316,7 @@ def _check_scheduler(address: str, timeout: float, how: str) -> None:
         why = f"what answered there is not a Dask scheduler ({type(exc).__name__} on reading it)"
     else:
         why = f"it answered as {str(ok)[:80]!r}, not as a Dask scheduler"
-    raise OSError(f"could not reach the Dask scheduler at scheduler={address!r} ({why}); {how}")
+    raise OSError(f"could not reach the Dask scheduler at {name}={address!r} ({why}); {how}")
 
 
 def _nanny_environ_keys(dask: Any) -> set[str]:

@@ -302,6 +302,7 @@ def test_bad_options_are_refused_before_the_model_goes_to_the_device(
         ({"t_start": 2.0, "t_end": 1.0}, r"t_end"),
         ({"initial_states": np.full(9, 0.5)}, r"initial_states"),
         ({"time_limit": -1.0}, r"time_limit"),
+        *([({"damping": [1.5] * 64}, r"damping")] if method == "mfa" else []),
     ):
         with pytest.raises(ValueError, match=match):
             isingeq.solve(model, method=method, backend="torch", **bad)

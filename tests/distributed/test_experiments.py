@@ -296,3 +296,25 @@ def test_bench_threads_beyond_a_workers_threads_are_refused(
         bench.run_bench(plan, tmp_path, scheduler=thread_client)
     path = tmp_path / "records.csv"
     assert not path.exists() or bench.read_records(path) == []
+
+
+def test_ctrl_c_while_connecting_propagates_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # nothing ran: the caller must not go on to write an empty summary over the last run's
+    import contextlib
+
+    from isingeq import distributed
+
+    rp.run_reproduce((4,), 2, seed=1, methods=["greedy"], out_dir=tmp_path)
+    before = (tmp_path / "records.csv").read_bytes()
+
+    @contextlib.contextmanager
+    def interrupted_while_starting(scheduler: Any, workers: Any = None) -> Any:
+        raise KeyboardInterrupt
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(distributed, "connect", interrupted_while_starting)
+    with pytest.raises(KeyboardInterrupt):
+        rp.run_reproduce((4,), 2, 1, ["greedy"], out_dir=tmp_path, resume=True)
+    assert (tmp_path / "records.csv").read_bytes() == before

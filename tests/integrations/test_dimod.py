@@ -395,6 +395,12 @@ def test_an_empty_bqm_checks_its_offset_and_options_and_aggregates() -> None:
         EnumerationSampler().sample(empty, num_states=0)
     with pytest.raises(ValueError, match=r"the BQM has no variables"):
         MeanFieldSampler().sample(empty, initial_states=[[1, 0]])
+    # dimod's own options, and a time limit, go nowhere near the one-variable check
+    assert len(MeanFieldSampler("mfa").sample(empty, initial_states_generator="tile")) == 1
+    with pytest.raises(ValueError, match=r"`initial_states_generator` must be one of"):
+        MeanFieldSampler("mfa").sample(empty, initial_states_generator="zz")
+    with pytest.raises(ValueError, match=r"`time_limit` estimates an in-process enumeration"):
+        EnumerationSampler().sample(dimod.BQM({0: 1.0}, {}, 0, "SPIN"), client="x", time_limit=1)
 
 
 def test_initial_states_rows_follow_dimods_convention() -> None:
@@ -415,3 +421,21 @@ def test_initial_states_rows_follow_dimods_convention() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", SamplerUnknownArgWarning)  # a known parameter
         greedy.sample(bqm, initial_states=prev, initial_states_generator="random")
+
+
+def test_the_empty_bqm_check_spends_no_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the one-variable solve that checks the options must not run for the caller's time
+    from isingeq.integrations import dimod as integration
+
+    seen: list[dict[str, Any]] = []
+    real = integration.solve
+
+    def spy(model: Any, **kw: Any) -> Any:
+        seen.append(kw)
+        return real(model, **kw)
+
+    monkeypatch.setattr(integration, "solve", spy)
+    empty = dimod.BQM({}, {}, 0.0, "BINARY")
+    MeanFieldSampler("mfa").sample(empty, time_limit=30.0, num_reads=5, num_sweeps=10)
+    (kw,) = seen
+    assert "time_limit" not in kw and "num_reads" not in kw and kw["num_sweeps"] == 10

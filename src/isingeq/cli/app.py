@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> Any:
     before an interrupt is kept by the commands themselves (records are appended as they
     complete; summaries and plots are written atomically).
     """
+    _INTERRUPT_SAID.clear()  # a previous in-process call's
     try:
         rv = app(
             args=argv if argv is not None else sys.argv[1:],

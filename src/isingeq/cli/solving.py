@@ -138,7 +138,8 @@ def solve(
     plot: Annotated[
         Path | None,
         typer.Option(
-            help="Draw the solve to this PNG: the best objective against time (per phase) "
+            help="Draw the solve to this image (.png, .pdf, .svg, ...): the best objective "
+            "against time (per phase) "
             "and, for mfa, <n_i> freezing against t and eq. 16's residual.",
         ),
     ] = None,
@@ -176,6 +177,8 @@ def solve(
         check_figure_path("--plot", plot)
         if out is not None and plot.resolve() == out.resolve():
             raise ValueError(f"--out and --plot are the same file {str(out)!r}; give two paths")
+        if Path(str(spec)).is_file() and Path(str(spec)).resolve() == plot.resolve():
+            raise ValueError(f"--plot {str(plot)!r} is the input file; it would be overwritten")
         if name == "mfa":  # the freezing heatmap and the residual come from mfa's trajectory
             options.setdefault("trajectory", True)
     with flag(which):

@@ -319,8 +319,9 @@ def run_bench(
         holds its worker process for its whole run (set-up, calibration and the timed run),
         with ``threads`` (default: the worker's threads) for numba / BLAS / torch, and a worker
         owns ``nthreads`` cores (``"local"``: ``cores // workers``). The cost: at most one
-        timed run per worker at a time, and each worker calibrates a solver for a budget on an
-        instance once for itself. ``benchmarks/bench_dask.py`` measures the throughput.
+        timed run per worker at a time, and each worker sets a solver up and calibrates it for
+        itself, again whenever it moves to another instance (an adapter keeps the set-up of
+        its last instance only). ``benchmarks/bench_dask.py`` measures the throughput.
     workers : int, optional
         Worker processes of ``scheduler="local"`` (default one per core).
 
@@ -410,11 +411,15 @@ def _run_bench_dask(
     run = BenchRun(plan)
     order = {key: i for i, key in enumerate(plan.keys())}
     torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)
+    ran = False
     try:
         with connect(scheduler, workers=workers) as client, rec.resume() as old:
+            ran = True
             _dask_tasks(plan, run, client, rec, old, order, torch, out_dir, on_resume, on_record)
     except KeyboardInterrupt:
-        pass  # Ctrl-C while a local cluster started or closed: every record is written
+        if not ran:  # while connecting: nothing ran, and the caller must not write outputs
+            raise
+        # while a local cluster closed: every record is written
     planned = {(r["instance"], r["solver"], r["budget_s"], r["seed"]): r for r in run.records}
     run.records = sorted(planned.values(), key=lambda r: order.get(record_key(r), len(order)))
     if run.complete:

@@ -250,12 +250,14 @@ def run_reproduce(
     run = ReproduceRun(size_list, trials, seed, methods)
     from ..distributed import connect
 
+    ran = False
     try:
         with (
             # the scheduler first: a bad one (or a missing Dask) must leave the folder alone
             connect(scheduler, workers=workers) as client,
             _stream(out_dir, resume, run) as (append, done),
         ):
+            ran = True
             if on_resume is not None and done:
                 on_resume(len(done))
             try:
@@ -264,7 +266,9 @@ def run_reproduce(
             except KeyboardInterrupt:
                 run.complete = False
     except KeyboardInterrupt:
-        pass  # Ctrl-C while a local cluster started or closed: every record is written
+        if not ran:  # while connecting: nothing ran, and the caller must not write outputs
+            raise
+        # while a local cluster closed: every record is written
     order = {(n, t): i for i, (n, t, _) in enumerate(_instances(run))}
     labels = {m: i for i, m in enumerate(["exact", *methods])}
     run.records.sort(key=lambda r: (order[(int(r["n"]), int(r["trial"]))], labels[r["method"]]))

@@ -184,7 +184,10 @@ class _IsingEqSampler(dimod.Sampler):
         solve checks them (a one-variable model's, whose result is dropped)."""
         if not math.isfinite(float(bqm.offset)):
             raise ValueError(f"`bqm` offset must be finite; got {bqm.offset!r}")
-        probe = {k: v for k, v in options.items() if k != "initial_states"}
+        # what the one-variable solve can check; not its time or reads (nothing to spend them
+        # on), nor a cluster (nothing to enumerate)
+        skip = ("initial_states", "time_limit", "num_reads", "client", "initial_states_generator")
+        probe = {k: v for k, v in options.items() if k not in skip}
         if "initial_states" in options:
             X0 = np.asarray(options["initial_states"], dtype=object)
             if X0.size:
@@ -345,16 +348,16 @@ class MeanFieldSampler(_IsingEqSampler):
         limit = options.get("time_limit")
         if limit is not None:
             limit = check_real("time_limit", limit, low=0.0, low_open=True)
-        if bqm.num_variables == 0:
-            rows = check_int("num_reads", options.get("num_reads", 1), low=1)
-            self._check_empty(bqm, gen, options)
-            return self._empty(bqm, 1 if unique else rows, info, t0, occurrences=rows)
-        model = SpinGlass.from_bqm(bqm)
         fill = options.pop("initial_states_generator", "random")
         if fill not in _FILLS:
             raise ValueError(
                 f"`initial_states_generator` must be one of {list(_FILLS)}; got {fill!r}"
             )
+        if bqm.num_variables == 0:
+            rows = check_int("num_reads", options.get("num_reads", 1), low=1)
+            self._check_empty(bqm, gen, options)
+            return self._empty(bqm, 1 if unique else rows, info, t0, occurrences=rows)
+        model = SpinGlass.from_bqm(bqm)
         if "initial_states" in options:
             X0 = initial_states_array(bqm, options["initial_states"])
             if X0.ndim == 2 and "num_reads" not in options:  # one read per row
@@ -431,12 +434,12 @@ class EnumerationSampler(_IsingEqSampler):
             num_variables), the probability of the upper value (1 or +1), the same row for
             every record, and ``info["log_z"]``.
         time_limit : float, optional
-            Refuse (ValueError) an enumeration expected to take longer than this many
-            seconds, before starting.
+            Refuse (ValueError) an in-process enumeration expected to take longer than this
+            many seconds, before starting (not with ``client``).
         client : distributed.Client, str or "local", optional
             Enumerate on a Dask cluster (``method="exact"``'s ``client``: a Client, a
-            scheduler address, or ``"local"``); past 36 variables too, within the time the
-            cluster's measured rate allows.
+            scheduler address, or ``"local"``); past 36 variables too, within
+            ``isingeq.solvers.exact.DISTRIBUTED_MAX_SECONDS`` at the cluster's measured rate.
 
         Returns
         -------
@@ -468,7 +471,13 @@ class EnumerationSampler(_IsingEqSampler):
             )
         if limit is not None:
             limit = check_real("time_limit", limit, low=0.0, low_open=True)
-            need = 0.0 if on_cluster else enumeration_seconds(n)
+            if on_cluster:
+                raise ValueError(
+                    "`time_limit` estimates an in-process enumeration; with `client` the "
+                    "cluster's measured rate is checked against "
+                    "isingeq.solvers.exact.DISTRIBUTED_MAX_SECONDS instead: pass one or the other"
+                )
+            need = enumeration_seconds(n)
             if need > limit:
                 raise ValueError(
                     f"`time_limit`={limit:g} s is too short to enumerate the 2^{n} states of "

@@ -86,7 +86,11 @@ def sample_model(
     for key, value in feed.items():
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"`feed_dict[{key!r}]` must be a real number; got {value!r}")
-        if not math.isfinite(float(value)):
+        try:
+            finite = math.isfinite(float(value))
+        except OverflowError:  # an int beyond float's range
+            finite = False
+        if not finite:
             raise ValueError(f"`feed_dict[{key!r}]` must be finite; got {value!r}")
     feed = {str(k): float(v) for k, v in feed.items()}
     try:

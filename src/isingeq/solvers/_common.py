@@ -228,7 +228,7 @@ def check_replica_memory(method: str, model: SpinGlass, num_reads: int) -> int:
     if short is not None:
         raise ValueError(
             f"{method} with num_reads={num_reads} on n={model.n} needs {short}; use fewer "
-            "`num_reads` (or a `time_limit`: rounds of fewer replicas, one after another)"
+            "`num_reads`"
         )
     return need
 

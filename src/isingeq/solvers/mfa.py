@@ -265,6 +265,7 @@ def solve_mfa(
     S_init = None
     if initial_states is not None:
         S_init = start_states(model, initial_states, R, binary=False)
+    damp = _damping(damping, R, model)
     # after every option is checked (a bad one must not wait for a model's copy to a device);
     # the torch backend checks the device's memory before it allocates there
     eng: Any = (
@@ -273,7 +274,6 @@ def solve_mfa(
         else _Sweeps(model, dt)
     )
     gen = rng if rng is not None else np.random.default_rng()
-    damp = _damping(damping, R, model)
     step = 1.0 - damp  # the kernel moves S by step * (sigmoid(t xi) - S)
     scale = field_scale(model)
     sigma0 = noise * scale
