@@ -218,14 +218,23 @@ def connect(
                 silence_logs=logging.ERROR,
                 **({"env": {"NUMBA_NUM_THREADS": str(threads)}} if processes else {}),
             )
-        # a worker the nanny restarts writes its variables here again: put them back at the end
-        with _environ_kept(_nanny_environ_keys(dask)), cluster, dist.Client(cluster) as client:
-            if processes:
-                # registered once the workers run (the scheduler gives it to a restarted one
-                # too): unpickled at a worker's start it would import isingeq, hence numba,
-                # before the nanny's NUMBA_NUM_THREADS is in the environment
-                client.register_plugin(IgnoreCtrlC())
-            yield client
+        done = False
+        try:
+            # a worker the nanny restarts writes its variables here again: put them back at
+            # the end
+            with _environ_kept(_nanny_environ_keys(dask)), cluster, dist.Client(cluster) as client:
+                if processes:
+                    # registered once the workers run (the scheduler gives it to a restarted
+                    # one too): unpickled at a worker's start it would import isingeq, hence
+                    # numba, before the nanny's NUMBA_NUM_THREADS is in the environment
+                    client.register_plugin(IgnoreCtrlC())
+                yield client
+                done = True
+        except KeyboardInterrupt:
+            if not done:  # the caller's own work was interrupted: the caller decides
+                raise
+            # Ctrl-C while the cluster closed, after the caller's work: that work is finished
+            # (the daemon workers end with this process)
         return
     local_only(f"scheduler={scheduler!r} (its workers are the cluster's)")
     if "://" not in scheduler and ":" not in scheduler:

@@ -126,17 +126,18 @@ def test_resume_refuses_to_drop_records_the_run_does_not_cover(
 def test_ctrl_c_while_the_cluster_closes_keeps_the_finished_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import contextlib
+    import distributed
 
-    from isingeq import distributed
+    real_exit = distributed.LocalCluster.__exit__
 
-    @contextlib.contextmanager
-    def closing_interrupted(scheduler: Any, workers: Any = None) -> Any:
-        yield None  # in-process, then Ctrl-C as the "cluster" closes
-        raise KeyboardInterrupt
+    def closing_interrupted(self: Any, *exc: Any) -> Any:
+        real_exit(self, *exc)
+        raise KeyboardInterrupt  # Ctrl-C as the cluster closes, after the run
 
-    monkeypatch.setattr(distributed, "connect", closing_interrupted)
-    run = rp.run_reproduce((4,), 3, seed=1, methods=["greedy"], out_dir=tmp_path)
+    monkeypatch.setattr(distributed.LocalCluster, "__exit__", closing_interrupted)
+    run = rp.run_reproduce(
+        (4,), 3, seed=1, methods=["greedy"], out_dir=tmp_path, scheduler="local", workers=1
+    )
     assert run.complete and len(run.records) == 3 * 2 and run.summary
 
 

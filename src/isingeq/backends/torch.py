@@ -247,8 +247,11 @@ class MeanFieldSweeps(_OnDevice):
         Replicas R (columns of the (n, R) state).
     dtype : str
         A key of :data:`DTYPES`.
-    device : str or None
-        A torch device name (None: "cpu").
+    device : str, torch.device or None
+        A torch device (None: "cpu").
+    host_bytes : int, default 0
+        What the method holds in the host's memory besides (counted with the device's
+        tensors when the device is the CPU, :func:`_check_memory`).
 
     Raises
     ------

@@ -166,9 +166,11 @@ def solve(
         name, options = resolve_options(
             method, option or [], time_limit=time_limit, num_reads=num_reads
         )
+    # the input file, which no output may overwrite
+    source = Path(str(spec)).resolve() if Path(str(spec)).is_file() else None
     if out is not None:
         check_out_file("--out", out)
-        if Path(str(spec)).is_file() and Path(str(spec)).resolve() == out.resolve():
+        if out.resolve() == source:
             raise ValueError(f"--out {str(out)!r} is the input file; it would be overwritten")
     if plot is not None:
         check_out_file("--plot", plot)
@@ -177,7 +179,7 @@ def solve(
         check_figure_path("--plot", plot)
         if out is not None and plot.resolve() == out.resolve():
             raise ValueError(f"--out and --plot are the same file {str(out)!r}; give two paths")
-        if Path(str(spec)).is_file() and Path(str(spec)).resolve() == plot.resolve():
+        if plot.resolve() == source:
             raise ValueError(f"--plot {str(plot)!r} is the input file; it would be overwritten")
         if name == "mfa":  # the freezing heatmap and the residual come from mfa's trajectory
             options.setdefault("trajectory", True)

@@ -411,15 +411,8 @@ def _run_bench_dask(
     run = BenchRun(plan)
     order = {key: i for i, key in enumerate(plan.keys())}
     torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)
-    ran = False
-    try:
-        with connect(scheduler, workers=workers) as client, rec.resume() as old:
-            ran = True
-            _dask_tasks(plan, run, client, rec, old, order, torch, out_dir, on_resume, on_record)
-    except KeyboardInterrupt:
-        if not ran:  # while connecting: nothing ran, and the caller must not write outputs
-            raise
-        # while a local cluster closed: every record is written
+    with connect(scheduler, workers=workers) as client, rec.resume() as old:
+        _dask_tasks(plan, run, client, rec, old, order, torch, out_dir, on_resume, on_record)
     planned = {(r["instance"], r["solver"], r["budget_s"], r["seed"]): r for r in run.records}
     run.records = sorted(planned.values(), key=lambda r: order.get(record_key(r), len(order)))
     if run.complete:

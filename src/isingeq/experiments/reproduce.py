@@ -250,25 +250,18 @@ def run_reproduce(
     run = ReproduceRun(size_list, trials, seed, methods)
     from ..distributed import connect
 
-    ran = False
-    try:
-        with (
-            # the scheduler first: a bad one (or a missing Dask) must leave the folder alone
-            connect(scheduler, workers=workers) as client,
-            _stream(out_dir, resume, run) as (append, done),
-        ):
-            ran = True
-            if on_resume is not None and done:
-                on_resume(len(done))
-            try:
-                _run(run, specs, append, on_record, on_instance, done, client)
-                run.complete = True
-            except KeyboardInterrupt:
-                run.complete = False
-    except KeyboardInterrupt:
-        if not ran:  # while connecting: nothing ran, and the caller must not write outputs
-            raise
-        # while a local cluster closed: every record is written
+    with (
+        # the scheduler first: a bad one (or a missing Dask) must leave the folder alone
+        connect(scheduler, workers=workers) as client,
+        _stream(out_dir, resume, run) as (append, done),
+    ):
+        if on_resume is not None and done:
+            on_resume(len(done))
+        try:
+            _run(run, specs, append, on_record, on_instance, done, client)
+            run.complete = True
+        except KeyboardInterrupt:
+            run.complete = False
     order = {(n, t): i for i, (n, t, _) in enumerate(_instances(run))}
     labels = {m: i for i, m in enumerate(["exact", *methods])}
     run.records.sort(key=lambda r: (order[(int(r["n"]), int(r["trial"]))], labels[r["method"]]))
