@@ -117,14 +117,15 @@ def _guess_format(path: PathOrFile) -> str:
     ext = os.path.splitext(base)[1].lower()
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
-    seekable = hasattr(path, "seek") and getattr(path, "seekable", lambda: False)()
-    if ext == ".txt" and (isinstance(path, str | os.PathLike) or seekable):
-        at = None if isinstance(path, str | os.PathLike) else path.tell()
+    guess = None
+    if ext == ".txt" and isinstance(path, str | os.PathLike):
         guess = _sniff_txt(path)
-        if at is not None:
-            path.seek(at)  # type: ignore[union-attr]  # an open file: the reader starts here again
-        if guess is not None:
-            return guess
+    elif ext == ".txt" and not isinstance(path, str | os.PathLike) and path.seekable():
+        at = path.tell()  # an open file: sniffed, then put back for the reader
+        guess = _sniff_txt(path)
+        path.seek(at)
+    if guess is not None:
+        return guess
     known = ", ".join(f"'{e}' ({f})" for e, f in EXTENSIONS.items())
     if not source:
         what = "an open file without a name"
