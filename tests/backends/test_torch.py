@@ -2,10 +2,14 @@
 
 Agreement is checked in float64 with the noise off (the two backends draw their noise from
 different streams): the same schedule and the same starts must give the same final states.
+
+The tests that run a solve take their device from ``ISINGEQ_TEST_DEVICE`` (default ``cpu``):
+``ISINGEQ_TEST_DEVICE=cuda python -m pytest tests/backends/test_torch.py`` runs them on a GPU.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -17,6 +21,15 @@ import isingeq
 from isingeq.backends._colouring import colour_classes
 
 torch = pytest.importorskip("torch")
+
+#: The device of the solves below: ``cpu`` here and in CI, ``cuda`` on a GPU machine.
+DEVICE = os.environ.get("ISINGEQ_TEST_DEVICE", "cpu")
+
+
+def _device_name() -> str:
+    """``DEVICE`` as a result's ``info["device"]`` names it (``cuda`` -> ``cuda:0``)."""
+    d = torch.device(DEVICE)
+    return "cpu" if d.type == "cpu" else str(torch.device(d.type, d.index or 0))
 
 
 def _sparse_model(n: int, m: int, seed: int) -> isingeq.SpinGlass:
@@ -45,8 +58,8 @@ def test_mfa_torch_float64_follows_the_numpy_backend(kind: str) -> None:
     model = MODELS[kind]()
     opts = {"noise": 0.0, "dtype": "float64", "num_reads": 8, "num_sweeps": 120}
     a = isingeq.solve(model, method="mfa", rng=5, **opts)
-    b = isingeq.solve(model, method="mfa", rng=5, backend="torch", device="cpu", **opts)
-    assert b.info["device"] == "cpu" and a.info["sweeps"] == b.info["sweeps"]
+    b = isingeq.solve(model, method="mfa", rng=5, backend="torch", device=DEVICE, **opts)
+    assert b.info["device"] == _device_name() and a.info["sweeps"] == b.info["sweeps"]
     np.testing.assert_allclose(b.marginals, a.marginals, atol=1e-9)
     np.testing.assert_array_equal(b.samples, a.samples)
 
@@ -64,7 +77,7 @@ def test_mfa_torch_agrees_from_given_starts_on_a_given_schedule() -> None:
         "num_reads": 5,
     }
     a = isingeq.solve(model, method="mfa", rng=1, **opts)
-    b = isingeq.solve(model, method="mfa", rng=2, backend="torch", **opts)  # seeds unused
+    b = isingeq.solve(model, method="mfa", rng=2, backend="torch", device=DEVICE, **opts)
     assert a.info["sweeps"] == b.info["sweeps"] == 60
     np.testing.assert_allclose(b.marginals, a.marginals, atol=1e-9)
     np.testing.assert_array_equal(b.samples, a.samples)
@@ -84,9 +97,9 @@ def test_coloured_async_sweep_is_the_numba_sweep_in_colour_order(kind: str) -> N
     a = isingeq.solve(relabelled, method="mfa-async", rng=0, initial_states=starts[:, perm], **opts)
     b = isingeq.solve(
         model, method="mfa-async", rng=0, initial_states=starts, backend="torch",
-        dtype="float64", **opts,
+        dtype="float64", device=DEVICE, **opts,
     )  # fmt: skip
-    assert b.info["colours"] == len(colour_classes(model)) and b.info["device"] == "cpu"
+    assert b.info["colours"] == len(colour_classes(model)) and b.info["device"] == _device_name()
     np.testing.assert_allclose(b.marginals[:, perm], a.marginals, atol=1e-9)
     np.testing.assert_array_equal(b.marginals[:, perm] > 0.5, a.marginals > 0.5)
     np.testing.assert_allclose(np.sort(b.energies), np.sort(a.energies), atol=1e-9)
@@ -99,7 +112,7 @@ def test_coloured_async_sweep_is_the_numba_sweep_in_colour_order(kind: str) -> N
 @pytest.mark.parametrize("kind", list(MODELS))
 def test_seeds_reproduce_and_results_keep_the_contract(method: str, kind: str) -> None:
     model = MODELS[kind]()
-    opts = {"backend": "torch", "num_reads": 6, "num_sweeps": 80}
+    opts = {"backend": "torch", "device": DEVICE, "num_reads": 6, "num_sweeps": 80}
     r1 = isingeq.solve(model, method=method, rng=11, **opts)
     r2 = isingeq.solve(model, method=method, rng=11, **opts)
     r3 = isingeq.solve(model, method=method, rng=12, **opts)
@@ -120,7 +133,7 @@ def test_saturated_states_never_hold_subnormal_numbers_on_torch() -> None:
     from isingeq.backends.torch import MeanFieldSweeps
 
     m = isingeq.paper_instance(30, rng=1)
-    eng = MeanFieldSweeps(m, 4, "float32", "cpu")
+    eng = MeanFieldSweeps(m, 4, "float32", DEVICE)
     eng.load(np.full((30, 4), 0.5, dtype=np.float32), np.full(4, 0.5), np.ones(4), 7)
     eng.sweeps(np.full(135, 1e3), [0.0] * 135, 0)
     S = eng.S.cpu().numpy()
@@ -128,9 +141,66 @@ def test_saturated_states_never_hold_subnormal_numbers_on_torch() -> None:
     assert np.any(S == 0.0)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
+def test_steepest_descent_on_the_device_ends_stable_and_never_raises_h(dtype: str) -> None:
+    # the GPU's first descent of a dense mfa run (the CPU's float64 descent finishes it)
+    from isingeq.backends.torch import DTYPES, steepest_descent
+    from isingeq.solvers.greedy import one_flip_stable, stability_slack
+
+    m = isingeq.paper_instance(120, rng=1)
+    dt = DTYPES[dtype]
+    J = torch.from_numpy(m.J).to(DEVICE, dt)
+    h = torch.from_numpy(m.h).to(DEVICE, dt).reshape(-1, 1)
+    X0 = torch.from_numpy(np.random.default_rng(0).random((120, 16)) > 0.5).to(DEVICE)
+    X = steepest_descent(J, h, X0, -stability_slack(m)).T.cpu().numpy()
+    start = X0.T.cpu().numpy().astype(np.uint8)
+    assert X.dtype == np.uint8 and X.shape == (16, 120)
+    assert np.all(m.energy(X) < m.energy(start))  # random starts: every replica moved down
+    assert np.all(one_flip_stable(m, X))
+    # a step cap stops it early: one flip per replica at most
+    one = steepest_descent(J, h, X0, -stability_slack(m), max_steps=1).T.cpu().numpy()
+    assert np.all((one != start).sum(axis=1) == 1)
+
+
+def test_dense_mfa_descends_on_a_gpu_first_and_on_the_cpu_device_does_not() -> None:
+    from isingeq.backends.torch import MeanFieldSweeps
+
+    m = isingeq.paper_instance(40, rng=0)
+    eng = MeanFieldSweeps(m, 4, "float32", DEVICE)
+    eng.load(np.random.default_rng(0).random((40, 4)), np.full(4, 0.5), np.zeros(4), 0)
+    X = eng.descended(1e-9)
+    if torch.device(DEVICE).type == "cpu":
+        assert X is None  # the numba descent is as fast there
+    else:
+        from isingeq.solvers.greedy import one_flip_stable
+
+        assert X is not None and X.shape == (4, 40) and np.all(one_flip_stable(m, X))
+
+
+@pytest.mark.parametrize("engine", ["MeanFieldSweeps", "ColouredSweeps"])
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_residuals_on_a_gpu_match_the_host_and_the_cpu_device_leaves_them_to_it(
+    engine: str, kind: str
+) -> None:
+    from isingeq.backends import torch as backend
+    from isingeq.solvers._common import device_residuals, residual_per_read
+
+    m = MODELS[kind]()
+    M = np.random.default_rng(2).random((5, m.n))
+    eng = getattr(backend, engine)(m, 5, "float32", DEVICE)
+    host = residual_per_read(m, M, 3.0)
+    got = eng.residuals(M, 3.0)
+    if torch.device(DEVICE).type == "cpu":
+        assert got is None
+    else:
+        np.testing.assert_allclose(got, host, atol=1e-5)  # float32 on the device
+    np.testing.assert_allclose(device_residuals(eng, m, M, 3.0), host, atol=1e-5)
+    np.testing.assert_allclose(device_residuals(None, m, M, 3.0), host)
+
+
 def test_noise_reaches_every_replica_but_the_first_on_torch() -> None:
     model = isingeq.paper_instance(30, rng=0)
-    opts = {"num_reads": 4, "backend": "torch", "dtype": "float64", "tol": 1e-30}  # no early stop
+    opts = {"num_reads": 4, "backend": "torch", "device": DEVICE, "dtype": "float64", "tol": 1e-30}
     a = isingeq.solve(model, method="mfa", rng=0, **opts)
     b = isingeq.solve(model, method="mfa", rng=0, noise=0.0, **opts)
     # replica 0 is noise-free from <n> = 1/2 (the paper's path) on both backends
@@ -141,8 +211,9 @@ def test_noise_reaches_every_replica_but_the_first_on_torch() -> None:
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
 def test_lower_precisions_stay_close_to_float64(dtype: str) -> None:
     model = isingeq.paper_instance(60, rng=2)
-    ref = isingeq.solve(model, method="mfa", rng=0, backend="torch", dtype="float64")
-    r = isingeq.solve(model, method="mfa", rng=0, backend="torch", dtype=dtype)
+    opts = {"rng": 0, "backend": "torch", "device": DEVICE}
+    ref = isingeq.solve(model, method="mfa", dtype="float64", **opts)
+    r = isingeq.solve(model, method="mfa", dtype=dtype, **opts)
     assert r.info["dtype"] == dtype
     # a heuristic's best energy, not a bit pattern: within 1 % of float64's on this instance
     assert r.best_energy <= ref.best_energy * 0.99
@@ -155,11 +226,13 @@ def test_float16_holds_models_of_any_coupling_scale(method: str, factor: float) 
     # the annealing froze at <n> = 1/2): stored divided by their typical size, t multiplied
     base = isingeq.paper_instance(60, rng=2)
     model = isingeq.SpinGlass.from_symmetric(base.J * factor, base.h * factor)
-    ref = isingeq.solve(model, method=method, rng=0, backend="torch", dtype="float64")
-    r = isingeq.solve(model, method=method, rng=0, backend="torch", dtype="float16")
+    opts = {"rng": 0, "backend": "torch", "device": DEVICE}
+    ref = isingeq.solve(model, method=method, dtype="float64", **opts)
+    r = isingeq.solve(model, method=method, dtype="float16", **opts)
     assert np.all(np.isfinite(r.marginals))
     assert r.best_energy <= ref.best_energy * 0.99  # a negative energy, within 1 %
-    assert r.info["options"]["dtype"] == "float16" and r.info["options"]["device"] == "cpu"
+    assert r.info["options"]["dtype"] == "float16"
+    assert r.info["options"]["device"] == _device_name()
 
 
 def test_mfa_async_on_torch_sizes_its_first_round_from_a_measured_sweep(
@@ -205,7 +278,9 @@ def test_float64_on_mps_is_refused_before_any_tensor() -> None:
 def test_time_limit_runs_rounds_on_torch() -> None:
     model = _sparse_model(300, 1200, 0)
     for method in ("mfa", "mfa-async"):
-        r = isingeq.solve(model, method=method, rng=0, backend="torch", time_limit=0.3)
+        r = isingeq.solve(
+            model, method=method, rng=0, backend="torch", device=DEVICE, time_limit=0.3
+        )
         assert r.info["stopped"] == "time_limit" and r.info["rounds"] >= 1
 
 

@@ -1,8 +1,8 @@
 """The torch backend of ``mfa`` and ``mfa-async``: their sweeps as torch tensor operations.
 
 Selected with ``backend="torch"`` and a ``device`` ("cpu", "cuda", "cuda:1", "mps", ...); the
-methods keep their ladders, rounds, time limits and final ``t = infinity`` descent (on the CPU),
-and hand the sweeps to the two classes here:
+methods keep their ladders, rounds, time limits and final ``t = infinity`` descent (on the CPU,
+in float64), and hand the sweeps to the two classes here:
 
 * :class:`MeanFieldSweeps` (``mfa``): the replicas are the columns of one (n, R) tensor, so a
   synchronous sweep is one product ``h + J S`` (dense, or ``torch.sparse_csr`` for sparse
@@ -23,6 +23,12 @@ range (6e-5 to 65504) holds models of any coupling scale. The error each costs i
 (figures in the README, "GPU and torch"). On CUDA, float32 products use TF32 tensor cores when
 the user enables them (``torch.set_float32_matmul_precision("high")``); this module changes no
 global setting.
+
+The final descent: on a GPU, a dense ``mfa`` run first descends on the device
+(:func:`steepest_descent`, every replica's best flip at once, in float32), so that the CPU's
+float64 descent, which decides the result, starts 1-flip stable or nearly: from a state cut
+short by a ``time_limit``, the CPU descent of 1,024 replicas at n = 10,000 took 4-5 s on an
+H200's 16 host cores (``benchmarks/bench_gpu.py``).
 
 Randomness: one ``torch.Generator`` on the device, seeded at every round from the method's
 numpy Generator (the key the numpy kernels hash), so a seed gives the same run on a device.
@@ -323,9 +329,63 @@ class MeanFieldSweeps(_OnDevice):
         """The current ``S`` (n, R) as a float64 array on the host."""
         return self.S.cpu().to(torch.float64).numpy()  # on the host: MPS has no float64
 
+    def descended(self, slack: float) -> np.ndarray | None:
+        """The current states rounded and descended on the device (:func:`steepest_descent`),
+        as uint8 (R, n) on the host; None where the CPU's descent is as fast (the CPU device)
+        or a column gather is not a cheap kernel (sparse couplings)."""
+        if self.dev.type == "cpu" or self.J.layout != torch.strided:
+            return None
+        X = steepest_descent(self.J, self.h, self.S > 0.5, slack / self.scale)
+        return X.T.contiguous().cpu().numpy()
+
+    def residuals(self, M: np.ndarray, t: float) -> np.ndarray | None:
+        """``max_i |M_i - sigmoid(t xi_i(M))|`` of each row of ``M`` (R, n), computed on the
+        device in its dtype; None on the CPU device (the float64 host computation is as fast).
+        On an H200 the host's took 1.4 s for 1,024 replicas of G81 (``bench_gpu.py``)."""
+        if self.dev.type == "cpu":
+            return None
+        X = torch.from_numpy(M).to(self.dev, self.dtype).T.contiguous()
+        Z = torch.addmm(self.h, self.J, X).mul_(min(t * self.scale, self.t_cap)).sigmoid_()
+        return _row_max(Z.sub_(X).abs_())
+
     def sync(self) -> None:
         """Wait for the queued sweeps (before reading the clock)."""
         _sync(self.dev)
+
+
+def _row_max(D: torch.Tensor) -> np.ndarray:
+    """Column maxima of ``D`` (n, R): one value per replica, float64 on the host."""
+    return D.amax(dim=0).cpu().to(torch.float64).numpy()
+
+
+def steepest_descent(
+    J: torch.Tensor, h: torch.Tensor, X: torch.Tensor, slack: float, max_steps: int | None = None
+) -> torch.Tensor:
+    """1-flip steepest descent of the replicas ``X`` (n, R), bool, for dense symmetric ``J``.
+
+    Each step flips, in every replica at once, the node whose flip lowers ``H`` most, by more
+    than ``slack``, and adds the node's row of ``J`` (its column: ``J`` is symmetric) to that
+    replica's fields: a gather of R rows, not a product. A replica that no flip improves stops;
+    the loop ends when none moves, or after ``max_steps`` (default ``2 n + 16``). The fields are
+    float32 at least (float64 when ``J`` is), so the states are 1-flip stable up to that
+    precision: the caller's float64 descent finishes them. Returns uint8 (n, R).
+    """
+    n, R = X.shape
+    ft = torch.float64 if J.dtype == torch.float64 else torch.float32
+    x = X.to(ft)
+    G = torch.addmm(h.to(ft), J.to(ft) if J.dtype != ft else J, x)  # fields, (n, R)
+    cols = torch.arange(R, device=X.device)
+    steps = 2 * n + 16 if max_steps is None else max_steps
+    for k in range(steps):
+        gain = (1.0 - 2.0 * x).mul_(G)  # what flipping each node would lower H by
+        best, idx = gain.max(dim=0)
+        move = best > slack
+        if k % 16 == 0 and not bool(move.any()):  # a device sync every 16 steps
+            break
+        d = (1.0 - 2.0 * x[idx, cols]) * move  # +1 / -1 where a replica flips, else 0
+        x[idx, cols] += d
+        G.addcmul_(J.index_select(0, idx).to(ft).T, d)  # J[:, i] = J[i, :]
+    return x.to(torch.uint8)
 
 
 class ColouredSweeps(_OnDevice):
@@ -399,6 +459,18 @@ class ColouredSweeps(_OnDevice):
                 old = X.index_select(0, idx)
                 new = torch.where((new - old).abs_() > tol, new, old)
                 X.index_copy_(0, idx, new)
+
+    def residuals(self, M: np.ndarray, t: float) -> np.ndarray | None:
+        """As :meth:`MeanFieldSweeps.residuals`, one colour class's rows at a time."""
+        if self.dev.type == "cpu":
+            return None
+        X = torch.from_numpy(M).to(self.dev, self.dtype).T.contiguous()
+        tt = min(t * self.scale, self.t_cap)
+        worst = torch.zeros(X.shape[1], dtype=torch.float64, device=self.dev)
+        for idx, Jc, hc in self.blocks:
+            Z = torch.addmm(hc, Jc, X).mul_(tt).sigmoid_().sub_(X.index_select(0, idx))
+            worst = torch.maximum(worst, Z.abs_().amax(dim=0).to(torch.float64))
+        return worst.cpu().numpy()
 
     def sweep_seconds(self, num_reads: int, t: float, amp: float) -> float:
         """Seconds of one sweep of ``num_reads`` replicas at ``t`` with noise ``amp`` (on

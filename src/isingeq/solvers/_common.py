@@ -24,6 +24,7 @@ __all__ = [
     "HOST_BYTES_PER_STATE",
     "ChunkClock",
     "check_replica_memory",
+    "device_residuals",
     "eq16_residual",
     "field_scale",
     "ladder_ends",
@@ -113,6 +114,12 @@ def field_scale(model: SpinGlass) -> float:
     The unit of ``noise`` in every method (``docs/vocabulary.md``), so that one noise value
     means the same on models of any size and coupling scale.
     """
+    return float(memo(model, "field_scale", lambda: _field_scale(model)))
+
+
+def _field_scale(model: SpinGlass) -> float:
+    # a pass over every coupling: once per model within a solve (a dense n = 10,000 took
+    # 0.4 s, and mfa on torch asked twice: the method and the backend's scale)
     J = model.J
     sq = float(J.multiply(J).sum()) if sp.issparse(J) else float(np.square(J).sum())
     s = np.sqrt(sq / model.n) / 2.0
@@ -210,6 +217,14 @@ def residual_per_read(model: SpinGlass, marginals: np.ndarray, t: float) -> np.n
     M = np.atleast_2d(np.asarray(marginals, dtype=np.float64))
     with np.errstate(over="ignore"):
         return np.asarray(np.max(np.abs(eq16_residual(model, M, t)), axis=1))
+
+
+def device_residuals(engine: Any, model: SpinGlass, marginals: np.ndarray, t: float) -> np.ndarray:
+    """:func:`residual_per_read`, computed where ``engine``'s sweeps ran when that is a GPU (a
+    torch engine's ``residuals``, in its dtype), else on the host in float64."""
+    on_device = getattr(engine, "residuals", None)
+    got = None if on_device is None else on_device(marginals, t)
+    return residual_per_read(model, marginals, t) if got is None else got
 
 
 #: Host memory an ``mfa`` / ``mfa-async`` solve holds at its peak per node and replica: the

@@ -18,7 +18,8 @@ for ``num_reads`` replicas at once while ``t`` rises from a value below the mode
 * the ladder stops early once every ``<n_i>`` has saturated (``min(<n>, 1 - <n>) < 1e-4``) and
   the residual ``max |S - sigmoid(t xi)|`` is below ``tol``;
 * the rounded states finish with the asynchronous ``t = infinity`` update (:mod:`.greedy`), so
-  every sample is 1-flip stable.
+  every sample is 1-flip stable (on a GPU, a dense model's replicas first descend there,
+  :func:`isingeq.backends.torch.steepest_descent`).
 
 With a ``time_limit`` the annealing is repeated with fresh replicas until the time is used up
 (or ``target_energy`` is reached), keeping the best state per replica slot.
@@ -39,14 +40,14 @@ from ..result import SolveResult
 from . import _kernels, _progress
 from ._common import (
     check_replica_memory,
+    device_residuals,
     field_scale,
     ladder_ends,
-    residual_per_read,
     start_states,
     time_budget,
 )
 from ._registry import register
-from .greedy import descend
+from .greedy import descend, stability_slack
 
 __all__ = ["solve_mfa"]
 
@@ -206,7 +207,9 @@ def solve_mfa(
     backend : {"numpy", "torch"}, default "numpy"
         Where the sweeps run: numpy / BLAS and numba on this machine's cores, or torch tensors
         on ``device`` (:mod:`isingeq.backends.torch`: a GPU runs thousands of replicas in one
-        product). The ladder, the rounds and the final descent are the same; torch's noise is
+        product). The ladder, the rounds and the final float64 descent are the same (on a GPU,
+        a dense model's replicas first descend on the device, in float32: the CPU's descent of
+        a thousand replicas cut short by a ``time_limit`` took seconds); torch's noise is
         Gaussian of the same standard deviation, from a ``torch.Generator`` seeded by ``rng``.
         Sweep times of both on one machine: ``benchmarks/bench_torch.py``; on a GPU:
         ``benchmarks/bench_gpu.py``.
@@ -357,7 +360,10 @@ def solve_mfa(
                 break
         # ---- finish at t = infinity: round, then asynchronous step updates
         S = eng.states()
-        X, _ = descend(model, (S.T > 0.5).astype(np.uint8), max_sweeps)
+        # on a GPU, a dense model's replicas descend there first (the CPU's float64 descent
+        # from states cut short took seconds for thousands of replicas); that one decides
+        X0 = eng.descended(-stability_slack(model)) if backend == "torch" else None
+        X, _ = descend(model, (S.T > 0.5).astype(np.uint8) if X0 is None else X0, max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
         best_X[better] = X[better]
@@ -391,7 +397,7 @@ def solve_mfa(
             "sweeps": sweeps_total,
             "stopped": stopped,
             "rounds": rounds,
-            "residual": residual_per_read(model, best_M, float(ts[-1])),
+            "residual": device_residuals(eng, model, best_M, float(ts[-1])),
             "dtype": dtype,
             "ladder_compressed": compressed,
             "field_scale": scale,

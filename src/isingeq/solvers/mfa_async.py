@@ -45,9 +45,9 @@ from ..result import SolveResult
 from . import _kernels, _progress
 from ._common import (
     check_replica_memory,
+    device_residuals,
     field_scale,
     ladder_ends,
-    residual_per_read,
     start_states,
     time_budget,
 )
@@ -296,7 +296,7 @@ def solve_mfa_async(
         "reheats": reheats,
         "reads": reads,
         "t_schedule": first,
-        "residual": residual_per_read(model, best_M, t_end),
+        "residual": device_residuals(coloured, model, best_M, t_end),
         "field_scale": field,
         "device": "cpu" if coloured is None else coloured.device,
     }
