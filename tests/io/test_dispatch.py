@@ -134,3 +134,28 @@ def test_mtx_banners_mmread_would_refuse_are_named(text: str, message: str) -> N
 
     with pytest.raises(FormatError, match=rf"line 1: expected the banner .*{message}"):
         read_mtx(io.StringIO(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("# c\n# d\n1 2 -1\n", "tnac4o"),
+        ("1 2 -1\n2 3 1\n", None),  # three numbers a line, no header: nothing tells
+        ("# a comment\n3 2\n1 2 1\n2 3 1\n", "gset"),  # not tnac4o for opening with '#'
+        ("# a comment\n1\n2 1\n1 2 3\n", "beasley"),
+        ("# a comment\n3\n0 1 -1\n", "latfile"),
+    ],
+)
+def test_a_txt_file_is_told_by_its_first_lines_that_are_not_comments(text: str, told: str) -> None:
+    from isingeq.io import _sniff_txt
+
+    assert _sniff_txt(io.StringIO(text)) == told
+
+
+def test_a_commented_gset_file_gets_the_gset_readers_error_naming_the_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text("# gset graph\n3 2\n1 2 1\n2 3 1\n")
+    with pytest.raises(ValueError, match=r"g\.txt, line 1: expected the header 'n m'"):
+        iio.read(path)

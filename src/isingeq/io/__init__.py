@@ -92,18 +92,20 @@ EXTENSIONS: dict[str, str] = {
 
 def _sniff_txt(path: PathOrFile) -> str | None:
     """Gset (first line ``n m``), Beasley (first line ``K``, then ``n nnz``), latfile (``N``,
-    then ``i j v``) or tnac4o (``#`` comments, then ``i j J``) by the first lines."""
+    then ``i j v``) or tnac4o (``#`` comments, then ``i j J``) by the first two lines that are
+    not ``#`` comments (a Gset file under a comment header is a Gset file, not tnac4o's)."""
     lines, _ = read_lines(path)
-    first = next((line.strip() for line in lines[:50] if line.strip()), "")
-    if first.startswith("#"):
-        return "tnac4o"
-    counts = [len(f) for f in (line.split() for line in lines[:50]) if f][:2]
+    fields = [f for f in (line.split() for line in lines[:200]) if f]
+    commented = bool(fields) and fields[0][0].startswith("#")
+    counts = [len(f) for f in fields if not f[0].startswith("#")][:2]
     if counts[:1] == [2]:
         return "gset"
     if counts == [1, 2]:
         return "beasley"
     if counts == [1, 3]:
         return "latfile"
+    if counts[:1] == [3] and commented:  # tnac4o's files open with a comment
+        return "tnac4o"
     return None
 
 
@@ -153,8 +155,9 @@ def read(path: PathOrFile, format: str | None = None, **options: Any) -> list[In
         ``'coo'``, ``'mtx'``, ``'npz'``, ``'latfile'``, ``'tnac4o'``. By default from the
         extension (see :data:`EXTENSIONS`); a ``.txt`` file is Gset when its first line is
         ``n m``, Beasley when it is a single count followed by ``n nnz``, a latfile when it is
-        ``N`` followed by ``i j v``, and tnac4o's when it opens with ``#``; a file named
-        ``latfile`` is COOL's.
+        ``N`` followed by ``i j v``, and tnac4o's when it opens with ``#`` comments followed
+        by ``i j J`` (the sniff skips comment lines: a Gset file under a comment is Gset's);
+        a file named ``latfile`` is COOL's.
     **options
         Passed to the reader (``name=``, or ``vartype=`` for ``coo``).
 
