@@ -121,3 +121,16 @@ def test_malformed_files_name_the_file_and_line(
 
 def test_stream_name() -> None:
     assert read_latfile(io.StringIO("1\n0 0 1\n")).name == "latfile"
+
+
+def test_a_file_named_latfile_takes_its_folders_name_from_a_relative_path_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "00000042"
+    folder.mkdir()
+    (folder / "latfile").write_text("2\n0 1 -1.0\n")
+    monkeypatch.chdir(folder)
+    for path in ("latfile", "./latfile", folder / "latfile", "../00000042/latfile"):
+        assert read_latfile(path).name == "00000042", path
+    with open("latfile") as fh:  # an open file, named relative to here
+        assert read_latfile(fh).name == "00000042"

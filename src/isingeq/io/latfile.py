@@ -86,7 +86,10 @@ def read_latfile(path: PathOrFile, name: str | None = None) -> Instance:
     model, bonds, fields = spin_model(n, t.i, t.j, t.v)
     if name is None:
         base = os.path.basename(source)
-        parent = os.path.basename(os.path.dirname(source))
+        # the folder's own name, also for a relative path ('latfile' gave "latfile",
+        # './latfile' gave ".")
+        real = source if source.startswith("<") else os.path.abspath(source)
+        parent = os.path.basename(os.path.dirname(real))
         name = (
             parent
             if base in ("latfile", "latfile.gz") and parent
