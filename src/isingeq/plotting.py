@@ -15,6 +15,7 @@ __all__ = [
     "plot_reproduce",
     "plot_solve",
     "plot_ttt_ecdf",
+    "reproduce_figure",
     "save_figure",
     "solve_figure",
     "ttt_ecdf_figure",
@@ -47,46 +48,57 @@ def check_figure_path(name: str, path: str | Path) -> str:
 
 def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
     """Write ``fig`` to ``path`` atomically (a temporary file in the same folder, then a rename,
-    so a reader never sees half a PNG) and close it."""
+    so a reader never sees half a PNG) and close it. A missing folder is created, as the CLI's
+    ``--out`` files' are; an error names ``path``, not the temporary file."""
     import os
 
     from ._files import temp_beside
 
     out = Path(path)
-    fd, tmp = temp_beside(out, out.suffix)
-    os.close(fd)
     try:
         # the format from the target's extension, not the temporary name's random tail
-        fig.savefig(tmp, dpi=dpi, format=check_figure_path("path", out))
-        os.replace(tmp, out)
+        fmt = check_figure_path("path", out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = temp_beside(out, out.suffix)
+        except OSError as exc:
+            raise OSError(
+                exc.errno, f"cannot write the figure {str(out)!r}: {exc.strerror}"
+            ) from None
+        os.close(fd)
+        try:
+            fig.savefig(tmp, dpi=dpi, format=fmt)
+            os.replace(tmp, out)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         _pyplot().close(fig)
     return out
 
 
-def plot_reproduce(
+def reproduce_figure(
     summary: Sequence[Mapping[str, Any]],
-    path: str | Path,
     paper: Mapping[int, tuple[float, float]] | None = None,
-) -> Path:
+) -> Any:
     """Correct rate and energy ratio against n, one line per method, the paper's points beside.
 
     Parameters
     ----------
     summary : sequence of dict
         Rows with ``n``, ``method``, ``correct_rate``, ``energy_ratio`` (as from ``reproduce``).
-    path : str or Path
-        Output file (PNG).
     paper : mapping n -> (correct rate, energy ratio), optional
+        The published points; only those within the sizes of ``summary`` are drawn (a point
+        beyond them would stretch the axis past what was run).
 
     Returns
     -------
-    Path
+    matplotlib.figure.Figure
+        Two panels (correct rate, energy ratio) and one legend for both, outside the panels
+        (on the right), so that it hides no point.
     """
     plt = _pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
     methods = list(dict.fromkeys(r["method"] for r in summary))
     for method in methods:
         # a group whose every record failed has no rates (None): no point
@@ -98,18 +110,47 @@ def plot_reproduce(
         style = "--" if method == "exact" else "-"
         axes[0].plot(ns, [100 * r["correct_rate"] for r in rows], style, marker="o", label=method)
         axes[1].plot(ns, [100 * r["energy_ratio"] for r in rows], style, marker="o", label=method)
-    if paper:
-        ps = sorted(paper)
+    sizes = [r["n"] for r in summary]
+    ps = [n for n in sorted(paper or {}) if sizes and min(sizes) <= n <= max(sizes)]
+    if paper and ps:
         axes[0].plot(ps, [100 * paper[n][0] for n in ps], "k*", ms=12, label="paper (SciPy)")
         axes[1].plot(ps, [100 * paper[n][1] for n in ps], "k*", ms=12, label="paper (SciPy)")
+    from matplotlib.ticker import MaxNLocator
+
     for ax, title in zip(
         axes, ("correct rate (% of nodes)", "energy ratio H_found / H_exact (%)"), strict=True
     ):
         ax.set_xlabel("nodes n")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(title)
         ax.grid(alpha=0.3)
-    axes[1].legend(fontsize=8, loc="lower left")
-    return save_figure(fig, path)
+    handles, labels = axes[1].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, fontsize=8, loc="outside right upper")
+    return fig
+
+
+def plot_reproduce(
+    summary: Sequence[Mapping[str, Any]],
+    path: str | Path,
+    paper: Mapping[int, tuple[float, float]] | None = None,
+) -> Path:
+    """Write :func:`reproduce_figure` to ``path`` (PNG, atomically).
+
+    Parameters
+    ----------
+    summary : sequence of dict
+        Rows with ``n``, ``method``, ``correct_rate``, ``energy_ratio`` (as from ``reproduce``).
+    path : str or Path
+        Output file (PNG).
+    paper : mapping n -> (correct rate, energy ratio), optional
+        The published points, drawn where they fall within the sizes run.
+
+    Returns
+    -------
+    Path
+    """
+    return save_figure(reproduce_figure(summary, paper), path)
 
 
 def plot_bench(
@@ -470,13 +511,19 @@ def solve_figure(result: Any, trace: Any = None, *, objective: Any = None) -> An
         fig.colorbar(im, ax=ax2, fraction=0.05)
         traj = np.asarray(info["trajectory"], dtype=np.float64)
         ax3 = axes[0, 2]
-        ax3.loglog(traj[:, 0], np.maximum(traj[:, 2], 1e-16), color="C3", label="residual")
+        (res_line,) = ax3.loglog(
+            traj[:, 0], np.maximum(traj[:, 2], 1e-16), color="C3", label="residual"
+        )
         ax3.set_xlabel("t")
-        ax3.set_ylabel("eq. 16 residual max_i |<n_i> - sigmoid(t xi_i)|", fontsize=8)
+        ax3.set_ylabel("eq. 16 residual max_i |<n_i> - sigmoid(t xi_i)|", fontsize=8, color="C3")
+        ax3.tick_params(axis="y", which="both", colors="C3")
         ax3.set_title("eq. 16 residual and mean H of <n>", fontsize=9)
         ax4 = ax3.twinx()
-        ax4.semilogx(traj[:, 0], traj[:, 1], color="C0", label="mean H of <n>")
-        ax4.set_ylabel("mean H of <n>", fontsize=8)
+        (h_line,) = ax4.semilogx(traj[:, 0], traj[:, 1], color="C0", label="mean H of <n>")
+        ax4.set_ylabel("mean H of <n>", fontsize=8, color="C0")
+        ax4.tick_params(axis="y", which="both", colors="C0")
+        # one legend for the two axes' lines, on the twin (drawn above both)
+        ax4.legend(handles=[res_line, h_line], fontsize=7, loc="best")
         ax3.grid(alpha=0.3, which="both")
     fig.tight_layout()
     return fig

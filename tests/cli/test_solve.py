@@ -312,3 +312,19 @@ def test_format_reads_a_file_whose_name_does_not_tell_it(tmp_path: Path) -> None
     assert d["n"] == 4 and d["sense"] == "max" and d["objective"] == 4.0  # the cycle's cut
     res = runner.invoke(app, ["solve", "--instance", "paper-6", "--format", "rudy"])
     assert res.exit_code == 2 and "applies to a file" in res.stderr
+
+
+def test_plot_into_a_new_folder_is_made_like_out(tmp_path: Path) -> None:
+    out = tmp_path / "newdir" / "r.json"
+    png = tmp_path / "newdir2" / "deeper" / "x.png"
+    args = ["solve", "--instance", "paper-50", "--method", "tabu", "--time-limit", "0.1"]
+    res = runner.invoke(app, [*args, "--out", str(out), "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text())["n"] == 50
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in png.parent.iterdir()) == ["x.png"]  # no temporary file left
+    # and a folder that cannot be made is refused before the solve, as --out's is
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    res = runner.invoke(app, [*args, "--plot", str(blocker / "sub" / "x.png")])
+    assert res.exit_code == 2 and "--plot" in res.stderr and "Traceback" not in res.output

@@ -24,11 +24,26 @@ __all__ = [
 ]
 
 
-def print_tables(tables: Iterable[Table]) -> None:
-    """Print on stdout, at least 100 columns wide (tables are not squeezed in a narrow pipe)."""
-    console = Console(width=max(100, Console().width))
+def print_tables(tables: Iterable[Table], console: Console | None = None) -> None:
+    """Print on ``console`` (default stdout): on a terminal at its width, which the tables are
+    made to fit (wrapping cells, not dropping columns); in a pipe or a file at each table's
+    natural width up to :data:`PIPE_WIDTH`, so that a log holds every column unwrapped."""
+    console = Console() if console is None else console
     for table in tables:
-        console.print(table)
+        if console.is_terminal:
+            console.print(table)
+            continue
+        natural = Console(width=PIPE_WIDTH).measure(table).maximum
+        width = console.width
+        console.width = max(natural, width)
+        try:
+            console.print(table)
+        finally:
+            console.width = width
+
+
+#: The widest a table is printed in a pipe or a file (wider ones wrap their long cells).
+PIPE_WIDTH = 160
 
 
 def _pct(x: float | None) -> str:
@@ -60,8 +75,8 @@ def reproduce_table(
     """The paper's table: per n, the published row (where there is one), then each method
     (with how many of its records failed, when some did: the rates leave them out)."""
     table = Table(title=f"isingeq reproduce: {trials} paper instances per n, seed {seed}")
-    table.add_column("n", justify="right")
-    table.add_column("method", no_wrap=True)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("method", min_width=10, overflow="fold")  # wraps when narrow; numbers do not
     for col in ("correct rate", "energy ratio", "GS hits", "time/inst"):
         table.add_column(col, justify="right", no_wrap=True)
     for n in sorted({r["n"] for r in summary}):
@@ -109,10 +124,26 @@ def solve_table(record: Mapping[str, Any]) -> Table:
     return table
 
 
-def methods_table(methods: Mapping[str, Any], vocabulary: Mapping[str, Any] | None = None) -> Table:
+def methods_table(
+    methods: Mapping[str, Any],
+    vocabulary: Mapping[str, Any] | None = None,
+    common: Mapping[str, Any] | None = None,
+) -> Table:
     """Each registered method with its options and their defaults (from the signatures), and,
-    where the solvers' vocabulary table exists, what each option means and its unit."""
-    table = Table(title="isingeq methods: options and defaults (one vocabulary for all methods)")
+    where the solvers' vocabulary table exists, what each option means and its unit; the
+    caption lists what every method takes besides (``common``: ``rng``, ``callback``)."""
+    caption = None
+    if common:
+        parts = []
+        for option in common:
+            meaning, unit = _vocab(common, option)
+            parts.append(f"{option} ({unit}): {meaning}" if unit else f"{option}: {meaning}")
+        caption = "\n".join(["Every method also takes:", *parts])
+    table = Table(
+        title="isingeq methods: options and defaults (one vocabulary for all methods)",
+        caption=caption,
+        caption_justify="left",
+    )
     table.add_column("method", no_wrap=True)
     table.add_column("option", no_wrap=True)
     table.add_column("default")
@@ -192,8 +223,12 @@ def _bench_gap_cells(
 
 def bench_tables(summary: dict[str, Any]) -> list[Table]:
     """The bench's tables: mean gap per solver and budget (all instances, then the tuned-on and
-    not-tuned-on ones), budget use and CPU, per Gset family, values better than the best known,
-    and the time to target."""
+    not-tuned-on ones); per solver, its best-or-tied counts, budget use, runs over budget and
+    failed runs; per Gset family; values better than the best known; the time to target.
+
+    The gap cells wrap and the counts are a table of their own, so that every column keeps
+    its width on an 80-column terminal, whatever the number of budgets.
+    """
     cfg = summary["config"]
     budgets = cfg["budgets_s"]
     rows = summary["by_solver_budget"]
@@ -205,8 +240,7 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
         f"{cfg.get('comparison', '')}. Cell: mean gap to the reference; below: mean of the best "
         "gap over repeats · mean wall time · mean CPU time (first section), hit rate · instances "
         "where its mean objective is the best of all solvers or tied (sections by tuning). Best "
-        f"mean gap per budget in bold. Budget use: runs below {lo:g} / above {hi:g} x budget; "
-        "over budget: runs whose fixed cost exceeds the budget, left out of the means."
+        "mean gap per budget in bold."
     )
     no_bk = [r["instance"] for r in summary["instances"] if r["best_known"] is None]
     if no_bk:
@@ -221,15 +255,24 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
     table = Table(title=title, caption=caption, min_width=len(title) + 4)
     table.add_column("solver", no_wrap=True)
     for b in budgets:
-        table.add_column(f"{b:g} s", justify="right", no_wrap=True)
-    table.add_column("best or tied", justify="right")
-    table.add_column(f"budget use < {lo:g} / > {hi:g}", justify="right")
-    table.add_column("over budget", justify="right")
-    table.add_column("failed", justify="right")
+        # wraps rather than squeeze the other columns
+        table.add_column(f"{b:g} s", justify="right", min_width=9)
     best = {}
     for b in budgets:
         gaps = [cell[(s, b)]["mean_gap"] for s in solvers if cell[(s, b)]["mean_gap"] is not None]
         best[b] = min(gaps) if gaps else None
+    runs = Table(
+        title="isingeq bench: runs per solver (all budgets)",
+        caption="best or tied: instances where its mean objective is the best of all solvers or "
+        f"tied, per budget ({' / '.join(f'{b:g} s' for b in budgets)}). Budget use: runs below "
+        f"{lo:g} / above {hi:g} x budget. Over budget: runs whose fixed cost exceeds the budget; "
+        "failed: runs that raised. Both are left out of the means.",
+    )
+    runs.add_column("solver", no_wrap=True)
+    runs.add_column(f"best or tied (of {n_inst})", justify="right", min_width=8)
+    runs.add_column(f"budget use < {lo:g} / > {hi:g}", justify="right", min_width=8)
+    runs.add_column("over budget", justify="right", min_width=6)
+    runs.add_column("failed", justify="right", min_width=6)
     for s in solvers:
         cells = []
         for b in budgets:
@@ -240,11 +283,13 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
             top = _gap_cell(r["mean_gap"])
             if r["mean_gap"] is not None and r["mean_gap"] == best[b]:
                 top = f"[bold green]{top}[/]"
+            # two short lines, so that a narrow column wraps between the values, not in one
             below = (
-                f"{_gap_cell(r['mean_best_gap'])} · {_seconds(r['mean_time_s'])} · "
+                f"{_gap_cell(r['mean_best_gap'])} · {_seconds(r['mean_time_s'])}\n"
                 f"cpu {_seconds(r.get('mean_cpu_s'))}"
             )
             cells.append(f"{top}\n[dim]{below}[/]")
+        table.add_row(s, *cells)
         failed = sum(cell[(s, b)]["failed"] for b in budgets)
         tied = " / ".join(str(cell[(s, b)].get("best_or_tied", 0)) for b in budgets)
         under = sum(cell[(s, b)].get("under_budget_band", 0) for b in budgets)
@@ -253,9 +298,8 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
         if under or over:
             use = f"[yellow]{use}[/]"
         over_b = sum(cell[(s, b)].get("over_budget", 0) for b in budgets)
-        table.add_row(
+        runs.add_row(
             s,
-            *cells,
             tied,
             use,
             f"[red]{over_b}[/]" if over_b else "0",
@@ -267,11 +311,11 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
             continue
         k = max((r["instances"] for r in part), default=0)
         table.add_section()
-        table.add_row(f"[bold]{split}[/] ({k})", *([""] * (len(budgets) + 4)))
+        table.add_row(f"[bold]{split}[/] ({k})", *([""] * len(budgets)))
         cells_by = _bench_gap_cells(part, solvers, budgets)
         for s in solvers:
-            table.add_row(f"  {s}", *[cells_by[(s, b)] for b in budgets], "", "", "", "")
-    out = [table]
+            table.add_row(f"  {s}", *[cells_by[(s, b)] for b in budgets])
+    out = [table, runs]
     fam_rows = summary.get("by_family", [])
     if fam_rows:
         t_fam = Table(
@@ -281,7 +325,7 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
         t_fam.add_column("family", no_wrap=True)
         t_fam.add_column("solver", no_wrap=True)
         for b in budgets:
-            t_fam.add_column(f"{b:g} s", justify="right", no_wrap=True)
+            t_fam.add_column(f"{b:g} s", justify="right", min_width=9)
         for fam in dict.fromkeys(r["family"] for r in fam_rows):
             part = [r for r in fam_rows if r["family"] == fam]
             cells_by = _bench_gap_cells(part, solvers, budgets)
@@ -329,7 +373,7 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
         t2 = Table(title=title, caption=ttt_caption, min_width=min(len(title) + 4, 100))
         t2.add_column("solver", no_wrap=True)
         for name in instances:
-            t2.add_column(name, justify="right", no_wrap=True)
+            t2.add_column(name, justify="right", min_width=8)
         by = {(r["solver"], r["instance"]): r for r in ttt}
         for s in solvers:
             if not any((s, name) in by for name in instances):
@@ -362,8 +406,8 @@ def perceptron_tables(summary: dict[str, Any]) -> list[Table]:
         "identity P(n_i=1 | rest) = sigmoid(t xi_i), worst over all nodes, states and t.",
     )
     t1.add_column("n", justify="right", no_wrap=True)
-    for t in ts:
-        t1.add_column(f"t = {t:g}", justify="right", no_wrap=True)
+    for t in ts:  # "max ..." wraps under its value on a narrow terminal
+        t1.add_column(f"t = {t:g}", justify="right", min_width=8)
     t1.add_column("identity", justify="right", no_wrap=True)
     for n in dict.fromkeys(r["n"] for r in mf):
         by_t = {r["t"]: r for r in mf if r["n"] == n}

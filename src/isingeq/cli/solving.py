@@ -138,9 +138,12 @@ def solve(
     plot: Annotated[
         Path | None,
         typer.Option(
-            help="Draw the solve to this image (.png, .pdf, .svg, ...): the best objective "
-            "against time (per phase) "
-            "and, for mfa, <n_i> freezing against t and eq. 16's residual.",
+            help="Draw the solve to this image (.png, .pdf, .svg, ...; its folder is made "
+            "like --out's): the best objective against time (per phase) and, for mfa, <n_i> "
+            "freezing against t and eq. 16's residual. For mfa this turns on "
+            "-o trajectory=True, which runs the first round's sweeps one at a time and "
+            "evaluates the energy after each: the plotted run is slower (about twice as long without a time limit) and, "
+            "with --time-limit, does fewer sweeps than the same solve without --plot.",
         ),
     ] = None,
 ) -> None:
@@ -182,6 +185,7 @@ def solve(
         if plot.resolve() == source:
             raise ValueError(f"--plot {str(plot)!r} is the input file; it would be overwritten")
         if name == "mfa":  # the freezing heatmap and the residual come from mfa's trajectory
+            # (which costs time: the --plot help and the README say so)
             options.setdefault("trajectory", True)
     with flag(which):
         inst = resolve(spec, data_dir, format=file_format)
@@ -242,8 +246,7 @@ def solve(
 def methods() -> None:
     """List the registered methods, their options and defaults (one vocabulary for all)."""
     from .. import solvers
+    from ..solvers._vocabulary import COMMON
 
     vocabulary = getattr(solvers, "VOCABULARY", None)
-    Console(width=max(100, Console().width)).print(
-        render.methods_table(solvers.METHODS, vocabulary)
-    )
+    render.print_tables([render.methods_table(solvers.METHODS, vocabulary, COMMON)])

@@ -18,6 +18,9 @@ converts it at its own size) and return a :class:`dimod.SampleSet` in the BQM's 
 labels whose energies are the BQM's own, offset included (computed by ``bqm.energies``). The
 energy convention behind them is stated once, in :mod:`isingeq.model`.
 
+Both take isingeq's ``callback`` (every method takes it): it is called with each
+:class:`isingeq.ProgressEvent` of the solve, whose energies are the BQM's own (offset included).
+
 Unknown keyword arguments follow dimod's convention (:meth:`dimod.Sampler.remove_unknown_kwargs`):
 they are dropped with a :class:`dimod.exceptions.SamplerUnknownArgWarning`, whose message names
 the close match and what the sampler takes; turn it into an error with
@@ -75,8 +78,9 @@ class _IsingEqSampler(dimod.Sampler):
     method: str
     _parameters: dict[str, list[Any]]
     _properties: dict[str, Any]
-    #: Options of the sampler itself (not of the isingeq method).
-    _OWN: tuple[str, ...] = ("seed",)
+    #: Options of the sampler itself (not in the isingeq method's signature); ``callback``
+    #: is every method's (the registry's), passed through to the solve.
+    _OWN: tuple[str, ...] = ("seed", "callback")
 
     def __init__(self, method: str) -> None:
         self.method = method
@@ -124,6 +128,15 @@ class _IsingEqSampler(dimod.Sampler):
             elif value is not None:
                 out[key] = value
         return out
+
+    @staticmethod
+    def _callback(options: dict[str, Any]) -> Any:
+        """``callback`` taken out of ``options``; checked here, so that an empty BQM (which
+        runs no solve) refuses a bad one too."""
+        callback = options.pop("callback", None)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"`callback` must be callable; got {type(callback).__name__}")
+        return callback
 
     @staticmethod
     def _check_bqm(bqm: Any) -> None:
@@ -264,7 +277,7 @@ class MeanFieldSampler(_IsingEqSampler):
     ({'a': -1, 'b': -1}, -3.0)
     """
 
-    _OWN = ("seed", "unique", "initial_states_generator")
+    _OWN = ("seed", "unique", "initial_states_generator", "callback")
 
     def __init__(self, method: str | None = None) -> None:
         method = AUTO_HEURISTIC if method is None else method
@@ -314,6 +327,12 @@ class MeanFieldSampler(_IsingEqSampler):
             read) and the SampleSet's energies (``bqm.energies``, ``postprocessing_ns``) come
             after; ``info["timing"]`` shows each part (``benchmarks/bench_bqm.py
             --sample-time`` measures them on a 10^6-interaction BQM).
+        callback : callable, optional
+            Called with an :class:`isingeq.ProgressEvent` whenever the method checks its clock
+            and once at the end (as ``isingeq.solve(..., callback=)``; :class:`isingeq.Trace`
+            keeps them all); energies are the BQM's, offset included, and ``elapsed_s`` counts
+            from the solve's start, after the BQM's conversion. Not called for a BQM without
+            variables (nothing is solved).
         **parameters
             The method's other options (:attr:`parameters`; ``docs/vocabulary.md``).
 
@@ -345,6 +364,7 @@ class MeanFieldSampler(_IsingEqSampler):
         if not isinstance(unique, bool | np.bool_):
             raise TypeError(f"`unique` must be True or False; got {unique!r}")
         info: dict[str, Any] = {"seed": seed_used, "method": self.method}
+        callback = self._callback(options)
         limit = options.get("time_limit")
         if limit is not None:
             limit = check_real("time_limit", limit, low=0.0, low_open=True)
@@ -369,7 +389,7 @@ class MeanFieldSampler(_IsingEqSampler):
             spent = (time.perf_counter_ns() - t0) * 1e-9
             options["time_limit"] = max(limit - spent, 1e-3)
         t1 = time.perf_counter_ns()
-        res = solve(model, method=self.method, rng=gen, **options)
+        res = solve(model, method=self.method, rng=gen, callback=callback, **options)
         t2 = time.perf_counter_ns()
         if limit is not None:
             res.info["options"]["time_limit"] = limit
@@ -407,7 +427,7 @@ class EnumerationSampler(_IsingEqSampler):
     0.049
     """
 
-    _OWN = ("seed", "time_limit")
+    _OWN = ("seed", "time_limit", "callback")
 
     def __init__(self) -> None:
         super().__init__("exact")
@@ -440,6 +460,10 @@ class EnumerationSampler(_IsingEqSampler):
             Enumerate on a Dask cluster (``method="exact"``'s ``client``: a Client, a
             scheduler address, or ``"local"``); past 36 variables too, within
             ``isingeq.solvers.exact.DISTRIBUTED_MAX_SECONDS`` at the cluster's measured rate.
+        callback : callable, optional
+            Called with an :class:`isingeq.ProgressEvent` as the enumeration reports progress
+            and once at the end (as ``isingeq.solve(..., callback=)``); energies are the BQM's,
+            offset included. Not called for a BQM without variables.
 
         Returns
         -------
@@ -460,6 +484,7 @@ class EnumerationSampler(_IsingEqSampler):
         self._check_bqm(bqm)
         options = self._known(parameters)
         info: dict[str, Any] = {"seed": None, "method": "exact"}
+        callback = self._callback(options)
         limit = options.pop("time_limit", None)
         n = bqm.num_variables
         on_cluster = "client" in options  # its guard measures the cluster's rate itself
@@ -493,7 +518,7 @@ class EnumerationSampler(_IsingEqSampler):
             return ss
         model = SpinGlass.from_bqm(bqm)
         t1 = time.perf_counter_ns()
-        res = solve(model, method="exact", **options)
+        res = solve(model, method="exact", callback=callback, **options)
         t2 = time.perf_counter_ns()
         timing = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1}
         return self._sampleset(bqm, res, unique=False, info=info, timing=timing, t_post=t2)

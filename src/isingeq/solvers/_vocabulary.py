@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, NamedTuple
 
-__all__ = ["VOCABULARY", "Term", "option_default", "vocabulary_table"]
+__all__ = ["COMMON", "VOCABULARY", "Term", "option_default", "vocabulary_table"]
 
 
 class Term(NamedTuple):
@@ -99,6 +99,23 @@ VOCABULARY: dict[str, Term] = {
     ),
     "tenure": Term("tabu: moves during which a flipped variable may not flip back", "moves"),
     "fresh_every": Term("mfa-async: every k-th round starts afresh, the others reheat", "rounds"),
+}
+
+
+#: What every method takes besides its options (the registry adds them to each, so they are
+#: not in the methods' signatures nor in :data:`VOCABULARY`'s table); ``docs/vocabulary.md``
+#: and ``isingeq methods`` list them.
+COMMON: dict[str, Term] = {
+    "rng": Term(
+        "the source of randomness, normalised once at entry; the same seed gives the same samples",
+        "None, int seed, SeedSequence or Generator",
+    ),
+    "callback": Term(
+        "called with an isingeq.ProgressEvent (phase, best energy so far, sweeps, rounds, "
+        "elapsed time against time_limit) whenever the method checks its clock, and once at "
+        "the end; isingeq.Trace() keeps them all",
+        "function of a ProgressEvent",
+    ),
 }
 
 

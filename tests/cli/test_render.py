@@ -1,0 +1,110 @@
+"""The CLI's tables keep every column readable: on an 80-column terminal and in a pipe."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+import isingeq
+from isingeq.cli import app, render
+from isingeq.solvers._vocabulary import COMMON
+
+runner = CliRunner()
+BUDGETS = "0.01,0.02,0.03,0.04,0.05"
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """A small bench with five budgets: its JSON summary and its tables as printed in a pipe
+    (the second call reads the finished records back)."""
+    out = tmp_path_factory.mktemp("bench")
+    args = ["bench", "--instance", "paper-12,paper-12@1", "--solvers", "greedy,tabu"]
+    args += ["--budgets", BUDGETS, "--repeats", "1", "--out", str(out)]
+    res = runner.invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    piped = runner.invoke(app, args)
+    assert piped.exit_code == 0, piped.output
+    return json.loads(res.stdout), piped.stdout
+
+
+def _render(tables: list[Any], width: int, terminal: bool) -> str:
+    console = Console(width=width, file=io.StringIO(), force_terminal=terminal, color_system=None)
+    render.print_tables(tables, console)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return str(text)
+
+
+BENCH_HEADERS = ("solver", "best or tied", "budget use", "over budget", "failed")
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_bench_tables_show_every_column_on_a_narrow_terminal(
+    bench_run: tuple[dict[str, Any], str], width: int
+) -> None:
+    summary, _ = bench_run
+    text = _render(render.bench_tables(summary), width, terminal=True)
+    assert max(len(line) for line in text.splitlines()) <= width
+    words = " ".join(text.split())
+    for head in BENCH_HEADERS:
+        # a header may wrap inside its column, but each of its words is there, whole
+        for word in head.split():
+            assert f" {word} " in words, (head, text)
+    for b in BUDGETS.split(","):
+        assert f"{float(b):g} s" in text
+    # every solver's counts are printed, none squeezed to nothing
+    for row in summary["by_solver_budget"]:
+        assert f"│ {row['solver']}" in text
+    assert "…" not in text
+
+
+def test_bench_tables_in_a_pipe_are_whole(bench_run: tuple[dict[str, Any], str]) -> None:
+    summary, piped = bench_run
+    band = summary["config"].get("budget_band", (0.9, 1.1))
+    for text in (piped, _render(render.bench_tables(summary), 80, terminal=False)):
+        for head in (*BENCH_HEADERS, f"budget use < {band[0]:g} / > {band[1]:g}"):
+            assert head in text, text
+        assert "…" not in text
+    for solver in ("greedy", "tabu"):
+        assert piped.count(f"│ {solver} ") >= 2  # in the gap table and in the runs table
+
+
+def test_a_wide_table_in_a_pipe_is_printed_at_its_natural_width() -> None:
+    from rich.table import Table
+
+    table = Table(title="wide")
+    for k in range(8):
+        table.add_column(f"column number {k}", no_wrap=True)
+    table.add_row(*[f"value {k}" for k in range(8)])
+    text = _render([table], 80, terminal=False)
+    assert "column number 7" in text and "value 7" in text
+    assert max(len(line) for line in text.splitlines()) > 80
+    # and on an 80-column terminal it fits the terminal
+    assert max(len(line) for line in _render([table], 80, True).splitlines()) <= 80
+
+
+def test_methods_lists_rng_and_callback_that_every_method_takes() -> None:
+    res = runner.invoke(app, ["methods"])
+    assert res.exit_code == 0, res.output
+    assert "Every method also takes" in res.stdout
+    for option in ("rng", "callback"):
+        assert option in COMMON
+        assert f"\n{option} (" in res.stdout
+    assert "ProgressEvent" in res.stdout
+    model = isingeq.paper_instance(8, rng=0)
+    for method in isingeq.METHODS:  # what the table promises: every method calls it
+        trace = isingeq.Trace()
+        isingeq.solve(model, method=method, rng=0, callback=trace)
+        assert trace.events, method
+
+
+def test_vocabulary_page_lists_what_every_method_takes() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "vocabulary.md").read_text()
+    para = doc[doc.index("Every method also takes") :].split("\n\n")[0]
+    for option in COMMON:
+        assert f"`{option}`" in para, para
