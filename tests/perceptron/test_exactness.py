@@ -87,3 +87,9 @@ def test_bad_inputs_name_the_parameter() -> None:
         isingeq.conditional_identity_error(SpinGlass(np.eye(25)), 1.0)
     with pytest.raises(TypeError, match="`model` must be a SpinGlass"):
         isingeq.mean_field_error(np.eye(3), 1.0)  # type: ignore[arg-type]
+
+
+def test_mean_field_error_beyond_the_limit_names_itself_not_other_options() -> None:
+    with pytest.raises(ValueError, match=r"n=37 is too large for mean_field_error") as info:
+        isingeq.mean_field_error(isingeq.paper_instance(37, rng=0), 1.0)
+    assert "client" not in str(info.value) and "mfa-hybrid" not in str(info.value)

@@ -51,7 +51,7 @@ def test_records_are_recomputed_from_the_seeds(small_run: pd.PerceptronDemoRun) 
     cfg = small_run.config
     # instance (n, k) is the one `isingeq analyze` uses as its trial k
     for rec in small_run.mean_field[:3]:
-        child = np.random.SeedSequence(3, spawn_key=(rec["n"],)).spawn(2)[rec["instance"]]
+        child = np.random.SeedSequence(3, spawn_key=(rec["n"],)).spawn(2)[rec["trial"]]
         m = isingeq.paper_instance(rec["n"], rng=child.spawn(2)[0])
         assert rec["mean_field_error"] == isingeq.mean_field_error(m, rec["t"])
     records, _ = run_analyze(cfg.sizes, cfg.instances, cfg.seed)

@@ -117,3 +117,32 @@ def test_bad_inputs() -> None:
         ground_state_basin(SpinGlass(np.eye(25)))
     with pytest.raises(ValueError, match="`num_starts` must be >= 1"):
         ground_state_basin(SpinGlass(np.eye(3)), num_starts=0)
+
+
+@settings(max_examples=120, deadline=None)
+@given(grid_models())
+def test_listed_states_are_layer_fixed_points_exactly_where_no_field_is_tied(m: SpinGlass) -> None:
+    # the stated relation: a 1-flip-stable state is a fixed point of the t = inf layer iff no
+    # xi_i = 0 (step(0) = 1/2), and every 0/1 fixed point of the layer is listed
+    fp = fixed_points(m)
+    untied = np.all(m.local_field(fp.astype(np.float64)) != 0.0, axis=1)  # exact on the grid
+    assert np.array_equal(Perceptron(m).is_fixed_point(fp), untied)
+    X = all_states(m.n)
+    layer_fixed = X[Perceptron(m).is_fixed_point(X)]
+    assert as_set(layer_fixed) <= as_set(fp)
+
+
+def test_ties_make_listed_states_that_are_not_layer_fixed_points() -> None:
+    # the review's case: integer max-cut weights, a 4-cycle
+    ring = SpinGlass.from_maxcut(4, [(0, 1), (1, 2), (2, 3), (3, 0)], [1, 1, 1, 1])
+    fp = fixed_points(ring)
+    fixed = Perceptron(ring).is_fixed_point(fp)
+    assert len(fp) == 6 and int(fixed.sum()) == 2
+    assert isingeq.one_flip_stable(ring, fp).all()  # what fixed_points promises
+    # the two that are fixed are the cuts of all 4 edges, with no tied field
+    assert as_set(fp[fixed]) == {(1, 0, 1, 0), (0, 1, 0, 1)}
+
+
+def test_ground_state_basin_beyond_the_exact_limit_names_itself() -> None:
+    with pytest.raises(ValueError, match=r"n=40 is too large for ground_state_basin \(limit 36"):
+        ground_state_basin(isingeq.paper_instance(40, rng=0), num_starts=10)

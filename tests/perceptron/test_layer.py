@@ -116,3 +116,58 @@ def test_bad_inputs_name_the_parameter() -> None:
         Perceptron(m).iterate([0.5, 0, 1])
     with pytest.raises(ValueError, match="`damping` must be"):
         Perceptron(m).iterate([1, 0, 1], damping=1.0)
+
+
+def test_options_a_mode_does_not_use_are_refused() -> None:
+    m = isingeq.paper_instance(4, rng=1)
+    x = [[0, 0, 0, 0]]
+    with pytest.raises(ValueError, match=r"`damping` applies to mode='synchronous' only.*0\.5"):
+        Perceptron(m, t=2.0).iterate(x, damping=0.5)  # asynchronous is the default
+    with pytest.raises(ValueError, match=r"`damping` applies to mode='synchronous' only"):
+        Perceptron(m).iterate(x, mode="asynchronous", damping=0.5)
+    with pytest.raises(ValueError, match=r"`tol` is not used at t = inf in mode='asynchronous'"):
+        Perceptron(m).iterate(x, tol=1e-3)
+    # where they are used, they are accepted
+    Perceptron(m, t=2.0).iterate(x, mode="synchronous", damping=0.5, tol=1e-9)
+    Perceptron(m, t=2.0).iterate(x, mode="asynchronous", tol=1e-9)
+    Perceptron(m).iterate(x, mode="synchronous", tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("x", "error", "match"),
+    [
+        (["a"] * 4, TypeError, r"`x` must hold real numbers; got dtype <U1"),
+        ([1j, 0, 0, 0], TypeError, r"`x` must hold real numbers; got complex"),
+        (np.array([1 + 1j, 0, 0, 0]), TypeError, r"`x` must hold real numbers; got complex"),
+        (None, TypeError, r"`x` must hold real numbers"),
+        ([[0, 1, 0, 0], [1]], ValueError, r"`x` must be an array .* inconsistent length"),
+    ],
+)
+def test_forward_names_x_for_non_numbers(x: object, error: type, match: str) -> None:
+    p = Perceptron(isingeq.paper_instance(4, rng=1), t=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning on the way
+        with pytest.raises(error, match=match):
+            p.forward(x)  # type: ignore[arg-type]
+
+
+def test_asynchronous_iteration_of_a_sparse_model_stays_sparse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import scipy.sparse as sp
+
+    dense = isingeq.paper_instance(9, rng=6)
+    sparse = SpinGlass(sp.csr_array(np.asarray(dense.eps)))
+    x = np.random.default_rng(1).random((4, 9))
+    want = Perceptron(dense, t=1.3).iterate(x, max_sweeps=40)
+    monkeypatch.setattr(SpinGlass, "dense_J", lambda self: pytest.fail("densified"))
+    got = Perceptron(sparse, t=1.3).iterate(x, max_sweeps=40)
+    np.testing.assert_allclose(got.states, want.states, atol=1e-12)
+    assert np.array_equal(got.converged, want.converged)
+    # a 30,000-node ring: 6.7 GiB as a dense J
+    n = 30_000
+    i = np.arange(n)
+    rows, cols = np.minimum(i, (i + 1) % n), np.maximum(i, (i + 1) % n)
+    ring = SpinGlass(sp.coo_array((np.full(n, -1.0), (rows, cols)), shape=(n, n)).tocsr())
+    r = Perceptron(ring, t=1.0).iterate(np.full((1, n), 0.5), max_sweeps=1)
+    assert r.states.shape == (1, n) and r.sweeps.tolist() == [1]

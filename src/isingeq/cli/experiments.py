@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .._validation import check_int
+from .._validation import check_int, check_real
 from . import render
 from ._progress import steps
 from .app import app, check_out_dir, err_console, interrupted, parse_list, user_errors
@@ -43,6 +44,18 @@ def _dask_errors() -> Iterator[None]:
         yield
     except ImportError as exc:
         raise ValueError(str(exc)) from None
+
+
+#: The flags of ``analyze`` and ``perceptron`` by their library parameters' names (errors
+#: about a resumed folder name the flag).
+_FLAGS = {
+    "sizes": "--sizes",
+    "trials": "--trials",
+    "instances": "--trials",
+    "seed": "--seed",
+    "ts": "--ts",
+    "samples": "--samples",
+}
 
 
 def _interrupted(complete: bool, what: str) -> None:
@@ -304,8 +317,9 @@ def analyze(
         bool,
         typer.Option(
             "--resume/--fresh",
-            help="Keep the instances already in --out's records.csv (same sizes, trials and "
-            "seed) and run the rest; --fresh (default) starts the file anew.",
+            help="Keep the instances already in --out's records.csv and run the rest (refused "
+            "when they were made with another --seed, or more --sizes / --trials than given); "
+            "--fresh (default) starts the file anew.",
         ),
     ] = False,
 ) -> None:
@@ -313,24 +327,33 @@ def analyze(
 
     The same count is part 2 of `isingeq perceptron`; this is its alias.
     """
-    from ..perceptron.experiment import analyze_journal, run_analyze, write_analyze_outputs
+    from ..perceptron.experiment import (
+        analyze_config,
+        check_resume,
+        run_analyze,
+        write_analyze_outputs,
+    )
     from ..solvers import EXACT_MAX_N
 
+    # every input checked before the records file is created or emptied
     size_list = [
         check_int("--sizes", n, low=1, high=EXACT_MAX_N) for n in parse_list("--sizes", sizes, int)
     ]
     trials = check_int("--trials", trials, low=1)
-    check_out_dir("--out", out)  # every input checked before the records file is created
-    with (
-        steps(err_console, "analyze", len(size_list) * trials) as advance,
-        analyze_journal(out, resume=resume) as journal,
-    ):
+    seed = check_int("--seed", seed, low=0)
+    check_out_dir("--out", out)
+    if resume:  # here for the flags' names; run_analyze checks it again
+        check_resume(
+            out, analyze_config(size_list, trials, seed), names=_FLAGS, resume_name="--resume"
+        )
+    with steps(err_console, "analyze", len(size_list) * trials) as advance:
         records, summary = run_analyze(
             size_list,
             trials,
             seed,
             on_instance=lambda n, trial: advance(f"n={n}"),
-            journal=journal,
+            out_dir=out,
+            resume=resume,
         )
     paths = write_analyze_outputs(records, summary, out)
     if json_out:
@@ -356,7 +379,12 @@ def perceptron(
     ts: Annotated[str, typer.Option(help="Comma-separated inverse temperatures t.")] = (
         "0.1,0.3,1,3,10"
     ),
-    instances: Annotated[int, typer.Option(help="Random paper instances per size.")] = 5,
+    trials: Annotated[
+        int | None, typer.Option(help="Random paper instances per size (default 5).")
+    ] = None,
+    instances: Annotated[
+        int | None, typer.Option(hidden=True, help="Deprecated spelling of --trials.")
+    ] = None,
     samples: Annotated[
         str,
         typer.Option(help="Comma-separated sample counts for the inverse problem (n = 10, t = 1)."),
@@ -373,27 +401,56 @@ def perceptron(
         bool,
         typer.Option(
             "--resume/--fresh",
-            help="Keep the instances already in --out's records CSVs (same options and seed) "
-            "and run the rest; --fresh (default) starts them anew.",
+            help="Keep the instances already in --out's records CSVs and run the rest (refused "
+            "when they were made with another --seed, --ts or --samples, or more --sizes / "
+            "--trials than given); --fresh (default) starts them anew.",
         ),
     ] = False,
 ) -> None:
     """The perceptron view of eq. 16: exactness, the mean-field error, fixed points, learning eps.
 
-    Example: isingeq perceptron --sizes 4,8 --ts 0.3,3 --instances 3 --samples 1000,10000
+    Example: isingeq perceptron --sizes 4,8 --ts 0.3,3 --trials 3 --samples 1000,10000
     """
     from ..experiments.records import json_safe
-    from ..perceptron.experiment import PerceptronDemoConfig, run_perceptron_demo, write_outputs
+    from ..perceptron import ENUMERATE_MAX_N
+    from ..perceptron.experiment import (
+        PerceptronDemoConfig,
+        check_resume,
+        check_sample_counts,
+        run_perceptron_demo,
+        write_outputs,
+    )
 
-    # validate everything before any work or file
+    # validate everything before any work or file, each error naming its flag
+    if instances is not None:
+        if trials is not None:
+            raise ValueError(
+                f"give --trials only (--instances is its deprecated spelling); got --trials "
+                f"{trials} and --instances {instances}"
+            )
+        trials = check_int("--instances", instances, low=1)
+    elif trials is not None:
+        trials = check_int("--trials", trials, low=1)
+    recon_n = PerceptronDemoConfig.recon_n
     config = PerceptronDemoConfig(
-        sizes=parse_list("--sizes", sizes, int),
-        ts=parse_list("--ts", ts, float),
-        instances=check_int("--instances", instances, low=1),
-        samples=parse_list("--samples", samples, int),
+        sizes=[
+            check_int("--sizes", n, low=1, high=ENUMERATE_MAX_N)
+            for n in parse_list("--sizes", sizes, int)
+        ],
+        ts=[check_real("--ts", t, low=0.0) for t in parse_list("--ts", ts, float)],
+        instances=5 if trials is None else trials,
+        samples=check_sample_counts("--samples", parse_list("--samples", samples, int), recon_n),
         seed=check_int("--seed", seed, low=0),
     )
     check_out_dir("--out", out)
+    if resume:  # here for the flags' names; run_perceptron_demo checks it again
+        check_resume(out, config.run_config(), names=_FLAGS, resume_name="--resume")
+    if instances is not None:  # said once everything is valid, so that an error stays one line
+        warnings.warn(
+            "`--instances` is deprecated and will be removed; use `--trials`",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     with steps(err_console, "perceptron", config.num_steps) as advance:
         run = run_perceptron_demo(
             config, on_step=lambda text: advance(text), out_dir=out, resume=resume

@@ -21,7 +21,7 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -111,6 +111,9 @@ class RecordsFile:
         Earlier layouts of the same records, each the leading columns of ``fields``: a file
         with one of them is read (the new columns empty) and :meth:`resume` rewrites it in
         the current layout. Any other header is refused.
+    renamed : mapping of str to str, optional
+        ``{old name: name now}`` of columns that were renamed: a file with an old name is read
+        with the new one (and :meth:`resume` rewrites it with the new header).
 
     Examples
     --------
@@ -131,10 +134,12 @@ class RecordsFile:
         *,
         finished: Callable[[dict[str, str]], bool] | None = None,
         older: Sequence[Sequence[str]] = (),
+        renamed: Mapping[str, str] | None = None,
     ) -> None:
         self.path = Path(path)
         self.fields = list(fields)
         self.older = [list(f) for f in older]
+        self.renamed = dict(renamed or {})
         for f in self.older:
             if self.fields[: len(f)] != f:
                 raise ValueError("every older layout must be the leading columns of `fields`")
@@ -158,6 +163,8 @@ class RecordsFile:
         self._check_header(header)
 
     def _check_header(self, header: Sequence[str] | None) -> None:
+        if header is not None:
+            header = [self.renamed.get(h, h) for h in header]
         if header is not None and list(header) != self.fields and list(header) not in self.older:
             raise ValueError(
                 f"{str(self.path)!r} is not a records file of this experiment (its columns "
@@ -194,6 +201,8 @@ class RecordsFile:
             self._check_header(reader.fieldnames)
             rows = []
             for row in reader:
+                if self.renamed:
+                    row = {self.renamed.get(k, k): v for k, v in row.items()}
                 if None in row or any(v is None for v in row.values()):
                     continue  # a line cut short by an interruption
                 row = {k: row.get(k, "") for k in self.fields}  # an older layout: new columns empty
@@ -260,7 +269,8 @@ class Journal:
     unit's rows from the file when resuming (parsed back with ``types``), else computes them and
     appends them, the last one fsync'd. A unit cut short by an interruption (some of its rows
     written, or its last line cut mid-write) is dropped and computed again. Without ``path``
-    nothing is written and every unit is computed (the in-memory run).
+    nothing is written and every unit is computed (the in-memory run). ``renamed`` is
+    :class:`RecordsFile`'s: older files' column names read as today's.
 
     Examples
     --------
@@ -287,8 +297,10 @@ class Journal:
         rows_per_unit: int,
         *,
         resume: bool = False,
+        renamed: Mapping[str, str] | None = None,
     ) -> None:
         self.path = None if path is None else Path(path)
+        self.renamed = dict(renamed or {})
         self.fields = list(fields)
         self.key_fields = list(key_fields)
         self.parse = {f: _cell_parser(types.get(f, str)) for f in self.fields}
@@ -305,13 +317,18 @@ class Journal:
         if self.path is None:
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        rec = RecordsFile(self.path, self.fields)
+        rec = RecordsFile(self.path, self.fields, renamed=self.renamed)
         if self.resume:
             groups: dict[tuple[str, ...], list[dict[str, str]]] = {}
             for r in rec.read():
                 groups.setdefault(self._key(r), []).append(r)
             complete = {k for k, rs in groups.items() if len(rs) == self.rows_per_unit}
-            rec = RecordsFile(self.path, self.fields, finished=lambda r: self._key(r) in complete)
+            rec = RecordsFile(
+                self.path,
+                self.fields,
+                finished=lambda r: self._key(r) in complete,
+                renamed=self.renamed,
+            )
             self._ctx = rec.resume()
             for r in self._ctx.__enter__():
                 self.done.setdefault(self._key(r), []).append(

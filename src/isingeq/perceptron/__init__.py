@@ -3,8 +3,10 @@ and the inverse problem.
 
 With ``h = diag(eps)`` and ``J`` of :mod:`isingeq.model`, eq. 16 is one recurrent perceptron
 layer applied to its own output, ``x = sigmoid(t (J x + h))``; its solutions are the layer's
-fixed points, and at ``t = inf`` they are the 1-flip-stable states. The statements and their
-proofs by enumeration live in the modules:
+fixed points. At ``t = inf`` the asynchronous update ends in the 1-flip-stable states, which are
+the step layer's 0/1 fixed points where no field is tied (``xi_i = 0``: the step gives 1/2
+there; see :mod:`.fixed_points`). The statements and their proofs by enumeration live in the
+modules:
 
 ========================  =====================================================================
 module                    contents
@@ -12,7 +14,7 @@ module                    contents
 :mod:`.layer`             :class:`Perceptron` (``forward``, ``is_fixed_point``, ``iterate``)
                           and :class:`FixedPointResult`: the layer and its fixed-point
                           iteration; the ``t = inf`` limit and its tie rules
-:mod:`.fixed_points`      :func:`fixed_points` (every ``t = inf`` solution, by the exact
+:mod:`.fixed_points`      :func:`fixed_points` (the 1-flip-stable states, by the exact
                           solver's Gray-code enumeration), :func:`ground_state_basin`
 :mod:`.exactness`         :func:`conditional_identity_error` (the layer *is* the exact
                           Boltzmann conditional), :func:`mean_field_error` and
@@ -21,7 +23,7 @@ module                    contents
                           (pseudo-likelihood or mean-field), :func:`reconstruction_error`
 :mod:`.experiment`        the runs behind ``isingeq perceptron`` and ``isingeq analyze``
 :mod:`.plots`             their PNG plots
-``_kernels``              numba kernels: stable-state enumeration, Gibbs sweeps
+``_kernels``              numba kernels: stable-state enumeration, Gibbs sweeps (dense, CSR)
 ========================  =====================================================================
 
 Vocabulary, as in the solvers: ``damping`` is the weight on the **old** value
@@ -34,7 +36,7 @@ Examples
 --------
 >>> import isingeq
 >>> from isingeq.perceptron import Perceptron, fixed_points
->>> m = isingeq.SpinGlass([[1.0, -3.0], [0.0, 1.0]])
+>>> m = isingeq.SpinGlass([[1.0, -3.0], [0.0, 1.0]])     # no tied field: the two agree
 >>> fixed_points(m).tolist()
 [[1, 0], [0, 1]]
 >>> Perceptron(m).is_fixed_point(fixed_points(m)).tolist()

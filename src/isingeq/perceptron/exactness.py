@@ -19,7 +19,7 @@ from scipy.special import expit
 
 from .._validation import check_int, check_real
 from ..model import SpinGlass
-from ..solvers.exact import exact_log_partition
+from ..solvers.exact import EXACT_MAX_N, exact_log_partition
 from ._common import (
     ENUMERATE_MAX_N,
     all_log_probs,
@@ -207,6 +207,9 @@ def mean_field_error(
     num_sweeps = renamed("mean_field_error", "num_sweeps", num_sweeps, 50, "num_steps", num_steps)
     model = check_model(model)
     t = check_t(t, allow_inf=False)
+    # checked here, not left to exact_log_partition, whose advice (other methods, a Dask
+    # client) is about options that this function does not take
+    check_enumerable(model, EXACT_MAX_N, "mean_field_error")
     _, exact = exact_log_partition(model, t)
     x = _continuation(model, t, num_sweeps, 0.5, 10_000, 1e-12)
     return float(np.max(np.abs(x - exact)))

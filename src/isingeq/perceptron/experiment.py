@@ -23,21 +23,26 @@ other sizes are run.
    (:func:`isingeq.fit`).
 
 Seeds: instance ``(n, k)`` is drawn from ``SeedSequence(seed, spawn_key=(n,)).spawn(instances)[k]
-.spawn(3)[0]``, the same instance ``isingeq analyze`` uses as its trial ``k``, so all three parts
-look at one family of instances. Part 3 draws its samples from ``.spawn(3)[2]``. The samples for
+.spawn(3)[0]``, the same instance ``isingeq analyze`` uses as its trial ``k`` (the column
+``trial`` in every records file), so all three parts look at one family of instances. Part 3 draws its samples from ``.spawn(3)[2]``. The samples for
 the sample counts are prefixes of one draw of ``max(samples)`` rows; exact samples are independent,
 and a prefix of the uniforms is the same as a shorter draw, so a row does not depend on which
 other sample counts (or sizes) are run.
 
 Files go through the records layer (:mod:`isingeq.experiments.records`): CSV and JSON written
-atomically, NaN as an empty cell / ``null``.
+atomically, NaN as an empty cell / ``null``. Beside the records, ``config.json``
+(:data:`RUN_CONFIG_FILE`) says how they were made: the seed and every option that changes a
+record. A resumed run (``resume=True``, ``--resume``) must match it (:func:`check_resume`), so
+that one folder never mixes records of two configurations.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import time
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, check_real
-from ..experiments.records import Journal, write_csv, write_json
+from ..experiments.records import Journal, RecordsFile, write_csv, write_json
 from ..generators import paper_instance
 from ..model import SpinGlass
 from ..solvers.exact import EXACT_MAX_N
@@ -59,9 +64,13 @@ __all__ = [
     "ANALYZE_FIELDS",
     "MEAN_FIELD_FIELDS",
     "RECONSTRUCTION_FIELDS",
+    "RUN_CONFIG_FILE",
     "PerceptronDemoConfig",
     "PerceptronDemoRun",
+    "analyze_config",
     "analyze_journal",
+    "check_resume",
+    "check_sample_counts",
     "plot_analyze",
     "plot_mean_field",
     "plot_reconstruction",
@@ -78,7 +87,6 @@ ANALYZE_FIELDS = ("n", "trial", "num_solutions", "unique", "basin", "basin_exact
 _TYPES: dict[str, Any] = {
     "n": int,
     "trial": int,
-    "instance": int,
     "samples": int,
     "num_solutions": int,
     "unique": bool,
@@ -94,8 +102,16 @@ _TYPES: dict[str, Any] = {
 }
 
 
+#: Records files that said ``instance`` for the column now called ``trial`` (read on resume).
+_RENAMED = {"instance": "trial"}
+
+
 def analyze_journal(out_dir: str | Path, *, resume: bool = False) -> Journal:
-    """The :class:`Journal` of :func:`run_analyze`'s records in ``out_dir/records.csv``."""
+    """The :class:`Journal` of :func:`run_analyze`'s records in ``out_dir/records.csv``.
+
+    It does not check that a resumed file was made with the same seed: :func:`run_analyze`
+    with ``out_dir`` does (:func:`check_resume`).
+    """
     return Journal(
         Path(out_dir) / "records.csv", ANALYZE_FIELDS, ["n", "trial"], _TYPES, 1, resume=resume
     )
@@ -103,6 +119,157 @@ def analyze_journal(out_dir: str | Path, *, resume: bool = False) -> Journal:
 
 #: Above this n the basin is estimated from random starts instead of all 2^n.
 _ALL_STARTS_MAX_N = 20
+#: Random starts per instance above :data:`_ALL_STARTS_MAX_N`.
+_NUM_STARTS = 4096
+
+#: The file beside the records that says how they were made (:func:`check_resume`).
+RUN_CONFIG_FILE = "config.json"
+#: Each experiment's records files and their columns (checked before a resume reads them).
+_RECORD_FILES: dict[str, dict[str, tuple[str, ...]]] = {}
+#: Options that change every record: a resume must give the same value.
+_SAME = {
+    "analyze": ("seed", "num_starts"),
+    "perceptron": ("seed", "ts", "samples", "recon_n", "recon_t"),
+}
+#: Options that only choose which records exist: a resume may add records, never drop any
+#: (the summary and the final files cover this run's sizes and trials only).
+_SIZES_KEY = "sizes"
+_TRIALS_KEY = {"analyze": "trials", "perceptron": "instances"}
+
+
+def analyze_config(
+    sizes: Sequence[int], trials: int, seed: int = 0, *, num_starts: int = _NUM_STARTS
+) -> dict[str, Any]:
+    """The configuration of a :func:`run_analyze` run, as ``config.json`` records it.
+
+    Examples
+    --------
+    >>> analyze_config([4, 6], 10, seed=1)["seed"]
+    1
+    """
+    return {
+        "experiment": "analyze",
+        "sizes": [check_int("sizes", n, low=1, high=EXACT_MAX_N) for n in sizes],
+        "trials": check_int("trials", trials, low=1),
+        "seed": check_int("seed", seed, low=0),
+        "num_starts": check_int("num_starts", num_starts, low=1),
+    }
+
+
+def _show(key: str, value: Any, names: Mapping[str, str] | None) -> str:
+    """``seed=0`` (a parameter) or ``--seed 0`` (a flag, when ``names`` maps it)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    text = ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in items)
+    name = (names or {}).get(key)
+    return f"{key}={text}" if name is None else f"{name} {text}"
+
+
+def _read_config(path: Path, pick: Callable[[Any], Any]) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        got = pick(json.loads(path.read_text()))
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise ValueError(
+            f"{str(path)!r} cannot be read as a run's configuration ({exc}); choose another "
+            "output folder or remove the file"
+        ) from None
+    return dict(got) if isinstance(got, dict) else None
+
+
+def check_resume(
+    out_dir: str | Path,
+    config: Mapping[str, Any],
+    *,
+    names: Mapping[str, str] | None = None,
+    resume_name: str = "resume",
+) -> None:
+    """Refuse to resume records in ``out_dir`` that another configuration made (reads only).
+
+    ``config`` is :func:`analyze_config` or :meth:`PerceptronDemoConfig.run_config`. Records
+    are keyed by ``(n, trial)`` only, so a resume with another seed, other ``ts`` or other
+    sample counts would mix two runs' numbers (or crash on rows of the wrong count): every
+    option of ``_SAME`` must match the folder's ``config.json``. ``sizes`` and ``trials`` may
+    grow (more records), never shrink (records dropped). A folder with records but no
+    configuration (made before it was recorded) is refused too, as ``isingeq reproduce``
+    refuses records that do not say their seed.
+
+    Parameters
+    ----------
+    out_dir : path
+    config : mapping
+    names : mapping of str to str, optional
+        How to name each option in the message (the CLI's flags, ``{"seed": "--seed"}``);
+        default: the parameter's own name.
+    resume_name : str
+        How to name the resume option (``"--resume"`` in the CLI).
+
+    Raises
+    ------
+    ValueError
+        Naming the option and both values ("``--resume``: 'o5' was made with --seed 0; got
+        --seed 1; ..."), or a file that is not this experiment's.
+    """
+    out = Path(out_dir)
+    kind = str(config["experiment"])
+    fresh = "--fresh" if resume_name.startswith("--") else "resume=False"
+    again = (
+        f"resume with the same options, choose another output folder, or start it afresh ({fresh})"
+    )
+    rows = 0
+    for name, fields in _RECORD_FILES[kind].items():
+        rec = RecordsFile(out / name, fields, renamed=_RENAMED)
+        rec.check()  # another experiment's file: its own message, before anything else
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a cut last line: said once, by the run itself
+            rows += len(rec.read())
+    saved = _read_config(out / RUN_CONFIG_FILE, lambda d: d)
+    if saved is not None and saved.get("experiment") != kind:
+        raise ValueError(
+            f"`{resume_name}`: {str(out)!r} holds the records of isingeq "
+            f"{saved.get('experiment')}, not {kind}; choose another output folder"
+        )
+    if not rows:
+        return  # nothing to mix with: the run starts the folder
+    if saved is None and kind == "perceptron":
+        # a finished run of a version before config.json: its summary says the configuration
+        saved = _read_config(out / "summary.json", lambda d: d["config"])
+    if saved is None:
+        raise ValueError(
+            f"`{resume_name}`: {str(out)!r} holds records that do not say how they were made "
+            f"(no {RUN_CONFIG_FILE}: a run of an older isingeq); choose another output folder, "
+            f"or start it afresh ({fresh})"
+        )
+    for key in _SAME[kind]:
+        old, new = saved.get(key), config[key]
+        if json.loads(json.dumps(old)) != json.loads(json.dumps(new)):
+            raise ValueError(
+                f"`{resume_name}`: {str(out)!r} was made with {_show(key, old, names)}; got "
+                f"{_show(key, new, names)}; {again}"
+            )
+    dropped = sorted(set(saved.get(_SIZES_KEY) or []) - set(config[_SIZES_KEY]))
+    if dropped:
+        raise ValueError(
+            f"`{resume_name}`: {str(out)!r} was made with "
+            f"{_show(_SIZES_KEY, saved[_SIZES_KEY], names)}; got "
+            f"{_show(_SIZES_KEY, config[_SIZES_KEY], names)}, which would drop the records of "
+            f"n={','.join(map(str, dropped))}; resume with sizes that include them, or choose "
+            "another output folder"
+        )
+    tk = _TRIALS_KEY[kind]
+    if int(saved.get(tk) or 0) > int(config[tk]):
+        raise ValueError(
+            f"`{resume_name}`: {str(out)!r} was made with {_show(tk, saved[tk], names)}; got "
+            f"{_show(tk, config[tk], names)}, which would drop the records of the trials beyond "
+            "it; resume with at least as many, or choose another output folder"
+        )
+
+
+def _start_folder(out: Path, config: Mapping[str, Any], resume: bool) -> None:
+    """Check a resume (:func:`check_resume`), then record ``config`` beside the records."""
+    if resume:
+        check_resume(out, config)
+    write_json(out / RUN_CONFIG_FILE, dict(config))
 
 
 def run_analyze(
@@ -110,14 +277,21 @@ def run_analyze(
     trials: int,
     seed: int = 0,
     *,
-    num_starts: int = 4096,
+    num_starts: int = _NUM_STARTS,
     on_instance: Callable[[int, int], None] | None = None,
     journal: Journal | None = None,
+    out_dir: str | Path | None = None,
+    resume: bool = False,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Records (one per instance) and a summary (one row per n).
 
-    With a ``journal`` (:func:`analyze_journal`), each instance's record is appended to the
-    records file as it is finished, and a resumed run takes finished instances from the file.
+    With ``out_dir``, each instance's record is appended to ``out_dir/records.csv`` as it is
+    finished, beside ``config.json``; with ``resume`` a run continues from the instances
+    already there, after :func:`check_resume` has checked that they were made with the same
+    seed (and ``num_starts``) and that none would be dropped. Every input is checked before
+    the folder is touched. A ``journal`` (:func:`analyze_journal`) instead of ``out_dir``
+    streams the records with no configuration check (``isingeq perceptron``'s part 2, whose
+    own configuration is checked by :func:`run_perceptron_demo`).
 
     Summary columns: ``n``, ``trials``, ``mean_solutions``, ``median_solutions``,
     ``max_solutions``, ``unique_fraction`` (instances whose ground state is the only solution),
@@ -129,9 +303,17 @@ def run_analyze(
     >>> len(records), summary[0]["n"], summary[0]["mean_solutions"] >= 1
     (5, 4, True)
     """
-    ns = [check_int("sizes", n, low=1, high=EXACT_MAX_N) for n in sizes]
-    trials = check_int("trials", trials, low=1)
-    num_starts = check_int("num_starts", num_starts, low=1)
+    config = analyze_config(sizes, trials, seed, num_starts=num_starts)
+    ns, trials, seed, num_starts = (config[k] for k in ("sizes", "trials", "seed", "num_starts"))
+    if out_dir is not None:
+        if journal is not None:
+            raise TypeError("run_analyze() takes `out_dir` or `journal`, not both")
+        out = Path(out_dir)
+        _start_folder(out, config, resume)
+        with analyze_journal(out, resume=resume) as j:
+            return run_analyze(
+                ns, trials, seed, num_starts=num_starts, on_instance=on_instance, journal=j
+            )
     records: list[dict[str, Any]] = []
     summary: list[dict[str, Any]] = []
     for n in ns:
@@ -191,8 +373,36 @@ def write_analyze_outputs(
     return paths
 
 
-MEAN_FIELD_FIELDS = ("n", "instance", "t", "conditional_identity_error", "mean_field_error")
-RECONSTRUCTION_FIELDS = ("n", "t", "instance", "samples", "method", "error", "fit_time_s", "failed")
+MEAN_FIELD_FIELDS = ("n", "trial", "t", "conditional_identity_error", "mean_field_error")
+RECONSTRUCTION_FIELDS = ("n", "t", "trial", "samples", "method", "error", "fit_time_s", "failed")
+_RECORD_FILES.update(
+    analyze={"records.csv": ANALYZE_FIELDS},
+    perceptron={
+        "mean_field.csv": MEAN_FIELD_FIELDS,
+        "fixed_points.csv": ANALYZE_FIELDS,
+        "reconstruction.csv": RECONSTRUCTION_FIELDS,
+    },
+)
+
+
+def check_sample_counts(name: str, samples: Sequence[int], recon_n: int) -> tuple[int, ...]:
+    """Sample counts of the inverse problem, each ``>= recon_n + 1`` (what :func:`isingeq.fit`
+    needs); the error names ``name`` (``"samples"``, or the CLI's ``"--samples"``).
+
+    Examples
+    --------
+    >>> check_sample_counts("samples", [100, 20], 10)
+    (100, 20)
+    """
+    need = min_samples(recon_n)
+    out = tuple(check_int(name, s, low=1) for s in samples)
+    for s in out:
+        if s < need:
+            raise ValueError(
+                f"`{name}` must be >= {need} (fitting n={recon_n} nodes needs n + 1 samples); "
+                f"got {s}"
+            )
+    return out
 
 
 @dataclass(frozen=True)
@@ -234,14 +444,7 @@ class PerceptronDemoConfig:
         )
         ts = tuple(check_real("ts", t, low=0.0) for t in tup("ts", self.ts))
         recon_n = check_int("recon_n", self.recon_n, low=2, high=ENUMERATE_MAX_N)
-        need = min_samples(recon_n)
-        samples = tuple(check_int("samples", s, low=1) for s in tup("samples", self.samples))
-        for s in samples:
-            if s < need:
-                raise ValueError(
-                    f"`samples` must be >= {need} (fitting n={recon_n} nodes needs n + 1 samples); "
-                    f"got {s}"
-                )
+        samples = check_sample_counts("samples", tup("samples", self.samples), recon_n)
         object.__setattr__(self, "sizes", sizes)
         object.__setattr__(self, "ts", ts)
         object.__setattr__(self, "samples", tuple(sorted(set(samples))))
@@ -267,6 +470,10 @@ class PerceptronDemoConfig:
             "recon_n": self.recon_n,
             "recon_t": self.recon_t,
         }
+
+    def run_config(self) -> dict[str, Any]:
+        """What ``config.json`` records: :meth:`to_dict` and the experiment's name."""
+        return {"experiment": "perceptron", **self.to_dict()}
 
 
 @dataclass
@@ -332,7 +539,7 @@ def run_mean_field(
                 return [
                     {
                         "n": n,
-                        "instance": k,
+                        "trial": k,
                         "t": t,
                         "conditional_identity_error": conditional_identity_error(model, t),
                         "mean_field_error": mean_field_error(model, t),
@@ -416,7 +623,7 @@ def run_reconstruction(
                         {
                             "n": n,
                             "t": t,
-                            "instance": k,
+                            "trial": k,
                             "samples": S,
                             "method": method,
                             "error": error,
@@ -460,8 +667,12 @@ def run_perceptron_demo(
     """All three parts; ``on_step(description)`` is called after each of ``config.num_steps``.
 
     With ``out_dir``, every part's records stream to its CSV there as each instance finishes
-    (fsync'd), and with ``resume`` a run continues after an interruption from the instances
-    already finished (the same config and seed; the seeds are per instance).
+    (fsync'd), beside ``config.json`` (:meth:`PerceptronDemoConfig.run_config`), and with
+    ``resume`` a run continues after an interruption from the instances already finished.
+    :func:`check_resume` first refuses, before any file is touched, records made with another
+    seed, ``ts``, sample counts, ``recon_n`` or ``recon_t``, or records it would drop (fewer
+    sizes or instances). Files of a version that called the ``trial`` column ``instance`` are
+    read.
 
     Examples
     --------
@@ -479,13 +690,21 @@ def run_perceptron_demo(
 
     run = PerceptronDemoRun(config)
     out = None if out_dir is None else Path(out_dir)
+    if out is not None:
+        _start_folder(out, config.run_config(), resume)
 
     def journal(name: str, fields: Sequence[str], keys: list[str], per: int) -> Journal:
         return Journal(
-            None if out is None else out / name, fields, keys, _TYPES, per, resume=resume
+            None if out is None else out / name,
+            fields,
+            keys,
+            _TYPES,
+            per,
+            resume=resume,
+            renamed=_RENAMED,
         )
 
-    with journal("mean_field.csv", MEAN_FIELD_FIELDS, ["n", "instance"], len(config.ts)) as j:
+    with journal("mean_field.csv", MEAN_FIELD_FIELDS, ["n", "trial"], len(config.ts)) as j:
         run.mean_field, mf_summary = run_mean_field(
             config, on_instance=lambda n, k: step(f"mean field n={n}"), journal=j
         )
@@ -498,7 +717,7 @@ def run_perceptron_demo(
             journal=j,
         )
     per = len(config.samples) * len(FIT_METHODS)
-    with journal("reconstruction.csv", RECONSTRUCTION_FIELDS, ["instance"], per) as j:
+    with journal("reconstruction.csv", RECONSTRUCTION_FIELDS, ["trial"], per) as j:
         run.reconstruction, rc_summary = run_reconstruction(
             config, on_fit=lambda k, S: step(f"fit S={S}"), journal=j
         )

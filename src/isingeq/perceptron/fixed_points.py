@@ -1,4 +1,11 @@
-"""All ``t = inf`` solutions of eq. 16 (the 1-flip-stable states), and the ground state's basin.
+"""The 1-flip-stable states (eq. 16's ``t = inf`` solutions), and the ground state's basin.
+
+Where no node of a state has a tied field ``xi_i = 0``, "1-flip stable" and "a 0/1 fixed point
+of the ``t = inf`` layer" are the same thing. On a tie they part: the state is 1-flip stable
+(flipping node ``i`` does not lower ``H``) and the asynchronous update keeps it, but the step
+layer outputs ``step(0) = 1/2`` there, so :meth:`isingeq.Perceptron.is_fixed_point` says False.
+Ties have probability zero for the paper's continuous ``eps``; integer weights (max-cut) have
+them often.
 
 Both enumerate: :func:`fixed_points` walks all ``2^n`` states with the exact solver's block Gray
 code (:mod:`isingeq.solvers._kernels`); :func:`ground_state_basin` runs the asynchronous
@@ -16,6 +23,7 @@ from numpy.typing import NDArray
 
 from .._validation import as_generator, check_int
 from ..model import SpinGlass
+from ..solvers import solve
 from ..solvers.exact import EXACT_MAX_N, _plan
 from ..solvers.greedy import descend, stability_slack
 from . import _kernels
@@ -25,7 +33,7 @@ __all__ = ["fixed_points", "ground_state_basin"]
 
 
 def fixed_points(model: SpinGlass) -> NDArray[np.uint8]:
-    """Every ``t = inf`` solution of eq. 16: all 1-flip-stable states, one per row.
+    """All 1-flip-stable states, one per row: eq. 16's ``t = inf`` solutions.
 
     A state is listed iff ``(2 n_i - 1) xi_i(n) >= stability_slack(model)`` for every ``i`` (no
     single flip lowers ``H`` beyond rounding; see :func:`isingeq.solvers.greedy.stability_slack`
@@ -33,6 +41,12 @@ def fixed_points(model: SpinGlass) -> NDArray[np.uint8]:
     where the asynchronous ``t = inf`` update (:meth:`isingeq.Perceptron.iterate`) ends. The
     ground state is always among them. Enumerates all ``2^n`` states (numba, parallel, the exact
     solver's block Gray code).
+
+    A listed state with no tied field (``xi_i != 0`` for every ``i``) is a fixed point of the
+    ``t = inf`` layer, and every 0/1 fixed point of the layer is listed. A listed state with a
+    tie ``xi_i = 0`` is not a fixed point of :meth:`isingeq.Perceptron.forward`, whose
+    ``step(0) = 1/2`` (see :mod:`isingeq.perceptron.fixed_points`): integer weights such as
+    max-cut's have such ties.
 
     Parameters
     ----------
@@ -58,6 +72,14 @@ def fixed_points(model: SpinGlass) -> NDArray[np.uint8]:
     >>> isingeq.fixed_points(m)
     array([[1, 0],
            [0, 1]], dtype=uint8)
+
+    With ties (a 4-cycle max-cut, integer weights) some listed states are not layer fixed
+    points:
+
+    >>> ring = isingeq.SpinGlass.from_maxcut(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+    >>> fp = isingeq.fixed_points(ring)
+    >>> len(fp), int(isingeq.Perceptron(ring).is_fixed_point(fp).sum())
+    (6, 2)
     """
     model = check_model(model)
     n = model.n
@@ -110,7 +132,8 @@ def ground_state_basin(
     Raises
     ------
     ValueError
-        If ``num_starts`` is None and ``n > 24``, or ``num_starts < 1``.
+        If ``n > 36`` (the ground-state energy comes from ``isingeq.solve(model,
+        method="exact")``), ``num_starts`` is None and ``n > 24``, or ``num_starts < 1``.
 
     Examples
     --------
@@ -122,14 +145,20 @@ def ground_state_basin(
     model = check_model(model)
     gen = as_generator(rng)
     n = model.n
+    if n > EXACT_MAX_N:
+        raise ValueError(
+            f"n={n} is too large for ground_state_basin (limit {EXACT_MAX_N}: it needs the "
+            "exact ground-state energy, from isingeq.solve(model, method='exact'))"
+        )
     if num_starts is None:
         check_enumerable(model, ENUMERATE_MAX_N, "ground_state_basin with every start")
         X0 = decode(np.arange(1 << n, dtype=np.int64), n)
     else:
         R = check_int("num_starts", num_starts, low=1)
         X0 = gen.integers(0, 2, size=(R, n), dtype=np.uint8)
-    gs = fixed_points(model)[:1]
-    e0 = float(model.energy(gs)[0])
+    # the exact solver's ground-state energy (recomputed from the model, as every solver's):
+    # the energy of fixed_points(model)[0], without listing every stable state
+    e0 = float(solve(model, method="exact").best_energy)
     S, _ = descend(model, X0)
     E = model._energy_unchecked(S.astype(np.float64))
     limit = e0 + 1e-9 * model.energy_scale  # relative: the same basin at any coupling scale

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
@@ -127,7 +128,20 @@ class Perceptron:
         return self.model.h
 
     def _inputs(self, x: ArrayLike, name: str) -> NDArray[np.float64]:
-        X = np.asarray(x, dtype=np.float64)
+        try:
+            arr = np.asarray(x)
+        except ValueError as exc:  # ragged nested lists
+            raise ValueError(
+                f"`{name}` must be an array of shape (n,) or (R, n) with n={self.model.n}; "
+                f"got rows of inconsistent length ({exc})"
+            ) from None
+        if arr.dtype == object or not (
+            np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+        ):
+            raise TypeError(f"`{name}` must hold real numbers; got dtype {arr.dtype}")
+        if np.iscomplexobj(arr):
+            raise TypeError(f"`{name}` must hold real numbers; got complex dtype {arr.dtype}")
+        X = arr.astype(np.float64)
         if X.ndim not in (1, 2) or X.shape[-1] != self.model.n:
             raise ValueError(
                 f"`{name}` must have shape (n,) or (R, n) with n={self.model.n}; got shape "
@@ -151,6 +165,8 @@ class Perceptron:
 
         Raises
         ------
+        TypeError
+            If ``x`` is not real numbers (strings, complex, None).
         ValueError
             If ``x`` has the wrong shape or non-finite entries.
         """
@@ -177,7 +193,7 @@ class Perceptron:
         *,
         mode: str = "asynchronous",
         max_sweeps: int = 1000,
-        tol: float = 1e-12,
+        tol: float | None = None,
         damping: float = 0.0,
         x0: ArrayLike | None = None,
     ) -> FixedPointResult:
@@ -192,16 +208,19 @@ class Perceptron:
             (it may cycle: ``converged`` says so). ``"asynchronous"``: nodes updated one at a
             time in index order, each seeing the newest values; at ``t = inf`` a tie
             ``xi_i = 0`` keeps the current value and the run is 1-flip descent on ``H``
-            (:func:`isingeq.solvers.greedy.descend`), which always ends.
+            (:func:`isingeq.solvers.greedy.descend`), which always ends. A sparse model stays
+            sparse (its CSR rows are the columns each node reads).
         max_sweeps : int, default 1000
             Cap on sweeps per run (a sweep updates every node once).
-        tol : float, default 1e-12
-            A sweep that moves no entry by more than ``tol`` ends the run as converged. At
-            ``t = inf`` in asynchronous mode ``converged`` is :func:`isingeq.one_flip_stable`
-            of the end state instead (its one tolerance, for ties).
+        tol : float, optional
+            A sweep that moves no entry by more than ``tol`` ends the run as converged (default
+            1e-12). Not used at ``t = inf`` in asynchronous mode, so not accepted there:
+            ``converged`` is then :func:`isingeq.one_flip_stable` of the end state (its one
+            tolerance, for ties).
         damping : float in [0, 1), default 0
             Synchronous mode only: the weight on the old value (0 = undamped). Damping a
-            2-cycle of the synchronous update lets it settle.
+            2-cycle of the synchronous update lets it settle. The asynchronous update uses
+            each new value at once and has no damping, so a nonzero value is refused there.
         x0 : array_like, optional
             Deprecated spelling of ``initial_states`` (DeprecationWarning).
 
@@ -214,8 +233,10 @@ class Perceptron:
         TypeError
             If no starting points are given, or both ``initial_states`` and ``x0``.
         ValueError
-            On a bad ``mode``, out-of-range option, wrong shape, or (at ``t = inf``) non-0/1
-            starting values.
+            On a bad ``mode``, out-of-range option, wrong shape, (at ``t = inf``) non-0/1
+            starting values, or an option the mode does not use (``damping`` other than 0 in
+            asynchronous mode, ``tol`` at ``t = inf`` in asynchronous mode): an option is never
+            silently ignored.
 
         Examples
         --------
@@ -231,11 +252,22 @@ class Perceptron:
         if mode not in _MODES:
             raise ValueError(f"`mode` must be one of {_MODES}; got {mode!r}")
         max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-        tol = check_real("tol", tol, low=0.0)
+        tol_given = tol is not None
+        tol = check_real("tol", 1e-12 if tol is None else tol, low=0.0)
         damping = check_real("damping", damping, low=0.0, high=1.0, high_open=True)
+        t = self.t
+        if mode == "asynchronous" and damping != 0.0:
+            raise ValueError(
+                f"`damping` applies to mode='synchronous' only (the asynchronous update uses each "
+                f"new value at once); got damping={damping:g} with mode='asynchronous'"
+            )
+        if mode == "asynchronous" and np.isinf(t) and tol_given:
+            raise ValueError(
+                f"`tol` is not used at t = inf in mode='asynchronous' (the run is 1-flip descent "
+                f"and `converged` is isingeq.one_flip_stable of its end); got tol={tol:g}"
+            )
         X = np.array(np.atleast_2d(self._inputs(start, "initial_states")), dtype=np.float64)
         R, n = X.shape
-        t = self.t
         if np.isinf(t):
             if not np.all((X == 0) | (X == 1)):
                 raise ValueError("`initial_states` must be 0/1 at t = inf")
@@ -246,7 +278,7 @@ class Perceptron:
         converged = np.zeros(R, dtype=bool)
         sweeps = np.zeros(R, dtype=np.int64)
         h = self.model.h
-        J = self.model.dense_J() if mode == "asynchronous" else None
+        column = self._columns() if mode == "asynchronous" else None
         for _ in range(max_sweeps):
             active = ~converged
             if not active.any():
@@ -257,9 +289,10 @@ class Perceptron:
                 new = step_sigmoid(self.model.local_field(Xa), t)
                 Xa = damping * Xa + (1.0 - damping) * new
             else:
-                assert J is not None
+                assert column is not None
                 for i in range(n):
-                    xi = h[i] + Xa @ J[:, i]
+                    idx, vals = column(i)
+                    xi = h[i] + (Xa @ vals if idx is None else Xa[:, idx] @ vals)
                     Xa[:, i] = step_sigmoid(xi, t)
             X[active] = Xa
             sweeps[active] += 1
@@ -267,3 +300,16 @@ class Perceptron:
             idx = np.flatnonzero(active)
             converged[idx[done]] = True
         return FixedPointResult(X, converged, sweeps, mode, t)
+
+    def _columns(self) -> Any:
+        """``i -> (rows, values)`` of column ``i`` of ``J`` (``rows`` None: all of them).
+
+        A sparse ``J`` is read from its CSR rows (``J`` is symmetric, so row ``i`` is column
+        ``i``), never densified: a 30,000-node ring would need 6.7 GiB dense.
+        """
+        if self.model.is_sparse:
+            Jc = sp.csr_array(self.model.J)
+            ptr, ind, dat = Jc.indptr, Jc.indices, Jc.data
+            return lambda i: (ind[ptr[i] : ptr[i + 1]], dat[ptr[i] : ptr[i + 1]])
+        J = self.model.dense_J()
+        return lambda i: (None, J[:, i])
