@@ -202,3 +202,34 @@ def test_from_maxcut_bad_input() -> None:
         SpinGlass.from_maxcut(3, [(0, 3)])
     with pytest.raises(ValueError, match=r"shape \(m, 2\)"):
         SpinGlass.from_maxcut(3, [0, 1, 2])
+
+
+def test_from_symmetric_tolerance_is_relative_to_the_couplings() -> None:
+    antisym = np.array([[0.0, 1.0], [-1.0, 0.0]])
+    for scale in (1e-13, 1.0, 1e13):  # antisymmetric at any size (the old floor hid 1e-13)
+        with pytest.raises(ValueError, match=r"`J` must be symmetric; got max \|J - J.T\|"):
+            SpinGlass.from_symmetric(scale * antisym)
+    tiny = SpinGlass.from_symmetric(1e-13 * np.array([[0.0, 1.0], [1.0, 0.0]]))
+    assert tiny.eps[0, 1] == 1e-13
+    # rounding-level asymmetry is still accepted, and an all-zero J is symmetric
+    SpinGlass.from_symmetric(np.array([[0.0, 1.0], [1.0 + 1e-15, 0.0]]))
+    assert SpinGlass.from_symmetric(np.zeros((3, 3))).energy([1, 1, 1]) == 0.0
+    assert SpinGlass.from_symmetric(sp.csr_array((3, 3))).n == 3
+
+
+@pytest.mark.parametrize("edges", [[], (), np.empty((0, 2)), np.empty((0, 2), dtype=np.int32)])
+def test_from_maxcut_takes_a_graph_without_edges(edges: object) -> None:
+    m = SpinGlass.from_maxcut(3, edges)  # type: ignore[arg-type]
+    assert m.n == 3 and m.is_sparse
+    np.testing.assert_array_equal(m.energy(all_states(3)), np.zeros(8))
+    assert SpinGlass.from_maxcut(3, [], weights=[]).n == 3
+
+
+def test_check_states_refuses_complex_and_strings_by_name() -> None:
+    m = isingeq.paper_instance(3, rng=0)
+    with pytest.raises(TypeError, match="`x` must hold 0/1 numbers; got dtype complex128"):
+        m.energy(np.array([1, 0, 1], dtype=complex))
+    with pytest.raises(TypeError, match="`states` must hold 0/1 numbers; got dtype <U1"):
+        m.check_states(["1", "0", "1"], name="states")
+    with pytest.raises(ValueError, match="`x` must be a rectangular array; got a ragged"):
+        m.energy([[1, 0, 1], [1, 0]])

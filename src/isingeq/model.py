@@ -55,6 +55,23 @@ FloatArray: TypeAlias = NDArray[np.float64]
 Matrix: TypeAlias = Any
 
 
+def _real_array(name: str, x: Any, what: str) -> NDArray[Any]:
+    """``np.asarray(x)``, or a TypeError naming ``name`` when it is not real numbers (or bools):
+    strings and objects have no 0/1 value, and a complex value would be cast with a
+    ComplexWarning, dropping its imaginary part unseen. ``what`` says what was expected."""
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(f"`{name}` must be a rectangular array; got a ragged sequence") from exc
+    if (
+        arr.dtype == object
+        or np.iscomplexobj(arr)
+        or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_)
+    ):
+        raise TypeError(f"`{name}` must hold {what}; got dtype {arr.dtype}")
+    return arr
+
+
 def _as_real_matrix(name: str, a: Any) -> Matrix:
     """Validate a square, real, finite matrix; return float64 dense or CSR.
 
@@ -232,7 +249,9 @@ class SpinGlass:
         n = Jm.shape[0]
         diff = Jm - Jm.T
         asym = abs(diff).max() if sp.issparse(diff) else np.abs(diff).max()
-        scale = max(1.0, abs(Jm).max())
+        # relative to the couplings, with no absolute floor: J = 1e-13 [[0, 1], [-1, 0]] is
+        # antisymmetric whatever its size (an all-zero J is symmetric: 0 > 0 is false)
+        scale = abs(Jm).max()
         if asym > 1e-12 * scale:
             raise ValueError(f"`J` must be symmetric; got max |J - J.T| = {asym:.3g}")
         diag = Jm.diagonal()
@@ -322,8 +341,8 @@ class SpinGlass:
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
             raise ValueError(f"`n` must be a positive integer; got {n!r}")
         e = np.asarray(edges)
-        if e.size == 0:
-            e = e.reshape(0, 2)
+        if e.size == 0:  # no edges is a graph too; np.asarray([]) is float64
+            e = np.zeros((0, 2), dtype=np.int64)
         if e.ndim != 2 or e.shape[1] != 2 or not np.issubdtype(e.dtype, np.integer):
             raise ValueError(
                 f"`edges` must be an integer array of shape (m, 2); got shape {e.shape} ({e.dtype})"
@@ -476,12 +495,10 @@ class SpinGlass:
         ------
         ValueError
             On a wrong length or a value other than 0 and 1 (the message gives row and column).
+        TypeError
+            On strings, objects or complex numbers.
         """
-        arr = np.asarray(x)
-        if arr.dtype == object or not (
-            np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
-        ):
-            raise TypeError(f"`{name}` must hold 0/1 numbers; got dtype {arr.dtype}")
+        arr = _real_array(name, x, "0/1 numbers")
         if arr.ndim not in (1, 2) or arr.shape[-1] != self.n:
             raise ValueError(
                 f"`{name}` must have shape ({self.n},) or (num_states, {self.n}) for this model; "
@@ -494,7 +511,7 @@ class SpinGlass:
         if not ok.all():
             where = tuple(int(v) for v in np.argwhere(~ok)[0])
             raise ValueError(
-                f"`{name}` must contain only 0 and 1; got {arr[where]!r} at index {where}"
+                f"`{name}` must contain only 0 and 1; got {arr[where].item()!r} at index {where}"
             )
         return arr.astype(np.uint8, copy=False)
 

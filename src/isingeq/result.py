@@ -89,10 +89,21 @@ class SolveResult:
         marginals: NDArray[np.float64] | None = None,
         info: dict[str, Any] | None = None,
     ) -> SolveResult:
-        """Build a result, recomputing the energies from ``model`` (never trusting a solver's)."""
-        s = np.ascontiguousarray(np.atleast_2d(samples), dtype=np.uint8)
-        if s.shape[1] != model.n:
-            raise ValueError(f"`samples` must have {model.n} columns; got shape {s.shape}")
+        """Build a result, recomputing the energies from ``model`` (never trusting a solver's).
+
+        Raises
+        ------
+        ValueError
+            If ``samples`` is not (n,) or (num_reads >= 1, n), holds values other than 0 and 1
+            (a -1 spin would wrap to 255 in uint8, a 0.7 be truncated), or ``marginals`` has
+            another shape.
+        TypeError
+            If ``samples`` holds strings, objects or complex numbers.
+        """
+        checked = model.check_states(samples, name="samples")  # shape, dtype, 0/1 only
+        s = np.ascontiguousarray(np.atleast_2d(checked), dtype=np.uint8)
+        if s.shape[0] == 0:  # best_energy / best_sample have nothing to return
+            raise ValueError(f"`samples` must have at least one row; got shape {s.shape}")
         if marginals is not None:
             marginals = np.ascontiguousarray(marginals, dtype=np.float64)
             if marginals.ndim == 1:  # one distribution for every sample (exact at finite t)

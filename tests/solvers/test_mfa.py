@@ -125,9 +125,10 @@ def test_explicit_schedule_and_initial_states() -> None:
         ({"time_limit": -1.0}, ValueError, "`time_limit` must be > 0"),
         ({"t_start": 5.0, "t_end": 1.0}, ValueError, "`t_end` must be > t_start"),
         (
-            {"initial_states": np.zeros((2, 5))},
+            # an explicit num_reads must agree; without one, the rows set it (test_reads_*)
+            {"initial_states": np.zeros((2, 5)), "num_reads": 3},
             ValueError,
-            "`num_reads`=64 disagrees with `initial_states`, which has 2 rows",
+            "`num_reads`=3 disagrees with `initial_states`, which has 2 rows",
         ),
         ({"num_reads": 2, "initial_states": np.full((2, 5), 2.0)}, ValueError, r"\[0, 1\]"),
         ({"dtype": "float16"}, ValueError, "`dtype` must be 'float32' or 'float64'"),

@@ -18,7 +18,7 @@ from scipy.special import expit
 
 from .._resources import memory_shortfall
 from .._validation import check_int, check_real
-from ..model import SpinGlass
+from ..model import SpinGlass, _real_array
 
 __all__ = [
     "HOST_BYTES_PER_STATE",
@@ -28,9 +28,12 @@ __all__ = [
     "eq16_residual",
     "field_scale",
     "ladder_ends",
+    "load_kernels",
     "one_blas_thread",
+    "reads_of",
     "solve_memo",
     "start_states",
+    "target_reached",
     "time_budget",
 ]
 
@@ -121,8 +124,14 @@ def _field_scale(model: SpinGlass) -> float:
     # a pass over every coupling: once per model within a solve (a dense n = 10,000 took
     # 0.4 s, and mfa on torch asked twice: the method and the backend's scale)
     J = model.J
-    sq = float(J.multiply(J).sum()) if sp.issparse(J) else float(np.square(J).sum())
-    s = np.sqrt(sq / model.n) / 2.0
+    data = J.data if sp.issparse(J) else np.asarray(J)
+    with np.errstate(over="ignore"):
+        sq = float(J.multiply(J).sum()) if sp.issparse(J) else float(np.square(J).sum())
+    if np.isinf(sq):  # couplings beyond 1e154 square to inf: sum them in units of the largest
+        top = float(2.0 ** np.ceil(np.log2(np.abs(data).max())))
+        s = np.sqrt(float(np.square(data / top).sum()) / model.n) / 2.0 * top
+    else:
+        s = np.sqrt(sq / model.n) / 2.0
     if s == 0.0:
         s = float(np.abs(model.h).max()) or 1.0
     return max(float(s), 1e-12)  # keeps the default t ladder finite in float32
@@ -159,6 +168,16 @@ def ladder_ends(
     return t_start, t_end
 
 
+def reads_of(num_reads: int | None, initial_states: Any, default: int) -> Any:
+    """``num_reads`` as given; when omitted, the rows of a 2-D ``initial_states`` (one read per
+    given start, in every method), else ``default``. Checked later, by the caller."""
+    if num_reads is None and initial_states is not None:
+        shape = np.shape(_real_array("initial_states", initial_states, "real numbers"))
+        if len(shape) == 2 and shape[0] >= 1:  # zero rows: start_states names the problem
+            return shape[0]
+    return default if num_reads is None else num_reads
+
+
 def start_states(
     model: SpinGlass,
     initial_states: Any,
@@ -175,15 +194,18 @@ def start_states(
     Raises
     ------
     ValueError
-        On a wrong shape, non-finite values, values outside the allowed set, or a row count
-        that disagrees with ``num_reads``.
+        On a wrong shape (zero rows included), non-finite values, values outside the allowed
+        set, or a row count that disagrees with ``num_reads``.
+    TypeError
+        On strings, objects or complex numbers (the dtype check of
+        :meth:`~isingeq.SpinGlass.check_states`).
     """
-    X = np.asarray(initial_states, dtype=np.float64)
+    X = _real_array("initial_states", initial_states, "real numbers").astype(np.float64)
     n = model.n
-    if X.ndim not in (1, 2) or X.shape[-1] != n:
+    if X.ndim not in (1, 2) or X.shape[-1] != n or X.size == 0:
         raise ValueError(
-            f"`initial_states` must have shape (n,) or (num_reads, n) with n={n}; got shape "
-            f"{X.shape}"
+            f"`initial_states` must have shape (n,) or (num_reads, n) with n={n} and "
+            f"num_reads >= 1; got shape {X.shape}"
         )
     if X.ndim == 1:
         X = X[None, :]
@@ -263,6 +285,57 @@ def time_budget(
     if target_energy is not None:
         target_energy = check_real("target_energy", target_energy)
     return time_limit, deadline, target_energy
+
+
+def load_kernels(deadline: int | None, *loads: Callable[[], object]) -> int | None:
+    """Run ``loads`` (numba kernel calls on empty work) and return ``deadline`` moved back by
+    the time they took; without a deadline, nothing is run.
+
+    A kernel's first call in a process loads its machine code from numba's cache (or compiles
+    it): 0.16 s for mfa's dense sweeps, more than a short ``time_limit``'s first sweeps. Timed
+    inside the solve, that one-off cost was read as the sweep rate, and a cold process (every
+    CLI call) squeezed its work: mfa at n = 300 with 0.5 s fitted 30 sweeps cold against 227
+    warm, tabu's chunk clock ran 22 sweeps against 2097. Like torch's import at the top of
+    mfa, it is not the solve's time: after the first call each load costs microseconds. The
+    calls must pass arrays of the dtypes and layouts the solve will (another signature would
+    load again), with no rows or no sweeps, so that they do no work and draw no random numbers.
+    """
+    if deadline is None:
+        return None
+    t0 = time.perf_counter_ns()
+    for load in loads:
+        load()
+    return deadline + (time.perf_counter_ns() - t0)
+
+
+#: Relative width of the window in which an incrementally tracked energy is recomputed before it
+#: is compared with ``target_energy`` (:func:`target_reached`): wide enough for the rounding a
+#: long run of ``E += gain`` accumulates (about ``1e-16 * energy_scale`` a move).
+_TARGET_RTOL = 1e-9
+
+
+def target_reached(
+    model: SpinGlass, lowest: float, target_energy: float | None, states: np.ndarray
+) -> bool:
+    """Whether ``states`` (R, n) 0/1 reach ``H <= target_energy``, given ``lowest``, their lowest
+    energy as a method tracked it incrementally (tabu, the thermal tail: ``e0 + sum of gains``).
+
+    A tracked energy can end an ulp or so above the energy recomputed from the model, which is
+    what the result reports and what a target taken from another solve (``exact``'s
+    ``best_energy``) was computed as: compared as is, a target equal to the optimum was missed
+    and the run spent its whole ``time_limit``. So within a small window of the target
+    (``_TARGET_RTOL * energy_scale``, either side) the energies are recomputed and those
+    decide, so that "target_energy" as the reason to stop means the result's ``best_energy``
+    is at most the target; outside it the tracked value does, and costs nothing.
+    """
+    if target_energy is None:
+        return False
+    scale = memo(model, "energy_scale", lambda: float(model.energy_scale))
+    window = _TARGET_RTOL * max(scale, abs(lowest))  # abs(lowest): the offset's rounding too
+    if abs(lowest - target_energy) > window:
+        return lowest < target_energy
+    E = model._energy_unchecked(np.asarray(states, dtype=np.float64))
+    return bool(E.min() <= target_energy)
 
 
 class ChunkClock:

@@ -2,8 +2,9 @@
 
 Every registered method takes ``callback=`` (:func:`isingeq.solve` passes it on): a function
 called with a :class:`ProgressEvent` whenever the method has news, that is between the chunks
-of work at which it already checks its clock (a round of mfa / mfa-async, a chunk of the
-thermal tail or of tabu moves), and once more when it returns. The events are cheap (no
+of work at which it already checks its clock (a round of mfa / mfa-async and mfa's
+saturation checks every 8 sweeps, a chunk of the thermal tail or of tabu moves), and once more
+when it returns. An mfa-async round is one kernel call, so it reports when the round ends. The events are cheap (no
 energy is computed for them) and their number is bounded by the method's own clock checks, so
 a callback costs nothing measurable; it runs in the solver's thread, between kernels.
 
@@ -35,8 +36,10 @@ class ProgressEvent:
     method : str
         The method the caller asked for (the outer one when a method runs another).
     phase : str
-        The part of the work: the method's own name, or e.g. ``"mean field"``, ``"tabu"``,
-        ``"thermal tail"``; ``"done"`` for the last event.
+        The part of the work: the name of the method doing it (for a method that runs another,
+        the inner one's: mfa-hybrid's mean-field phase reports ``"mfa-async"``), or
+        ``"tabu"`` and ``"thermal tail"`` (the second phases of mfa-hybrid); ``"done"`` for
+        the last event.
     elapsed_s : float
         Wall time since the solve's entry, in seconds.
     time_limit : float or None

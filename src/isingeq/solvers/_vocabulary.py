@@ -58,7 +58,11 @@ VOCABULARY: dict[str, Term] = {
         "residual of eq. 16, max_i |<n_i> - sigmoid(t xi_i)|, at which the method counts it as solved",
         "<n_i>",
     ),
-    "time_limit": Term("wall time from entry to return", "seconds"),
+    "time_limit": Term(
+        "wall time from entry to return (a process's first solve adds numba's one-off kernel "
+        "load, uncounted)",
+        "seconds",
+    ),
     "target_energy": Term("stop once a sample reaches H <= target_energy", "H (energy)"),
     "t": Term("inverse temperature of the exact Boltzmann marginals and log Z(t)", "absolute t"),
     "num_states": Term("also return the num_states lowest states", "count"),

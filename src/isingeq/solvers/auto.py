@@ -26,6 +26,7 @@ import numpy as np
 from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
+from ._common import time_budget
 from ._registry import METHODS, register
 from .exact import EXACT_MAX_N, _fmt_seconds, enumeration_seconds
 
@@ -90,6 +91,11 @@ def solve_auto(
     """
     n = model.n
     num_states = check_int("num_states", num_states, low=1)
+    # validated here, whatever runs: exact takes none of these three, and a bad value must not
+    # pass unseen just because the model happens to be small
+    if num_reads is not None:
+        num_reads = check_int("num_reads", num_reads, low=1)
+    time_limit, _, target_energy = time_budget(0, time_limit, target_energy)
     needs = [
         name for name, v in (("t", t), ("num_states", num_states > 1)) if v not in (None, False)
     ]

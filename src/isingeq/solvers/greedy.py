@@ -28,6 +28,7 @@ from ._registry import register
 __all__ = [
     "STABILITY_RTOL",
     "descend",
+    "descent_converged",
     "one_flip_stable",
     "polish",
     "solve_greedy",
@@ -58,11 +59,34 @@ def descend(
     return X, sweeps
 
 
+def load_descent(model: SpinGlass) -> None:
+    """Load :func:`descend`'s kernel for ``model``'s storage, on no rows
+    (:func:`~._common.load_kernels`)."""
+    descend(model, np.zeros((0, model.n), dtype=np.uint8), 1)
+
+
+def descent_converged(
+    model: SpinGlass, X: np.ndarray, sweeps: np.ndarray, max_sweeps: int
+) -> np.ndarray:
+    """Which rows of :func:`descend`'s output reached its fixed point (are 1-flip stable):
+    the ``converged`` extra of every method that ends with the descent (greedy's meaning).
+
+    A row that took fewer than ``max_sweeps`` sweeps ended on a sweep that changed nothing;
+    only the rows that used them all are tested (:func:`one_flip_stable`), so the usual case
+    costs nothing.
+    """
+    ok = np.asarray(sweeps) < max_sweeps
+    if not ok.all():
+        ok[~ok] = one_flip_stable(model, X[~ok])
+    return ok
+
+
 def polish(model: SpinGlass, result: SolveResult, *, max_sweeps: int = 10_000) -> SolveResult:
     """Finish every sample of ``result`` with the ``t = infinity`` update (1-flip descent).
 
     Energies never rise. The result keeps its marginals and info; ``info["polish_sweeps"]`` is
-    added and the method becomes ``"<method>+greedy"``.
+    added and the method (``result.method`` and ``info["method"]``) becomes
+    ``"<method>+greedy"``.
 
     Examples
     --------
@@ -79,9 +103,10 @@ def polish(model: SpinGlass, result: SolveResult, *, max_sweeps: int = 10_000) -
     X, sweeps = descend(model, result.samples, max_sweeps)
     info = dict(result.info)
     info["polish_sweeps"] = sweeps
-    return SolveResult.from_samples(
-        model, X, f"{result.method}+greedy", marginals=result.marginals, info=info
-    )
+    method = f"{result.method}+greedy"
+    if "method" in info:  # the info core names the method too: the two must agree
+        info["method"] = method
+    return SolveResult.from_samples(model, X, method, marginals=result.marginals, info=info)
 
 
 @register("greedy")

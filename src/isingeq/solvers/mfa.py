@@ -43,11 +43,13 @@ from ._common import (
     device_residuals,
     field_scale,
     ladder_ends,
+    load_kernels,
+    reads_of,
     start_states,
     time_budget,
 )
 from ._registry import register
-from .greedy import descend, stability_slack
+from .greedy import descend, descent_converged, load_descent, stability_slack
 
 __all__ = ["solve_mfa"]
 
@@ -55,6 +57,27 @@ _SATURATION = 1e-4
 #: Dense models up to this many nodes run their sweeps fused in numba, product included
 #: (:func:`~isingeq.solvers._kernels.mfa_sweeps_dense`); larger ones take the product in NumPy.
 _FUSED_MAX_N = 128
+
+
+#: Fields larger than this (2^60) are kept in units of a power of two near them
+#: (:func:`_field_unit`); ordinary models stay in their own units, bit for bit.
+_UNIT_MAX = 2.0**60
+
+
+def _field_unit(model: SpinGlass) -> float:
+    """1.0, or for a model with a field scale or bias beyond :data:`_UNIT_MAX` the power of two
+    nearest its largest coefficient: the sweeps then hold ``J / unit`` and ``h / unit`` and use
+    ``t * unit`` and ``noise / unit``, so ``t xi`` is the same number (dividing by a power of
+    two is exact) while ``J`` and ``h`` fit in float32 (the torch backend always works so).
+    """
+    h = model.h
+    big = max(field_scale(model), float(np.abs(h).max()) if h.size else 0.0)
+    if big <= _UNIT_MAX:
+        return 1.0
+    J = model.J
+    data = J.data if sp.issparse(J) else np.asarray(J)
+    top = max(float(data.max(initial=0.0)), -float(data.min(initial=0.0)), float(np.abs(h).max()))
+    return float(2.0 ** round(np.log2(top)))
 
 
 class _Sweeps:
@@ -68,16 +91,31 @@ class _Sweeps:
     def __init__(self, model: SpinGlass, dtype: np.dtype[Any]) -> None:
         J = model.J
         self.sparse = sp.issparse(J)
+        # the unit of the fields: 1, or for couplings beyond _UNIT_MAX (float32 ends at 3.4e38,
+        # where the cast made them inf and the sweeps NaN) a power of two near their size
+        self.unit = _field_unit(model)
+        u = self.unit
         if self.sparse:
             self.indptr, self.indices = J.indptr, J.indices
-            self.data = J.data.astype(dtype)
+            self.data = (J.data if u == 1.0 else J.data / u).astype(dtype)
         else:
-            self.J = np.ascontiguousarray(J, dtype=dtype)
+            self.J = np.ascontiguousarray(J if u == 1.0 else np.asarray(J) / u, dtype=dtype)
         # dense models above _FUSED_MAX_N nodes: NumPy's BLAS for the product, a call per sweep
         self.fused = self.sparse or model.n <= _FUSED_MAX_N
         self.no_J = np.empty((0, 0), dtype=dtype)
-        self.h = model.h.astype(dtype)
+        self.h = (model.h if u == 1.0 else model.h / u).astype(dtype)
         self.device = "cpu"
+
+    def load_kernels(self) -> None:
+        """Load the sweep kernel for these arrays' dtypes, with no sweeps
+        (:func:`~._common.load_kernels`)."""
+        S = np.zeros((1, 1), dtype=self.h.dtype)
+        no, one = np.zeros(0), np.zeros(1)
+        rest = (np.empty_like(S), S, self.h, no, no, one, one, 0, 1, np.zeros(1))
+        if self.sparse:
+            _kernels.mfa_sweeps_csr(self.indptr, self.indices, self.data, *rest)
+        else:
+            _kernels.mfa_sweeps_dense(self.no_J, *rest)
 
     def load(self, S: np.ndarray, step: np.ndarray, mask: np.ndarray, key: int) -> None:
         self.S, self.step, self.mask, self.key = S, step, mask, key
@@ -89,6 +127,8 @@ class _Sweeps:
         # fused: xi = J S + h + noise, S += step (sigmoid(t xi) - S), residual per row
         t = np.asarray(ts, dtype=np.float64)
         sg = np.asarray(sigs, dtype=np.float64)
+        if self.unit != 1.0:  # fields in units of self.unit: t xi and the noise unchanged
+            t, sg = t * self.unit, sg / self.unit
         size = self.S.size
         key = self.key + k * size
         XI, S, h, step, mask, res = self.XI, self.S, self.h, self.step, self.mask, self.res
@@ -152,10 +192,10 @@ def solve_mfa(
     rng : None, int, SeedSequence or Generator, optional
         Draws the starting points and the noise.
     num_reads : int, optional
-        Replicas annealed together (columns of one matrix). Default 64, or 16 with a
-        ``time_limit``: without a limit, enough replicas that small paper instances are solved
-        exactly nearly always; within a short budget, more restarts of fewer replicas reach
-        lower energies.
+        Replicas annealed together (columns of one matrix). Default the rows of a 2-D
+        ``initial_states``, else 64, or 16 with a ``time_limit``: without a limit, enough
+        replicas that small paper instances are solved exactly nearly always; within a short
+        budget, more restarts of fewer replicas reach lower energies.
     num_sweeps : int, optional
         Rungs of the geometric ``t`` ladder, one sweep each (unless ``schedule`` is given).
         Default 300, or 600 with a ``time_limit`` (the ladder is compressed when it does not
@@ -203,7 +243,8 @@ def solve_mfa(
         of those rungs in ``info["trajectory_states"]`` (k, n), at ``t`` =
         ``info["trajectory_states_t"]`` (how the averages freeze; ``isingeq solve --plot``).
     max_sweeps : int, default 10000
-        Cap on the sweeps of the final ``t = infinity`` descent, per read.
+        Cap on the sweeps of the final ``t = infinity`` descent, per read;
+        ``info["converged"]`` says which reads reached its fixed point.
     backend : {"numpy", "torch"}, default "numpy"
         Where the sweeps run: numpy / BLAS and numba on this machine's cores, or torch tensors
         on ``device`` (:mod:`isingeq.backends.torch`: a GPU runs thousands of replicas in one
@@ -220,11 +261,13 @@ def solve_mfa(
     Returns
     -------
     SolveResult
-        ``samples`` (num_reads, n), 1-flip stable; ``marginals`` (num_reads, n), the continuous
-        ``<n>`` of the best round's slots; ``info``: the core of :mod:`isingeq.result`
-        (``stopped``: "schedule", "saturated", "time_limit" or "target_energy"), ``rounds``,
-        ``t_schedule`` (first round), ``saturated``, ``residual`` (per read, at ``t_end``),
-        ``ladder_compressed``, ``dtype``, ``field_scale``, ``device`` (where the sweeps ran).
+        ``samples`` (num_reads, n), 1-flip stable unless ``max_sweeps`` cut the final descent
+        short; ``marginals`` (num_reads, n), the continuous ``<n>`` of the best round's slots;
+        ``info``: the core of :mod:`isingeq.result` (``stopped``: "schedule", "saturated",
+        "time_limit" or "target_energy"), ``rounds``, ``t_schedule`` (first round),
+        ``saturated``, ``residual`` (per read, at ``t_end``), ``ladder_compressed``, ``dtype``,
+        ``field_scale``, ``device`` (where the sweeps ran), ``converged`` (per read: the
+        sample is 1-flip stable, as greedy's).
 
     Raises
     ------
@@ -248,8 +291,7 @@ def solve_mfa(
         torch_backend()  # the first import of torch (about a second) is not the solve's time
     t_begin = time.perf_counter_ns()
     n = model.n
-    if num_reads is None:
-        num_reads = 64 if time_limit is None else 16
+    num_reads = reads_of(num_reads, initial_states, 64 if time_limit is None else 16)
     if num_sweeps is None:
         num_sweeps = 300 if time_limit is None else 600
     R = check_int("num_reads", num_reads, low=1)
@@ -276,6 +318,9 @@ def solve_mfa(
         if backend == "torch"
         else _Sweeps(model, dt)
     )
+    # numba's one-off loads are not the solve's time (they were read as the sweep rate)
+    loads = [] if backend == "torch" else [eng.load_kernels]
+    deadline = load_kernels(deadline, *loads, lambda: load_descent(model))
     gen = rng if rng is not None else np.random.default_rng()
     step = 1.0 - damp  # the kernel moves S by step * (sigmoid(t xi) - S)
     scale = field_scale(model)
@@ -283,6 +328,7 @@ def solve_mfa(
     best_X = np.zeros((R, n), dtype=np.uint8)
     best_E = np.full(R, np.inf)
     best_M = np.full((R, n), 0.5)
+    best_C = np.zeros(R, dtype=bool)  # whether the slot's final descent reached its fixed point
     rounds = 0
     sweeps_total = 0
     stopped = "schedule"
@@ -358,17 +404,22 @@ def solve_mfa(
             ):
                 round_stop = "saturated"
                 break
+            if k % 8 == 0 and k < len(ladder) and _progress.active():
+                # news between the saturation checks too: an untimed run is one round, which
+                # reported nothing until it ended (best_E: the rounds before, inf in the first)
+                _progress.report("mfa", float(best_E.min()), sweeps_total, rounds)
         # ---- finish at t = infinity: round, then asynchronous step updates
         S = eng.states()
         # on a GPU, a dense model's replicas descend there first (the CPU's float64 descent
         # from states cut short took seconds for thousands of replicas); that one decides
         X0 = eng.descended(-stability_slack(model)) if backend == "torch" else None
-        X, _ = descend(model, (S.T > 0.5).astype(np.uint8) if X0 is None else X0, max_sweeps)
+        X, used = descend(model, (S.T > 0.5).astype(np.uint8) if X0 is None else X0, max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
         best_X[better] = X[better]
         best_E[better] = E[better]
         best_M[better] = S.T[better]
+        best_C[better] = descent_converged(model, X, used, max_sweeps)[better]
         rounds += 1
         stopped = round_stop
         _progress.report("mfa", float(best_E.min()), sweeps_total, rounds)
@@ -400,6 +451,7 @@ def solve_mfa(
             "residual": device_residuals(eng, model, best_M, float(ts[-1])),
             "dtype": dtype,
             "ladder_compressed": compressed,
+            "converged": best_C,
             "field_scale": scale,
             "device": eng.device,
         }

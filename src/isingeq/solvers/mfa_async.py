@@ -48,13 +48,15 @@ from ._common import (
     device_residuals,
     field_scale,
     ladder_ends,
+    load_kernels,
+    reads_of,
     start_states,
     time_budget,
 )
 from ._registry import register
-from .greedy import descend
+from .greedy import descend, descent_converged, load_descent
 
-__all__ = ["solve_mfa_async"]
+__all__ = ["load_sweeps", "solve_mfa_async"]
 
 #: A conservative guess of the time per (coupling or node) x sweep on one core, used to fit the
 #: first round of a time-limited run before any sweep has been timed.
@@ -63,6 +65,18 @@ _FIRST_GUESS_S = 2e-9
 
 #: Standard deviation of U(-1/2, 1/2): a uniform noise of std ``s`` has full width ``s * sqrt(12)``.
 _UNIFORM_STD = 1.0 / math.sqrt(12.0)
+
+
+def load_sweeps(model: SpinGlass) -> None:
+    """Load the annealing kernel for ``model``'s storage, on no replicas
+    (:func:`~._common.load_kernels`)."""
+    no, M = np.zeros(0), np.zeros((0, model.n))
+    args = (np.asarray(model.h, dtype=np.float64), no, no, M, np.zeros(0, dtype=np.int64), 0.0)
+    J = model.J
+    if model.is_sparse:
+        _kernels.amfa_csr(J.indptr, J.indices, np.asarray(J.data, dtype=np.float64), *args)
+    else:
+        _kernels.amfa_dense(np.ascontiguousarray(J, dtype=np.float64), *args)
 
 
 @register("mfa-async", renamed={"max_polish_sweeps": "max_sweeps"})
@@ -99,7 +113,7 @@ def solve_mfa_async(
     rng : None, int, SeedSequence or Generator, optional
         Draws the starting points and the noise streams.
     num_reads : int, optional
-        Replicas per round. Default 16, or with a ``time_limit`` the number of numba threads
+        Replicas per round. Default the rows of a 2-D ``initial_states``, else 16, or with a ``time_limit`` the number of numba threads
         (rounds are short, so that the time left and the target are checked often).
     num_sweeps : int, default 800
         Sweeps (rungs of the ``t`` ladder) of the round; with a ``time_limit``, rounds have
@@ -131,7 +145,8 @@ def solve_mfa_async(
     initial_states : array_like, shape (n,) or (num_reads, n), optional
         Starting ``<n>`` in [0, 1] of the first round (default: ``1/2`` plus a little noise).
     max_sweeps : int, default 10000
-        Cap on the sweeps of the final ``t = infinity`` descent, per read.
+        Cap on the sweeps of the final ``t = infinity`` descent, per read;
+        ``info["converged"]`` says which reads reached its fixed point.
     backend : {"numpy", "torch"}, default "numpy"
         Where the sweeps run: the numba kernels (one replica per core, node after node), or
         torch on ``device`` (:class:`isingeq.backends.torch.ColouredSweeps`): the coupling graph
@@ -150,7 +165,8 @@ def solve_mfa_async(
     Returns
     -------
     SolveResult
-        ``samples`` (num_reads, n), 1-flip stable, the best per replica slot over the rounds;
+        ``samples`` (num_reads, n), the best per replica slot over the rounds, 1-flip stable
+        unless ``max_sweeps`` cut the final descent short (``converged``, per read, as greedy's);
         ``marginals`` the slots' ``<n>`` before rounding; ``info``: the core of
         :mod:`isingeq.result` (``sweeps``: ladder sweeps summed over rounds; ``stopped``:
         "schedule", "time_limit" or "target_energy"), ``rounds``, ``reheats``, ``reads``
@@ -181,8 +197,7 @@ def solve_mfa_async(
     t_begin = time.perf_counter_ns()
     n = model.n
     threads = numba.get_num_threads()
-    if num_reads is None:
-        num_reads = 16 if time_limit is None else threads
+    num_reads = reads_of(num_reads, initial_states, 16 if time_limit is None else threads)
     R = check_int("num_reads", num_reads, low=1)
     S0 = check_int("num_sweeps", num_sweeps, low=1)
     noise = check_real("noise", noise, low=0.0)
@@ -212,6 +227,10 @@ def solve_mfa_async(
     else:
         Jd = np.ascontiguousarray(J, dtype=np.float64)
         couplings = n * n // 4  # a dense row is one vectorised pass
+    if coloured is None:  # numba's one-off loads are not the solve's time (see load_kernels)
+        deadline = load_kernels(deadline, lambda: load_sweeps(model), lambda: load_descent(model))
+    else:
+        deadline = load_kernels(deadline, lambda: load_descent(model))
     field = field_scale(model)
     # the kernel takes the full width of its uniform noise
     width = noise / _UNIFORM_STD * field
@@ -220,6 +239,7 @@ def solve_mfa_async(
     best_X = np.zeros((R, n), dtype=np.uint8)
     best_E = np.full(R, np.inf)
     best_M = np.full((R, n), 0.5)
+    best_C = np.zeros(R, dtype=bool)  # whether the slot's final descent reached its fixed point
     rounds = sweeps = reads = reheats = 0
     first = np.array([t_end])
     stopped = "schedule"
@@ -266,10 +286,11 @@ def solve_mfa_async(
         else:
             _kernels.amfa_dense(Jd, h, ts, amps, M, keys, tol)
         per_sweep_s = max((time.perf_counter_ns() - t0) * 1e-9 / S, 1e-9)
-        X, _ = descend(model, (M > 0.5).astype(np.uint8), max_sweeps)
+        X, used = descend(model, (M > 0.5).astype(np.uint8), max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
         best_X[better], best_E[better], best_M[better] = X[better], E[better], M[better]
+        best_C[better] = descent_converged(model, X, used, max_sweeps)[better]
         rounds += 1
         sweeps += S
         reads += R
@@ -299,6 +320,7 @@ def solve_mfa_async(
         "residual": device_residuals(coloured, model, best_M, t_end),
         "field_scale": field,
         "device": "cpu" if coloured is None else coloured.device,
+        "converged": best_C,
     }
     if coloured is not None:
         info["colours"] = coloured.num_colours

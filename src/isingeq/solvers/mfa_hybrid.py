@@ -58,11 +58,19 @@ from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
-from ._common import ChunkClock, memo, time_budget
+from ._common import (
+    ChunkClock,
+    load_kernels,
+    memo,
+    reads_of,
+    target_reached,
+    time_budget,
+)
 from ._registry import METHODS, register
-from .greedy import descend
+from .greedy import descend, descent_converged, load_descent
+from .mfa_async import load_sweeps
 from .scipy_root import critical_t
-from .tabu import TabuSearch, default_tenure
+from .tabu import TabuSearch, couplings, default_tenure, load_moves
 
 __all__ = ["mean_degree", "solve_mfa_hybrid", "tail_ends"]
 
@@ -186,12 +194,14 @@ def solve_mfa_hybrid(
     Returns
     -------
     SolveResult
-        ``samples`` (num_reads, n): the best state each replica met, 1-flip stable; no
+        ``samples`` (num_reads, n): the best state each replica met, 1-flip stable (unless
+        ``max_sweeps`` cut its final descent short); no
         ``marginals`` (the tail works on 0/1 states). ``info``: the core of
         :mod:`isingeq.result` (``sweeps``: mean-field plus tail sweeps; ``stopped``:
         "schedule", "time_limit" or "target_energy"), ``mean_field`` (the mean-field phase's
         ``best_energy``, ``sweeps``, ``rounds``), ``tail_sweeps``, ``t_schedule`` (the tail
-        ladder's chunk ends).
+        ladder's chunk ends), ``converged`` (per read: the sample is 1-flip stable, False only
+        where ``max_sweeps`` cut the final descent short; as greedy's).
 
     Raises
     ------
@@ -209,9 +219,8 @@ def solve_mfa_hybrid(
     """
     t_begin = time.perf_counter_ns()
     n = model.n
-    if num_reads is None and initial_states is not None and np.ndim(initial_states) == 2:
-        num_reads = len(initial_states)  # one read per given start, as every method does
-    R = check_int("num_reads", numba.get_num_threads() if num_reads is None else num_reads, low=1)
+    # one read per row of a 2-D initial_states, as every method does
+    R = check_int("num_reads", reads_of(num_reads, initial_states, numba.get_num_threads()), low=1)
     S_tail = check_int("num_sweeps", num_sweeps, low=1)
     degree = mean_degree(model)
     connected = degree >= min(_CONNECTED_DEGREE, n - 1)
@@ -230,6 +239,14 @@ def solve_mfa_hybrid(
     time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     t_lo, t_hi = tail_ends(model, t_start, t_end)
     gen = rng if rng is not None else np.random.default_rng()
+    # numba's one-off loads are not the solve's time (they were read as the rate of the tail)
+    loads = [
+        lambda: load_descent(model),
+        lambda: (load_moves if tail == "tabu" else load_tail)(model),
+    ]
+    if mf_fraction > 0.0:
+        loads.append(lambda: load_sweeps(model))
+    deadline = load_kernels(deadline, *loads)
 
     # ---- phase 1: mean field (mfa-async), one sample per replica
     mf_info: dict[str, Any] = {
@@ -253,7 +270,18 @@ def solve_mfa_hybrid(
             "rounds": mf.info["rounds"],
         }
         if mf.info["stopped"] == "target_energy" or mf_fraction == 1.0:
-            return _result(model, X, mf_info, 0, mf.info["stopped"], t_lo, t_hi, [t_lo], tail)
+            return _result(
+                model,
+                X,
+                mf_info,
+                0,
+                mf.info["stopped"],
+                t_lo,
+                t_hi,
+                [t_lo],
+                tail,
+                max_sweeps=max_sweeps,
+            )
     else:
         if initial_states is not None:
             raise ValueError("`initial_states` start the mean-field phase: give mf_fraction > 0")
@@ -285,14 +313,10 @@ def solve_mfa_hybrid(
     best_X = X.copy()
     best_E = np.zeros(R)
     states = gen.integers(1, 2**63 - 1, size=R, dtype=np.int64).astype(np.uint64)
-    if model.is_sparse:
-        J = model.J
-        couplings = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64), _kernels.NO_DENSE)
-    else:
-        couplings = (*_kernels.NO_CSR, np.ascontiguousarray(model.J, dtype=np.float64))
+    both = couplings(model)
 
     def run(ts: np.ndarray) -> None:
-        _kernels.tail_sweeps(*couplings, ts, X, G, E, best_X, best_E, states)
+        _kernels.tail_sweeps(*both, ts, X, G, E, best_X, best_E, states)
 
     e0 = model._energy_unchecked(X.astype(np.float64))  # energies where the tail began
     log_lo, log_span = math.log(t_lo), math.log(t_hi / t_lo)
@@ -310,7 +334,7 @@ def solve_mfa_hybrid(
             marks.append(float(ts[-1]))
             lowest = float((e0 + best_E).min())
             _progress.report("thermal tail", lowest, done)
-            if target_energy is not None and lowest <= target_energy:
+            if target_reached(model, lowest, target_energy, best_X):
                 stopped = "target_energy"
                 break
     else:
@@ -331,7 +355,7 @@ def solve_mfa_hybrid(
             marks.append(float(ts[-1]))
             lowest = float((e0 + best_E).min())
             _progress.report("thermal tail", lowest, done)
-            if target_energy is not None and lowest <= target_energy:
+            if target_reached(model, lowest, target_energy, best_X):
                 stopped = "target_energy"
                 break
         if stopped == "schedule" and time.perf_counter_ns() >= deadline:
@@ -339,6 +363,15 @@ def solve_mfa_hybrid(
     return _result(
         model, best_X, mf_info, done, stopped, t_lo, t_hi, marks, tail, max_sweeps=max_sweeps
     )
+
+
+def load_tail(model: SpinGlass) -> None:
+    """Load the thermal tail's kernel for ``model``'s storage, on no replicas
+    (:func:`~._common.load_kernels`)."""
+    n = model.n
+    X, G, v = np.zeros((0, n), dtype=np.uint8), np.zeros((0, n)), np.zeros(0)
+    no_states = np.zeros(0, dtype=np.uint64)
+    _kernels.tail_sweeps(*couplings(model), np.zeros(0), X, G, v, X.copy(), v.copy(), no_states)
 
 
 def _result(
@@ -354,7 +387,7 @@ def _result(
     *,
     max_sweeps: int = 10_000,
 ) -> SolveResult:
-    Xs, _ = descend(model, X, max_sweeps)
+    Xs, used = descend(model, X, max_sweeps)
     info: dict[str, Any] = {
         "options": {
             "num_reads": X.shape[0],
@@ -368,5 +401,6 @@ def _result(
         "mean_field": mf_info,
         "tail_sweeps": int(tail_sweeps),
         "t_schedule": np.array(marks),
+        "converged": descent_converged(model, Xs, used, max_sweeps),
     }
     return SolveResult.from_samples(model, Xs, "mfa-hybrid", info=info)

@@ -42,7 +42,14 @@ from scipy.special import expit
 from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
-from ._common import eq16_residual, memo, one_blas_thread, residual_per_read, start_states
+from ._common import (
+    eq16_residual,
+    memo,
+    one_blas_thread,
+    reads_of,
+    residual_per_read,
+    start_states,
+)
 from ._registry import register
 
 __all__ = ["critical_t", "eq16_residual", "solve_scipy_root"]
@@ -142,7 +149,7 @@ def solve_scipy_root(
     root_method: str = "hybr",
     tol: float = 1e-8,
     max_sweeps: int | None = None,
-    num_reads: int = 1,
+    num_reads: int | None = None,
     initial_states: Any = None,
 ) -> SolveResult:
     """Solve eq. 16 with ``scipy.optimize.root`` and round at 1/2 (the paper's method).
@@ -174,9 +181,10 @@ def solve_scipy_root(
     max_sweeps : int, optional
         Cap on evaluations of eq. 16 per root solve (``maxfev`` / ``maxiter``); SciPy's
         default if omitted.
-    num_reads : int, default 1
-        Independent solves. Without ``initial_states`` the first starts from ``<n> = 1/2``
-        and the others from uniform random points in [0, 1]^n.
+    num_reads : int, optional
+        Independent solves: default the rows of a 2-D ``initial_states``, else 1. Without
+        ``initial_states`` the first starts from ``<n> = 1/2`` and the others from uniform
+        random points in [0, 1]^n.
     initial_states : array_like, shape (n,) or (num_reads, n), optional
         Starting ``<n>`` in [0, 1] (one row is used for every read).
 
@@ -213,13 +221,13 @@ def solve_scipy_root(
     tol = check_real("tol", tol, low=0.0, low_open=True)
     if max_sweeps is not None:
         max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-    R = check_int("num_reads", num_reads, low=1)
+    R = check_int("num_reads", reads_of(num_reads, initial_states, 1), low=1)
     n = model.n
     gen = rng if rng is not None else np.random.default_rng()
     starts = None
     if initial_states is not None:
         starts = start_states(model, initial_states, R, binary=False)
-    resolved: dict[str, Any] = {}
+    resolved: dict[str, Any] = {"num_reads": R}
     if mode == "continuation":
         ts = t_start if t_start is not None else min(0.5 * critical_t(model), t_end / 10.0)
         ts = check_real("t_start", ts, low=0.0, low_open=True)

@@ -34,11 +34,11 @@ from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
-from ._common import ChunkClock, start_states, time_budget
+from ._common import ChunkClock, load_kernels, start_states, target_reached, time_budget
 from ._registry import register
-from .greedy import descend, stability_slack
+from .greedy import descend, descent_converged, load_descent, stability_slack
 
-__all__ = ["TabuSearch", "default_tenure", "solve_tabu"]
+__all__ = ["TabuSearch", "couplings", "default_tenure", "load_moves", "solve_tabu"]
 
 #: Random extra tenure, uniform in 0 .. _TENURE_RAND - 1 moves (breaks cycles of equal tenure).
 _TENURE_RAND = 10
@@ -47,6 +47,25 @@ _TENURE_RAND = 10
 def default_tenure(n: int) -> int:
     """``max(1, n // 100)`` moves (module docstring)."""
     return max(1, n // 100)
+
+
+def couplings(model: SpinGlass) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(indptr, indices, data, J)`` of the replica kernels (tabu, the thermal tail): the CSR
+    arrays or the dense float64 ``J``, the other storage empty."""
+    J = model.J
+    if model.is_sparse:
+        return (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64), _kernels.NO_DENSE)
+    return (*_kernels.NO_CSR, np.ascontiguousarray(J, dtype=np.float64))
+
+
+def load_moves(model: SpinGlass) -> None:
+    """Load the tabu kernel for ``model``'s storage, on no replicas
+    (:func:`~._common.load_kernels`)."""
+    n = model.n
+    X, G, v = np.zeros((0, n), dtype=np.uint8), np.zeros((0, n)), np.zeros(0)
+    tabu, it, states = np.zeros((0, n), np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    args = (0, 1, _TENURE_RAND, 0.0, X, G, v, X.copy(), v.copy(), tabu, it, states)
+    _kernels.tabu_moves(*couplings(model), *args)
 
 
 @dataclass
@@ -80,16 +99,17 @@ class TabuSearch:
         self._it = np.zeros(R, dtype=np.int64)
         self._states = self.gen.integers(1, 2**63 - 1, size=R, dtype=np.int64).astype(np.uint64)
         self._tol = -stability_slack(self.model)
-        J = self.model.J
-        if self.model.is_sparse:
-            csr = (J.indptr, J.indices, np.asarray(J.data, dtype=np.float64))
-            self._couplings = (*csr, _kernels.NO_DENSE)
-        else:
-            self._couplings = (*_kernels.NO_CSR, np.ascontiguousarray(J, dtype=np.float64))
+        self._couplings = couplings(self.model)
 
     @property
     def best_energy(self) -> float:
+        """The lowest energy met, as tracked (``e0 + best_E``: within rounding of the model's)."""
         return float((self.e0 + self.best_E).min())
+
+    def reached(self, target_energy: float | None) -> bool:
+        """Whether a best state reaches ``H <= target_energy``, recomputed near the target
+        (:func:`~._common.target_reached`: the tracked sum can end an ulp above it)."""
+        return target_reached(self.model, self.best_energy, target_energy, self.best_X)
 
     def advance(self, moves: int) -> None:
         """``moves`` more moves on every replica (the same as if run in one call); reports a
@@ -123,7 +143,7 @@ class TabuSearch:
                 k = min(chunk, total - done)
                 self.advance(k)
                 done += k
-                if target_energy is not None and self.best_energy <= target_energy:
+                if self.reached(target_energy):
                     return "target_energy"
             return "schedule"
         clock = ChunkClock(deadline, first=max(1, min(n, 256)), least=64)
@@ -133,7 +153,7 @@ class TabuSearch:
                 return "time_limit"
             k, fit = step
             clock.run(k, self.advance, k)
-            if target_energy is not None and self.best_energy <= target_energy:
+            if self.reached(target_energy):
                 return "target_energy"
             if k == fit:
                 return "time_limit"
@@ -178,14 +198,16 @@ def solve_tabu(
     initial_states : array_like, shape (n,) or (num_reads, n), optional
         0/1 starting states; uniform random if omitted.
     max_sweeps : int, default 10000
-        Cap on the sweeps of the final ``t = infinity`` descent of each best state.
+        Cap on the sweeps of the final ``t = infinity`` descent of each best state;
+        ``info["converged"]`` says which reads reached its fixed point.
 
     Returns
     -------
     SolveResult
-        ``samples``: the best state each search met, 1-flip stable. ``info``: the core of
-        :mod:`isingeq.result` (``sweeps``: moves / n; ``stopped``: "schedule", "time_limit" or
-        "target_energy"), ``moves`` (per search).
+        ``samples``: the best state each search met, 1-flip stable unless ``max_sweeps`` cut
+        its descent short. ``info``: the core of :mod:`isingeq.result` (``sweeps``: moves / n;
+        ``stopped``: "schedule", "time_limit" or "target_energy"), ``moves`` (per search),
+        ``converged`` (per read: 1-flip stable, as greedy's).
 
     Raises
     ------
@@ -214,13 +236,16 @@ def solve_tabu(
         X0 = gen.integers(0, 2, size=(R, n), dtype=np.uint8)
     else:
         X0 = start_states(model, initial_states, num_reads, binary=True).astype(np.uint8)
+    # numba's one-off loads are not the solve's time (they were read as the move rate)
+    deadline = load_kernels(deadline, lambda: load_moves(model), lambda: load_descent(model))
     search = TabuSearch(model, X0, tenure, gen)
     stopped = search.run(moves=S * n, deadline=deadline, target_energy=target_energy)
-    Xs, _ = descend(model, search.best_X, max_sweeps)
+    Xs, used = descend(model, search.best_X, max_sweeps)
     info: dict[str, Any] = {
         "options": {"num_reads": X0.shape[0], "tenure": tenure},
         "sweeps": search.moves // n,
         "stopped": stopped,
         "moves": search.moves,
+        "converged": descent_converged(model, Xs, used, max_sweeps),
     }
     return SolveResult.from_samples(model, Xs, "tabu", info=info)
