@@ -213,3 +213,24 @@ def test_an_existing_file_named_like_a_random_family_is_the_file(
     inst = ds.resolve("paper-50.mtx")
     assert inst.n == 6 and inst.model == read_mtx(tmp_path / "paper-50.mtx").model
     assert ds.resolve("paper-50").n == 50  # the family itself is unchanged
+
+
+def test_one_instance_of_a_file_of_several_by_name_or_position(tmp_path: Path) -> None:
+    several = tmp_path / "two.txt"
+    several.write_text("2\n2 1\n1 2 3\n2 1\n1 1 -1\n")
+    both = ds.resolve_many([several])
+    for spec, k in ((f"{several}#2", 1), (f"{several}#two-1", 0), (f"{several}# 1 ", 0)):
+        got = ds.resolve(spec)
+        assert got.name == both[k].name and got.model == both[k].model
+    assert [i.name for i in ds.resolve_many([f"{several}#2", f"{several}#two-1"])] == [
+        "two-2",
+        "two-1",
+    ]
+    with pytest.raises(ValueError, match=r"holds 2 instance\(s\) \(two-1, two-2\); after '#' give"):
+        ds.resolve(f"{several}#3")
+    with pytest.raises(ValueError, match=r"after '#' give an instance's name or its position"):
+        ds.resolve(f"{several}#")
+    with pytest.raises(
+        ValueError, match=r"two\.txt#K' \(K from 1\) or '.*two\.txt#NAME' picks one"
+    ):
+        ds.resolve(str(several))

@@ -19,6 +19,8 @@ a file path                 a path that exists, holds a path separator or ends i
                             (:data:`isingeq.io.EXTENSIONS`, ``.txt``, ``.gz``), read by
                             :func:`isingeq.io.read`; it must hold one instance (use
                             :func:`resolve_many` for a file of several)
+``PATH#NAME``, ``PATH#K``   one instance of a file of several: the one named ``NAME``
+                            (``bqp50.txt#bqp50-3``) or the K-th, from 1 (``bqp50.txt#3``)
 ==========================  ======================================================================
 
 :func:`resolve_many` also takes comma lists and suite names (:data:`SUITES`, e.g. ``gset-800``).
@@ -395,7 +397,8 @@ _SIZE_SEED = re.compile(r"(?P<n>[0-9]+)(?:@(?P<seed>[0-9]+))?$")
 _OLD_SPELLING = re.compile(r"(?P<family>paper|sk):\s*(?P<n>\S*)$")
 _FORMS = (
     "a named instance ('G22', 'bqp250-3', 'gka1a'), a random family 'paper-N[@SEED]' or "
-    "'sk-N[@SEED]' (N >= 1, SEED >= 0), or a file path"
+    "'sk-N[@SEED]' (N >= 1, SEED >= 0), or a file path (PATH#K or PATH#NAME: one instance of "
+    "a file of several)"
 )
 
 
@@ -455,7 +458,8 @@ def _looks_like_path(spec: str) -> bool:
 
 
 def _classify(spec: Any) -> tuple[str, Any]:
-    """``("name", name)``, ``("random", (family, n, seed))`` or ``("file", Path)``; checks only."""
+    """``("name", name)``, ``("random", (family, n, seed))``, ``("file", Path)`` or ``("pick",
+    (Path, name or position))``; checks only."""
     if isinstance(spec, os.PathLike):  # a path is a file, whatever its name
         path = Path(spec).expanduser()
         if not path.is_file():
@@ -469,6 +473,13 @@ def _classify(spec: Any) -> tuple[str, Any]:
         raise ValueError(f"`spec` must name an instance: {_FORMS}; got {spec!r}")
     if text in _table():
         return "name", text
+    head, sep, pick = text.rpartition("#")
+    if sep and head and Path(head).expanduser().is_file():  # 'bqp50.txt#3', 'bqp50.txt#bqp50-3'
+        if not pick.strip():
+            raise ValueError(
+                f"`spec` {text!r}: after '#' give an instance's name or its position from 1"
+            )
+        return "pick", (Path(head).expanduser(), pick.strip())
     try:
         parsed = parse_random_spec(text)
     except ValueError:
@@ -500,8 +511,9 @@ def _several(spec: str, found: list[Instance]) -> ValueError:
     shown = ", ".join(i.name for i in found[:3]) + (", ..." if len(found) > 3 else "")
     return ValueError(
         f"`spec` {spec!r} holds {len(found)} instances ({shown}); resolve_many(spec) gives "
-        "them all, `isingeq bench --file PATH` runs them all, and a file of the data folder "
-        "has its instances by name (e.g. 'bqp250-3')"
+        f"them all, '{spec}#K' (K from 1) or '{spec}#NAME' picks one, `isingeq bench --file "
+        "PATH` runs them all, and a file of the data folder has its instances by name (e.g. "
+        "'bqp250-3')"
     )
 
 
@@ -518,7 +530,25 @@ def _load(
         return [_random(family, n, seed, spec)]
     from . import io
 
+    if kind == "pick":
+        path, pick = value
+        return [_pick(path, pick, io.read(path, format=format))]
     return io.read(value, format=format)
+
+
+def _pick(path: Path, pick: str, found: list[Instance]) -> Instance:
+    """The instance of ``found`` (the file ``path``'s) that ``pick`` names: by name, else by
+    its position from 1."""
+    for inst in found:
+        if inst.name == pick:
+            return inst
+    if pick.isdigit() and 1 <= int(pick) <= len(found):
+        return found[int(pick) - 1]
+    names = ", ".join(i.name for i in found[:5]) + (", ..." if len(found) > 5 else "")
+    raise ValueError(
+        f"`spec` '{path}#{pick}': {str(path)!r} holds {len(found)} instance(s) ({names}); "
+        f"after '#' give one of those names or a position 1..{len(found)}"
+    )
 
 
 def resolve(

@@ -64,7 +64,8 @@ def solve(
             help="The instance: a name with its best-known value (G1..G81, bqp50-1..bqp2500-10, "
             "gka1a, be100.1, ...; read from --data-dir), a random family paper-N\\[@SEED] "
             "(eps_ij ~ U[-1, 1]) or sk-N\\[@SEED] (Sherrington-Kirkpatrick), SEED default 0, or "
-            "a file path. The same spec gives the same model as isingeq.resolve(SPEC).",
+            "a file path (PATH#K or PATH#NAME: one instance of a file of several). The same "
+            "spec gives the same model as isingeq.resolve(SPEC).",
         ),
     ] = None,
     file: Annotated[
