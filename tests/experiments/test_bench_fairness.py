@@ -430,3 +430,62 @@ def test_a_peer_that_cannot_fit_is_recorded_over_budget_without_running() -> Non
     row, _ = bench._one_run(inst, Slow(), "slow", 0.01, 0, 1, float("nan"))
     assert row["status"] == "over budget: its fixed cost per call is 5 s (not run)"
     assert np.isnan(row["objective"])  # nothing to average
+
+
+def test_sb_and_tabu_convert_the_model_once_untimed_not_in_every_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # sb.minimize rebuilt sb's Ising model on every timed call (0.24 s of 0.29 s on G22) and
+    # TabuSampler its dense QUBO matrix: both are set-up, as OpenJij's model is
+    from isingeq.experiments import peers
+
+    inst = Instance("paper-30", isingeq.paper_instance(30, rng=1), "min")
+    for name, owner, attr in (
+        ("sb", "simulated_bifurcation.core.QuadraticPolynomial", "to_ising"),
+        ("dwave-tabu", "dwave.samplers.TabuSampler", "_bqm_to_tabu_qubo"),
+    ):
+        a = peers.adapter(name)
+        if a.available() is not None:
+            pytest.skip(a.available())
+        a.prepare(inst)
+        a.calibrate(inst, 0.05)
+        module, cls = owner.rsplit(".", 1)
+        target = getattr(__import__(module, fromlist=[cls]), cls)
+
+        def converted(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the model was converted inside a timed run")
+
+        with monkeypatch.context() as m:
+            m.setattr(target, attr, converted)
+            out = a.run(inst, 0.05, 3)
+        assert out.best_energy == pytest.approx(inst.model.energy(out.best_sample), abs=1e-9)
+
+
+def test_sb_fits_its_pressure_ramp_to_a_short_run_and_restores_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from isingeq.experiments import peers
+
+    a = peers.adapter("sb")
+    if a.available() is not None:
+        pytest.skip(a.available())
+    import simulated_bifurcation as sb
+    from simulated_bifurcation.core import Ising
+
+    inst = Instance("paper-30", isingeq.paper_instance(30, rng=1), "min")
+    st = a.prepare(inst)
+    seen: list[tuple[int, float]] = []
+    real = Ising.minimize
+
+    def spy(self: Ising, **kwargs: object) -> object:
+        env = sb.get_env()
+        seen.append((int(kwargs["max_steps"]), env["time_step"] * env["pressure_slope"]))  # type: ignore[call-overload]
+        return real(self, **kwargs)
+
+    before = sb.get_env()
+    monkeypatch.setattr(Ising, "minimize", spy)
+    a._solve(st, 8, 250, None, 0)  # type: ignore[attr-defined]
+    a._solve(st, 8, 2000, None, 0)  # type: ignore[attr-defined]
+    assert seen[0] == (250, pytest.approx(1 / 250))  # the ramp ends at the last step
+    assert seen[1] == (2000, pytest.approx(1 / 1000))  # long runs: sb's own ramp
+    assert sb.get_env() == before
