@@ -262,6 +262,7 @@ def test_cli_runs_writes_and_resumes(tmp_path: Path) -> None:
     assert {p.name for p in out.iterdir()} == {
         "records.csv",
         "summary.json",
+        "conditions.json",
         "bench_paper-12.png",
         "performance_profile.png",
         "ttt_ecdf.png",
@@ -329,3 +330,32 @@ def test_cli_refuses_an_out_that_is_a_file(tmp_path: Path) -> None:
     )
     assert res.exit_code == 2 and "`--out` must be a folder" in res.stderr
     assert out.read_text() == "x"
+
+
+def test_a_resume_under_another_target_or_thread_count_is_refused_and_touches_nothing(
+    tmp_path: Path,
+) -> None:
+    # resumed rows kept their `reached` under the old target (a 0 % target rate for runs that
+    # met the new one) and the summary said "1 thread" of runs made on 2
+    inst = _paper(10)
+    first = bench.run_bench(_plan([inst], ["greedy"], target=0.9999, threads=1), tmp_path)
+    assert first.complete
+    before = (tmp_path / "records.csv").read_bytes()
+    assert json.loads((tmp_path / "conditions.json").read_text()) == {
+        "target": 0.9999,
+        "threads": 1,
+    }
+    for kw, said in (
+        ({"target": 0.99, "threads": 1}, r"--target 0\.9999 \(this run: 0\.99\)"),
+        ({"target": 0.9999, "threads": 2}, r"--threads 1 \(this run: 2\)"),
+        ({"target": 0.9999, "threads": None}, r"--threads 1 \(this run: None\)"),
+    ):
+        with pytest.raises(ValueError, match=said + r"; resuming would mix them"):
+            bench.run_bench(_plan([inst], ["greedy"], **kw), tmp_path)
+        assert (tmp_path / "records.csv").read_bytes() == before
+    again = bench.run_bench(_plan([inst], ["greedy"], target=0.9999, threads=1), tmp_path)
+    assert again.resumed == len(first.records)  # the same conditions resume as before
+    # a folder of an older version (no conditions.json) is taken as it is
+    (tmp_path / "conditions.json").unlink()
+    bench.run_bench(_plan([inst], ["greedy"], target=0.99, threads=1), tmp_path)
+    assert json.loads((tmp_path / "conditions.json").read_text())["target"] == 0.99

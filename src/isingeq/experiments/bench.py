@@ -333,16 +333,21 @@ def run_bench(
     Raises
     ------
     ValueError
-        If ``out_dir/records.csv`` exists with other columns (it is left as it is).
+        If ``out_dir/records.csv`` exists with other columns (it is left as it is), or if
+        ``out_dir/conditions.json`` says its records were made with another ``target`` or
+        ``threads`` (their ``reached`` and time to target, or their CPU, are not this plan's;
+        nothing is touched).
     ImportError
         With a scheduler but without Dask (``pip install "isingeq[dask]"``).
     OSError
         If the scheduler cannot be reached.
     """
+    _check_conditions(out_dir, plan)  # before anything is touched, the scheduler included
     if scheduler is not None:
         return _run_bench_dask(plan, out_dir, on_record, on_resume, scheduler, workers)
     rec = records_file(out_dir)
     rec.check()  # refuse a foreign file before creating anything
+    _write_conditions(out_dir, plan)
     objs = dict(adapters or {})
     for name in plan.solvers:
         if name not in objs:
@@ -367,6 +372,50 @@ def run_bench(
                 obj._key, obj._state = None, None
     run.summary = summarize(run.records, plan, complete=run.complete)
     return run
+
+
+#: The plan's settings that a record's values depend on beyond its key (instance, solver,
+#: budget, seed): the target fraction (its ``reached`` and the time-to-target runs) and the
+#: threads (its CPU). Kept in ``out_dir/conditions.json``: a run that resumed records of
+#: another target or thread count reported a target rate of 0 for runs that met its target,
+#: and "1 thread" for runs made on 2.
+_CONDITIONS = ("target", "threads")
+
+
+def _conditions(plan: BenchPlan) -> dict[str, Any]:
+    return {key: getattr(plan, key) for key in _CONDITIONS}
+
+
+def _check_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
+    """A ValueError, naming each setting and both values, when ``out_dir``'s records were
+    made under other conditions (a folder without the file is of an older version: its
+    records are taken as they are)."""
+    path = Path(out_dir) / "conditions.json"
+    if not path.is_file():
+        return
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{str(path)!r} cannot be read ({err}); move it away") from err
+    flags = {"target": "--target", "threads": "--threads"}
+    now = _conditions(plan)
+    differ = [
+        f"{flags[k]} {earlier.get(k)} (this run: {now[k]})"
+        for k in _CONDITIONS
+        if k in earlier and earlier[k] != now[k]
+    ]
+    if differ:
+        raise ValueError(
+            f"{str(out_dir)!r} holds records made with {', '.join(differ)}; resuming would mix "
+            "them with this run's (their target hits or CPU are not this run's): use the same "
+            "options, or another --out"
+        )
+
+
+def _write_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
+    path = Path(out_dir) / "conditions.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_conditions(plan), indent=1) + "\n", encoding="utf-8")
 
 
 def _resumed(
@@ -412,6 +461,7 @@ def _run_bench_dask(
     order = {key: i for i, key in enumerate(plan.keys())}
     torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)
     with connect(scheduler, workers=workers) as client, rec.resume() as old:
+        _write_conditions(out_dir, plan)
         _dask_tasks(plan, run, client, rec, old, order, torch, out_dir, on_resume, on_record)
     planned = {(r["instance"], r["solver"], r["budget_s"], r["seed"]): r for r in run.records}
     run.records = sorted(planned.values(), key=lambda r: order.get(record_key(r), len(order)))
