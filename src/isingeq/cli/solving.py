@@ -143,7 +143,8 @@ def solve(
             "like --out's): the best objective against time (per phase) and, for mfa, <n_i> "
             "freezing against t and eq. 16's residual. For mfa this turns on "
             "-o trajectory=True, which runs the first round's sweeps one at a time and "
-            "evaluates the energy after each: the plotted run is slower (about twice as long without a time limit) and, "
+            "evaluates the energy after each: the plotted run is slower (two to four times as long "
+            "without a time limit) and, "
             "with --time-limit, does fewer sweeps than the same solve without --plot.",
         ),
     ] = None,
