@@ -242,3 +242,19 @@ def test_the_loads_are_the_signatures_the_solves_use() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"
+
+
+def test_scipy_root_default_t_end_follows_a_small_models_scale() -> None:
+    # a fixed t_end = 1000 solved a model of 1e-12 coefficients at an effectively zero t: the
+    # marginals stayed at 1/2 +- 1e-9 and the rounding was far from the ground state
+    base = isingeq.paper_instance(12, rng=3)
+    small = isingeq.SpinGlass(base.eps * 1e-12)
+    a = isingeq.solve(base, method="scipy-root", rng=0)
+    b = isingeq.solve(small, method="scipy-root", rng=0)
+    assert a.info["options"]["t_end"] == 1000.0  # the paper's instances keep the paper's value
+    assert b.info["options"]["t_end"] > 1e13
+    np.testing.assert_array_equal(a.samples, b.samples)
+    assert b.best_energy == pytest.approx(a.best_energy * 1e-12, rel=1e-9)
+    # an explicit t_end is the user's
+    c = isingeq.solve(small, method="scipy-root", rng=0, t_end=5.0)
+    assert c.info["options"]["t_end"] == 5.0
