@@ -234,3 +234,18 @@ def test_one_instance_of_a_file_of_several_by_name_or_position(tmp_path: Path) -
         ValueError, match=r"two\.txt#K' \(K from 1\) or '.*two\.txt#NAME' picks one"
     ):
         ds.resolve(str(several))
+
+
+def test_a_pick_as_a_path_and_one_instance_named_two_ways(tmp_path: Path) -> None:
+    several = tmp_path / "two.txt"
+    several.write_text("2\n2 1\n1 2 3\n2 1\n1 1 -1\n")
+    # a Path (the CLI's --file) takes the '#' form the error message suggests
+    assert ds.resolve(Path(f"{several}#2")).name == "two-2"
+    # the same instance named two ways is one instance, not a clash of names
+    got = ds.resolve_many([several, f"{several}#2", f"{several}#two-1"])
+    assert [i.name for i in got] == ["two-1", "two-2"]
+    other = tmp_path / "sub"
+    other.mkdir()
+    (other / "two.txt").write_text("2\n2 1\n1 2 5\n2 1\n1 1 -1\n")
+    with pytest.raises(ValueError, match="two instances are named 'two-1'"):
+        ds.resolve_many([several, other / "two.txt"])  # two files, one name: still refused

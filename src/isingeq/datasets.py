@@ -462,6 +462,9 @@ def _classify(spec: Any) -> tuple[str, Any]:
     (Path, name or position))``; checks only."""
     if isinstance(spec, os.PathLike):  # a path is a file, whatever its name
         path = Path(spec).expanduser()
+        picked = None if path.exists() else _picked(os.fspath(spec))
+        if picked is not None:  # Path('bqp50.txt#3'): one instance of the file
+            return picked
         if not path.is_file():
             what = "is a folder, not a file" if path.is_dir() else "does not exist"
             raise ValueError(f"`spec` {os.fspath(spec)!r} is a path that {what}")
@@ -473,13 +476,9 @@ def _classify(spec: Any) -> tuple[str, Any]:
         raise ValueError(f"`spec` must name an instance: {_FORMS}; got {spec!r}")
     if text in _table():
         return "name", text
-    head, sep, pick = text.rpartition("#")
-    if sep and head and Path(head).expanduser().is_file():  # 'bqp50.txt#3', 'bqp50.txt#bqp50-3'
-        if not pick.strip():
-            raise ValueError(
-                f"`spec` {text!r}: after '#' give an instance's name or its position from 1"
-            )
-        return "pick", (Path(head).expanduser(), pick.strip())
+    picked = _picked(text)
+    if picked is not None:
+        return picked
     try:
         parsed = parse_random_spec(text)
     except ValueError:
@@ -505,6 +504,19 @@ def _classify(spec: Any) -> tuple[str, Any]:
         f"`spec` {text!r} is not a known instance{_close_hint(text)}; give {_FORMS} "
         "(isingeq.datasets.names() lists the names)"
     )
+
+
+def _picked(text: str) -> tuple[str, Any] | None:
+    """``("pick", (Path, name or position))`` for ``PATH#K`` / ``PATH#NAME`` where PATH is a
+    file (``'bqp50.txt#3'``, ``'bqp50.txt#bqp50-3'``); None for any other text."""
+    head, sep, pick = text.rpartition("#")
+    if not (sep and head and Path(head).expanduser().is_file()):
+        return None
+    if not pick.strip():
+        raise ValueError(
+            f"`spec` {text!r}: after '#' give an instance's name or its position from 1"
+        )
+    return "pick", (Path(head).expanduser(), pick.strip())
 
 
 def _several(spec: str, found: list[Instance]) -> ValueError:
@@ -622,6 +634,11 @@ def _split(specs: Iterable[Any] | str | os.PathLike[str]) -> list[Any]:
     return out
 
 
+def _same(a: Instance, b: Instance) -> bool:
+    """Whether two loaded instances are one: the same file (or spec) and the same model."""
+    return bool(a.source == b.source and a.sense == b.sense and a.model == b.model)
+
+
 def resolve_many(
     specs: Iterable[str | os.PathLike[str]] | str,
     data_dir: str | os.PathLike[str] | None = None,
@@ -673,6 +690,8 @@ def resolve_many(
     out: dict[str, Instance] = {}
     for kind, value in plan.values():
         for inst in _load(kind, value, data_dir, fetch):
+            if inst.name in out and _same(out[inst.name], inst):
+                continue  # one instance named two ways ('f.txt' and 'f.txt#2'): no repeats
             if inst.name in out:
                 raise ValueError(
                     f"two instances are named {inst.name!r} (the second from {inst.source!r}); "

@@ -248,13 +248,36 @@ def test_scipy_root_default_t_end_follows_a_small_models_scale() -> None:
     # a fixed t_end = 1000 solved a model of 1e-12 coefficients at an effectively zero t: the
     # marginals stayed at 1/2 +- 1e-9 and the rounding was far from the ground state
     base = isingeq.paper_instance(12, rng=3)
-    small = isingeq.SpinGlass(base.eps * 1e-12)
     a = isingeq.solve(base, method="scipy-root", rng=0)
-    b = isingeq.solve(small, method="scipy-root", rng=0)
     assert a.info["options"]["t_end"] == 1000.0  # the paper's instances keep the paper's value
-    assert b.info["options"]["t_end"] > 1e13
-    np.testing.assert_array_equal(a.samples, b.samples)
-    assert b.best_energy == pytest.approx(a.best_energy * 1e-12, rel=1e-9)
+    # at any scale, below field_scale's floor of 1e-12 too (1e-20 solved at t xi ~ 1e-6)
+    for factor in (1e-12, 1e-20, 1e-200):
+        small = isingeq.SpinGlass(base.eps * factor)
+        b = isingeq.solve(small, method="scipy-root", rng=0)
+        assert b.info["options"]["t_end"] > 1e-2 / factor
+        np.testing.assert_array_equal(a.samples, b.samples)
+        assert b.best_energy == pytest.approx(a.best_energy * factor, rel=1e-9)
     # an explicit t_end is the user's
     c = isingeq.solve(small, method="scipy-root", rng=0, t_end=5.0)
     assert c.info["options"]["t_end"] == 5.0
+
+
+@pytest.mark.parametrize("num_reads", [None, 4])
+@pytest.mark.parametrize(
+    ("method", "opts"),
+    [("tabu", {}), ("mfa-hybrid", {"tail": "tabu"}), ("mfa", {}), ("mfa-async", {})],
+)
+def test_a_target_from_exact_stops_runs_of_several_replicas(
+    num_reads: int | None, method: str, opts: dict[str, object]
+) -> None:
+    # exact's best_energy is one row's H; among several rows the same state's H came out an
+    # ulp higher (J @ X.T sums in another order), and the target was missed for the whole
+    # time_limit with the default num_reads
+    m = isingeq.paper_instance(30, rng=5)
+    e0 = isingeq.solve(m, method="exact").best_energy
+    r = isingeq.solve(
+        m, method=method, rng=0, num_reads=num_reads, time_limit=5.0, target_energy=e0, **opts
+    )
+    assert r.info["stopped"] == "target_energy"
+    slack = 8 * np.finfo(np.float64).eps * max(m.energy_scale, abs(e0))
+    assert r.best_energy <= e0 + slack

@@ -276,8 +276,11 @@ class MeanFieldSweeps(_OnDevice):
     ) -> None:
         super().__init__(model, dtype, device)
         n, item = model.n, self.item
+        per_state = 3 * item  # S, XI and the noise
+        if self.dev.type != "cpu" and not model.is_sparse:
+            per_state = max(per_state, _DESCENT_BYTES)  # the finish on the device (descended)
         _check_memory(
-            self.dev, _coupling_bytes(model.J, n, item), 3 * n * num_reads * item, host_bytes
+            self.dev, _coupling_bytes(model.J, n, item), per_state * n * num_reads, host_bytes
         )
         self.J = _couplings(model.J, None, self.dtype, self.dev, self.scale)
         self.h = torch.from_numpy(model.h / self.scale).to(self.dev, self.dtype).reshape(n, 1)
@@ -335,7 +338,11 @@ class MeanFieldSweeps(_OnDevice):
         or a column gather is not a cheap kernel (sparse couplings)."""
         if self.dev.type == "cpu" or self.J.layout != torch.strided:
             return None
-        X = steepest_descent(self.J, self.h, self.S > 0.5, slack / self.scale)
+        rounded = self.S > 0.5
+        # the round's buffers are not needed again (load() makes new ones): room for the
+        # descent's (counted by _DESCENT_BYTES in the memory check)
+        self.S = self.XI = self.Z = None  # type: ignore[assignment]
+        X = steepest_descent(self.J, self.h, rounded, slack / self.scale)
         return X.T.contiguous().cpu().numpy()
 
     def residuals(self, M: np.ndarray, t: float) -> np.ndarray | None:
@@ -356,6 +363,12 @@ class MeanFieldSweeps(_OnDevice):
 def _row_max(D: torch.Tensor) -> np.ndarray:
     """Column maxima of ``D`` (n, R): one value per replica, float64 on the host."""
     return D.amax(dim=0).cpu().to(torch.float64).numpy()
+
+
+#: Device bytes per node and replica of :func:`steepest_descent` (the rounded states, then the
+#: states, fields, gains and gathered rows in float32 at least): what a dense ``mfa`` run's
+#: memory check counts on a GPU when it exceeds the sweeps' own three buffers.
+_DESCENT_BYTES = 1 + 4 * 4
 
 
 def steepest_descent(
@@ -466,11 +479,12 @@ class ColouredSweeps(_OnDevice):
             return None
         X = torch.from_numpy(M).to(self.dev, self.dtype).T.contiguous()
         tt = min(t * self.scale, self.t_cap)
-        worst = torch.zeros(X.shape[1], dtype=torch.float64, device=self.dev)
+        # in the device's dtype: MPS has no float64 (the host's copy is float64)
+        worst = torch.zeros(X.shape[1], dtype=self.dtype, device=self.dev)
         for idx, Jc, hc in self.blocks:
             Z = torch.addmm(hc, Jc, X).mul_(tt).sigmoid_().sub_(X.index_select(0, idx))
-            worst = torch.maximum(worst, Z.abs_().amax(dim=0).to(torch.float64))
-        return worst.cpu().numpy()
+            worst = torch.maximum(worst, Z.abs_().amax(dim=0))
+        return worst.cpu().to(torch.float64).numpy()
 
     def sweep_seconds(self, num_reads: int, t: float, amp: float) -> float:
         """Seconds of one sweep of ``num_reads`` replicas at ``t`` with noise ``amp`` (on

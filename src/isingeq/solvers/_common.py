@@ -29,12 +29,14 @@ __all__ = [
     "field_scale",
     "ladder_ends",
     "load_kernels",
+    "meets_target",
     "one_blas_thread",
     "reads_of",
     "solve_memo",
     "start_states",
     "target_reached",
     "time_budget",
+    "typical_field",
 ]
 
 
@@ -117,24 +119,34 @@ def field_scale(model: SpinGlass) -> float:
     The unit of ``noise`` in every method (``docs/vocabulary.md``), so that one noise value
     means the same on models of any size and coupling scale.
     """
-    return float(memo(model, "field_scale", lambda: _field_scale(model)))
+    # the floor keeps the default t ladder finite in float32
+    return max(typical_field(model), 1e-12)
 
 
-def _field_scale(model: SpinGlass) -> float:
+def typical_field(model: SpinGlass) -> float:
+    """:func:`field_scale` without its floor of 1e-12: the size of ``xi`` at any coefficient
+    scale (scipy-root's default ``t_end`` is ``100 /`` it for small models)."""
+    return float(memo(model, "typical_field", lambda: _typical_field(model)))
+
+
+def _typical_field(model: SpinGlass) -> float:
     # a pass over every coupling: once per model within a solve (a dense n = 10,000 took
     # 0.4 s, and mfa on torch asked twice: the method and the backend's scale)
     J = model.J
     data = J.data if sp.issparse(J) else np.asarray(J)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", under="ignore"):
         sq = float(J.multiply(J).sum()) if sp.issparse(J) else float(np.square(J).sum())
-    if np.isinf(sq):  # couplings beyond 1e154 square to inf: sum them in units of the largest
-        top = float(2.0 ** np.ceil(np.log2(np.abs(data).max())))
-        s = np.sqrt(float(np.square(data / top).sum()) / model.n) / 2.0 * top
+    top = float(np.abs(data).max()) if data.size else 0.0
+    if np.isinf(sq) or (sq == 0.0 and top > 0.0):
+        # couplings beyond 1e154 square to inf, below 1e-162 to 0: sum them in units of the
+        # largest (a power of two: exact)
+        unit = float(2.0 ** np.ceil(np.log2(top)))
+        s = np.sqrt(float(np.square(data / unit).sum()) / model.n) / 2.0 * unit
     else:
         s = np.sqrt(sq / model.n) / 2.0
     if s == 0.0:
         s = float(np.abs(model.h).max()) or 1.0
-    return max(float(s), 1e-12)  # keeps the default t ladder finite in float32
+    return float(s)
 
 
 def ladder_ends(
@@ -325,8 +337,9 @@ def target_reached(
     ``best_energy``) was computed as: compared as is, a target equal to the optimum was missed
     and the run spent its whole ``time_limit``. So within a small window of the target
     (``_TARGET_RTOL * energy_scale``, either side) the energies are recomputed and those
-    decide, so that "target_energy" as the reason to stop means the result's ``best_energy``
-    is at most the target; outside it the tracked value does, and costs nothing.
+    decide (:func:`meets_target`: up to an energy's own rounding), so that "target_energy" as
+    the reason to stop means the result's ``best_energy`` is at most the target to that
+    rounding; outside it the tracked value does, and costs nothing.
     """
     if target_energy is None:
         return False
@@ -335,7 +348,24 @@ def target_reached(
     if abs(lowest - target_energy) > window:
         return lowest < target_energy
     E = model._energy_unchecked(np.asarray(states, dtype=np.float64))
-    return bool(E.min() <= target_energy)
+    return meets_target(model, float(E.min()), target_energy)
+
+
+#: Ulps of ``max(energy_scale, |target|)`` by which an energy may exceed a target and still meet
+#: it (:func:`meets_target`).
+_TARGET_ULPS = 8
+
+
+def meets_target(model: SpinGlass, energy: float, target_energy: float) -> bool:
+    """``energy <= target_energy`` up to the rounding of an energy itself: the same state's
+    ``H`` comes out an ulp apart when computed alone or among other rows (``J @ X.T`` sums in
+    another order), so a target taken from ``exact``'s ``best_energy`` (one row) was missed by
+    tabu with two replicas (7.1e-15 above it) and the run spent its whole ``time_limit``.
+    ``_TARGET_ULPS`` ulps of ``max(energy_scale, |target|)`` are allowed: the reported
+    ``best_energy`` is then the target to that rounding or lower."""
+    scale = memo(model, "energy_scale", lambda: float(model.energy_scale))
+    slack = _TARGET_ULPS * np.finfo(np.float64).eps * max(scale, abs(target_energy))
+    return energy <= target_energy + slack
 
 
 class ChunkClock:

@@ -44,6 +44,7 @@ from ._common import (
     field_scale,
     ladder_ends,
     load_kernels,
+    meets_target,
     reads_of,
     start_states,
     time_budget,
@@ -427,7 +428,7 @@ def solve_mfa(
             info["saturated"] = (
                 round_stop == "saturated" or float(np.minimum(S, 1 - S).max()) < _SATURATION
             )
-        if target_energy is not None and best_E.min() <= target_energy:
+        if target_energy is not None and meets_target(model, float(best_E.min()), target_energy):
             stopped = "target_energy"
             break
         if deadline is None or round_stop == "time_limit" or time.perf_counter_ns() >= deadline:

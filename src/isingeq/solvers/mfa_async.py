@@ -49,6 +49,7 @@ from ._common import (
     field_scale,
     ladder_ends,
     load_kernels,
+    meets_target,
     reads_of,
     start_states,
     time_budget,
@@ -295,7 +296,7 @@ def solve_mfa_async(
         sweeps += S
         reads += R
         _progress.report("mfa-async", float(best_E.min()), sweeps, rounds)
-        if target_energy is not None and best_E.min() <= target_energy:
+        if target_energy is not None and meets_target(model, float(best_E.min()), target_energy):
             stopped = "target_energy"
             break
         if deadline is None:

@@ -15,11 +15,11 @@ What the paper leaves open, and what is chosen here
   ``scipy.optimize.root`` can be chosen.
 * **The value of t**: "t = infinity". A literal step function has no usable derivative, so the
   plain mode solves at one large finite ``t = t_end``: default 1000, where ``sigmoid(t xi)``
-  equals the step to double precision for ``|xi| > 0.04`` (for a model whose typical field
-  ``field_scale`` is below 0.1, ``100 / field_scale`` instead, so that ``t xi`` is as large:
-  at coefficients of 1e-12 a fixed 1000 solved at an effectively zero ``t`` and returned a
-  rounding of ``<n> = 1/2``; the paper's instances keep 1000, their typical field is above
-  0.29). Of the values scanned (README, "The
+  equals the step to double precision for ``|xi| > 0.04`` (for a model whose typical field,
+  :func:`~._common.typical_field`, is below 0.1, ``100 /`` it instead, so that ``t xi`` is as
+  large: at coefficients of 1e-12 a fixed 1000 solved at an effectively zero ``t`` and
+  returned a rounding of ``<n> = 1/2``; the paper's instances keep 1000, their typical field
+  is above 0.29). Of the values scanned (README, "The
   paper's table": ``isingeq reproduce --methods "scipy-root:t_end=1,..."``) it gave the paper's
   method its best correct rate.
 * **The initial guess**: not given. ``<n> = 1/2`` for every node (the t = 0 solution, "the
@@ -48,12 +48,12 @@ from ..model import SpinGlass
 from ..result import SolveResult
 from ._common import (
     eq16_residual,
-    field_scale,
     memo,
     one_blas_thread,
     reads_of,
     residual_per_read,
     start_states,
+    typical_field,
 )
 from ._registry import register
 
@@ -175,7 +175,7 @@ def solve_scipy_root(
         First rung of the ladder (continuation); default ``min(t_c / 2, t_end / 10)`` with
         ``t_c`` from :func:`critical_t`.
     t_end : float, optional
-        The inverse temperature of the (last) solve; default 1000, or ``100 / field_scale``
+        The inverse temperature of the (last) solve; default 1000, or ``100 / typical field``
         where that is larger (models of small coefficients: the same ``t xi``).
     num_sweeps : int, default 24
         Rungs of the continuation ladder (>= 2); each rung is one root solve.
@@ -223,7 +223,7 @@ def solve_scipy_root(
             f"`root_method` must be one of {', '.join(_ROOT_METHODS)}; got {root_method!r}"
         )
     if t_end is None:
-        t_end = max(1000.0, 100.0 / field_scale(model))
+        t_end = max(1000.0, min(100.0 / typical_field(model), 1e300))
     t_end = check_real("t_end", t_end, low=0.0, low_open=True)
     num_sweeps = check_int("num_sweeps", num_sweeps, low=2)
     tol = check_real("tol", tol, low=0.0, low_open=True)
