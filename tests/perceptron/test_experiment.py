@@ -15,7 +15,7 @@ from isingeq.perceptron.experiment import ANALYZE_FIELDS, run_analyze, write_ana
 
 from .reference import all_states, as_set, basin_by_hand
 
-SMALL = {"sizes": [3, 5], "ts": [0.1, 1.0, 5.0], "instances": 2, "samples": [60, 600, 20_000]}
+SMALL = {"sizes": [3, 5], "ts": [0.1, 1.0, 5.0], "trials": 2, "samples": [60, 600, 20_000]}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_records_are_recomputed_from_the_seeds(small_run: pd.PerceptronDemoRun) 
         child = np.random.SeedSequence(3, spawn_key=(rec["n"],)).spawn(2)[rec["trial"]]
         m = isingeq.paper_instance(rec["n"], rng=child.spawn(2)[0])
         assert rec["mean_field_error"] == isingeq.mean_field_error(m, rec["t"])
-    records, _ = run_analyze(cfg.sizes, cfg.instances, cfg.seed)
+    records, _ = run_analyze(cfg.sizes, cfg.trials, cfg.seed)
     assert records == small_run.fixed_points
     # sample counts do not interact: a row is the same when run alone
     alone, _ = pd.run_reconstruction(
@@ -66,7 +66,7 @@ def test_records_are_recomputed_from_the_seeds(small_run: pd.PerceptronDemoRun) 
 
 def test_refused_fit_is_recorded_not_raised() -> None:
     # 5 samples of 4 nodes at strong coupling: a constant column is likely; either way no raise
-    cfg = pd.PerceptronDemoConfig(sizes=[2], ts=[1.0], instances=3, samples=[5], recon_n=4)
+    cfg = pd.PerceptronDemoConfig(sizes=[2], ts=[1.0], trials=3, samples=[5], recon_n=4)
     cfg = pd.PerceptronDemoConfig(**{**cfg.to_dict(), "recon_t": 30.0})
     records, summary = pd.run_reconstruction(cfg)
     for r in records:
@@ -95,7 +95,7 @@ def test_write_outputs(small_run: pd.PerceptronDemoRun, tmp_path: Path) -> None:
     [
         ({"sizes": [25]}, "`sizes` must be <= 24"),
         ({"ts": [-1.0]}, "`ts` must be >= 0"),
-        ({"instances": 0}, "`instances` must be >= 1"),
+        ({"trials": 0}, "`trials` must be >= 1"),
         ({"samples": [10]}, r"`samples` must be >= 11 \(fitting n=10"),
         ({"recon_t": 0.0}, "`recon_t` must be > 0"),
         ({"sizes": []}, "`sizes` must list at least one value"),

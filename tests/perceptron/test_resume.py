@@ -59,7 +59,7 @@ def test_perceptron_resume_refuses_another_configuration_and_touches_nothing(
 
 
 def test_perceptron_resume_refuses_in_the_library_too(perceptron_out: Path) -> None:
-    cfg = pd.PerceptronDemoConfig(sizes=[3], ts=[0.5], instances=2, samples=[100], seed=1)
+    cfg = pd.PerceptronDemoConfig(sizes=[3], ts=[0.5], trials=2, samples=[100], seed=1)
     with pytest.raises(ValueError, match=r"`resume`: .* was made with seed=0; got seed=1"):
         pd.run_perceptron_demo(cfg, out_dir=perceptron_out, resume=True)
 
@@ -79,7 +79,7 @@ def test_perceptron_resume_that_adds_sizes_and_trials_equals_a_fresh_run(
             {k: v for k, v in r.items() if k not in drop} for r in want
         ], name
     config = json.loads((perceptron_out / pd.RUN_CONFIG_FILE).read_text())
-    assert config["sizes"] == [3, 4] and config["instances"] == 3 and config["seed"] == 0
+    assert config["sizes"] == [3, 4] and config["trials"] == 3 and config["seed"] == 0
 
 
 def test_one_column_name_and_older_files_read_on_resume(perceptron_out: Path) -> None:
@@ -184,3 +184,15 @@ def test_perceptron_errors_name_the_flag(bad: list[str], flag: str, tmp_path: Pa
     res = invoke("perceptron", *bad, "--out", str(out))
     assert res.exit_code == 2 and res.output.startswith(f"error: {flag}"), res.output
     assert not out.exists()
+
+
+def test_a_config_of_the_version_that_said_instances_resumes(perceptron_out: Path) -> None:
+    # PerceptronDemoConfig.instances became trials (the CLI's --trials): a folder whose
+    # config.json still says "instances" is the same configuration
+    path = perceptron_out / pd.RUN_CONFIG_FILE
+    config = json.loads(path.read_text())
+    config["instances"] = config.pop("trials")
+    path.write_text(json.dumps(config))
+    res = invoke(*PERCEPTRON, "--out", str(perceptron_out), "--resume", "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(path.read_text())["trials"] == config["instances"]

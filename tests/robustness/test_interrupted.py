@@ -183,9 +183,7 @@ def test_the_perceptron_experiments_survive_kill_9(tmp_path: Path) -> None:
     files = [out / f for f in ("mean_field.csv", "fixed_points.csv", "reconstruction.csv")]
     total = 3 + 2 * 10 * 2 + 2 * 10 + 10 * 2 * 3
     kill_cycles(args, files, total, seed=3)
-    cfg = PerceptronDemoConfig(
-        sizes=[4, 8], ts=[0.3, 3.0], instances=10, samples=[300, 3000], seed=4
-    )
+    cfg = PerceptronDemoConfig(sizes=[4, 8], ts=[0.3, 3.0], trials=10, samples=[300, 3000], seed=4)
     ref = run_perceptron_demo(cfg)
     for name, want in (
         ("mean_field.csv", ref.mean_field),

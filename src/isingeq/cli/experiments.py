@@ -438,7 +438,7 @@ def perceptron(
             for n in parse_list("--sizes", sizes, int)
         ],
         ts=[check_real("--ts", t, low=0.0) for t in parse_list("--ts", ts, float)],
-        instances=5 if trials is None else trials,
+        trials=5 if trials is None else trials,
         samples=check_sample_counts("--samples", parse_list("--samples", samples, int), recon_n),
         seed=check_int("--seed", seed, low=0),
     )

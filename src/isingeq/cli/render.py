@@ -396,7 +396,7 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
 def perceptron_tables(summary: dict[str, Any]) -> list[Table]:
     """The perceptron demo's tables: mean-field error, fixed points, the inverse problem."""
     cfg = summary["config"]
-    k = cfg["instances"]
+    k = cfg.get("trials", cfg.get("instances"))  # "instances": a version before the rename
     mf = summary["mean_field"]
     ts = list(dict.fromkeys(r["t"] for r in mf))
     t1 = Table(

@@ -134,7 +134,7 @@ _SAME = {
 #: Options that only choose which records exist: a resume may add records, never drop any
 #: (the summary and the final files cover this run's sizes and trials only).
 _SIZES_KEY = "sizes"
-_TRIALS_KEY = {"analyze": "trials", "perceptron": "instances"}
+_TRIALS_KEY = {"analyze": "trials", "perceptron": "trials"}
 
 
 def analyze_config(
@@ -174,7 +174,12 @@ def _read_config(path: Path, pick: Callable[[Any], Any]) -> dict[str, Any] | Non
             f"{str(path)!r} cannot be read as a run's configuration ({exc}); choose another "
             "output folder or remove the file"
         ) from None
-    return dict(got) if isinstance(got, dict) else None
+    if not isinstance(got, dict):
+        return None
+    got = dict(got)
+    if "instances" in got and "trials" not in got:  # a perceptron run before the rename
+        got["trials"] = got.pop("instances")
+    return got
 
 
 def check_resume(
@@ -418,14 +423,14 @@ class PerceptronDemoConfig:
 
     Examples
     --------
-    >>> cfg = PerceptronDemoConfig(sizes=[4, 6], ts=[1.0], instances=2, samples=[100])
-    >>> cfg.num_steps                 # 2 sizes x 2 instances x 2 parts + 2 instances x 1 count
+    >>> cfg = PerceptronDemoConfig(sizes=[4, 6], ts=[1.0], trials=2, samples=[100])
+    >>> cfg.num_steps                 # 2 sizes x 2 trials x 2 parts + 2 trials x 1 count
     10
     """
 
     sizes: Sequence[int] = (4, 8, 12)
     ts: Sequence[float] = (0.1, 0.3, 1.0, 3.0, 10.0)
-    instances: int = 5
+    trials: int = 5
     samples: Sequence[int] = (300, 1_000, 10_000, 100_000)
     seed: int = 0
     recon_n: int = 10
@@ -448,7 +453,7 @@ class PerceptronDemoConfig:
         object.__setattr__(self, "sizes", sizes)
         object.__setattr__(self, "ts", ts)
         object.__setattr__(self, "samples", tuple(sorted(set(samples))))
-        object.__setattr__(self, "instances", check_int("instances", self.instances, low=1))
+        object.__setattr__(self, "trials", check_int("trials", self.trials, low=1))
         object.__setattr__(self, "seed", check_int("seed", self.seed, low=0))
         object.__setattr__(self, "recon_n", recon_n)
         object.__setattr__(
@@ -457,14 +462,14 @@ class PerceptronDemoConfig:
 
     @property
     def num_steps(self) -> int:
-        """Progress steps: one per (n, instance) in parts 1 and 2, one per (instance, count) in 3."""
-        return 2 * len(self.sizes) * self.instances + self.instances * len(self.samples)
+        """Progress steps: one per (n, trial) in parts 1 and 2, one per (trial, count) in 3."""
+        return 2 * len(self.sizes) * self.trials + self.trials * len(self.samples)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "sizes": list(self.sizes),
             "ts": list(self.ts),
-            "instances": self.instances,
+            "trials": self.trials,
             "samples": list(self.samples),
             "seed": self.seed,
             "recon_n": self.recon_n,
@@ -521,7 +526,7 @@ def run_mean_field(
 
     Examples
     --------
-    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[0.1, 2.0], instances=2, samples=[100])
+    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[0.1, 2.0], trials=2, samples=[100])
     >>> records, summary = run_mean_field(cfg)
     >>> len(records), [r["t"] for r in summary]
     (4, [0.1, 2.0])
@@ -532,7 +537,7 @@ def run_mean_field(
     summary: list[dict[str, Any]] = []
     for n in config.sizes:
         rows = []
-        for k, child in enumerate(_instance_seeds(n, config.instances, config.seed)):
+        for k, child in enumerate(_instance_seeds(n, config.trials, config.seed)):
 
             def one(n: int = n, k: int = k, child: Any = child) -> list[dict[str, Any]]:
                 model, _ = _instance(child, n)
@@ -594,7 +599,7 @@ def run_reconstruction(
 
     Examples
     --------
-    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[1.0], instances=1, samples=[200, 20_000],
+    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[1.0], trials=1, samples=[200, 20_000],
     ...                            recon_n=3)
     >>> records, summary = run_reconstruction(cfg)
     >>> pl = [r for r in summary if r["method"] == "pseudolikelihood"]
@@ -604,7 +609,7 @@ def run_reconstruction(
     n, t = config.recon_n, config.recon_t
     top = max(config.samples)
     records: list[dict[str, Any]] = []
-    for k, child in enumerate(_instance_seeds(n, config.instances, config.seed)):
+    for k, child in enumerate(_instance_seeds(n, config.trials, config.seed)):
 
         def one(k: int = k, child: Any = child) -> list[dict[str, Any]]:
             model, sample_seed = _instance(child, n)
@@ -676,7 +681,7 @@ def run_perceptron_demo(
 
     Examples
     --------
-    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[1.0], instances=2, samples=[100], recon_n=3)
+    >>> cfg = PerceptronDemoConfig(sizes=[3], ts=[1.0], trials=2, samples=[100], recon_n=3)
     >>> run = run_perceptron_demo(cfg)
     >>> sorted(run.summary)
     ['config', 'fixed_points', 'mean_field', 'reconstruction']
@@ -711,7 +716,7 @@ def run_perceptron_demo(
     with journal("fixed_points.csv", ANALYZE_FIELDS, ["n", "trial"], 1) as j:
         run.fixed_points, fp_summary = run_analyze(
             config.sizes,
-            config.instances,
+            config.trials,
             config.seed,
             on_instance=lambda n, k: step(f"fixed points n={n}"),
             journal=j,
