@@ -81,6 +81,18 @@ def stable_states(h, J, k, n_chunks, slack, fill, counts, out):  # pragma: no co
             counts[ch] = c
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _gibbs_draw(a, u):  # pragma: no cover - compiled
+    """1 with probability ``sigmoid(a)`` for a uniform ``u`` on [0, 1), else 0 (the sigmoid
+    written so that ``exp`` never overflows); both Gibbs kernels draw through it."""
+    if a >= 0.0:
+        p = 1.0 / (1.0 + math.exp(-a))
+    else:
+        ea = math.exp(a)
+        p = ea / (1.0 + ea)
+    return 1 if u < p else 0
+
+
 @njit(nogil=True, cache=True)
 def gibbs_sweeps(h, J, t, x, G, U, rows, out):  # pragma: no cover - compiled
     """Sequential-scan Gibbs sweeps at inverse temperature ``t``, one chain.
@@ -93,13 +105,7 @@ def gibbs_sweeps(h, J, t, x, G, U, rows, out):  # pragma: no cover - compiled
     n = x.shape[0]
     for s in range(U.shape[0]):
         for i in range(n):
-            a = t * G[i]
-            if a >= 0.0:
-                p = 1.0 / (1.0 + math.exp(-a))
-            else:
-                ea = math.exp(a)
-                p = ea / (1.0 + ea)
-            new = 1 if U[s, i] < p else 0
+            new = _gibbs_draw(t * G[i], U[s, i])
             if new != x[i]:
                 d = 1.0 if new == 1 else -1.0
                 x[i] = new
@@ -120,13 +126,7 @@ def gibbs_sweeps_csr(h, indptr, indices, data, t, x, G, U, rows, out):  # pragma
     n = x.shape[0]
     for s in range(U.shape[0]):
         for i in range(n):
-            a = t * G[i]
-            if a >= 0.0:
-                p = 1.0 / (1.0 + math.exp(-a))
-            else:
-                ea = math.exp(a)
-                p = ea / (1.0 + ea)
-            new = 1 if U[s, i] < p else 0
+            new = _gibbs_draw(t * G[i], U[s, i])
             if new != x[i]:
                 d = 1.0 if new == 1 else -1.0
                 x[i] = new
