@@ -50,7 +50,7 @@ import torch
 
 from .._resources import fmt_bytes, memory_limit
 from ..model import SpinGlass
-from ..solvers._common import field_scale
+from ..solvers._common import field_scale, pow2
 from ..solvers._kernels import FLUSH_BELOW
 from ._colouring import colour_classes
 
@@ -108,11 +108,6 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
         if module is None or not module.is_available():
             raise ValueError(f"`device`={device!r} is not available; {where}")
     return dev
-
-
-def _pow2(x: float) -> float:
-    """The power of two nearest ``x > 0``: dividing by it is exact in binary floating point."""
-    return float(2.0 ** round(math.log2(x)))
 
 
 def _free_bytes(dev: torch.device) -> float | None:
@@ -234,7 +229,7 @@ class _OnDevice:
         self.device = str(self.dev)
         self.dtype = _device_dtype(dtype, self.dev)
         self.item = torch.finfo(self.dtype).bits // 8
-        self.scale = _pow2(field_scale(model))
+        self.scale = pow2(field_scale(model))
         self.gen = torch.Generator(device=self.dev)
         self.t_cap = _t_cap(self.dtype)
 
@@ -353,16 +348,11 @@ class MeanFieldSweeps(_OnDevice):
             return None
         X = torch.from_numpy(M).to(self.dev, self.dtype).T.contiguous()
         Z = torch.addmm(self.h, self.J, X).mul_(min(t * self.scale, self.t_cap)).sigmoid_()
-        return _row_max(Z.sub_(X).abs_())
+        return Z.sub_(X).abs_().amax(dim=0).cpu().to(torch.float64).numpy()  # MPS: no float64
 
     def sync(self) -> None:
         """Wait for the queued sweeps (before reading the clock)."""
         _sync(self.dev)
-
-
-def _row_max(D: torch.Tensor) -> np.ndarray:
-    """Column maxima of ``D`` (n, R): one value per replica, float64 on the host."""
-    return D.amax(dim=0).cpu().to(torch.float64).numpy()
 
 
 #: Device bytes per node and replica of :func:`steepest_descent` (the rounded states, then the

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ __all__ = [
     "load_kernels",
     "meets_target",
     "one_blas_thread",
+    "pow2",
     "reads_of",
     "solve_memo",
     "start_states",
@@ -111,6 +113,12 @@ def memo(model: SpinGlass, name: str, compute: Callable[[], Any]) -> Any:
     if name not in values:
         values[name] = compute()
     return values[name]
+
+
+def pow2(x: float) -> float:
+    """The power of two nearest ``x > 0``: dividing by it is exact in binary floating point
+    (the unit in which mfa's numpy sweeps hold huge fields, and the torch backend all fields)."""
+    return float(2.0 ** round(math.log2(x)))
 
 
 def field_scale(model: SpinGlass) -> float:

@@ -45,6 +45,7 @@ from ._common import (
     ladder_ends,
     load_kernels,
     meets_target,
+    pow2,
     reads_of,
     start_states,
     time_budget,
@@ -78,7 +79,7 @@ def _field_unit(model: SpinGlass) -> float:
     J = model.J
     data = J.data if sp.issparse(J) else np.asarray(J)
     top = max(float(data.max(initial=0.0)), -float(data.min(initial=0.0)), float(np.abs(h).max()))
-    return float(2.0 ** round(np.log2(top)))
+    return pow2(top)
 
 
 class _Sweeps:
