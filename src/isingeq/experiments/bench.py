@@ -77,7 +77,7 @@ from .bench_plan import (
 )
 from .bench_summary import record_key, summarize, write_outputs
 from .peers import ADAPTERS, BUDGET_BAND, Adapter, adapter, limit_threads
-from .records import RecordsFile, failure_status, json_safe, write_csv
+from .records import RecordsFile, failure_status, json_safe, write_csv, write_json
 
 __all__ = [
     "DEFAULT_BUDGETS",
@@ -413,9 +413,7 @@ def _check_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
 
 
 def _write_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
-    path = Path(out_dir) / "conditions.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(_conditions(plan), indent=1) + "\n", encoding="utf-8")
+    write_json(Path(out_dir) / "conditions.json", _conditions(plan))  # atomic, folder made
 
 
 def _resumed(

@@ -134,7 +134,7 @@ _SAME = {
 #: Options that only choose which records exist: a resume may add records, never drop any
 #: (the summary and the final files cover this run's sizes and trials only).
 _SIZES_KEY = "sizes"
-_TRIALS_KEY = {"analyze": "trials", "perceptron": "trials"}
+_TRIALS_KEY = "trials"
 
 
 def analyze_config(
@@ -261,7 +261,7 @@ def check_resume(
             f"n={','.join(map(str, dropped))}; resume with sizes that include them, or choose "
             "another output folder"
         )
-    tk = _TRIALS_KEY[kind]
+    tk = _TRIALS_KEY
     if int(saved.get(tk) or 0) > int(config[tk]):
         raise ValueError(
             f"`{resume_name}`: {str(out)!r} was made with {_show(tk, saved[tk], names)}; got "
