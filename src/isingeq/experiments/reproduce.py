@@ -449,6 +449,10 @@ _TASKS_PER_THREAD = 2
 #: Instances per batch at most: a batch's records reach the file (and the progress bar) when it
 #: ends, and an interruption loses the batches running; a paper instance takes milliseconds.
 _MAX_BATCH = 64
+#: Worker threads the split assumes on a cluster with no worker yet (an adaptive one, e.g.
+#: dask-jobqueue's ``adapt()``, grows with the tasks pending): split as for one thread, its few
+#: large tasks would keep the workers that join later idle.
+_THREADS_WITHOUT_WORKERS = 16
 
 
 def _batches(
@@ -564,7 +568,7 @@ def _run(
     # submitted (as in-process); every worker then warms itself up before its first task
     run.warm_up_s += warm_up(specs)
     pinned = {n: _pin_defaults(specs, n) for n in run.sizes}
-    threads = sum(client.nthreads().values()) or 1
+    threads = sum(client.nthreads().values()) or _THREADS_WITHOUT_WORKERS
     batches = _batches(todo, threads)
     tasks = [(k, (batch, pinned[batch[0][0]])) for k, batch in enumerate(batches)]
     labels = ["exact", *(spec[0] for spec in specs)]
