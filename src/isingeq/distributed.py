@@ -57,6 +57,7 @@ __all__ = [
     "LOCAL_CONFIG",
     "RETRIES",
     "Outcome",
+    "check_workers",
     "connect",
     "describe",
     "local_layout",
@@ -173,7 +174,8 @@ def connect(
     OSError
         If the scheduler cannot be reached within ``timeout`` (names the address).
     ValueError, TypeError
-        For a malformed ``scheduler``, or ``workers`` / ``threads`` without ``"local"``.
+        For a malformed ``scheduler``, or ``workers`` / ``threads`` without ``"local"``; a
+        ValueError too for workers that cannot import isingeq (:func:`check_workers`).
     """
 
     def local_only(where: str) -> None:
@@ -189,6 +191,7 @@ def connect(
         return
     if _is_client(scheduler):
         local_only("a Client")
+        check_workers(scheduler)
         yield scheduler
         return
     if not isinstance(scheduler, str):
@@ -258,6 +261,7 @@ def connect(
             f"({type(exc).__name__}: {exc}); {how}"
         ) from None
     with client:
+        check_workers(client)
         yield client
 
 
@@ -385,6 +389,77 @@ def _call(
             numba.set_num_threads(old)
 
 
+#: Packages whose versions decide the records: a worker without isingeq cannot run a task, and
+#: one with other versions may give other records than this process would.
+CHECKED_PACKAGES = ("isingeq", "numpy", "scipy", "numba")
+# the clusters already checked: (scheduler address, the workers then)
+_CHECKED: set[tuple[str, frozenset[str]]] = set()
+
+
+def software() -> dict[str, str]:
+    """The versions of :data:`CHECKED_PACKAGES` in this process (run on each worker by
+    :func:`check_workers`)."""
+    import importlib
+
+    return {name: str(importlib.import_module(name).__version__) for name in CHECKED_PACKAGES}
+
+
+def version_problems(here: dict[str, str], workers: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The workers that cannot import isingeq (their :func:`software` is an exception, as
+    ``Client.run(..., on_error="return")`` gives it), and each package whose version on a worker
+    differs from ``here`` (``"numba 0.60.0 on tcp://...:4012, 0.68.1 here"``)."""
+    missing: list[str] = []
+    differ: list[str] = []
+    for address, theirs in sorted(workers.items()):
+        if isinstance(theirs, BaseException):
+            missing.append(address)
+            continue
+        for name in CHECKED_PACKAGES:
+            if theirs.get(name) != here.get(name):
+                differ.append(f"{name} {theirs.get(name)} on {address}, {here.get(name)} here")
+    return missing, differ
+
+
+def check_workers(client: Any) -> None:
+    """Refuse a cluster whose workers cannot import isingeq, warn where versions differ.
+
+    Without the check, every task of such a run fails on its worker, after its retries, and the
+    run ends with nothing but failed records; workers with another isingeq, numpy, scipy or
+    numba may give records other than this process's (the records are the same whatever the
+    number of workers only on one software stack). Asked once per set of workers (one round
+    trip: :func:`software` run on every worker; Dask's ``get_versions`` reads the packages'
+    metadata, which an environment can hold without the package being importable); workers
+    that join later are not asked.
+
+    Raises
+    ------
+    ValueError
+        Naming the workers without isingeq and the cluster's address.
+    """
+    workers = frozenset(client.nthreads())
+    key = (describe(client) or "", workers)
+    if not workers or key in _CHECKED:
+        return
+    # a worker without isingeq cannot even unpickle the function: its error comes back
+    missing, differ = version_problems(software(), client.run(software, on_error="return"))
+    if missing:
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        raise ValueError(
+            f"{len(missing)} of the {len(workers)} Dask workers at {describe(client)} cannot "
+            f"import isingeq ({', '.join(missing[:3])}{more}): install it there "
+            f"(`pip install isingeq` in the workers' environment), in the version used here"
+        )
+    if differ:
+        more = f"; and {len(differ) - 3} more" if len(differ) > 3 else ""
+        warnings.warn(
+            "the Dask workers run other versions than this process, so their records may "
+            f"differ from an in-process run's: {'; '.join(differ[:3])}{more}",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    _CHECKED.add(key)
+
+
 @dataclass
 class Outcome:
     """What one task gave: ``value``, or ``error`` when it failed after its retries."""
@@ -429,6 +504,7 @@ def stream(
         that have not finished.
     """
     dist = require_distributed()
+    check_workers(client)
     if not client.nthreads():
         # an adaptive cluster (dask-jobqueue, dask-gateway) may have no worker yet: say why
         # nothing moves rather than wait in silence

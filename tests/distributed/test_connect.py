@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -204,3 +205,78 @@ def test_local_worker_processes_leave_ctrl_c_to_the_caller(process_client: Any) 
     # cluster; the workers dying of it printed a traceback each
     assert all(process_client.run(_ignores_ctrl_c).values())
     assert not _ignores_ctrl_c()
+
+
+_NO_SITE_WORKER = (
+    "import sys; sys.path.append({purelib!r}); "
+    "from distributed.cli.dask_worker import main; "
+    "sys.argv = ['dask-worker', {address!r}, '--nthreads', '1', '--no-nanny', "
+    "'--no-dashboard']; main()"
+)
+
+
+def test_workers_that_cannot_import_isingeq_are_refused_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    # a real worker process whose Python has Dask but not isingeq: `python -S` leaves out the
+    # .pth file of an editable install (a wheel install puts isingeq in site-packages: skip)
+    import logging
+    import subprocess
+    import sys
+    import sysconfig
+
+    import distributed
+
+    from isingeq.experiments import reproduce as rp
+
+    purelib = sysconfig.get_paths()["purelib"]
+    probe = subprocess.run(
+        [sys.executable, "-S", "-c", f"import sys; sys.path.append({purelib!r}); import isingeq"],
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    if probe.returncode == 0:
+        pytest.skip("isingeq is importable without site's .pth files (not an editable install)")
+    with (
+        distributed.LocalCluster(
+            n_workers=0, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        code = _NO_SITE_WORKER.format(purelib=purelib, address=cluster.scheduler_address)
+        worker = subprocess.Popen(
+            [sys.executable, "-S", "-c", code],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            client.wait_for_workers(1, timeout=60)
+            with (
+                pytest.raises(ValueError, match=r"1 of the 1 Dask workers at tcp://.* cannot "),
+                connect(client),
+            ):
+                pass
+            out = tmp_path / "out"
+            with pytest.raises(ValueError, match=r"cannot import isingeq \(tcp://"):
+                rp.run_reproduce((4,), 2, seed=0, methods=["greedy"], out_dir=out, scheduler=client)
+            assert not (out / "records.csv").exists()  # refused before the records were touched
+        finally:
+            worker.kill()
+            worker.wait()
+
+
+def test_version_problems_names_missing_isingeq_and_other_versions(thread_client: Any) -> None:
+    from isingeq.distributed import check_workers, software, version_problems
+
+    here = software()
+    found = thread_client.run(software, on_error="return")
+    assert len(found) == 2 and version_problems(here, found) == ([], [])
+    check_workers(thread_client)  # the same software: no error, no warning
+    first, second = sorted(found)
+    doctored = {first: ModuleNotFoundError("No module named 'isingeq'"), second: dict(here)}
+    doctored[second]["numba"] = "0.1.0"
+    assert version_problems(here, doctored) == (
+        [first],
+        [f"numba 0.1.0 on {second}, {here['numba']} here"],
+    )
