@@ -66,6 +66,16 @@ def test_bad_arguments_are_one_line_and_exit_2(
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 
+def test_no_command_prints_the_help_alone_and_version_prints_the_version(tmp_path: Path) -> None:
+    res = run(cwd=tmp_path)
+    assert res.returncode == 2 and "Usage: isingeq" in res.stdout + res.stderr
+    assert "error:" not in res.stderr  # the help says it all (an empty error line before)
+    from isingeq import __version__
+
+    res = run("--version", cwd=tmp_path)
+    assert (res.returncode, res.stdout, res.stderr) == (0, f"isingeq {__version__}\n", "")
+
+
 def test_an_unwritable_output_path_is_refused_before_solving(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")

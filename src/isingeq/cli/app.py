@@ -30,6 +30,28 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True)
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"isingeq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_print_version,
+        help="Print isingeq's version and exit.",
+    ),
+) -> None:
+    """Options of ``isingeq`` itself, before the command."""
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -151,9 +173,11 @@ def main(argv: list[str] | None = None) -> Any:
         # an exit code); anything else is a bug and keeps its traceback
         if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
             raise
-        ctx = getattr(exc, "ctx", None)
-        where = ctx.command_path if ctx is not None else "isingeq"
-        _line("error:", "bold red", f"{exc.format_message()} (see '{where} --help')")
+        message = exc.format_message()
+        if message:  # none where the help was printed instead (`isingeq` alone)
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "isingeq"
+            _line("error:", "bold red", f"{message} (see '{where} --help')")
         sys.exit(2)
     code = rv if isinstance(rv, int) else 0  # click returns an Exit's code in this mode
     if code == 130 and not _INTERRUPT_SAID:  # typer turns Ctrl-C into Exit(130), silently
