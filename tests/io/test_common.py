@@ -62,6 +62,21 @@ def test_crlf_and_byte_order_mark_are_read(tmp_path: Path) -> None:
     assert read_gset(p).objective([0, 1, 0]) == -1.0
 
 
+def test_old_mac_line_ends_read_the_same_from_a_path_and_from_a_text_stream(
+    tmp_path: Path,
+) -> None:
+    # a path and a binary file are read with universal newlines; a text stream must match them
+    text = GRAPH.replace("\n", "\r")
+    p = write(tmp_path / "g.txt", text)
+    x = np.array([[1, 0, 1], [0, 1, 0]])
+    ref = read_gset(p).objective(x)
+    with p.open(newline="") as raw:
+        for src in (io.StringIO(text), raw, io.BytesIO(text.encode())):
+            np.testing.assert_array_equal(read_gset(src).objective(x), ref)
+    lines, _ = read_lines(io.StringIO("1\r2\r\n3"))
+    assert lines == ["1", "2", "3"]
+
+
 def test_gzip_write_is_gzip(tmp_path: Path) -> None:
     p = tmp_path / "g.txt.gz"
     write_gset(path=p, n=3, edges=[(0, 1), (1, 2)], weights=[1, -2])

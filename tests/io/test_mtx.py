@@ -150,6 +150,16 @@ BAD = [
         3,
         "expected a finite number for 'value', got inf",
     ),
+    (
+        "%%MatrixMarket matrix array integer general\n1 1\n99999999999999999999999\n",
+        3,
+        "expected 'value' to fit in 64 bits, got 99999999999999999999999",
+    ),
+    (
+        "%%MatrixMarket matrix array integer general\n1 1\n2.5\n",
+        3,
+        "expected an integer for 'value', got '2.5'",
+    ),
 ]
 
 
@@ -162,3 +172,19 @@ def test_malformed_files_name_the_file_and_line(
         read_mtx(p)
     assert info.value.line == line and info.value.source == str(p)
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("banner", "why"),
+    [
+        ("coordinate pattern general", "a QUBO needs real values"),
+        ("coordinate complex general", "a QUBO needs real values"),
+        ("coordinate real skew-symmetric", "a QUBO's Q is general or symmetric"),
+        ("coordinate real hermitian", "a QUBO's Q is general or symmetric"),
+    ],
+)
+def test_an_unsupported_banner_says_why_for_the_field_it_names(banner: str, why: str) -> None:
+    text = f"%%MatrixMarket matrix {banner}\n2 2 1\n1 1 1\n"
+    with pytest.raises(FormatError) as info:
+        read_mtx(io.StringIO(text))
+    assert f"({why})" in str(info.value)

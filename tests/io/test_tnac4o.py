@@ -47,6 +47,26 @@ def test_write_then_read_gives_the_same_energies(sparse: bool) -> None:
     np.testing.assert_allclose(back.model.energy(X), model.energy(X) - off, rtol=0, atol=1e-9)
 
 
+def test_write_keeps_the_number_of_spins_when_the_last_ones_are_free() -> None:
+    # spins with no field and no coupling at the end (or everywhere): the file must still say n
+    for J in (np.zeros((4, 4)), np.diag([0.0, 1.0, 0.0], 1)[:4, :4]):
+        model = isingeq.SpinGlass.from_spin(np.zeros(4), J)
+        buf = io.StringIO()
+        write_tnac4o(model, buf)
+        back = read_tnac4o(io.StringIO(buf.getvalue()))
+        assert back.n == 4
+        X = all_states(4)
+        np.testing.assert_allclose(
+            back.model.energy(X), model.energy(X) - model.to_spin()[2], rtol=0, atol=1e-12
+        )
+
+
+def test_a_file_without_entries_reads_when_n_is_given() -> None:
+    inst = read_tnac4o(io.StringIO("# no couplings\n"), n=3)
+    assert inst.n == 3 and inst.meta["couplings"] == inst.meta["fields"] == 0
+    np.testing.assert_array_equal(inst.objective(all_states(3)), np.zeros(8))
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -198,7 +198,7 @@ _BYTES_PER_FILE_BYTE = 12
 
 
 def read_lines(file: Any) -> tuple[list[str], str]:
-    """The lines of a text file (without line ends) and its name for messages.
+    """The lines of a text file (split at ``\\n``, ``\\r\\n`` or ``\\r``) and its name for messages.
 
     Raises
     ------
@@ -231,6 +231,8 @@ def read_lines(file: Any) -> tuple[list[str], str]:
         raise TypeError(f"{source}: expected a file open in text mode; read() returned bytes")
     if text.startswith("\ufeff"):  # a UTF-8 byte-order mark
         text = text[1:]
+    if "\r" in text:  # universal newlines, as paths and binary files are read, for text streams
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n"), source
 
 

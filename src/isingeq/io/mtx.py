@@ -87,7 +87,10 @@ def _scan(lines: list[str], source: str) -> dict[str, Any]:
     }
     for what, (got, ok) in allowed.items():
         if got not in ok:
-            why = " (a QUBO needs real values)" if what in ("field", "symmetry") else ""
+            why = {
+                "field": " (a QUBO needs real values)",
+                "symmetry": " (a QUBO's Q is general or symmetric)",
+            }.get(what, "")
             raise FormatError(source, 1, f"expected {what} {' or '.join(ok)}{why}, got {got!r}")
     k = 1
     while k < len(lines) and (not lines[k].strip() or lines[k].lstrip().startswith("%")):
@@ -148,13 +151,15 @@ def _scan(lines: list[str], source: str) -> dict[str, Any]:
                     source, k2 + 1, f"expected 1 field 'value', got {lines[k2].strip()!r}"
                 )
             check_chars(source, k2 + 1, lines[k2])
-            try:
-                vals.append(int(g[0]) if integer else float(g[0]))
-            except ValueError:
-                kind = "an integer" if integer else "a number"
-                raise FormatError(
-                    source, k2 + 1, f"expected {kind} for 'value', got {g[0]!r}"
-                ) from None
+            if integer:  # parse_int also refuses a value beyond int64, which mmread cannot hold
+                vals.append(parse_int(source, k2 + 1, g[0], "value"))
+            else:
+                try:
+                    vals.append(float(g[0]))
+                except ValueError:
+                    raise FormatError(
+                        source, k2 + 1, f"expected a number for 'value', got {g[0]!r}"
+                    ) from None
             where.append(k2 + 1)
         if len(vals) < count:
             raise FormatError(

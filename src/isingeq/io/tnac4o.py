@@ -10,7 +10,8 @@ with the energy (lower is better)::
 
     E(s) = sum_{i<j} J_ij s_i s_j + sum_i h_i s_i,        s in {-1, +1}^N
 
-The number of spins is the largest index (or ``n``, for trailing spins with no coupling). The
+The number of spins is the largest index (or ``n``, for trailing spins with no coupling;
+:func:`write_tnac4o` writes a zero field ``N N 0`` for a last spin that has no entry). The
 model is :meth:`isingeq.SpinGlass.from_spin`, which keeps energies equal:
 ``model.energy(x) = E(2x - 1)``; the instance has sense ``"min"`` and ``objective(x) = E``
 (scale 1, shift 0), the quantity whose minimum tnac4o reports.
@@ -63,8 +64,8 @@ def read_tnac4o(path: PathOrFile, name: str | None = None, n: int | None = None)
     ------
     FormatError
         On a line without three fields, a non-numeric or non-finite token, an index below 1
-        (or above ``n``), a pair (or field) given twice, or a file with no entries; the
-        message names the file and the line.
+        (or above ``n``), a pair (or field) given twice, or a file with no entries (unless
+        ``n`` is given); the message names the file and the line.
 
     Examples
     --------
@@ -77,8 +78,12 @@ def read_tnac4o(path: PathOrFile, name: str | None = None, n: int | None = None)
         raise ValueError(f"`n` must be a positive integer or None; got {n!r}")
     lines, source = read_lines(path)
     t = parse_triples(lines, 0, source, "i j J", comment="#")
-    if len(t) == 0:
-        raise FormatError(source, None, "expected lines 'i j J' (1-based), got none")
+    if len(t) == 0 and n is None:
+        raise FormatError(
+            source,
+            None,
+            "expected lines 'i j J' (1-based), got none (pass n= for a model without couplings)",
+        )
     top = int(max(t.i.max(), t.j.max())) if n is None else int(n)
     check_node_count(source, None, top, "the largest index")
     check_range(source, t.i, t.lines, 1, top, "i")
@@ -101,9 +106,9 @@ def write_tnac4o(instance: Instance | SpinGlass, path: PathOrFile) -> None:
     """Write a model's spin form (:meth:`isingeq.SpinGlass.to_spin`) in tnac4o's format.
 
     A ``#`` line, the nonzero fields (``i i h_i``), then the nonzero couplings in row-major
-    order, 1-based. The format has no constant, so the spin form's offset is not written:
-    reading the file back gives ``H' = H - offset_s``; spins beyond the largest index with a
-    nonzero entry need ``n=`` when read back.
+    order, 1-based, plus ``N N 0`` when the last spin has no entry (so that the file keeps the
+    number of spins, which is its largest index). The format has no constant, so the spin
+    form's offset is not written: reading the file back gives ``H' = H - offset_s``.
 
     Raises
     ------
@@ -126,5 +131,8 @@ def write_tnac4o(instance: Instance | SpinGlass, path: PathOrFile) -> None:
     rows = ["#\n"]
     rows.extend(triple_lines(fields, fields, hs[fields], base=1))
     rows.extend(triple_lines(i, j, v, base=1))
+    last = model.n - 1
+    if not (hs[last] != 0 or (i == last).any() or (j == last).any()):
+        rows.append(f"{model.n} {model.n} 0\n")  # a zero field: the file keeps n
     with open_text(path, "w") as fh:
         fh.write("".join(rows))
