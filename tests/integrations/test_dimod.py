@@ -403,6 +403,15 @@ def test_an_empty_bqm_checks_its_offset_and_options_and_aggregates() -> None:
         EnumerationSampler().sample(dimod.BQM({0: 1.0}, {}, 0, "SPIN"), client="x", time_limit=1)
 
 
+def test_an_empty_bqm_takes_its_own_sampleset_as_initial_states() -> None:
+    # a warm start without values (an empty BQM's SampleSet, an empty dict) is no error
+    empty = dimod.BQM({}, {}, 0.5, "SPIN")
+    prev = MeanFieldSampler().sample(empty, seed=0)
+    for start in (prev, {}, [{}]):
+        again = MeanFieldSampler().sample(empty, initial_states=start, seed=1)
+        assert len(again) == 1 and again.first.energy == 0.5
+
+
 def test_initial_states_rows_follow_dimods_convention() -> None:
     # as dwave-samplers: more rows than num_reads are cut, fewer are filled (random or tile)
     from dwave.samplers import SimulatedAnnealingSampler
@@ -421,6 +430,56 @@ def test_initial_states_rows_follow_dimods_convention() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", SamplerUnknownArgWarning)  # a known parameter
         greedy.sample(bqm, initial_states=prev, initial_states_generator="random")
+
+
+def test_a_one_row_sampleset_is_one_read_as_in_dwave_samplers() -> None:
+    # a SampleSet (or any 2-D rows) of one row is one read, not a start for every read: the
+    # default num_reads is its row count, and initial_states_generator covers the rest
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    bqm = dimod.generators.ran_r(1, 8, seed=3)
+    prev = SimulatedAnnealingSampler().sample(bqm, num_reads=1, seed=0)
+    assert len(SimulatedAnnealingSampler().sample(bqm, initial_states=prev, seed=0)) == 1
+    for method in ("mfa-hybrid", "greedy"):
+        assert len(MeanFieldSampler(method).sample(bqm, initial_states=prev, seed=0)) == 1
+    rows = (prev.record.sample, list(prev.variables))
+    assert len(MeanFieldSampler().sample(bqm, initial_states=rows, seed=0)) == 1
+    with pytest.raises(ValueError, match=r"more reads than `initial_states` has rows \(1\)"):
+        MeanFieldSampler().sample(
+            bqm, initial_states=prev, num_reads=3, initial_states_generator="none"
+        )
+    tiled = MeanFieldSampler("greedy").sample(
+        bqm, initial_states=prev, num_reads=3, initial_states_generator="tile"
+    )
+    assert len(tiled) == 3 and (tiled.record.sample == tiled.record.sample[0]).all()
+
+
+def test_a_generator_with_nothing_to_tile_is_refused_as_in_dwave_samplers() -> None:
+    # 'none' and 'tile' say every start comes from initial_states: without any, dwave-samplers
+    # refuses; it must not silently start from the method's own states
+    bqm = dimod.generators.ran_r(1, 6, seed=4)
+    for fill in ("none", "tile"):
+        with pytest.raises(
+            ValueError, match=rf"initial_states_generator`='{fill}' .* no `initial_states`"
+        ):
+            MeanFieldSampler().sample(bqm, initial_states_generator=fill, num_reads=3)
+    assert len(MeanFieldSampler().sample(bqm, initial_states_generator="random", num_reads=3)) == 3
+
+
+def test_initial_states_without_rows_are_filled_or_refused_as_in_dimod() -> None:
+    # a SampleSet filtered down to no rows: one read, from the generator (dimod's
+    # Initialized); 'tile' has nothing to repeat and must not start from zeros
+    bqm = dimod.generators.ran_r(1, 6, seed=5)
+    prev = MeanFieldSampler("greedy").sample(bqm, num_reads=2, seed=0)
+    nothing = prev.truncate(0)
+    assert len(MeanFieldSampler("greedy").sample(bqm, initial_states=nothing, seed=0)) == 1
+    filled = MeanFieldSampler("greedy").sample(bqm, initial_states=nothing, num_reads=3, seed=0)
+    assert len(filled) == 3
+    for fill in ("none", "tile"):
+        with pytest.raises(ValueError, match=r"`initial_states` has rows \(0\)|no rows to"):
+            MeanFieldSampler().sample(
+                bqm, initial_states=nothing, num_reads=3, initial_states_generator=fill
+            )
 
 
 def test_the_empty_bqm_check_spends_no_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -202,7 +202,12 @@ class _IsingEqSampler(dimod.Sampler):
         skip = ("initial_states", "time_limit", "num_reads", "client", "initial_states_generator")
         probe = {k: v for k, v in options.items() if k not in skip}
         if "initial_states" in options:
-            X0 = np.asarray(options["initial_states"], dtype=object)
+            X0 = options["initial_states"]
+            if isinstance(X0, dimod.SampleSet):  # an empty BQM's own SampleSet holds no values
+                X0 = X0.record.sample
+            elif _is_labelled(X0):  # {} or [{}]: one state of no variables
+                X0 = dimod.as_samples(X0)[0]
+            X0 = np.asarray(X0, dtype=object)
             if X0.size:
                 raise ValueError(
                     "`initial_states` holds values, but the BQM has no variables; pass none"
@@ -312,15 +317,17 @@ class MeanFieldSampler(_IsingEqSampler):
             Reads (replicas); default the method's (``mfa-hybrid``: one per numba thread), or
             the number of ``initial_states`` rows.
         initial_states : SampleSet, samples-like or array, optional
-            Warm start, one row for every read or one per read: a :class:`dimod.SampleSet` or
-            ``(array, labels)`` / dicts (matched by label; SPIN or BINARY), or a plain array
-            whose columns follow ``bqm.variables`` (values in {-1, +1} are read as spins,
-            values in [0, 1] as ``<n_i>``, 1 meaning the BINARY 1 / SPIN +1 state). With more
-            rows than ``num_reads`` the first are used; with fewer, the rest come from
-            ``initial_states_generator``, as in dwave-samplers.
+            Warm start, one state for every read (a 1-D array, a dict) or rows, one per read
+            (a SampleSet, even of one row, a 2-D array, a list of dicts, as in dimod): a
+            :class:`dimod.SampleSet` or ``(array, labels)`` / dicts (matched by label; SPIN or
+            BINARY), or a plain array whose columns follow ``bqm.variables`` (values in
+            {-1, +1} are read as spins, values in [0, 1] as ``<n_i>``, 1 meaning the BINARY 1 /
+            SPIN +1 state). With more rows than ``num_reads`` the first are used; with fewer,
+            the rest come from ``initial_states_generator``, as in dwave-samplers.
         initial_states_generator : {"random", "tile", "none"}, default "random"
             dimod's convention for the reads ``initial_states`` does not cover: random 0/1
-            states (from ``seed``), the given rows repeated, or a ValueError.
+            states (from ``seed``), the given rows repeated, or a ValueError; ``"tile"`` and
+            ``"none"`` without ``initial_states`` are a ValueError, as in dwave-samplers.
         time_limit : float, optional
             Seconds of wall time from this call's entry: the BQM's conversion is counted, and
             the method gets what it leaves. The method's last step (a 1-flip descent of each
@@ -380,11 +387,16 @@ class MeanFieldSampler(_IsingEqSampler):
         model = SpinGlass.from_bqm(bqm)
         if "initial_states" in options:
             X0 = initial_states_array(bqm, options["initial_states"])
-            if X0.ndim == 2 and "num_reads" not in options:  # one read per row
-                options["num_reads"] = X0.shape[0]
-            elif X0.ndim == 2:
+            if X0.ndim == 2:
+                if "num_reads" not in options:  # one read per row; one read when there are none
+                    options["num_reads"] = max(X0.shape[0], 1)
                 X0 = _fit_rows(X0, options["num_reads"], fill, gen)
             options["initial_states"] = X0
+        elif fill != "random":  # as dwave-samplers: nothing to repeat, no start of the caller's
+            raise ValueError(
+                f"`initial_states_generator`={fill!r} takes every start from `initial_states`, "
+                "but got no `initial_states`; pass them, or leave initial_states_generator out"
+            )
         if limit is not None:  # from this call's entry: what the conversion left
             spent = (time.perf_counter_ns() - t0) * 1e-9
             options["time_limit"] = max(limit - spent, 1e-3)
@@ -544,6 +556,11 @@ def _fit_rows(X0: np.ndarray, num_reads: Any, fill: str, gen: np.random.Generato
             "give initial_states_generator='random' or 'tile' to fill the rest, or more rows"
         )
     if fill == "tile":
+        if rows == 0:  # np.resize would fill with zeros
+            raise ValueError(
+                "`initial_states_generator`='tile' has no rows to repeat: `initial_states` is "
+                "empty; give initial_states_generator='random', or some rows"
+            )
         return np.resize(X0, (k, X0.shape[1]))
     extra = gen.integers(0, 2, size=(k - rows, X0.shape[1])).astype(np.float64)
     return np.vstack([X0, extra])
@@ -560,6 +577,9 @@ def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
     Returns
     -------
     ndarray, shape (n,) or (k, n)
+        (n,) for one state given as such (a 1-D array or a single dict), which starts every
+        read; (k, n) for rows (a SampleSet, a 2-D array, a list of dicts), one per read, even
+        when k = 1, as in dimod.
 
     Raises
     ------
@@ -570,11 +590,16 @@ def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
     n = bqm.num_variables
     spin: bool | None = None
     labels: list[Hashable] | None = None
+    rows = True  # rows (one read each) rather than one state for every read
     if isinstance(initial_states, dimod.SampleSet):
         X = np.asarray(initial_states.record.sample, dtype=np.float64)
         labels = list(initial_states.variables)
         spin = initial_states.vartype is dimod.SPIN
     elif _is_labelled(initial_states):
+        if isinstance(initial_states, Mapping):
+            rows = False
+        elif isinstance(initial_states, tuple):
+            rows = np.ndim(initial_states[0]) == 2
         arr, lab = dimod.as_samples(initial_states)
         X, labels = np.asarray(arr, dtype=np.float64), list(lab)
     else:
@@ -590,6 +615,7 @@ def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
                 f"`initial_states` must have shape ({n},) or (num_reads, {n}), one column per "
                 f"BQM variable in bqm.variables order; got shape {X.shape}"
             )
+        rows = X.ndim == 2
     if labels is not None:
         X = _match_labels(bqm, X, labels)
     if not np.isfinite(X).all():
@@ -609,7 +635,7 @@ def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
             "`initial_states` must hold BINARY 0/1 (or <n_i> in [0, 1]) or SPIN -1/+1 values; "
             f"got {bad:g}"
         )
-    return X[0] if X.ndim == 2 and X.shape[0] == 1 else X
+    return X[0] if not rows and X.ndim == 2 else X
 
 
 def _is_labelled(x: Any) -> bool:
