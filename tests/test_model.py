@@ -168,6 +168,9 @@ def test_bad_symmetric_and_spin_inputs() -> None:
         SpinGlass.from_spin([0.0, 0.0], [[1.0, 0.0], [0.0, 0.0]])
     with pytest.raises(ValueError, match="offset"):
         SpinGlass([[1.0]], offset=float("nan"))
+    for wrong in ("1", None, True):  # a bad type is a TypeError (the house rule), naming it
+        with pytest.raises(TypeError, match=r"`offset` must be a finite real number; got "):
+            SpinGlass([[1.0]], offset=wrong)  # type: ignore[arg-type]
 
 
 def test_local_field_bad_input() -> None:

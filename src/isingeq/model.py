@@ -185,7 +185,9 @@ class SpinGlass:
                 idx = np.argwhere(low)
                 where = (int(idx[0][0]), int(idx[0][1]))
                 self._lower_error(where, dense[where], len(idx))
-        if not isinstance(offset, numbers.Real) or not np.isfinite(offset):
+        if not isinstance(offset, numbers.Real) or isinstance(offset, bool):  # a bad type
+            raise TypeError(f"`offset` must be a finite real number; got {offset!r}")
+        if not np.isfinite(offset):
             raise ValueError(f"`offset` must be a finite real number; got {offset!r}")
         self._eps = m
         self.offset = float(offset)
