@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from .model import SpinGlass
+
 __all__ = ["as_generator", "check_int", "check_real"]
 
 
@@ -59,3 +61,11 @@ def check_real(
     if high is not None and (v > high or (high_open and v == high)):
         raise ValueError(f"`{name}` must be {'<' if high_open else '<='} {high:g}; got {v:g}")
     return v
+
+
+def check_model(model: Any, name: str = "model") -> SpinGlass:
+    """``model`` itself when it is a :class:`isingeq.SpinGlass`; a TypeError naming ``name``
+    otherwise (a raw ``eps`` array failed deep inside with an AttributeError)."""
+    if not isinstance(model, SpinGlass):
+        raise TypeError(f"`{name}` must be an isingeq.SpinGlass; got {type(model).__name__}")
+    return model

@@ -281,7 +281,7 @@ def test_bad_nodelist() -> None:
         isingeq.maxcut(G, nodelist=[0, 1, 1, 2])
     with pytest.raises(ValueError, match="3 distinct labels"):
         to_networkx(isingeq.paper_instance(3, rng=0), nodelist=["a", "a", "b"])
-    with pytest.raises(TypeError, match="`model` must be a SpinGlass"):
+    with pytest.raises(TypeError, match=r"`model` must be an isingeq\.SpinGlass"):
         to_networkx(G)
 
 

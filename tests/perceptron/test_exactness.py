@@ -85,7 +85,7 @@ def test_bad_inputs_name_the_parameter() -> None:
         isingeq.conditional_identity_error(m, np.inf)
     with pytest.raises(ValueError, match="n=25 is too large for conditional_identity_error"):
         isingeq.conditional_identity_error(SpinGlass(np.eye(25)), 1.0)
-    with pytest.raises(TypeError, match="`model` must be a SpinGlass"):
+    with pytest.raises(TypeError, match=r"`model` must be an isingeq\.SpinGlass"):
         isingeq.mean_field_error(np.eye(3), 1.0)  # type: ignore[arg-type]
 
 

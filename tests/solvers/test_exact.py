@@ -73,6 +73,36 @@ def test_degeneracy_truncation_is_reported() -> None:
     assert r.info["degeneracy_truncated"]
 
 
+def test_num_ground_states_counts_the_ground_states_returned() -> None:
+    # more ground states (4096) than max_degenerate, and num_states asks for more rows still:
+    # every row returned is a ground state, and the count must say so
+    r = isingeq.solve(
+        SpinGlass(np.zeros((12, 12))), method="exact", max_degenerate=10, num_states=20
+    )
+    assert r.num_reads == 20
+    np.testing.assert_array_equal(r.energies, 0.0)
+    assert r.info["num_ground_states"] == 20
+    assert r.info["degeneracy_truncated"]
+
+
+def test_num_states_beyond_the_chunk_size_keeps_memory_to_the_states() -> None:
+    # each chunk holds 2^13 states: room for num_states rows in each of its 8 chunks
+    # (2^20 x 16 bytes apiece) is memory the enumeration can never fill
+    import tracemalloc
+
+    m = isingeq.paper_instance(16, rng=0)
+    isingeq.solve(m, method="exact")  # kernels loaded outside the measurement
+    tracemalloc.start()
+    try:
+        r = isingeq.solve(m, method="exact", num_states=2**20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert r.num_reads == 2**16
+    assert np.all(np.diff(r.energies) >= 0)
+    assert peak < 48 * 2**20  # 2^16 states of 16 variables: a few MiB; was 134 MiB
+
+
 def test_num_states_beyond_ground_states() -> None:
     eps = np.diag([1.0, 2.0, 4.0])
     r = isingeq.solve(SpinGlass(eps), method="exact", num_states=8)
@@ -121,6 +151,12 @@ def test_exact_refuses_large_n_with_a_useful_message() -> None:
         match=r"n=37 is too large for method 'exact' \(limit 36; 2\^37 states would take about .* use method 'mfa-hybrid'",
     ):
         isingeq.solve(m, method="exact")
+
+
+def test_exact_log_partition_names_a_model_that_is_not_a_spin_glass() -> None:
+    eps = isingeq.paper_instance(3, rng=0).eps
+    with pytest.raises(TypeError, match=r"`model` must be an isingeq.SpinGlass; got ndarray"):
+        isingeq.exact_log_partition(eps, 1.0)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -73,3 +73,13 @@ def test_greedy_bad_input() -> None:
         isingeq.solve(m, method="greedy", num_reads=0)
     with pytest.raises(TypeError, match="SolveResult"):
         isingeq.polish(m, np.zeros((1, 4)))  # type: ignore[arg-type]
+
+
+def test_public_helpers_name_a_model_that_is_not_a_spin_glass() -> None:
+    # a raw eps matrix in place of the model was an AttributeError from deep inside
+    m = isingeq.paper_instance(4, rng=0)
+    r = isingeq.solve(m, method="greedy", rng=0)
+    with pytest.raises(TypeError, match=r"`model` must be an isingeq.SpinGlass; got ndarray"):
+        isingeq.polish(m.eps, r)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"`model` must be an isingeq.SpinGlass; got ndarray"):
+        isingeq.one_flip_stable(m.eps, r.samples)  # type: ignore[arg-type]

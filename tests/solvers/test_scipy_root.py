@@ -59,11 +59,27 @@ def test_every_scipy_root_method_runs_and_reports(root_method: str) -> None:
     assert len(r.info["message"]) == 1
 
 
+@pytest.mark.parametrize("root_method", ["hybr", "lm", "df-sane", "broyden1", "krylov"])
+def test_max_sweeps_caps_the_scipy_root_methods(root_method: str) -> None:
+    # each SciPy method names its cap differently (hybr, df-sane: maxfev; lm and the
+    # quasi-Newton ones: maxiter); an unknown name is dropped by SciPy with a warning that
+    # the solver silences, so a wrong one left the solve uncapped
+    m = isingeq.paper_instance(30, rng=0)
+    opts = {"method": "scipy-root", "root_method": root_method, "t_end": 5.0}
+    free = isingeq.solve(m, **opts)
+    capped = isingeq.solve(m, max_sweeps=2, **opts)
+    assert free.info["scipy_success"][0]
+    assert capped.info["sweeps_per_read"][0] < free.info["sweeps_per_read"][0]
+    assert not capped.info["scipy_success"][0]
+
+
 def test_critical_t_is_where_the_linearisation_loses_stability() -> None:
     m = isingeq.paper_instance(30, rng=2)
     lam = np.linalg.eigvalsh(m.dense_J())[-1]
     assert isingeq.critical_t(m) == pytest.approx(4 / lam)
     assert isingeq.critical_t(isingeq.SpinGlass([[1.0]])) == np.inf
+    with pytest.raises(TypeError, match=r"`model` must be an isingeq.SpinGlass; got ndarray"):
+        isingeq.critical_t(m.eps)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

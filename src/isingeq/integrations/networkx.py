@@ -53,6 +53,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from .._optional import require
+from .._validation import check_model
 from ..model import SpinGlass
 from ..result import SolveResult
 
@@ -371,8 +372,7 @@ def to_networkx(
     ({'x': 1.0, 'y': 0.5}, [('x', 'y', -2.0)])
     """
     nx = require("networkx", "SpinGlass.to_networkx", "networkx")
-    if not isinstance(model, SpinGlass):
-        raise TypeError(f"`model` must be a SpinGlass; got {type(model).__name__}")
+    check_model(model)
     labels: list[Any] = list(range(model.n)) if nodelist is None else list(nodelist)
     if len(labels) != model.n or len(set(labels)) != model.n:
         raise ValueError(

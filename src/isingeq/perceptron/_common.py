@@ -17,12 +17,6 @@ from ..solvers.exact import exact_log_partition
 ENUMERATE_MAX_N = 24
 
 
-def check_model(model: Any, name: str = "model") -> SpinGlass:
-    if not isinstance(model, SpinGlass):
-        raise TypeError(f"`{name}` must be a SpinGlass; got {type(model).__name__}")
-    return model
-
-
 def check_t(t: Any, *, allow_inf: bool = True) -> float:
     return check_real("t", t, low=0.0, allow_inf=allow_inf)
 

@@ -17,14 +17,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_model, check_real
 from ..model import SpinGlass
 from ..solvers.exact import EXACT_MAX_N, exact_log_partition
 from ._common import (
     ENUMERATE_MAX_N,
     all_log_probs,
     check_enumerable,
-    check_model,
     check_t,
     renamed,
 )

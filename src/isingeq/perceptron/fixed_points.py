@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._validation import as_generator, check_int
+from .._validation import as_generator, check_int, check_model
 from ..model import SpinGlass
 from ..solvers import solve
 from ..solvers.exact import EXACT_MAX_N, _plan
 from ..solvers.greedy import descend, stability_slack
 from . import _kernels
-from ._common import ENUMERATE_MAX_N, check_enumerable, check_model, decode
+from ._common import ENUMERATE_MAX_N, check_enumerable, decode
 
 __all__ = ["fixed_points", "ground_state_basin"]
 

@@ -40,10 +40,10 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
 from .._resources import memory_shortfall
-from .._validation import as_generator, check_int, check_real
+from .._validation import as_generator, check_int, check_model, check_real
 from ..model import SpinGlass
 from . import _kernels
-from ._common import ENUMERATE_MAX_N, all_log_probs, check_model, decode
+from ._common import ENUMERATE_MAX_N, all_log_probs, decode
 
 __all__ = [
     "FIT_METHODS",

@@ -32,10 +32,10 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_model, check_real
 from ..model import SpinGlass
 from ..solvers.greedy import descend, one_flip_stable
-from ._common import check_model, check_t, renamed
+from ._common import check_t, renamed
 
 __all__ = ["FixedPointResult", "Perceptron"]
 

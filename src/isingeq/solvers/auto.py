@@ -96,9 +96,8 @@ def solve_auto(
     if num_reads is not None:
         num_reads = check_int("num_reads", num_reads, low=1)
     time_limit, _, target_energy = time_budget(0, time_limit, target_energy)
-    needs = [
-        name for name, v in (("t", t), ("num_states", num_states > 1)) if v not in (None, False)
-    ]
+    # ``t is not None``: t = 0 (== False) asks for the t = 0 marginals as much as any other t
+    needs = [name for name, v in (("t", t is not None), ("num_states", num_states > 1)) if v]
     exact_opts: dict[str, Any] = {"num_states": num_states}
     if t is not None:
         exact_opts["t"] = t

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_model, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
@@ -133,7 +133,8 @@ def solve_exact(
     SolveResult
         ``samples``: every ground state found (up to ``max_degenerate``), then the next-lowest
         states up to ``num_states`` rows in all, ascending in energy recomputed in float64.
-        ``info``: ``num_ground_states``, ``degeneracy_truncated``, ``states_enumerated``,
+        ``info``: ``num_ground_states`` (how many of the samples, the first rows, are ground
+        states), ``degeneracy_truncated``, ``states_enumerated``,
         ``states_per_s``, the core of :mod:`isingeq.result` (``sweeps`` is 0: it visits states,
         not sweeps; ``stopped`` is "enumerated") and, with ``t``, ``log_z``; ``marginals`` then
         holds the exact Boltzmann marginals, the same row for every sample (shape
@@ -186,8 +187,8 @@ def solve_exact(
     samples, energies = samples[order], energies[order]
     e0 = energies[0]
     ground = energies <= e0 + tol
-    num_ground = min(int(ground.sum()), D)
-    keep = max(num_ground, min(K, len(energies)))
+    keep = max(min(int(ground.sum()), D), min(K, len(energies)))
+    num_ground = int(ground[:keep].sum())  # rows returned: num_states may ask for more than D
     truncated = bool(dropped + model.offset <= e0 + tol) or int(ground.sum()) > D
     info: dict[str, Any] = {
         "num_ground_states": num_ground,
@@ -213,6 +214,7 @@ def _lowest_block(
     """Candidate codes (the ``K`` lowest and near-degenerate states per chunk) of the model
     ``(h, J)`` and the lowest energy dropped for lack of room (without the offset)."""
     k, n_chunks = _plan(h.shape[0])
+    cap = min(cap, (1 << h.shape[0]) // n_chunks)  # no chunk holds more states than this
     out_e = np.full((n_chunks, cap), np.inf)
     out_s = np.zeros((n_chunks, cap), dtype=np.int64)
     out_cnt = np.zeros(n_chunks, dtype=np.int64)
@@ -403,6 +405,7 @@ def exact_log_partition(model: SpinGlass, t: float) -> tuple[float, np.ndarray]:
     >>> math.isclose(log_z, math.log(1 + math.e**2)), bool(abs(p[0] - 1 / (1 + math.e**-2)) < 1e-12)
     (True, True)
     """
+    check_model(model)
     _check_size(model.n, "exact_log_partition")
     t = check_real("t", t, low=0.0)
     h = np.ascontiguousarray(model.h, dtype=np.float64)

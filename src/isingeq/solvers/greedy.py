@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_int, check_model
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
@@ -96,6 +96,7 @@ def polish(model: SpinGlass, result: SolveResult, *, max_sweeps: int = 10_000) -
     >>> isingeq.polish(m, raw).best_energy <= raw.best_energy
     True
     """
+    check_model(model)
     if not isinstance(result, SolveResult):
         raise TypeError(f"`result` must be a SolveResult; got {type(result).__name__}")
     model.check_states(result.samples, name="result.samples")
@@ -215,6 +216,7 @@ def one_flip_stable(model: SpinGlass, states: Any) -> np.ndarray:
     >>> one_flip_stable(m, [[1, 0], [1, 1], [0, 0]]).tolist()
     [True, False, False]
     """
+    check_model(model)
     X = np.atleast_2d(model.check_states(states, name="states")).astype(np.float64)
     xi = model.local_field(X)
     return np.all(xi * (2.0 * X - 1.0) >= stability_slack(model), axis=1)

@@ -43,7 +43,7 @@ import scipy.optimize
 import scipy.sparse as sp
 from scipy.special import expit
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_model, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from ._common import (
@@ -72,6 +72,8 @@ _ROOT_METHODS = (
     "df-sane",
 )
 _JAC_METHODS = ("hybr", "lm")
+#: Methods whose evaluation cap is ``maxfev``; the others (``lm`` included) call it ``maxiter``.
+_MAXFEV_METHODS = ("hybr", "df-sane")
 
 
 def critical_t(model: SpinGlass) -> float:
@@ -83,6 +85,7 @@ def critical_t(model: SpinGlass) -> float:
     Computed once per model within one ``solve`` (mfa-hybrid needs it twice; ARPACK on a
     10^5-node graph takes 0.08 s).
     """
+    check_model(model)
     return float(memo(model, "critical_t", lambda: _critical_t(model)))
 
 
@@ -123,7 +126,8 @@ def _one_solve(
     if root_method in _JAC_METHODS:
         kw["jac"] = jac
     if max_sweeps is not None:
-        key = "maxfev" if root_method in _JAC_METHODS else "maxiter"
+        # SciPy drops an option a method does not know (with a warning silenced below)
+        key = "maxfev" if root_method in _MAXFEV_METHODS else "maxiter"
         kw["options"] = {key: max_sweeps}
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
