@@ -181,3 +181,12 @@ def test_critical_t_is_computed_once_per_model_within_a_solve() -> None:
     with _common.solve_memo():
         inside = [isingeq.critical_t(m), isingeq.critical_t(m)]
     assert inside == [isingeq.critical_t(m)] * 2
+
+
+def test_t_start_in_plain_mode_is_refused_not_ignored() -> None:
+    m = isingeq.paper_instance(6, rng=0)
+    for value in (0.5, "abc"):
+        with pytest.raises(ValueError, match=r"`t_start` applies to mode='continuation' only"):
+            isingeq.solve(m, method="scipy-root", t_start=value)
+    r = isingeq.solve(m, method="scipy-root", mode="continuation", t_start=0.5)
+    assert r.info["options"]["t_start"] == 0.5

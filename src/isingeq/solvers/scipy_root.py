@@ -176,8 +176,8 @@ def solve_scipy_root(
         ladder of ``num_sweeps`` values from ``t_start`` to ``t_end``, warm-starting each from
         the last.
     t_start : float, optional
-        First rung of the ladder (continuation); default ``min(t_c / 2, t_end / 10)`` with
-        ``t_c`` from :func:`critical_t`.
+        First rung of the ladder (continuation only: a ValueError in plain mode); default
+        ``min(t_c / 2, t_end / 10)`` with ``t_c`` from :func:`critical_t`.
     t_end : float, optional
         The inverse temperature of the (last) solve; default 1000, or ``100 / typical field``
         where that is larger (models of small coefficients: the same ``t xi``).
@@ -248,6 +248,11 @@ def solve_scipy_root(
         ladder = np.geomspace(ts, t_end, num_sweeps)
         resolved["t_start"] = ts
     else:
+        if t_start is not None:  # not silently ignored (the house rule for options)
+            raise ValueError(
+                f"`t_start` applies to mode='continuation' only (plain mode solves once, at "
+                f"t_end); got t_start={t_start!r} with mode='plain'"
+            )
         ladder = np.array([t_end])
     resolved["t_end"] = t_end
 
