@@ -281,3 +281,26 @@ def test_a_target_from_exact_stops_runs_of_several_replicas(
     assert r.info["stopped"] == "target_energy"
     slack = 8 * np.finfo(np.float64).eps * max(m.energy_scale, abs(e0))
     assert r.best_energy <= e0 + slack
+
+
+@pytest.mark.parametrize(
+    ("method", "states", "needle"),
+    [
+        (
+            "greedy",
+            [0, 1, 0.5, 1, 0, 0],
+            r"0/1 values for this method; got initial_states\[2\] = 0.5",
+        ),
+        (
+            "mfa",
+            [[0.5] * 6, [0.1, 0.2, 1.5, 0.0, -2.0, 1.0]],
+            r"\[0, 1\].*initial_states\[1, 2\] = 1.5 \(2 such\)",
+        ),
+    ],
+)
+def test_initial_states_out_of_range_name_where_and_what(
+    method: str, states: object, needle: str
+) -> None:
+    m = isingeq.paper_instance(6, rng=0)
+    with pytest.raises(ValueError, match=needle):
+        isingeq.solve(m, method=method, rng=0, initial_states=states)

@@ -229,11 +229,16 @@ def start_states(
         )
     if X.ndim == 1:
         X = X[None, :]
-    if binary:
-        if not np.all((X == 0.0) | (X == 1.0)):
-            raise ValueError("`initial_states` must hold 0/1 values for this method")
-    elif not np.all((X >= 0.0) & (X <= 1.0)):
-        raise ValueError("`initial_states` must lie in [0, 1] (they are values of <n_i>)")
+    bad = ~((X == 0.0) | (X == 1.0)) if binary else ~((X >= 0.0) & (X <= 1.0))
+    if bad.any():  # where, and what, as the house rule asks: the first offending value
+        r, i = (int(k) for k in np.argwhere(bad)[0])
+        where = (
+            f"initial_states[{r}, {i}]" if np.ndim(initial_states) == 2 else f"initial_states[{i}]"
+        )
+        what = "hold 0/1 values for this method" if binary else "lie in [0, 1] (values of <n_i>)"
+        raise ValueError(
+            f"`initial_states` must {what}; got {where} = {X[r, i]:g} ({int(bad.sum())} such)"
+        )
     if num_reads is not None:
         R = check_int("num_reads", num_reads, low=1)
         if X.shape[0] == 1:
