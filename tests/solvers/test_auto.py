@@ -23,3 +23,13 @@ def test_t_zero_asks_for_exact_marginals_like_any_other_t(t: float) -> None:
     assert r.info["log_z"] == pytest.approx(n * math.log(2.0), rel=1e-12)
     assert r.marginals is not None
     np.testing.assert_allclose(r.marginals, 0.5, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("t", "error"), [(-1.0, ValueError), (math.nan, ValueError), ("1", TypeError)]
+)
+def test_a_bad_t_is_named_as_such_whatever_the_size(t: object, error: type) -> None:
+    # above exact's limit it read "`t` needs exact enumeration", as if the value were fine
+    for n in (10, 40):
+        with pytest.raises(error, match=r"`t` must be"):
+            isingeq.solve(isingeq.paper_instance(n, rng=0), t=t)

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 from ._common import time_budget
@@ -96,6 +96,8 @@ def solve_auto(
     if num_reads is not None:
         num_reads = check_int("num_reads", num_reads, low=1)
     time_limit, _, target_energy = time_budget(0, time_limit, target_energy)
+    if t is not None:  # as exact checks it: a bad t says so, not "needs exact enumeration"
+        t = check_real("t", t, low=0.0)
     # ``t is not None``: t = 0 (== False) asks for the t = 0 marginals as much as any other t
     needs = [name for name, v in (("t", t is not None), ("num_states", num_states > 1)) if v]
     exact_opts: dict[str, Any] = {"num_states": num_states}
