@@ -190,3 +190,11 @@ def test_t_start_in_plain_mode_is_refused_not_ignored() -> None:
             isingeq.solve(m, method="scipy-root", t_start=value)
     r = isingeq.solve(m, method="scipy-root", mode="continuation", t_start=0.5)
     assert r.info["options"]["t_start"] == 0.5
+
+
+def test_a_root_solve_that_raises_still_counts_its_evaluations() -> None:
+    # linearmixing overflows on this model at t_end = 5; its evaluations were reported as 0
+    m = isingeq.paper_instance(30, rng=0)
+    r = isingeq.solve(m, method="scipy-root", root_method="linearmixing", t_end=5.0)
+    assert "Error" in r.info["message"][0] and not r.info["scipy_success"][0]
+    assert r.info["sweeps"] > 0 and r.info["sweeps_per_read"][0] == r.info["sweeps"]

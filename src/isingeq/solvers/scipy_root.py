@@ -113,8 +113,10 @@ def _one_solve(
     model: SpinGlass, x0: np.ndarray, t: float, root_method: str, tol: float, max_sweeps: int | None
 ) -> tuple[np.ndarray, Any]:
     h, J = model.h, model.J
+    calls = [0]  # evaluations of eq. 16, for a solve that raises (SciPy's count is lost then)
 
     def fun(x: np.ndarray) -> np.ndarray:
+        calls[0] += 1
         return np.asarray(x - expit(t * (h + J @ x)))
 
     def jac(x: np.ndarray) -> np.ndarray:
@@ -137,7 +139,7 @@ def _one_solve(
         # SciPy's quasi-Newton solvers raise on a singular Jacobian estimate (saturated sigmoid);
         # that solve is recorded as failed, keeping its starting point.
         sol = scipy.optimize.OptimizeResult(
-            x=x0, success=False, message=f"{type(exc).__name__}: {exc}", nfev=0
+            x=x0, success=False, message=f"{type(exc).__name__}: {exc}", nfev=calls[0]
         )
     x = np.clip(np.asarray(sol.x, dtype=np.float64), 0.0, 1.0)
     return x, sol
