@@ -29,6 +29,9 @@ extensions = [
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["dollarmath"]
+# Text such as "<n> <- damping <n>" (the vocabulary table, written by vocabulary_table()) is
+# text, not HTML: inline raw HTML would make `<n>` an unknown tag, invisible in the browser.
+myst_disable_syntax = ["html_inline"]
 myst_heading_anchors = 3
 
 numpydoc_show_class_members = False

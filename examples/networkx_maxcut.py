@@ -18,10 +18,12 @@ from pathlib import Path
 import networkx as nx
 
 import isingeq
+from isingeq.datasets import default_data_dir
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--small", action="store_true", help="a short, reproducible budget")
-parser.add_argument("--data-dir", type=Path, default=Path(__file__).parents[2] / "shared" / "data")
+beside = Path(__file__).parents[2] / "shared" / "data"  # None: $ISINGEQ_DATA or the cache
+parser.add_argument("--data-dir", type=Path, default=beside if beside.is_dir() else None)
 args = parser.parse_args()
 
 # 1. a Gset graph into networkx: vertex i of the file (1-based) is node i - 1
@@ -39,7 +41,7 @@ if inst is not None:
     print(f"{inst.name}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges from the file")
 else:
     G = nx.gnp_random_graph(800, 0.06, seed=1)
-    print(f"G1 not found in {args.data_dir}: a random G(800, 0.06) stands in")
+    print(f"G1 not found in {default_data_dir(args.data_dir)}: a random G(800, 0.06) stands in")
 
 # 2. solve: the same methods and options as isingeq.solve
 if args.small:

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 import isingeq.plotting
 
 DOCS = Path(__file__).parents[1] / "docs"
@@ -65,3 +67,21 @@ def test_api_page_lists_every_public_plot() -> None:
     api = (DOCS / "api.md").read_text()
     for name in isingeq.plotting.__all__:
         assert f"isingeq.plotting.{name}\n" in api, name
+
+
+def test_angle_brackets_in_the_pages_are_text_not_html() -> None:
+    """``<n> <- damping <n>`` (the vocabulary table) must reach the browser as text: read as
+    inline HTML, ``<n>`` is an unknown tag and the reader sees "<- damping +"."""
+    pytest.importorskip("myst_parser")  # the docs extra
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    conf = _conf()
+    config = MdParserConfig(
+        enable_extensions=set(conf.myst_enable_extensions),
+        disable_syntax=list(getattr(conf, "myst_disable_syntax", [])),
+    )
+    html = create_md_parser(config, RendererHTML).render((DOCS / "vocabulary.md").read_text())
+    assert "<n>" not in html
+    assert "&lt;n&gt; &lt;- damping &lt;n&gt;" in html
