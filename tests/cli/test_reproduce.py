@@ -62,6 +62,8 @@ def test_reproduce_table_shows_the_paper_rows(tmp_path: Path) -> None:
         (["--trials", "0"], "`trials` must be >= 1; got 0"),
         (["--methods", "foo"], "unknown method 'foo'"),
         (["--methods", "scipy-root:bogus=1"], "unknown option 'bogus'"),
+        (["--methods", "scipy-root:t_end=-1"], "`t_end` must be > 0; got -1"),
+        (["--methods", "greedy,exact"], "`methods` lists 'exact'"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], match: str) -> None:

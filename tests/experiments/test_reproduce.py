@@ -91,6 +91,7 @@ def test_write_outputs(tmp_path: object) -> None:
         ({"methods": ["nope"]}, ValueError, "unknown method 'nope'"),
         ({"methods": ["scipy-root:t"]}, ValueError, "key=value"),
         ({"seed": -1}, ValueError, "`seed`"),
+        ({"methods": ["exact"]}, ValueError, r"`methods` lists 'exact'.*got \['exact'\]"),
     ],
 )
 def test_bad_input(kwargs: dict[str, object], exc: type, match: str) -> None:
@@ -203,3 +204,42 @@ def test_resume_reports_the_instances_it_keeps(tmp_path: Path) -> None:
         on_resume=kept.append, on_instance=lambda n, t: ran.append((n, t)),
     )  # fmt: skip
     assert run.complete and kept == [3] and ran == [(4, 3), (4, 4)]
+
+
+def test_exact_is_not_run_twice_when_methods_lists_it() -> None:
+    # the exact row is always there: listed again, every instance had two "exact" records and
+    # the summary counted 2 x trials of them
+    with pytest.raises(ValueError, match="`methods` lists 'exact'"):
+        rp.run_reproduce((4,), 2, methods=["greedy", "exact"])
+
+
+def test_a_bad_option_value_leaves_the_last_run_s_files_alone(tmp_path: Path) -> None:
+    # an option's value is checked by the method itself (in the warm-up): that must come before
+    # records.csv is replaced, as every other check does
+    rp.run_reproduce((4,), 2, seed=1, methods=["greedy"], out_dir=tmp_path)
+    before = (tmp_path / "records.csv").read_bytes()
+    for resume in (False, True):
+        with pytest.raises(ValueError, match="`t_end` must be > 0; got -1"):
+            rp.run_reproduce(
+                (4,), 2, seed=1, methods=["scipy-root:t_end=-1"], out_dir=tmp_path, resume=resume
+            )
+        assert (tmp_path / "records.csv").read_bytes() == before
+    fresh = tmp_path / "new"
+    with pytest.raises(ValueError, match="`t_end`"):
+        rp.run_reproduce((4,), 2, methods=["scipy-root:t_end=-1"], out_dir=fresh)
+    assert not fresh.exists()
+
+
+def test_a_cut_last_line_is_repaired_and_said_once(tmp_path: Path) -> None:
+    # killed mid-write: the cut row is dropped, its instance redone, and the warning given once
+    # (the file is read twice on resume: to check it, then to reopen it)
+    full = rp.run_reproduce((4,), 3, seed=2, methods=["greedy"], out_dir=tmp_path)
+    path = tmp_path / "records.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:4]) + lines[4][:12])  # trial 1's exact row cut
+    with pytest.warns(UserWarning, match="line 5 was cut short") as said:
+        again = rp.run_reproduce((4,), 3, seed=2, methods=["greedy"], out_dir=tmp_path, resume=True)
+    assert len([w for w in said if "cut short" in str(w.message)]) == 1
+    same = [{k: v for k, v in r.items() if k != "time_s"} for r in again.records]
+    assert same == [{k: v for k, v in r.items() if k != "time_s"} for r in full.records]
+    assert path.read_text().count("\n") == 1 + 3 * 2

@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -151,7 +152,7 @@ def check_inputs(
     ------
     ValueError
         If a size is outside 1..36 or listed twice, ``trials < 1``, or a method spec is
-        unknown, malformed or listed twice.
+        unknown, malformed, listed twice or ``"exact"`` (always run, as the reference).
     """
     sizes = list(sizes)
     if not sizes:
@@ -172,6 +173,12 @@ def check_inputs(
     twice_m = sorted({m for m in methods if list(methods).count(m) > 1})
     if twice_m:
         raise ValueError(f"`methods` lists {twice_m} more than once; give each once")
+    if "exact" in methods:
+        # its records would share the reference's label: two "exact" rows per instance
+        raise ValueError(
+            "`methods` lists 'exact', which every run solves already (the reference each "
+            f"method is scored against); leave it out: got {list(methods)}"
+        )
     return [int(n) for n in sizes], specs
 
 
@@ -236,9 +243,10 @@ def run_reproduce(
     Raises
     ------
     ValueError
-        If a size is outside 1..36, ``trials < 1``, a method spec is unknown, or ``resume``
-        finds records of another seed or records this run does not cover. Every such check,
-        and the scheduler's connection, comes before ``out_dir`` is touched.
+        If a size is outside 1..36, ``trials < 1``, a method spec is unknown or an option's
+        value is refused by its method (in the warm-up), or ``resume`` finds records of another
+        seed or records this run does not cover. Every such check, and the scheduler's
+        connection, comes before ``out_dir`` is touched.
     ImportError
         With a scheduler but without Dask (``pip install "isingeq[dask]"``).
     OSError
@@ -250,18 +258,19 @@ def run_reproduce(
     run = ReproduceRun(size_list, trials, seed, methods)
     from ..distributed import connect
 
-    with (
-        # the scheduler first: a bad one (or a missing Dask) must leave the folder alone
-        connect(scheduler, workers=workers) as client,
-        _stream(out_dir, resume, run) as (append, done),
-    ):
-        if on_resume is not None and done:
-            on_resume(len(done))
-        try:
-            _run(run, specs, append, on_record, on_instance, done, client)
-            run.complete = True
-        except KeyboardInterrupt:
-            run.complete = False
+    with connect(scheduler, workers=workers) as client:
+        # the scheduler first: a bad one (or a missing Dask) must leave the folder alone; then
+        # the warm-up, where a method that cannot run (an option's value out of range, a
+        # missing dependency) raises, before the folder is touched too
+        run.warm_up_s += warm_up(specs)
+        with _stream(out_dir, resume, run) as (append, done):
+            if on_resume is not None and done:
+                on_resume(len(done))
+            try:
+                _run(run, specs, append, on_record, on_instance, done, client)
+                run.complete = True
+            except KeyboardInterrupt:
+                run.complete = False
     order = {(n, t): i for i, (n, t, _) in enumerate(_instances(run))}
     labels = {m: i for i, m in enumerate(["exact", *methods])}
     run.records.sort(key=lambda r: (order[(int(r["n"]), int(r["trial"]))], labels[r["method"]]))
@@ -287,7 +296,9 @@ def _stream(
         with rec.fresh():
             yield rec.append, set()
         return
-    earlier = rec.read()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a cut last line: said once, by rec.resume() below
+        earlier = rec.read()
     seeds = {r["seed"] for r in earlier} - {str(run.seed)}
     if seeds:
         raise ValueError(
@@ -558,15 +569,14 @@ def _run(
             on_instance(n, trial)
 
     if client is None:
-        run.warm_up_s += warm_up(specs)
         for n, trial, child in todo:
             emit(n, trial, _instance_rows(n, trial, child, specs))
         return
     from ..distributed import stream
 
-    # here too, so that a method that cannot run at all stops the run before anything is
-    # submitted (as in-process); every worker then warms itself up before its first task
-    run.warm_up_s += warm_up(specs)
+    # the caller warmed up in this process (run_reproduce), so that a method that cannot run at
+    # all stopped the run before anything was submitted; every worker warms itself up before
+    # its first task
     pinned = {n: _pin_defaults(specs, n) for n in run.sizes}
     threads = sum(client.nthreads().values()) or _THREADS_WITHOUT_WORKERS
     batches = _batches(todo, threads)
