@@ -142,3 +142,15 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     assert p.returncode == 130, err
     assert err.strip().splitlines() == ["interrupted: stopped by Ctrl-C; finished records are kept"]
     assert not out.exists()  # nothing half-written
+
+
+def test_an_empty_entry_in_a_list_flag_is_refused_not_dropped(tmp_path: Path) -> None:
+    # "greedy,,tabu" ran greedy and tabu as if nothing were missing; "6,12," still reads 6, 12
+    res = run(
+        "reproduce", "--sizes", "6", "--trials", "2", "--methods", "greedy,,tabu", cwd=tmp_path
+    )
+    assert res.returncode == 2 and "`--methods` has an empty entry" in res.stderr
+    assert list(tmp_path.iterdir()) == []
+    from isingeq.cli.app import parse_list
+
+    assert parse_list("--sizes", "6,12,", int) == [6, 12]

@@ -104,10 +104,17 @@ def parse_list(name: str, text: str, kind: type = str) -> list[Any]:
     Traceback (most recent call last):
     ...
     ValueError: `--budgets` must be a comma-separated list of numbers; got '0.1,x'
+    >>> parse_list("--methods", "greedy,,tabu")
+    Traceback (most recent call last):
+    ...
+    ValueError: `--methods` has an empty entry (two commas in a row?); got 'greedy,,tabu'
     """
     what = {int: "integer", float: "number"}.get(kind, "name")
+    entries = [v.strip() for v in text.strip().strip(",").split(",")]  # "6,12," is "6,12"
+    if any(entries) and not all(entries):  # a typo, not a request for fewer items
+        raise ValueError(f"`{name}` has an empty entry (two commas in a row?); got {text!r}")
     try:
-        values = [kind(v.strip()) for v in text.split(",") if v.strip()]
+        values = [kind(v) for v in entries if v]
     except ValueError:
         raise ValueError(
             f"`{name}` must be a comma-separated list of {what}s; got {text!r}"

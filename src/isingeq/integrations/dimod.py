@@ -241,9 +241,11 @@ class MeanFieldSampler(_IsingEqSampler):
     ----------
     method : str, optional
         The heuristic to run, one of :data:`HEURISTICS` (every registered heuristic:
-        ``mfa-hybrid``, ``mfa-async``, ``mfa``, ``greedy``, ``scipy-root``, ...); default :data:`isingeq.solvers.AUTO_HEURISTIC`,
-        what ``isingeq.solve`` runs on models too large to enumerate. :attr:`parameters` lists
-        that method's options (``docs/vocabulary.md``) besides ``seed`` and ``unique``.
+        ``mfa-hybrid``, ``mfa-async``, ``mfa``, ``greedy``, ``scipy-root``, ...); default
+        :data:`isingeq.solvers.AUTO_HEURISTIC`, what ``isingeq.solve`` runs on models too large
+        to enumerate. :attr:`parameters` lists that method's options (``docs/vocabulary.md``)
+        and the sampler's own: ``seed``, ``unique``, ``initial_states_generator``,
+        ``callback``.
 
     Raises
     ------
