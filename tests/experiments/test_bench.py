@@ -131,6 +131,23 @@ def test_an_unavailable_solver_is_skipped_with_its_reason(tmp_path: Path, fakes:
     assert again.resumed == 2 and again.new == 2
 
 
+def test_a_default_solver_that_cannot_run_is_shown_as_skipped(tmp_path: Path, fakes: None) -> None:
+    # not named by the user, it has no rows: its table rows read like a solver that ran
+    # with nothing to report (a gap of "-", 0 failed, 0 over budget)
+    from isingeq.cli import render
+
+    runnable, skipped = bench.select_solvers(None)
+    assert "ghost" in skipped and "greedy" in runnable
+    plan = _plan([_paper(8)], ["greedy"], skipped={"ghost": skipped["ghost"]})
+    run = bench.run_bench(plan, tmp_path)
+    assert not [r for r in run.records if r["solver"] == "ghost"]
+    gaps, runs = render.bench_tables(run.summary)[:2]
+    row = list(gaps.columns[0].cells).index("ghost")
+    assert list(gaps.columns[1].cells)[row] == "[dim]skipped[/]"
+    row = list(runs.columns[0].cells).index("ghost")
+    assert {list(c.cells)[row] for c in runs.columns[1:]} == {"[dim]skipped[/]"}
+
+
 def test_resume_skips_finished_runs_and_redoes_a_cut_line(tmp_path: Path) -> None:
     plan = _plan([_paper(10)], ["greedy"], budgets=[0.01, 0.02])
     first = bench.run_bench(plan, tmp_path)
@@ -229,6 +246,36 @@ def test_time_to_target_on_a_small_maxcut_file(tmp_path: Path) -> None:
             np.median([r["time_s"] for r in mine])
         )
         assert rows[solver]["median_total_s"] >= rows[solver]["median_ttt_s"] - 1e-12
+
+
+class TargetFails(peers.Adapter):
+    """Budget runs work; every time-to-target run raises."""
+
+    name = "target-fails"
+
+    def run(self, instance: Instance, budget_s: float, seed: int) -> peers.RunOutcome:
+        x = np.zeros(instance.n, dtype=np.uint8)
+        return peers.RunOutcome(instance.model.energy(x), x, budget_s)
+
+    def time_to_target(self, *args: Any, **kw: Any) -> peers.TargetOutcome:
+        raise RuntimeError("no target here")
+
+
+def test_failed_time_to_target_runs_are_counted_not_replaced(tmp_path: Path) -> None:
+    # they were counted nowhere, and the table showed a coarse time from the budget runs
+    # in their place
+    from isingeq.cli import render
+
+    plan = _plan([_paper(8)], ["target-fails"], budgets=[0.01], ttt=True)
+    run = bench.run_bench(plan, tmp_path, adapters={"target-fails": TargetFails()})
+    ttt = [r for r in run.records if r["budget_s"] == bench.TTT]
+    assert [r["status"] for r in ttt] == ["failed: RuntimeError: no target here"] * 2
+    [row] = run.summary["by_instance_solver"]
+    assert row["ttt_source"] == "ttt runs"
+    assert (row["ttt_tries"], row["ttt_reached"], row["ttt_failed"]) == (0, 0, 2)
+    assert run.summary["ttt_failed"] == {"target-fails": 2}
+    runs_table = render.bench_tables(run.summary)[1]
+    assert list(runs_table.columns[-1].cells) == ["[red]2[/]"]
 
 
 def test_plan_names_instances_through_the_one_resolver(tmp_path: Path) -> None:

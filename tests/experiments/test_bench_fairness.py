@@ -368,7 +368,7 @@ def test_beating_the_best_known_value_writes_a_certificate(tmp_path: Path) -> No
     assert r["status"] == "ok" and r["beats_best_known"] is True
     assert by["paper-10"]["beats_best_known"] is False
     cert = tmp_path / json.loads(r["detail"])["certificate"]
-    assert cert.name == f"too-low_mfa_{r['seed']}.txt"
+    assert cert.name == f"too-low_mfa_0.05_{r['seed']}.txt"  # budget: one file per run
     state, rest = cert.read_text().splitlines()
     x = np.array([int(c) for c in state], dtype=np.uint8)
     assert float(rest.split()[1]) == pytest.approx(inst.model.energy(x))
@@ -380,6 +380,35 @@ def test_beating_the_best_known_value_writes_a_certificate(tmp_path: Path) -> No
     with (tmp_path / "records.csv").open(newline="") as fh:
         rows = {row["instance"]: row for row in csv.DictReader(fh)}
     assert rows["too-low"]["beats_best_known"] == "True"
+
+
+class Growing(peers.Adapter):
+    """More ones the longer the budget (``H = -sum n_i`` below: better with time)."""
+
+    name = "growing"
+
+    def run(self, instance: Instance, budget_s: float, seed: int) -> peers.RunOutcome:
+        x = np.zeros(instance.n, dtype=np.uint8)
+        x[: 4 if budget_s < 0.03 else 5] = 1
+        return peers.RunOutcome(instance.model.energy(x), x, budget_s)
+
+
+def test_each_run_that_beats_the_best_known_value_keeps_its_own_certificate(
+    tmp_path: Path,
+) -> None:
+    # the same seed runs at every budget: one certificate per seed was overwritten by the
+    # next budget's state, so a row's certificate showed another run's objective
+    stale = Instance("stale", isingeq.SpinGlass(np.eye(6)), "min", best_known=-3.0)
+    plan = _plan([stale], ["growing"], budgets=[0.02, 0.04])
+    run = bench.run_bench(plan, tmp_path, adapters={"growing": Growing()})
+    rows = [r for r in run.records if r["beats_best_known"]]
+    assert len(rows) == 2 and {r["objective"] for r in rows} == {-4.0, -5.0}
+    certs = {json.loads(r["detail"])["certificate"] for r in rows}
+    assert len(certs) == 2
+    for r in rows:
+        state, rest = (tmp_path / json.loads(r["detail"])["certificate"]).read_text().splitlines()
+        x = np.array([int(c) for c in state], dtype=np.uint8)
+        assert stale.objective(x) == r["objective"] == float(rest.split()[1])
 
 
 # ---------------------------------------------------------------------------- MindQuantum

@@ -273,11 +273,13 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
     runs.add_column(f"budget use < {lo:g} / > {hi:g}", justify="right", min_width=8)
     runs.add_column("over budget", justify="right", min_width=6)
     runs.add_column("failed", justify="right", min_width=6)
+    # a solver that cannot run here: rows when named by the user, none when it was a default
+    skipped = set(cfg.get("skipped_solvers") or {})
     for s in solvers:
         cells = []
         for b in budgets:
             r = cell[(s, b)]
-            if r["skipped"] and not r["ok"]:
+            if (r["skipped"] or s in skipped) and not r["ok"]:
                 cells.append("[dim]skipped[/]")
                 continue
             top = _gap_cell(r["mean_gap"])
@@ -290,7 +292,12 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
             )
             cells.append(f"{top}\n[dim]{below}[/]")
         table.add_row(s, *cells)
+        if s in skipped and not any(cell[(s, b)]["ok"] for b in budgets):
+            runs.add_row(s, *(["[dim]skipped[/]"] * 4))
+            continue
+        # the time-to-target runs that raised count too (they have no budget column)
         failed = sum(cell[(s, b)]["failed"] for b in budgets)
+        failed += summary.get("ttt_failed", {}).get(s, 0)
         tied = " / ".join(str(cell[(s, b)].get("best_or_tied", 0)) for b in budgets)
         under = sum(cell[(s, b)].get("under_budget_band", 0) for b in budgets)
         over = sum(cell[(s, b)].get("over_budget_band", 0) for b in budgets)
@@ -356,7 +363,7 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
                 str(r.get("certificate") or "-"),
             )
         out.append(t_b)
-    ttt = [r for r in summary["by_instance_solver"] if r["ttt_tries"]]
+    ttt = [r for r in summary["by_instance_solver"] if r["ttt_tries"] or r.get("ttt_failed")]
     instances = list(dict.fromkeys(r["instance"] for r in ttt))
     if ttt and len(instances) <= 12:
         src = sorted({r["ttt_source"] for r in ttt})
@@ -385,6 +392,8 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
                     vals.append("-")
                     continue
                 text = f"{_seconds(r['median_ttt_s'])} ({r['ttt_reached']}/{r['ttt_tries']})"
+                if r.get("ttt_failed"):
+                    text += f"\n[red]{r['ttt_failed']} failed[/]"
                 if r.get("median_total_s") is not None:
                     text += f"\n[dim]total {_seconds(r['median_total_s'])}[/]"
                 vals.append(text)

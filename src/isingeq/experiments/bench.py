@@ -14,8 +14,9 @@ use ``budget`` seconds, and the bench records
   larger than the budget gets the status ``over budget: <why>`` and is left out of the
   averages (it has its own count);
 * **beats_best_known** -- True when the objective is better than the instance's best-known
-  value: the state is written to ``certificates/<instance>_<solver>_<seed>.txt`` (the 0/1
-  state on one line, then its recomputed objective) for checking, and the summary lists it;
+  value: the state is written to ``certificates/<instance>_<solver>_<budget>_<seed>.txt``
+  (the 0/1 state on one line, then its recomputed objective; one file per run, the budget
+  ``ttt`` for a time-to-target run) for checking, and the summary lists it;
 * **reached** -- whether the objective is at least as good as the **target**,
   :meth:`isingeq.Instance.target_objective` (``0.995 x best`` for a positive cut);
 * with ``ttt=True``, one more row per (instance, solver, seed) with budget ``"ttt"``: the
@@ -260,13 +261,23 @@ def beats_best_known(inst: Instance, objective: float) -> bool:
 
 
 def write_certificate(
-    out_dir: str | os.PathLike[str], inst: Instance, solver: str, seed: int, sample: Any
+    out_dir: str | os.PathLike[str],
+    inst: Instance,
+    solver: str,
+    seed: int,
+    sample: Any,
+    *,
+    budget: str | None = None,
 ) -> Path:
-    """``certificates/<instance>_<solver>_<seed>.txt``: the 0/1 state on one line, then its
-    objective recomputed from the instance (for checking a value better than the best known)."""
+    """``certificates/<instance>_<solver>_<budget>_<seed>.txt`` (without ``budget``:
+    ``<instance>_<solver>_<seed>.txt``): the 0/1 state on one line, then its objective
+    recomputed from the instance (for checking a value better than the best known).
+
+    A seed runs at every budget, so the budget label keeps each run's certificate apart."""
     x = np.asarray(sample, dtype=np.uint8).ravel()
     objective = float(inst.objective(x))
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{inst.name}_{solver}_{seed}")
+    parts = [inst.name, solver] + ([] if budget is None else [budget]) + [str(seed)]
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", "_".join(parts))
     path = Path(out_dir) / "certificates" / f"{safe}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -762,7 +773,7 @@ def _certify(
     Done where the records are written (a Dask worker's disk may not be the caller's)."""
     if not row["beats_best_known"] or out_dir is None or sample is None:
         return row
-    path = write_certificate(out_dir, inst, solver, seed, sample)
+    path = write_certificate(out_dir, inst, solver, seed, sample, budget=str(row["budget_s"]))
     detail = json.loads(row["detail"])
     detail["certificate"] = str(Path("certificates") / path.name)
     row["detail"] = json.dumps(json_safe(detail), sort_keys=True)

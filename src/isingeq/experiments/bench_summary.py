@@ -77,9 +77,11 @@ def summarize(
     "tuned on" and the "not tuned on" instances); ``by_family`` (over each Gset family);
     ``beats_best_known`` (runs better than the best-known value, with their certificate);
     ``by_instance_solver``
-    (median time to target over seeds, from the ttt rows when there are any, else "coarse"
+    (median time to target over seeds, from the ttt rows when the plan has them -- its
+    ``ttt_failed`` counts those that raised, which are not tries -- else "coarse"
     from the budget runs: the time of the smallest budget that reached the target; per-budget
-    mean / min / max objective and mean time, for plots). NaN and infinities are None.
+    mean / min / max objective and mean time, for plots); ``ttt_failed`` (per solver, the
+    time-to-target runs that raised; empty without them). NaN and infinities are None.
     """
     wanted = set(plan.keys())
     rows = [r for r in records if record_key(r) in wanted]
@@ -218,14 +220,21 @@ def summarize(
         if r.get("beats_best_known") is True
     ]
 
+    def failed_ttt(r: dict[str, Any]) -> bool:
+        return r["budget_s"] == TTT and str(r["status"]).startswith("failed")
+
     by_is = []
     for inst in plan.instances:
         seeds = plan.seeds(inst)
         has_target = not math.isnan(inst.target_objective(plan.target))
         for solver in solvers:
             mine = [r for r in ok if r["instance"] == inst.name and r["solver"] == solver]
+            failed = sum(
+                failed_ttt(r) for r in rows if r["instance"] == inst.name and r["solver"] == solver
+            )
             if mine:
-                by_is.append(_instance_solver(inst, solver, mine, seeds, plan, has_target, gap))
+                entry = _instance_solver(inst, solver, mine, seeds, plan, has_target, gap)
+                by_is.append(entry | {"ttt_failed": failed})
     return json_safe(
         {
             "config": {
@@ -256,6 +265,11 @@ def summarize(
             "by_family": by_family,
             "beats_best_known": beats,
             "by_instance_solver": by_is,
+            "ttt_failed": (
+                {s: sum(failed_ttt(r) for r in rows if r["solver"] == s) for s in solvers}
+                if plan.ttt
+                else {}
+            ),
         }
     )
 
@@ -314,7 +328,13 @@ def _instance_solver(
     gap: Any,
 ) -> dict[str, Any]:
     """One row of ``by_instance_solver``: time to target over seeds and the budget curve."""
-    ttts, totals, source = times_to_target(mine, seeds)
+    if plan.ttt and not any(r["budget_s"] == TTT for r in mine):
+        # the plan's ttt runs all failed or were skipped: no tries, not a coarse stand-in
+        ttts: list[float] = []
+        totals: list[float] = []
+        source = "ttt runs"
+    else:
+        ttts, totals, source = times_to_target(mine, seeds)
     curve = []
     for b in plan.budgets:
         at = [r for r in mine if r["budget_s"] == budget_label(b)]
