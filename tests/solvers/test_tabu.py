@@ -79,3 +79,94 @@ def test_options() -> None:
         isingeq.solve(m, method="tabu", tenure=0)
     with pytest.raises(ValueError, match="0/1"):
         isingeq.solve(m, method="tabu", initial_states=np.full(8, 0.5))
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 8])
+def test_a_search_never_stalls_when_every_variable_is_tabu(n: int) -> None:
+    # with n <= tenure + 9 (the random part) every variable can be tabu at once, none aspiring;
+    # the search stopped there for good (its move counter too, so the tenures never ran out)
+    # while info["moves"] still counted every move asked for
+    m = isingeq.paper_instance(n, rng=0)
+    s = TabuSearch(m, np.zeros((3, n), dtype=np.uint8), 1, np.random.default_rng(0))
+    for _ in range(50):
+        before = s.X.copy()
+        s.advance(1)
+        # every move flips exactly one variable
+        np.testing.assert_array_equal(np.sum(before != s.X, axis=1), 1)
+    np.testing.assert_allclose(s.G, m.local_field(s.X.astype(float)), atol=1e-12)
+    np.testing.assert_allclose(s.e0 + s.E, m.energy(s.X), atol=1e-12)
+
+
+def _xorshift(state: list[int]) -> float:
+    """The kernels' xorshift64* uniform (``_kernels._uniform``), in plain Python."""
+    mask = (1 << 64) - 1
+    x = state[0]
+    x ^= x >> 12
+    x ^= (x << 25) & mask
+    x ^= x >> 27
+    state[0] = x
+    return float(((x * 0x2545F4914F6CDD1D) & mask) >> 11) / 2.0**53
+
+
+def _reference_tabu(
+    m: SpinGlass, x0: np.ndarray, tenure: int, seed: int, moves: int, tol: float
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The documented rule, move by move, from the energy recomputed after every move: the
+    largest gain among the variables not tabu or whose flip beats the best (ties at random,
+    each of k equal gains kept with probability 1/k), else the one released first; a flipped
+    variable is tabu for tenure + U{0..9} moves; the best state met is kept."""
+    x = x0.astype(float).copy()
+    st = [seed]
+    tabu = np.zeros(m.n, dtype=np.int64)
+    e, best, best_x = 0.0, 0.0, x.copy()
+    e0 = float(m.energy(x))
+    for k in range(moves):
+        gains = (1.0 - 2.0 * x) * m.local_field(x)
+        bi, bg, ties, oi = -1, -np.inf, 0, -1
+        for i in range(m.n):
+            if tabu[i] > k and not (e - gains[i] < best - tol):
+                if oi < 0 or (tabu[i], -gains[i]) < (tabu[oi], -gains[oi]):
+                    oi = i
+                continue
+            if gains[i] > bg:
+                bi, bg, ties = i, gains[i], 1
+            elif gains[i] == bg:
+                ties += 1
+                if _xorshift(st) * ties < 1.0:
+                    bi = i
+        if bi < 0:
+            bi = oi
+        x[bi] = 1.0 - x[bi]
+        e = float(m.energy(x)) - e0
+        tabu[bi] = k + 1 + tenure + int(_xorshift(st) * 10)
+        if e < best - tol:
+            best, best_x = e, x.copy()
+    return x, best_x, best
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize(
+    "eps",
+    [
+        # integer couplings: many equal gains (the random tie breaks), isolated nodes (zero
+        # gains), a small model where every variable goes tabu, and the paper's instances
+        np.triu(np.random.default_rng(0).integers(-2, 3, (12, 12))).astype(float),
+        np.pad(np.triu(np.random.default_rng(1).integers(-1, 2, (6, 6))), ((0, 3), (0, 3))),
+        isingeq.paper_instance(6, rng=2).eps,
+        isingeq.paper_instance(25, rng=3).eps,
+    ],
+)
+def test_the_kernel_follows_the_documented_rule(eps: np.ndarray, sparse: bool) -> None:
+    m = SpinGlass(sp.csr_array(eps) if sparse else np.asarray(eps, dtype=float))
+    X0 = np.random.default_rng(4).integers(0, 2, size=(2, m.n), dtype=np.uint8)
+    s = TabuSearch(m, X0.copy(), 2, np.random.default_rng(5))
+    seeds = [int(v) for v in s._states]
+    s.advance(300)
+    for r in range(2):
+        x, best_x, best = _reference_tabu(m, X0[r], 2, seeds[r], 300, s._tol)
+        np.testing.assert_array_equal(s.X[r], x)
+        np.testing.assert_array_equal(s.best_X[r], best_x)
+        assert s.best_E[r] == pytest.approx(best, abs=1e-9)
+    np.testing.assert_allclose(s.G, m.local_field(s.X.astype(float)), atol=1e-9)
+    np.testing.assert_allclose(s.e0 + s.E, m.energy(s.X), atol=1e-9)
+    np.testing.assert_allclose(s.e0 + s.best_E, m.energy(s.best_X), atol=1e-9)

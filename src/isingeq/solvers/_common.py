@@ -295,18 +295,24 @@ def check_replica_memory(method: str, model: SpinGlass, num_reads: int) -> int:
     return need
 
 
+#: The farthest deadline, in seconds (about a century): a longer ``time_limit`` is the same.
+_LONGEST_S = 3.2e9
+
+
 def time_budget(
     t_begin: int, time_limit: float | None, target_energy: float | None
 ) -> tuple[float | None, int | None, float | None]:
     """``(time_limit, deadline in perf_counter ns, target_energy)``, validated.
 
     ``time_limit`` is wall time in seconds from ``t_begin`` (the method's entry); no limit
-    gives no deadline.
+    gives no deadline. The deadline lies at most :data:`_LONGEST_S` ahead: a limit beyond
+    1.8e299 s is inf in nanoseconds (``int()`` of it raised OverflowError), and the methods
+    take ratios of the time left in floating point.
     """
     deadline = None
     if time_limit is not None:
         time_limit = check_real("time_limit", time_limit, low=0.0, low_open=True)
-        deadline = t_begin + int(time_limit * 1e9)
+        deadline = t_begin + int(min(time_limit, _LONGEST_S) * 1e9)
     if target_energy is not None:
         target_energy = check_real("target_energy", target_energy)
     return time_limit, deadline, target_energy

@@ -667,19 +667,27 @@ def tail_sweeps(indptr, indices, data, J, ts, X, G, E, best_X, best_E, states): 
 # The t = infinity update of eq. 16 with memory: every move flips the variable of largest gain
 # g_i = (1 - 2 x_i) xi_i (downhill when positive, the least uphill otherwise) among those not
 # flipped in the last `tenure` moves -- unless the flip would reach a state below the best met
-# (aspiration). Ties are broken uniformly at random. One move scans all n gains, so it costs
-# O(n) plus the field update (a CSR row, or a dense row).
+# (aspiration). Ties are broken uniformly at random. When every variable is tabu and none
+# aspires (small models: n <= tenure + the random part), the one whose tabu ends first moves.
+# One move scans all n gains, so it costs O(n) plus the field update (a CSR row, or a dense row).
 
 
 @njit(nogil=True, cache=True, inline="always")
 def _tabu_pick(x, g, tabu, it, e, best, state):  # pragma: no cover - compiled
-    """The move's variable (-1 if every variable is tabu and none aspires) and its gain."""
+    """The move's variable and its gain: the largest gain among the variables not tabu or
+    aspiring, else (every variable tabu) the one whose tabu ends first, the larger gain on a
+    tie. Without that fallback the search stopped for good: no move, so no tabu ran out."""
     bg = -np.inf
     bi = -1
     ties = 0
+    oi = -1  # the fallback: the tabu variable released first
+    og = -np.inf
     for i in range(x.shape[0]):
         gi = g[i] if x[i] == 0 else -g[i]
         if tabu[i] > it and not (e - gi < best):  # best: the best energy less the tolerance
+            if oi < 0 or tabu[i] < tabu[oi] or (tabu[i] == tabu[oi] and gi > og):
+                oi = i
+                og = gi
             continue
         if gi > bg:
             bg = gi
@@ -689,6 +697,8 @@ def _tabu_pick(x, g, tabu, it, e, best, state):  # pragma: no cover - compiled
             ties += 1
             if _uniform(state) * ties < 1.0:
                 bi = i
+    if bi < 0:
+        return oi, og
     return bi, bg
 
 

@@ -5,10 +5,11 @@ points to, and :mod:`.greedy` applies that update until no variable wants to mov
 stable state, a local minimum of ``H``). Tabu search keeps applying it past that point: every
 move flips the variable of largest gain ``g_i = (1 - 2 n_i) xi_i`` (the drop in ``H``; uphill,
 the least uphill, once nothing is downhill) among those not flipped in the last ``tenure``
-moves, unless the flip reaches a state below the best met so far (aspiration). The memory keeps
-the walk from falling straight back into the minimum it left, so it crosses the barriers between
-neighbouring minima that the plain update cannot, which is the intensification the annealing of
-eq. 16 lacks once it has frozen in a good basin.
+moves, unless the flip reaches a state below the best met so far (aspiration); when every
+variable is tabu and none aspires (a model of at most ``tenure + 9`` variables), the one whose
+tabu ends first flips. The memory keeps the walk from falling straight back into the minimum it
+left, so it crosses the barriers between neighbouring minima that the plain update cannot,
+which is the intensification the annealing of eq. 16 lacks once it has frozen in a good basin.
 
 One move scans all ``n`` gains (``O(n)``) and updates the fields along one row of ``J``, so a
 move costs about what one row of a dense sweep does: tabu search pays off on dense or well
