@@ -170,3 +170,19 @@ def test_the_kernel_follows_the_documented_rule(eps: np.ndarray, sparse: bool) -
     np.testing.assert_allclose(s.G, m.local_field(s.X.astype(float)), atol=1e-9)
     np.testing.assert_allclose(s.e0 + s.E, m.energy(s.X), atol=1e-9)
     np.testing.assert_allclose(s.e0 + s.best_E, m.energy(s.best_X), atol=1e-9)
+
+
+@pytest.mark.parametrize("method", ["tabu", "mfa-hybrid", "mfa-async"])
+def test_a_one_dimensional_start_is_one_start_for_the_default_reads(method: str) -> None:
+    # tabu gave one read for a 1-D initial_states, the other methods their default count
+    import numba
+
+    m = isingeq.paper_instance(20, rng=0)
+    start = np.zeros(m.n)
+    r = isingeq.solve(m, method=method, rng=0, initial_states=start)
+    default = isingeq.solve(m, method=method, rng=0).num_reads
+    assert r.num_reads == default
+    if method == "tabu":
+        assert default == numba.get_num_threads()
+        two = isingeq.solve(m, method=method, rng=0, initial_states=np.zeros((2, m.n)))
+        assert two.num_reads == 2

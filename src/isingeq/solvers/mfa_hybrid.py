@@ -38,7 +38,8 @@ mean degree ``d``:
   and the rest to the thermal tail.
 
 The replicas (one per thread by default) run both phases in parallel; the best state each has
-met ends 1-flip stable (:func:`isingeq.polish`'s update). The phase split, the second phase and
+met (after any tabu move; for the thermal tail, at the end of a sweep: within a sweep the state
+is not compared) ends 1-flip stable (:func:`isingeq.polish`'s update). The phase split, the second phase and
 the tail's ends were chosen on the declared tuning instances only (``isingeq.datasets.TUNED_ON``)
 and are measured by ``benchmarks/bench_hybrid.py`` (figures in the README, "Real instances and
 the peers").
@@ -194,7 +195,8 @@ def solve_mfa_hybrid(
     Returns
     -------
     SolveResult
-        ``samples`` (num_reads, n): the best state each replica met, 1-flip stable (unless
+        ``samples`` (num_reads, n): the best state each replica met (the thermal tail compares
+        at the end of each sweep), 1-flip stable (unless
         ``max_sweeps`` cut its final descent short); no
         ``marginals`` (the tail works on 0/1 states). ``info``: the core of
         :mod:`isingeq.result` (``sweeps``: mean-field plus tail sweeps; ``stopped``:

@@ -35,7 +35,14 @@ from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
-from ._common import ChunkClock, load_kernels, start_states, target_reached, time_budget
+from ._common import (
+    ChunkClock,
+    load_kernels,
+    reads_of,
+    start_states,
+    target_reached,
+    time_budget,
+)
 from ._registry import register
 from .greedy import descend, descent_converged, load_descent, stability_slack
 
@@ -184,8 +191,8 @@ def solve_tabu(
     rng : None, int, SeedSequence or Generator, optional
         Draws the random starts, the random part of the tenure and the tie breaks.
     num_reads : int, optional
-        Independent searches, run in parallel; default the rows of ``initial_states``, else
-        the number of numba threads.
+        Independent searches, run in parallel; default the rows of a 2-D ``initial_states``,
+        else the number of numba threads (a 1-D one starts every read).
     num_sweeps : int, default 100
         Length of each search without a ``time_limit``, in sweeps of ``n`` moves (one move
         flips one variable after scanning all ``n`` gains).
@@ -231,12 +238,12 @@ def solve_tabu(
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     _, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
     gen = rng if rng is not None else np.random.default_rng()
+    # a 1-D initial_states is one start for every read, as in every method: the default count
+    R = check_int("num_reads", reads_of(num_reads, initial_states, numba.get_num_threads()), low=1)
     if initial_states is None:
-        R = numba.get_num_threads() if num_reads is None else num_reads
-        R = check_int("num_reads", R, low=1)
         X0 = gen.integers(0, 2, size=(R, n), dtype=np.uint8)
     else:
-        X0 = start_states(model, initial_states, num_reads, binary=True).astype(np.uint8)
+        X0 = start_states(model, initial_states, R, binary=True).astype(np.uint8)
     # numba's one-off loads are not the solve's time (they were read as the move rate)
     deadline = load_kernels(deadline, lambda: load_moves(model), lambda: load_descent(model))
     search = TabuSearch(model, X0, tenure, gen)
