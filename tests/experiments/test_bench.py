@@ -406,3 +406,20 @@ def test_a_resume_under_another_target_or_thread_count_is_refused_and_touches_no
     (tmp_path / "conditions.json").unlink()
     bench.run_bench(_plan([inst], ["greedy"], target=0.99, threads=1), tmp_path)
     assert json.loads((tmp_path / "conditions.json").read_text())["target"] == 0.99
+
+
+def test_a_resume_under_another_best_known_value_is_refused_and_touches_nothing(
+    tmp_path: Path,
+) -> None:
+    # resumed rows kept `reached` / `beats_best_known` decided against the old best-known value
+    # while the summary's gaps used the new one (an updated table, another data folder)
+    inst = _paper(10)
+    first = bench.run_bench(_plan([inst], ["greedy"]), tmp_path)
+    assert first.complete
+    before = (tmp_path / "records.csv").read_bytes()
+    moved = dataclasses.replace(inst, best_known=inst.best_known - 1.0)
+    with pytest.raises(ValueError, match=r"records of paper-10 scored against best-known -"):
+        bench.run_bench(_plan([moved], ["greedy"]), tmp_path)
+    assert (tmp_path / "records.csv").read_bytes() == before
+    again = bench.run_bench(_plan([inst], ["greedy"]), tmp_path)  # the same value resumes
+    assert again.resumed == len(first.records)

@@ -58,6 +58,7 @@ import math
 import os
 import re
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -347,7 +348,8 @@ def run_bench(
         If ``out_dir/records.csv`` exists with other columns (it is left as it is), or if
         ``out_dir/conditions.json`` says its records were made with another ``target`` or
         ``threads`` (their ``reached`` and time to target, or their CPU, are not this plan's;
-        nothing is touched).
+        nothing is touched), or if a record of a planned instance was scored against another
+        best-known value.
     ImportError
         With a scheduler but without Dask (``pip install "isingeq[dask]"``).
     OSError
@@ -358,6 +360,7 @@ def run_bench(
         return _run_bench_dask(plan, out_dir, on_record, on_resume, scheduler, workers)
     rec = records_file(out_dir)
     rec.check()  # refuse a foreign file before creating anything
+    _check_best_known(rec, plan)
     _write_conditions(out_dir, plan)
     objs = dict(adapters or {})
     for name in plan.solvers:
@@ -423,6 +426,32 @@ def _check_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
         )
 
 
+def _check_best_known(rec: RecordsFile, plan: BenchPlan) -> None:
+    """A ValueError when an earlier record of a planned instance was scored against another
+    best-known value or sense (another ``--data-dir``, or an updated table): its ``reached``
+    and ``beats_best_known`` were decided against that value, and resuming would keep them
+    beside gaps computed against this one."""
+    if not rec.path.is_file():
+        return
+    now = {inst.name: inst for inst in plan.instances}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a cut last line: said once, when the run resumes
+        rows = rec.read()
+    for row in rows:
+        inst = now.get(row["instance"])
+        if inst is None:
+            continue
+        old = row.get("best_known") or ""
+        bk = None if old in ("", "nan") else float(old)
+        if bk != inst.best_known or row.get("sense", inst.sense) != inst.sense:
+            raise ValueError(
+                f"{str(rec.path)!r} holds records of {inst.name} scored against best-known "
+                f"{bk} ({row.get('sense')}); this run's is {inst.best_known} ({inst.sense}): "
+                "resuming would keep their target hits and flags beside this run's gaps; use "
+                "the same data, or another --out"
+            )
+
+
 def _write_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
     write_json(Path(out_dir) / "conditions.json", _conditions(plan))  # atomic, folder made
 
@@ -466,6 +495,7 @@ def _run_bench_dask(
 
     rec = records_file(out_dir)
     rec.check()  # refuse a foreign file before starting anything
+    _check_best_known(rec, plan)
     run = BenchRun(plan)
     order = {key: i for i, key in enumerate(plan.keys())}
     torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)
