@@ -154,3 +154,15 @@ def test_an_empty_entry_in_a_list_flag_is_refused_not_dropped(tmp_path: Path) ->
     from isingeq.cli.app import parse_list
 
     assert parse_list("--sizes", "6,12,", int) == [6, 12]
+
+
+def test_a_malformed_file_says_its_file_and_line_through_the_cli(tmp_path: Path) -> None:
+    # the CLI's flag() re-raised a FormatError as FormatError(message): its constructor takes
+    # (file, line, detail), so the user read "FormatError.__init__() missing 2 required ..."
+    bad = tmp_path / "bad.txt"
+    bad.write_text("3 2\n1 2 1\n2 x 1\n")
+    for flag in ("--file", "--instance"):
+        res = run("solve", flag, str(bad), cwd=tmp_path)
+        assert res.returncode == 2, res.stderr
+        line = res.stderr.strip()
+        assert "line 3" in line and "'x'" in line and "__init__" not in line, line

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
 from .._optional import MissingExtra
@@ -90,7 +91,10 @@ def flag(name: str) -> Iterator[None]:
     try:
         yield
     except (ValueError, TypeError) as exc:
-        raise type(exc)(f"{name}: {exc}") from None
+        # the base class, not type(exc): a subclass may take other arguments (FormatError's
+        # file, line and detail), and its re-raise then failed with a TypeError of its own
+        kind = ValueError if isinstance(exc, ValueError) else TypeError
+        raise kind(f"{name}: {exc}") from None
 
 
 def parse_list(name: str, text: str, kind: type = str) -> list[Any]:
@@ -200,5 +204,5 @@ _INTERRUPT_SAID: list[str] = []
 def interrupted(message: str) -> None:
     """Say, once, that a command stopped at Ctrl-C and what its outputs cover; exit 130."""
     _INTERRUPT_SAID.append(message)
-    err_console.print(f"[yellow]interrupted:[/] {message}")
+    err_console.print(f"[yellow]interrupted:[/] {escape(message)}")  # it may name a path
     raise typer.Exit(130)

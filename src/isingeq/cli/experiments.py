@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from .._validation import check_int, check_real
 from . import render
@@ -262,7 +263,8 @@ def bench(
         reasons = "; ".join(f"{k}: {v}" for k, v in plan.skipped.items())
         raise ValueError(f"none of the solvers can run here ({reasons})")
     for name, reason in plan.skipped.items():
-        err_console.print(f"[yellow]note:[/] skipping {name}: {reason}", highlight=False)
+        # escaped: a reason such as "pip install 'isingeq[bench]'" is not markup
+        err_console.print(f"[yellow]note:[/] skipping {name}: {escape(reason)}", highlight=False)
     total = len(plan.keys())
 
     def on_resume(done: int) -> None:

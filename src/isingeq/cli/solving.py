@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .._validation import check_int, check_real
 from . import render
@@ -124,7 +125,7 @@ def solve(
             "-o",
             metavar="KEY=VALUE",
             help="Any other method option; repeat for more. Values are Python literals "
-            "(t_end=50, polish=True), else strings (mode=continuation).",
+            "(t_end=50, mf_fraction=0.5), else strings (mode=continuation).",
         ),
     ] = None,
     out: Annotated[
@@ -235,12 +236,12 @@ def solve(
     else:
         Console().print(render.solve_table(record))
     if out is not None:
-        err_console.print(f"result: {out}", highlight=False, soft_wrap=True)
+        err_console.print(f"result: {escape(str(out))}", highlight=False, soft_wrap=True)
     if plot is not None:
         from ..plotting import plot_solve
 
         plot_solve(result, plot, trace, objective=inst.objective_of_energy)
-        err_console.print(f"plot: {plot}", highlight=False, soft_wrap=True)
+        err_console.print(f"plot: {escape(str(plot))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
