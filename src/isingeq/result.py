@@ -148,7 +148,8 @@ class SolveResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable summary: best sample and energy, energies, info."""
+        """A JSON-serialisable summary: best sample and energy, every sample (rows, 0/1) with
+        its energy, info."""
         return {
             "method": self.method,
             "n": int(self.samples.shape[1]),
@@ -156,6 +157,9 @@ class SolveResult:
             "best_energy": self.best_energy,
             "best_sample": self.best_sample.tolist(),
             "energies": self.energies.tolist(),
+            # every row: several solutions (exact's num_states, a heuristic's reads) are the
+            # point of asking for them, and best_sample alone dropped all but one
+            "samples": self.samples.tolist(),
             "time_s": self.time_s,
             "info": json_safe(self.info),
         }

@@ -169,6 +169,20 @@ def test_out_writes_json_and_prints_a_table(tmp_path: Path) -> None:
     assert str(out) in res.stderr
 
 
+def test_json_holds_every_sample_asked_for(tmp_path: Path) -> None:
+    # exact's num_states=5 gave 5 energies and one sample: the other four states were lost
+    res = runner.invoke(
+        app,
+        ["solve", "--instance", "paper-12", "--method", "exact", "-o", "num_states=5", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    m = isingeq.paper_instance(12, rng=0)
+    assert len(d["samples"]) == len(d["energies"]) == 5
+    assert [m.energy(x) for x in d["samples"]] == pytest.approx(d["energies"], abs=1e-12)
+    assert len({tuple(x) for x in d["samples"]}) == 5 and d["samples"][0] == d["best_sample"]
+
+
 @pytest.mark.parametrize(
     ("args", "match"),
     [

@@ -131,7 +131,7 @@ def solve(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Write the full result (samples' energies, info, instance, seed) as JSON."
+            help="Write the full result (every sample and its energy, info, instance, seed) as JSON."
         ),
     ] = None,
     json_out: Annotated[
