@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.special import expit
 
 import isingeq
@@ -35,6 +36,23 @@ def test_conditional_identity_holds_to_machine_precision(n: int, seed: int, t: f
     assert isingeq.conditional_identity_error(m, t) < 1e-15 * max(1.0, t * m.energy_scale)
 
 
+def test_conditional_identity_memory_is_of_the_order_of_the_probabilities() -> None:
+    # ENUMERATE_MAX_N = 24 is sized for a few arrays of 2^n numbers (128 MiB each at n = 24);
+    # an (2^(n-1), n) table of states per node is n / 2 times that (6 GiB at n = 24)
+    import tracemalloc
+
+    n = 16
+    m = isingeq.paper_instance(n, rng=0)
+    isingeq.conditional_identity_error(m, 1.0)  # compile outside the measurement
+    tracemalloc.start()
+    try:
+        isingeq.conditional_identity_error(m, 1.0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 8 * 2**n
+
+
 def test_mean_field_step_is_the_approximation() -> None:
     m = isingeq.paper_instance(8, rng=0)
     assert isingeq.mean_field_error(m, 0.0) == 0.0
@@ -52,6 +70,25 @@ def test_continuation_damping_is_the_weight_on_the_old_value() -> None:
     for d in (0.0, 0.5, 0.8):
         one = solve_eq16_continuation(m, 2.0, num_sweeps=1, max_sweeps=1, damping=d)
         np.testing.assert_allclose(one, d * x0 + (1 - d) * expit(2.0 * m.local_field(x0)))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_continuation_returns_a_solution_where_the_damped_update_cycles(sparse: bool) -> None:
+    # every pair antiferromagnetic: at the symmetric point the uniform mode of the synchronous
+    # update has slope -t (n - 1) x (1 - x), and damping 0.5 keeps it above -1 only while that
+    # is above -3; beyond (t = 2, 5 at n = 12) the damped update settles into a 2-cycle
+    n = 12
+    J = -(np.ones((n, n)) - np.eye(n))
+    m = SpinGlass.from_symmetric(J, h=np.full(n, (n - 1) / 2 + 0.3))
+    if sparse:
+        m = SpinGlass(sp.csr_array(m.eps))
+    for t in (2.0, 5.0):
+        x = solve_eq16_continuation(m, t)
+        assert Perceptron(m, t=t).is_fixed_point(x, atol=1e-9)[0]
+        # so mean_field_error compares the exact marginals with a solution of eq. 16
+        assert isingeq.mean_field_error(m, t) == pytest.approx(
+            np.max(np.abs(x - isingeq.exact_log_partition(m, t)[1])), abs=1e-9
+        )
 
 
 def test_old_option_names_still_work_with_a_deprecation_warning() -> None:

@@ -106,6 +106,12 @@ def test_bad_config_names_the_parameter(kwargs: dict[str, object], match: str) -
         pd.PerceptronDemoConfig(**kwargs)  # type: ignore[arg-type]
 
 
+def test_repeated_sizes_and_temperatures_are_taken_once() -> None:
+    # `--ts 1,1` doubled the records and the summary's rows (samples were already deduplicated)
+    cfg = pd.PerceptronDemoConfig(sizes=[4, 3, 4], ts=[1.0, 0.5, 1.0], samples=[300, 300])
+    assert (cfg.sizes, cfg.ts, cfg.samples) == ((4, 3), (1.0, 0.5), (300,))
+
+
 def test_run_analyze_records_match_brute_force() -> None:
     records, summary = run_analyze([3, 5], 3, seed=2)
     assert [(r["n"], r["trial"]) for r in records] == [(n, k) for n in (3, 5) for k in range(3)]

@@ -110,6 +110,17 @@ def test_bad_samples_are_refused_with_clear_messages() -> None:
     assert isingeq.fit(X.astype(bool)).n == 4
 
 
+@pytest.mark.parametrize(("option", "value"), [("l2", 0.1), ("tol", 1e-6), ("max_iter", 50)])
+def test_pseudolikelihood_only_options_are_refused_with_mean_field(
+    option: str, value: object
+) -> None:
+    # mean-field inversion is one matrix inverse: no penalty, no optimiser to stop
+    X = isingeq.sample_boltzmann(isingeq.paper_instance(4, rng=1), 1.0, 2_000, rng=0)
+    with pytest.raises(ValueError, match=rf"`{option}` applies to method='pseudolikelihood' only"):
+        isingeq.fit(X, method="mean-field", **{option: value})  # type: ignore[arg-type]
+    isingeq.fit(X, method="pseudolikelihood", **{option: value})  # type: ignore[arg-type]
+
+
 def test_sampler_bad_inputs() -> None:
     m = isingeq.paper_instance(3, rng=0)
     with pytest.raises(ValueError, match=r"n=25 is too large for method 'exact'.*'gibbs'"):

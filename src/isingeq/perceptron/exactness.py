@@ -27,6 +27,7 @@ from ._common import (
     check_t,
     renamed,
 )
+from .layer import Perceptron
 
 __all__ = ["conditional_identity_error", "mean_field_error", "solve_eq16_continuation"]
 
@@ -75,8 +76,11 @@ def conditional_identity_error(model: SpinGlass, t: float) -> float:
         c1 = c0 | (1 << i)
         # P(n_i = 1 | rest) = p1 / (p0 + p1), in a form that neither overflows nor underflows
         cond = expit(logp[c1] - logp[c0])
-        X0 = ((c0[:, None] >> np.arange(n, dtype=np.int64)[None, :]) & 1).astype(np.float64)
-        xi = model.h[i] + X0 @ np.asarray(J[:, i])
+        # xi_i = h_i + sum_j J_ji n_j, one j at a time: memory of the order of 2^n, not n 2^n
+        xi = np.full(c0.shape, float(model.h[i]))
+        for j in range(n):
+            if j != i and J[j, i] != 0.0:
+                xi += ((c0 >> j) & 1) * float(J[j, i])
         worst = max(worst, float(np.max(np.abs(cond - expit(t * xi)))))
     return worst
 
@@ -97,7 +101,11 @@ def solve_eq16_continuation(
     At ``t = 0`` the solution is ``x = 1/2``; ``t`` rises geometrically from ``t / 1000`` (or
     jumps to ``t`` when ``num_sweeps`` is 1) and each step starts from the last solution, with
     ``x <- damping x + (1 - damping) sigmoid(t (J x + h))``. Continuation follows the one branch
-    that starts at ``x = 1/2``, so the result does not depend on a random start.
+    that starts at ``x = 1/2``, so the result does not depend on a random start. Where the
+    damped update settles into a 2-cycle instead (strong antiferromagnetic couplings: a mode
+    of slope below ``-(1 + damping) / (1 - damping)``), the step is finished by the
+    asynchronous update (:meth:`isingeq.Perceptron.iterate`), which lowers the mean-field
+    free energy node by node and so ends at a fixed point.
 
     Parameters
     ----------
@@ -108,9 +116,9 @@ def solve_eq16_continuation(
         Length of the ``t`` ladder (continuation steps).
     damping : float in [0, 1), default 0.5
         The weight on the old value (0 = undamped); damping keeps the synchronous update from
-        cycling.
+        cycling where no mode's slope is below ``-(1 + damping) / (1 - damping)``.
     max_sweeps : int, default 10000
-        Cap on updates per ``t`` of the ladder.
+        Cap on updates per ``t`` of the ladder (synchronous and asynchronous together).
     tol : float, default 1e-12
         An update that moves no entry by more than ``tol`` ends a ``t`` step.
     num_steps, max_iter : int, optional
@@ -157,12 +165,24 @@ def _continuation(
     x = np.full(model.n, 0.5)
     ts = [t] if num_sweeps == 1 or t == 0 else list(np.geomspace(t / 1000.0, t, num_sweeps))
     for tk in ts:
-        for _ in range(max_sweeps):
+        prev = None  # the iterate before x: a 2-cycle comes back to it
+        for sweep in range(max_sweeps):
             new = damping * x + (1.0 - damping) * expit(tk * model.local_field(x))
             if np.max(np.abs(new - x)) <= tol:
                 x = new
                 break
-            x = new
+            if prev is not None and np.max(np.abs(new - prev)) <= tol:
+                # A 2-cycle, which damping does not remove where a mode's slope is below
+                # -(1 + damping) / (1 - damping) (strong antiferromagnetic couplings). The
+                # asynchronous update lowers the mean-field free energy at every node, so it
+                # ends at a fixed point: finish this t step with it.
+                left = max(1, max_sweeps - sweep - 1)
+                run = Perceptron(model, t=tk).iterate(
+                    new, mode="asynchronous", max_sweeps=left, tol=tol
+                )
+                x = run.states[0]
+                break
+            prev, x = x, new
     return np.asarray(x)
 
 

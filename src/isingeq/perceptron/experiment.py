@@ -450,8 +450,9 @@ class PerceptronDemoConfig:
         ts = tuple(check_real("ts", t, low=0.0) for t in tup("ts", self.ts))
         recon_n = check_int("recon_n", self.recon_n, low=2, high=ENUMERATE_MAX_N)
         samples = check_sample_counts("samples", tup("samples", self.samples), recon_n)
-        object.__setattr__(self, "sizes", sizes)
-        object.__setattr__(self, "ts", ts)
+        # each once, in the order given (as samples are): a repeat doubled records and rows
+        object.__setattr__(self, "sizes", tuple(dict.fromkeys(sizes)))
+        object.__setattr__(self, "ts", tuple(dict.fromkeys(ts)))
         object.__setattr__(self, "samples", tuple(sorted(set(samples))))
         object.__setattr__(self, "trials", check_int("trials", self.trials, low=1))
         object.__setattr__(self, "seed", check_int("seed", self.seed, low=0))

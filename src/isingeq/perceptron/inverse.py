@@ -31,6 +31,7 @@ How the error shrinks with the number of samples, per method, is measured by
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -286,7 +287,9 @@ def fit(
         pseudo-likelihood, or drop the column); if ``method`` is unknown; if mean-field finds
         the covariance singular; if the optimiser stops without converging (its iteration cap
         ``max_iter`` reached, or its line search failing away from a minimum): the message
-        names ``max_iter`` / ``tol`` and quotes L-BFGS-B's own.
+        names ``max_iter`` / ``tol`` and quotes L-BFGS-B's own; if ``l2``, ``tol`` or
+        ``max_iter`` is given other than its default with ``method="mean-field"``, which does
+        not use them (an option is never silently ignored).
     TypeError
         If ``samples`` are not real numbers (strings, complex).
 
@@ -324,6 +327,15 @@ def fit(
             "with l2 > 0"
         )
     if method == "mean-field":
+        # checked after the constant columns, whose message is the one to act on first
+        defaults = inspect.signature(fit).parameters
+        for name, value in (("l2", l2), ("tol", tol), ("max_iter", max_iter)):
+            if value != defaults[name].default:
+                raise ValueError(
+                    f"`{name}` applies to method='pseudolikelihood' only (mean-field inversion "
+                    f"is one matrix inverse: no penalty, no optimiser); got {name}={value:g} "
+                    "with method='mean-field'"
+                )
         return _fit_mean_field(X, t)
     return _fit_pseudolikelihood(X, t, l2, tol, max_iter)
 
@@ -406,7 +418,6 @@ def _fit_pseudolikelihood(
             )
         # else: the line search found no decrease with the gradient already at rounding level
         # (seen once in ~900 fits of the tests' cases, max |gradient| 3e-9): a minimum
-    b, W = unpack(res.x / t)
     b, W = unpack(res.x / t)
     return SpinGlass(np.triu(W, k=1) + np.diag(b))
 
