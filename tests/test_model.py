@@ -236,3 +236,43 @@ def test_check_states_refuses_complex_and_strings_by_name() -> None:
         m.check_states(["1", "0", "1"], name="states")
     with pytest.raises(ValueError, match="`x` must be a rectangular array; got a ragged"):
         m.energy([[1, 0, 1], [1, 0]])
+
+
+@pytest.mark.parametrize("form", ["dict", "dict-both-ways", "dense", "sparse", "upper"])
+def test_from_qubo_gives_the_energies_dimod_gives(form: str) -> None:
+    import itertools
+
+    dimod = pytest.importorskip("dimod")
+    rng = np.random.default_rng(7)
+    n = 7
+    Q = rng.normal(size=(n, n)) * (rng.random((n, n)) < 0.6)
+    if form == "upper":
+        Q = np.triu(Q)
+    terms = {(i, j): float(Q[i, j]) for i in range(n) for j in range(n) if Q[i, j]}
+    if form == "dict":  # each pair once, one way round
+        terms = {k: v for k, v in terms.items() if k[0] <= k[1]}
+    bqm = dimod.BinaryQuadraticModel.from_qubo(terms, offset=0.5)
+    if form.startswith("dict"):
+        m = SpinGlass.from_qubo(terms, offset=0.5, n=n)
+    else:
+        m = SpinGlass.from_qubo(sp.csr_array(Q) if form == "sparse" else Q, offset=0.5)
+    for x in itertools.product((0, 1), repeat=n):
+        got = m.energy(np.array(x))
+        assert got == pytest.approx(bqm.energy({v: x[v] for v in bqm.variables}), abs=1e-12)
+        if not form.startswith("dict"):
+            assert got == pytest.approx(float(np.array(x) @ Q @ np.array(x)) + 0.5, abs=1e-12)
+
+
+def test_from_qubo_refuses_what_it_cannot_read() -> None:
+    with pytest.raises(TypeError, match=r"pairs of integer variables.*from_bqm"):
+        SpinGlass.from_qubo({("a", "b"): 1.0})
+    with pytest.raises(ValueError, match=r"`Q\[\(0, 1\)\]` must be a finite real number"):
+        SpinGlass.from_qubo({(0, 1): float("nan")})
+    with pytest.raises(ValueError, match=r"`n` must be an integer >= 3"):
+        SpinGlass.from_qubo({(0, 2): 1.0}, n=2)
+    with pytest.raises(ValueError, match=r"`n` applies to a dict `Q` only"):
+        SpinGlass.from_qubo(np.eye(2), n=2)
+    with pytest.raises(ValueError, match=r"`Q` must be a square matrix"):
+        SpinGlass.from_qubo(np.ones((2, 3)))
+    m = SpinGlass.from_qubo({(0, 1): -1.0}, n=4)  # trailing variables without a term
+    assert m.n == 4 and m.energy([1, 1, 0, 0]) == -1.0

@@ -39,6 +39,7 @@ The module is one cohesive thing, the model and its conversions, each tested by 
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, TypeAlias
 
@@ -267,6 +268,89 @@ class SpinGlass:
             eps = sp.triu(Jm, k=1, format="csr") + sp.diags_array(hv, format="csr")
         else:
             eps = np.triu(np.asarray(Jm), k=1) + np.diag(hv)
+        return cls(eps, offset=offset)
+
+    @classmethod
+    def from_qubo(cls, Q: Any, offset: float = 0.0, *, n: int | None = None) -> SpinGlass:
+        """Build from a QUBO ``min x.Q.x + offset`` over ``x in {0,1}^n``, as dimod reads one.
+
+        ``Q`` is a square matrix (dense or sparse; any triangle, or both: ``Q_ij`` and
+        ``Q_ji`` both count, as in ``x.Q.x``) or a dict ``{(i, j): bias}`` of integer
+        variables ``0 .. n-1`` (``(i, i)`` the linear terms; a pair given both ways is summed,
+        as :meth:`dimod.BinaryQuadraticModel.from_qubo` does). The energy is that QUBO's:
+        ``H(x) = x.Q.x + offset``, i.e. ``eps_ii = -Q_ii`` and ``eps_ij = -(Q_ij + Q_ji)``
+        (the model's sign convention: :mod:`isingeq.model`).
+
+        Parameters
+        ----------
+        Q : array_like, sparse matrix or dict
+        offset : float, default 0.0
+        n : int, optional
+            Variables of a dict ``Q`` (default the largest index + 1: trailing variables with
+            no term need it); not used with a matrix.
+
+        Raises
+        ------
+        TypeError
+            If ``Q`` is neither a matrix nor a dict, or a dict's keys are not pairs of
+            integers (labelled QUBOs: ``SpinGlass.from_bqm(dimod.BQM.from_qubo(Q))``).
+        ValueError
+            If the matrix is not square, a bias is not finite, an index is negative or
+            reaches ``n``, or ``n`` is given with a matrix.
+
+        Examples
+        --------
+        >>> m = SpinGlass.from_qubo({(0, 0): -1.0, (0, 1): 2.0, (1, 1): -1.0})
+        >>> [m.energy(x) for x in ([0, 0], [1, 0], [0, 1], [1, 1])]
+        [0.0, -1.0, -1.0, 0.0]
+        >>> bool(SpinGlass.from_qubo([[-1.0, 1.0], [1.0, -1.0]]) == m)
+        True
+        """
+        if isinstance(Q, dict):
+            return cls._from_qubo_dict(Q, offset, n)
+        if n is not None:
+            raise ValueError(f"`n` applies to a dict `Q` only (a matrix has its size); got n={n!r}")
+        Qm = _as_real_matrix("Q", Q)
+        if sp.issparse(Qm):
+            eps = -(sp.triu(Qm, k=1) + sp.triu(Qm.T, k=1) + sp.diags_array(Qm.diagonal()))
+            return cls(sp.csr_array(eps), offset=offset)
+        Qd = np.asarray(Qm)
+        return cls(-(np.triu(Qd, k=1) + np.triu(Qd.T, k=1) + np.diag(np.diag(Qd))), offset=offset)
+
+    @classmethod
+    def _from_qubo_dict(cls, Q: dict[Any, Any], offset: float, n: int | None) -> SpinGlass:
+        rows, cols, vals = [], [], []
+        for key, value in Q.items():
+            if not (
+                isinstance(key, tuple)
+                and len(key) == 2
+                and all(isinstance(k, numbers.Integral) and not isinstance(k, bool) for k in key)
+            ):
+                raise TypeError(
+                    f"`Q`'s keys must be pairs of integer variables (i, j); got {key!r} (for "
+                    "labelled variables use SpinGlass.from_bqm(dimod.BQM.from_qubo(Q)))"
+                )
+            if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+                raise ValueError(f"`Q[{key!r}]` must be a finite real number; got {value!r}")
+            i, j = sorted(int(k) for k in key)
+            if i < 0:
+                raise ValueError(f"`Q`'s variables must be >= 0; got {key!r}")
+            rows.append(i)
+            cols.append(j)
+            vals.append(-float(value))
+        top = max(cols, default=-1) + 1
+        if n is None:
+            n = top
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < max(top, 1):
+            raise ValueError(
+                f"`n` must be an integer >= {max(top, 1)} (the largest index + 1); got {n!r}"
+            )
+        # (i, j) and (j, i): one coupling, summed as dimod does
+        eps = sp.coo_array((vals, (rows, cols)), shape=(int(n), int(n))).tocsr()
+        eps.sum_duplicates()
+        pairs = int(np.count_nonzero(eps.indices != np.repeat(np.arange(n), np.diff(eps.indptr))))
+        if pairs >= _BQM_DENSE_FRACTION * n * (n - 1) / 2:  # dense or CSR as from_bqm decides
+            return cls(eps.toarray(), offset=offset)
         return cls(eps, offset=offset)
 
     @classmethod
