@@ -249,3 +249,22 @@ def test_a_pick_as_a_path_and_one_instance_named_two_ways(tmp_path: Path) -> Non
     (other / "two.txt").write_text("2\n2 1\n1 2 5\n2 1\n1 1 -1\n")
     with pytest.raises(ValueError, match="two instances are named 'two-1'"):
         ds.resolve_many([several, other / "two.txt"])  # two files, one name: still refused
+
+
+@needs_data
+def test_a_table_file_opened_by_its_path_is_that_instance(tmp_path: Path) -> None:
+    # by path, G1 lost its best-known value, and a Biq Mac ising file (no extension) could not
+    # be read at all, or (with --format biqmac) was read as another problem
+    g1 = ds.resolve(SHARED / "gset" / "G1.txt")
+    assert (g1.name, g1.best_known, g1.sense) == ("G1", 11624.0, "max")
+    copy = tmp_path / "mine.txt"  # any name, any folder: recognised by its content
+    copy.write_bytes((SHARED / "gset" / "G1.txt").read_bytes())
+    assert ds.resolve(copy).best_known == 11624.0
+    three = ds.resolve(f"{SHARED / 'beasley' / 'bqp50.txt'}#3")
+    assert (three.name, three.best_known) == ("bqp50-3", ds.info("bqp50-3").best_known)
+    ising = ds.resolve(SHARED / "biqmac" / "ising" / "ising2.5-100_5555")
+    named = ds.load("ising2.5-100_5555", data_dir=SHARED)
+    assert ising.best_known == 2460049.0 and ising.model == named.model
+    assert ising.sense == named.sense
+    copy.write_bytes(copy.read_bytes() + b"\n")  # one byte more: a file of its own
+    assert ds.resolve(copy).best_known is None

@@ -18,7 +18,9 @@ grammar of a spec, tried in this order:
 a file path                 a path that exists, holds a path separator or ends in a known suffix
                             (:data:`isingeq.io.EXTENSIONS`, ``.txt``, ``.gz``), read by
                             :func:`isingeq.io.read`; it must hold one instance (use
-                            :func:`resolve_many` for a file of several)
+                            :func:`resolve_many` for a file of several). A file byte for
+                            byte the table's (SHA-256, :func:`pinned`) is that instance, by
+                            any path or name: its name, best-known value and reader
 ``PATH#NAME``, ``PATH#K``   one instance of a file of several: the one named ``NAME``
                             (``bqp50.txt#bqp50-3``) or the K-th, from 1 (``bqp50.txt#3``)
 ==========================  ======================================================================
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -250,8 +253,9 @@ def default_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
 
 @cache
 def pinned() -> dict[str, tuple[str, int]]:
-    """``file -> (sha256, bytes)`` of every file :func:`load` may fetch (``data/sha256.csv``,
-    from shared/data/SHA256SUMS): a fetched file must match before it enters the cache."""
+    """``file -> (sha256, bytes)`` of every file of the table (``data/sha256.csv``, from
+    shared/data/SHA256SUMS): a fetched file must match before it enters the cache, and a file
+    opened by its path is recognised as the table's (:func:`resolve`)."""
     text = resources.files("isingeq").joinpath("data/sha256.csv").read_text()
     return {r["file"]: (r["sha256"], int(r["bytes"])) for r in csv.DictReader(text.splitlines())}
 
@@ -349,7 +353,6 @@ def load(
     >>> ds.info("G22").best_known, ds.info("bqp250-3").sense
     (13359.0, 'max')
     """
-    from . import io
 
     entry = info(name)
     path = default_data_dir(data_dir) / entry.file
@@ -360,6 +363,13 @@ def load(
                 "folder laid out like shared/data, or allow fetching"
             )
         _fetch(entry, path)
+    return _read_entry(name, entry, path)
+
+
+def _read_entry(name: str, entry: Entry, path: Path) -> Instance:
+    """The table's instance ``name`` from its file at ``path``, read as its family is read."""
+    from . import io
+
     if entry.family == "beasley":
         inst = io.read_beasley(path)[(entry.index or 1) - 1]
     elif entry.family in ("gset", "biqmac-rudy", "biqmac-ising"):
@@ -542,10 +552,33 @@ def _load(
         return [_random(family, n, seed, spec)]
     from . import io
 
-    if kind == "pick":
-        path, pick = value
-        return [_pick(path, pick, io.read(path, format=format))]
-    return io.read(value, format=format)
+    path = Path(value[0] if kind == "pick" else value)
+    known = _known_entries(path) if format is None else []
+    if known:  # a file of the table, recognised by its pinned SHA-256: its name and best known
+        found = [_read_entry(name, entry, path) for name, entry in known]
+    else:
+        found = io.read(path, format=format)
+    return [_pick(path, value[1], found)] if kind == "pick" else found
+
+
+def _known_entries(path: Path) -> list[tuple[str, Entry]]:
+    """The table's instances in ``path`` when it is byte for byte a pinned file (any name,
+    any folder: ``shared/data/gset/G1.txt`` opened by its path is G1, with its best-known
+    value and its family's reader), in file order; none otherwise. Only a file of a pinned
+    size is hashed."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return []  # the reader names what is wrong with the path
+    keys = [key for key, (_, nbytes) in pinned().items() if nbytes == size]
+    if not keys or not path.is_file():
+        return []
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for key in keys:
+        if pinned()[key][0] == digest:
+            rows = [(name, e) for name, e in _table().items() if e.file == key]
+            return sorted(rows, key=lambda row: row[1].index or 0)
+    return []
 
 
 def _pick(path: Path, pick: str, found: list[Instance]) -> Instance:
