@@ -47,3 +47,29 @@ def test_g81_torus_takes_two_colours() -> None:
         pytest.skip(f"{path} not present")
     inst = isingeq.io.gset.read_gset(path)
     assert [len(c) for c in colour_classes(inst.model)] == [10_000, 10_000]
+
+
+@pytest.mark.parametrize("density", [1.0, 0.3, 0.02])
+def test_a_dense_model_is_coloured_as_its_sparse_twin_without_a_copy_of_the_couplings(
+    density: float,
+) -> None:
+    # the colouring of a dense model went through a boolean copy of J and a CSR pattern of
+    # it (26 bytes a coupling at peak, over three times the model's own 8) before any memory
+    # check; now it reads J in place
+    import tracemalloc
+
+    rng = np.random.default_rng(5)
+    n = 300
+    upper = np.triu(rng.uniform(-1, 1, (n, n)) * (rng.random((n, n)) < density), k=1)
+    dense = isingeq.SpinGlass(upper + np.diag(rng.uniform(-1, 1, n)))
+    twin = isingeq.SpinGlass(sp.csr_array(dense.eps))
+    expected = colour_classes(twin)
+    colour_classes(dense)  # the kernels' loads are not the point
+    tracemalloc.start()
+    try:
+        got = colour_classes(dense)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [c.tolist() for c in got] == [c.tolist() for c in expected]
+    assert peak < n * n, f"colouring a dense n={n} model took {peak} bytes"

@@ -82,7 +82,8 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     ------
     ValueError
         On a name torch does not know, or a device this machine does not have (a CUDA index
-        beyond its cards, a CPU index other than 0); the message lists the available ones.
+        beyond its cards, a CPU or MPS index other than 0, an index beyond another backend's
+        ``device_count()``); the message lists the available ones.
     """
     name = "cpu" if device is None else device
     where = f"available: {available_devices()} (torch {torch.__version__})"
@@ -101,12 +102,19 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
         if index >= torch.cuda.device_count():
             raise ValueError(f"`device`={device!r}: no CUDA device {index}; {where}")
         return torch.device("cuda", index)
-    if dev.type == "mps" and not torch.backends.mps.is_available():
-        raise ValueError(f"`device`={device!r}: MPS is not available; {where}")
-    if dev.type not in ("cpu", "cuda", "mps"):
-        module = getattr(torch, dev.type, None)
-        if module is None or not module.is_available():
-            raise ValueError(f"`device`={device!r} is not available; {where}")
+    if dev.type == "mps":
+        if not torch.backends.mps.is_available():
+            raise ValueError(f"`device`={device!r}: MPS is not available; {where}")
+        if dev.index not in (None, 0):
+            raise ValueError(f"`device`={device!r}: MPS is one device, 'mps'; {where}")
+        return dev
+    module = getattr(torch, dev.type, None)
+    available = getattr(module, "is_available", None)
+    if not callable(available) or not available():
+        raise ValueError(f"`device`={device!r} is not available; {where}")
+    count = getattr(module, "device_count", None)
+    if dev.index is not None and callable(count) and dev.index >= count():
+        raise ValueError(f"`device`={device!r}: no {dev.type} device {dev.index}; {where}")
     return dev
 
 
@@ -179,11 +187,15 @@ def _couplings(
                 device=dev,
                 check_invariants=False,
             )
-    D = np.asarray(J) if rows is None else np.asarray(J)[rows]
-    out = torch.empty(D.shape, dtype=dtype, device=dev)
+    D = np.asarray(J)
+    # a class's rows too are taken block by block (a fancy index copies: the whole class
+    # at once, in float64)
+    count = D.shape[0] if rows is None else len(rows)
+    out = torch.empty((count, D.shape[1]), dtype=dtype, device=dev)
     step = max(1, _BLOCK // max(1, D.shape[1]))
-    for i in range(0, D.shape[0], step):
-        out[i : i + step] = torch.from_numpy(D[i : i + step] / scale).to(dev, dtype)
+    for i in range(0, count, step):
+        block = D[i : i + step] if rows is None else D[rows[i : i + step]]
+        out[i : i + step] = torch.from_numpy(block / scale).to(dev, dtype)
     return out
 
 

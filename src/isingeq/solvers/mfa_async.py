@@ -40,6 +40,7 @@ import numpy as np
 
 from .._validation import check_int, check_real
 from ..backends import check_backend, check_dtype, torch_backend
+from ..backends._colouring import load_colouring
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
@@ -217,6 +218,8 @@ def solve_mfa_async(
         M_init = start_states(model, initial_states, R, binary=False)
     coloured = None
     if backend == "torch":  # after the options; it checks the device's memory before allocating
+        # the colouring's numba load is not the solve's time either (see load_kernels below)
+        deadline = load_kernels(deadline, lambda: load_colouring(model))
         coloured = torch_backend().ColouredSweeps(model, R, dtype, device, host_bytes=host)
 
     J = model.J
