@@ -50,6 +50,10 @@ __all__ = ["TabuSearch", "couplings", "default_tenure", "load_moves", "solve_tab
 
 #: Random extra tenure, uniform in 0 .. _TENURE_RAND - 1 moves (breaks cycles of equal tenure).
 _TENURE_RAND = 10
+#: Fewest moves per chunk without a time limit: at n = 20, 64 sweeps' chunks made 32 parallel
+#: launches of 0.15 ms each per mfa-hybrid solve, and a launch waits for every thread to get a
+#: core (slow on a busy machine).
+_LEAST_CHUNK = 1 << 15
 
 
 def default_tenure(n: int) -> int:
@@ -145,7 +149,9 @@ class TabuSearch:
         n = self.model.n
         if deadline is None:
             total = int(moves if moves is not None else 0)
-            chunk = max(1, min(total, 64 * n))
+            # 64 sweeps' worth, but at least _LEAST_CHUNK moves: each chunk is a parallel launch
+            # (and a target check), and on a small model 64 n moves take microseconds
+            chunk = max(1, min(total, max(64 * n, _LEAST_CHUNK)))
             done = 0
             while done < total:
                 k = min(chunk, total - done)
