@@ -155,3 +155,19 @@ def test_a_tail_asked_for_by_name_runs() -> None:
     assert a.info["tail_sweeps"] > 0 and b.info["tail_sweeps"] > 0
     with pytest.raises(ValueError, match="`tail` must be one of 'tabu', 'thermal'; got 'cold'"):
         isingeq.solve(ring, method="mfa-hybrid", tail="cold")
+
+
+def test_a_tabu_second_phase_has_no_ladder_and_refuses_its_ends() -> None:
+    # the thermal ladder's ends were computed for tabu runs too (0.1 s of a 0.1 s budget on a
+    # dense n = 2000), and t_start / t_end given there were silently ignored
+    dense = isingeq.paper_instance(30, rng=0)
+    r = isingeq.solve(dense, method="mfa-hybrid", rng=0, num_sweeps=20)
+    assert r.info["options"]["tail"] == "tabu"
+    assert r.info["options"]["t_start"] is None and r.info["options"]["t_end"] is None
+    assert len(r.info["t_schedule"]) == 0
+    with pytest.raises(ValueError, match=r"thermal tail's ladder.*the default on a dense model"):
+        isingeq.solve(dense, method="mfa-hybrid", rng=0, t_start=1.0)
+    with pytest.raises(ValueError, match=r"thermal tail's ladder.*asked for"):
+        isingeq.solve(_torus(6, 0), method="mfa-hybrid", rng=0, tail="tabu", t_end=50.0)
+    ok = isingeq.solve(dense, method="mfa-hybrid", rng=0, tail="thermal", t_start=1.0)
+    assert ok.info["options"]["t_start"] == 1.0

@@ -180,7 +180,9 @@ def solve_mfa_hybrid(
         Ends of the thermal tail's ladder (absolute inverse temperatures). Defaults: ``3 t_c``
         (:func:`isingeq.critical_t`: the mean-field phase has frozen by then) and
         ``3 ln(100) / delta`` with ``delta`` the model's smallest coupling or bias (an uphill
-        step of ``delta`` is then taken once in 10^6 tries).
+        step of ``delta`` is then taken once in 10^6 tries). With tabu search as the second
+        phase there is no ladder (``info["options"]`` says None), and giving them is a
+        ValueError.
     time_limit : float, optional
         Seconds of wall time from entry; the tail is fitted into what the mean-field phase
         leaves (its ladder is run in chunks and compressed when sweeps are slower than
@@ -232,6 +234,7 @@ def solve_mfa_hybrid(
             mf_fraction = _DENSE_MF if dense else _CONNECTED_MF if connected else _SPARSE_MF
         else:  # a second phase asked for by name runs, with its own regime's share
             mf_fraction = _DENSE_MF if tail == "tabu" else _SPARSE_MF
+    tail_asked = tail is not None
     if tail is None:
         tail = "tabu" if dense else "thermal"
     if tail not in _TAILS:
@@ -239,7 +242,16 @@ def solve_mfa_hybrid(
     mf_fraction = check_real("mf_fraction", mf_fraction, low=0.0, high=1.0)
     max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     time_limit, deadline, target_energy = time_budget(t_begin, time_limit, target_energy)
-    t_lo, t_hi = tail_ends(model, t_start, t_end)
+    t_lo: float | None = None  # no ladder for tabu: its ends (a pass over J, a median) were
+    t_hi: float | None = None  # 0.1 s of a 0.1 s budget on a dense n = 2000
+    if tail == "thermal" or t_start is not None or t_end is not None:
+        t_lo, t_hi = tail_ends(model, t_start, t_end)  # bad values are named first
+    if tail == "tabu" and (t_start is not None or t_end is not None):  # never silently ignored
+        raise ValueError(
+            "`t_start` / `t_end` set the thermal tail's ladder, and this run's second phase is "
+            f"tabu search ({'asked for' if tail_asked else 'the default on a dense model'}); "
+            "pass tail='thermal' to use them"
+        )
     gen = rng if rng is not None else np.random.default_rng()
     # numba's one-off loads are not the solve's time (they were read as the rate of the tail)
     loads = [
@@ -280,7 +292,7 @@ def solve_mfa_hybrid(
                 mf.info["stopped"],
                 t_lo,
                 t_hi,
-                [t_lo],
+                [] if t_lo is None else [t_lo],
                 tail,
                 max_sweeps=max_sweeps,
             )
@@ -304,7 +316,7 @@ def solve_mfa_hybrid(
             stopped,
             t_lo,
             t_hi,
-            [t_lo],
+            [] if t_lo is None else [t_lo],
             tail,
             max_sweeps=max_sweeps,
         )
@@ -321,6 +333,7 @@ def solve_mfa_hybrid(
         _kernels.tail_sweeps(*both, ts, X, G, E, best_X, best_E, states)
 
     e0 = model._energy_unchecked(X.astype(np.float64))  # energies where the tail began
+    assert t_lo is not None and t_hi is not None  # the thermal tail's ladder (tail_ends)
     log_lo, log_span = math.log(t_lo), math.log(t_hi / t_lo)
     u = 0.0  # position on the ladder, 0 (t_start) .. 1 (t_end)
     done = 0
@@ -382,8 +395,8 @@ def _result(
     mf_info: dict[str, Any],
     tail_sweeps: int,
     stopped: str,
-    t_lo: float,
-    t_hi: float,
+    t_lo: float | None,
+    t_hi: float | None,
     marks: list[float],
     tail: str,
     *,
