@@ -38,3 +38,14 @@ def test_from_samples_scores_good_samples_of_any_real_dtype() -> None:
         r = SolveResult.from_samples(m, s, "x")  # type: ignore[arg-type]
         assert r.samples.dtype == np.uint8 and r.samples.shape == (1, 3)
         assert r.best_energy == m.energy([1, 0, 1])
+
+
+def test_spins_are_the_samples_as_int8_plus_minus_one_with_the_spin_form_energy() -> None:
+    # 2 * samples - 1 on uint8 wraps -1 to 255 (a new user's energies came out 361369)
+    m = isingeq.paper_instance(8, rng=2)
+    r = isingeq.solve(m, method="exact", num_states=4)
+    s = r.spins
+    assert s.dtype == np.int8 and s.shape == r.samples.shape and set(np.unique(s)) <= {-1, 1}
+    hs, Js, off = m.to_spin()
+    energies = [float(hs @ x + x @ np.asarray(Js) @ x + off) for x in s.astype(np.float64)]
+    np.testing.assert_allclose(energies, r.energies, atol=1e-12)

@@ -3,7 +3,8 @@
 Every method returns a :class:`SolveResult` of the same shape:
 
 * ``samples`` (num_reads, n) uint8 0/1 states and ``energies`` (num_reads,) recomputed from the
-  model (:mod:`isingeq.model`), never taken from a solver's own arithmetic;
+  model (:mod:`isingeq.model`), never taken from a solver's own arithmetic (``spins``: the
+  same states as int8 -1/+1, where ``2 * samples - 1`` would wrap in uint8);
 * ``marginals`` (num_reads, n) float64 in [0, 1] -- the continuous ``<n_i>`` behind each sample
   (the solution of eq. 16 a mean-field method rounded; for ``exact`` at a finite ``t`` the exact
   Boltzmann marginals, the same row for every sample) -- or None where the method has none;
@@ -129,6 +130,22 @@ class SolveResult:
     def best_sample(self) -> NDArray[np.uint8]:
         """The lowest-energy sample, shape (n,)."""
         return self.samples[self.best_index]
+
+    @property
+    def spins(self) -> NDArray[np.int8]:
+        """The samples as spins ``s = 2 n - 1`` in {-1, +1}, int8, shape (num_reads, n).
+
+        ``2 * samples - 1`` on the uint8 samples wraps -1 to 255; this is the conversion of
+        :meth:`isingeq.SpinGlass.to_spin` (``E(s) = H(n)``), and dimod's SPIN sample dtype.
+
+        Examples
+        --------
+        >>> import isingeq
+        >>> m = isingeq.SpinGlass([[1.0, -2.0], [0.0, -1.0]])
+        >>> isingeq.solve(m, method="exact").spins
+        array([[ 1, -1]], dtype=int8)
+        """
+        return 2 * self.samples.astype(np.int8) - 1
 
     @property
     def best_energy(self) -> float:
