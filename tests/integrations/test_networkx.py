@@ -295,3 +295,18 @@ def test_import_isingeq_does_not_import_networkx() -> None:
     assert "maxcut" in isingeq.__all__
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = isingeq.nope  # type: ignore[attr-defined]
+
+
+def test_weights_under_networkx_s_usual_name_are_not_read_silently() -> None:
+    import warnings
+
+    G = nx.Graph()
+    G.add_edge(0, 1, weight=5.0)
+    with pytest.warns(UserWarning, match=r"carry 'weight' but none carries 'eps'.*attr='weight'"):
+        m = SpinGlass.from_networkx(G)
+    assert m.eps[0, 1] == 1.0  # the documented default, now said
+    assert SpinGlass.from_networkx(G, attr="weight").eps[0, 1] == 5.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        G.add_edge(1, 2, eps=2.0)  # some edge carries eps: the reading is the user's
+        SpinGlass.from_networkx(G)

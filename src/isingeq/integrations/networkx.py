@@ -44,6 +44,7 @@ these functions is called; ``import isingeq`` does not import it.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -293,7 +294,8 @@ def from_networkx(
     attr : hashable, default "eps"
         The node attribute holding ``eps_ii`` (0 where missing) and the edge attribute holding
         ``eps_ij`` (1 where missing, networkx's convention for an edge weight), in the paper's
-        sign: ``H = -sum_{i<=j} eps_ij n_i n_j``.
+        sign: ``H = -sum_{i<=j} eps_ij n_i n_j``. Edges that carry ``weight`` and none of
+        ``attr`` give a UserWarning (their weights are not read).
     nodelist : sequence, optional
         The variable order (every node once); default ``list(G)``.
 
@@ -323,6 +325,16 @@ def from_networkx(
     nodes, index = _node_order(G, nodelist)
     n = len(nodes)
     rows, cols, w = _edge_arrays(G, index, attr, 1.0)
+    data = [d for *_, d in G.edges(data=True)]
+    if attr != "weight" and not any(attr in d for d in data) and any("weight" in d for d in data):
+        # networkx's usual edge attribute, which this reading does not take: say so
+        warnings.warn(
+            f"`G`'s edges carry 'weight' but none carries {attr!r}: every coupling is taken as "
+            f"1; pass attr='weight' to read the weights as eps_ij, or use maxcut_model(G) for "
+            "a graph to cut",
+            UserWarning,
+            stacklevel=2,
+        )
     bias = np.array(
         [_real(G.nodes[u].get(attr, 0.0), f"`G` node {u!r}", attr) for u in nodes], dtype=float
     )
