@@ -212,3 +212,11 @@ def test_exact_message_for_a_large_model_reads_like_a_person_wrote_it() -> None:
     msg = str(err.value)
     assert "about 10^" in msg and "years" in msg and len(msg) < 250
     assert "'mfa-hybrid'" in msg
+
+
+def test_the_top_level_namespace_is_all_plus_submodules() -> None:
+    # `isingeq.version` was importlib's function (and Any, PackageNotFoundError leaked too)
+    import types
+
+    extra = {k for k in dir(isingeq) if not k.startswith("_")} - set(isingeq.__all__)
+    assert all(isinstance(getattr(isingeq, k), types.ModuleType) for k in extra), extra

@@ -3,8 +3,9 @@
 The model and its energy convention are stated once, in :mod:`isingeq.model`.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
+from typing import Any as _Any
 
 from . import io
 from .datasets import resolve
@@ -38,7 +39,7 @@ from .solvers import (
 )
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     # networkx is optional: isingeq.maxcut is imported on first use, so that `import isingeq`
     # does not import networkx (see isingeq.integrations.networkx).
     if name == "maxcut":
@@ -48,9 +49,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'isingeq' has no attribute {name!r}")
 
 
-try:
-    __version__ = version("isingeq")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+try:  # private names: `isingeq.version` was importlib's function, not isingeq's version
+    __version__ = _version("isingeq")
+except _PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
