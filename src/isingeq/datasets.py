@@ -271,10 +271,15 @@ def _fetch(entry: Entry, dest: Path) -> None:
     url_t = _SOURCES.get(entry.family)
     pin = pinned().get(entry.file)
     if url_t is None or pin is None:
+        why = (
+            f"{entry.family} files have no public source to fetch from"
+            if url_t is None
+            else f"{entry.file} has no pinned SHA-256 to check a download against"
+        )
         raise FileNotFoundError(
-            f"{dest} is missing and {entry.family} files cannot be fetched (no public source "
-            "with a pinned SHA-256); copy the library into that folder (see "
-            "shared/data/README.md for its layout)"
+            f"{dest} is missing and is not fetched ({why}); copy the file there, or point "
+            f"`data_dir` or ${DATA_ENV} at a folder that holds it (the layout: "
+            "help(isingeq.datasets))"
         )
     import hashlib
     import urllib.request
