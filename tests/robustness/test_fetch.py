@@ -90,7 +90,7 @@ def test_a_missing_file_on_the_mirror_is_a_clear_error(mirror: Path, tmp_path: P
 
 
 def test_files_without_a_pin_are_not_fetched(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="is not fetched .biqmac-gka files have no public"):
+    with pytest.raises(FileNotFoundError, match=r"is not fetched .biqmac-gka files have no public"):
         datasets.load("gka1a", data_dir=tmp_path / "cache")
     # a family that is fetched, but a file of it without a pin: said as such (it read as if no
     # beasley file could be fetched), and the layout is found without shared/data's README
