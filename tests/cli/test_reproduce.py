@@ -54,6 +54,20 @@ def test_reproduce_table_shows_the_paper_rows(tmp_path: Path) -> None:
     assert spec in res.stdout
 
 
+def test_an_interrupted_run_s_table_says_how_many_instances_its_rows_cover() -> None:
+    # the partial table was titled "2000 paper instances per n" like a finished run's
+    from isingeq.cli import render
+    from isingeq.experiments import reproduce as rp
+
+    run = rp.run_reproduce((5, 6), 4, 0, ["greedy"])
+    rows = [dict(r, trials=3 if r["n"] == 5 else 2) for r in run.summary]
+    title = str(render.reproduce_table(rows, 2000, 0, {}, complete=False).title)
+    assert title == (
+        "isingeq reproduce, interrupted: the rows cover 2-3 of 2000 paper instances per n, seed 0"
+    )
+    assert "interrupted" not in str(render.reproduce_table(run.summary, 4, 0, {}).title)
+
+
 @pytest.mark.parametrize(
     ("args", "match"),
     [

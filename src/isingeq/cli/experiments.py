@@ -139,7 +139,10 @@ def reproduce(
         )
         typer.echo(json.dumps([{k: row[k] for k in keys} for row in run.summary], indent=2))
     else:
-        render.print_tables([render.reproduce_table(run.summary, trials, seed, PAPER_TABLE)])
+        table = render.reproduce_table(
+            run.summary, trials, seed, PAPER_TABLE, complete=run.complete
+        )
+        render.print_tables([table])
         err_console.print(
             f"records: {paths['records']}  summary: {paths['summary']}  "
             f"plot: {paths.get('plot', '-')}",

@@ -71,10 +71,21 @@ def reproduce_table(
     trials: int,
     seed: int,
     paper: Mapping[int, tuple[float, float]],
+    *,
+    complete: bool = True,
 ) -> Table:
     """The paper's table: per n, the published row (where there is one), then each method
-    (with how many of its records failed, when some did: the rates leave them out)."""
-    table = Table(title=f"isingeq reproduce: {trials} paper instances per n, seed {seed}")
+    (with how many of its records failed, when some did: the rates leave them out). An
+    interrupted run's title says how many instances its rows cover."""
+    title = f"isingeq reproduce: {trials} paper instances per n, seed {seed}"
+    if not complete:
+        done = sorted({int(r["trials"]) for r in summary if r["method"] == "exact"})
+        count = "none" if not done else f"{done[0]}" if len(done) == 1 else f"{done[0]}-{done[-1]}"
+        title = (
+            f"isingeq reproduce, interrupted: the rows cover {count} of {trials} paper "
+            f"instances per n, seed {seed}"
+        )
+    table = Table(title=title)
     table.add_column("n", justify="right", no_wrap=True)
     table.add_column("method", min_width=10, overflow="fold")  # wraps when narrow; numbers do not
     for col in ("correct rate", "energy ratio", "GS hits", "time/inst"):
