@@ -339,17 +339,20 @@ class MeanFieldSweeps(_OnDevice):
         """The current ``S`` (n, R) as a float64 array on the host."""
         return self.S.cpu().to(torch.float64).numpy()  # on the host: MPS has no float64
 
-    def descended(self, slack: float) -> np.ndarray | None:
-        """The current states rounded and descended on the device (:func:`steepest_descent`),
-        as uint8 (R, n) on the host; None where the CPU's descent is as fast (the CPU device)
-        or a column gather is not a cheap kernel (sparse couplings)."""
+    def descended(self, slack: float, max_sweeps: int | None = None) -> np.ndarray | None:
+        """The current states rounded and descended on the device (:func:`steepest_descent`,
+        at most ``max_sweeps`` x n flips per replica, a sweep's worth of flips each), as uint8
+        (R, n) on the host; None where the CPU's descent is as fast (the CPU device) or a
+        column gather is not a cheap kernel (sparse couplings)."""
         if self.dev.type == "cpu" or self.J.layout != torch.strided:
             return None
         rounded = self.S > 0.5
         # the round's buffers are not needed again (load() makes new ones): room for the
         # descent's (counted by _DESCENT_BYTES in the memory check)
         self.S = self.XI = self.Z = None  # type: ignore[assignment]
-        X = steepest_descent(self.J, self.h, rounded, slack / self.scale)
+        n = rounded.shape[0]
+        steps = 2 * n + 16 if max_sweeps is None else min(2 * n + 16, max_sweeps * n)
+        X = steepest_descent(self.J, self.h, rounded, slack / self.scale, steps)
         return X.T.contiguous().cpu().numpy()
 
     def residuals(self, M: np.ndarray, t: float) -> np.ndarray | None:
@@ -388,7 +391,14 @@ def steepest_descent(
     n, R = X.shape
     ft = torch.float64 if J.dtype == torch.float64 else torch.float32
     x = X.to(ft)
-    G = torch.addmm(h.to(ft), J.to(ft) if J.dtype != ft else J, x)  # fields, (n, R)
+    if J.dtype == ft:
+        G = torch.addmm(h.to(ft), J, x)  # fields, (n, R)
+    else:  # row blocks: a float32 copy of a half-precision J is n^2 x 4 bytes the memory
+        # check does not count (400 MB at n = 10,000)
+        G = h.to(ft).expand(n, R).clone()
+        step = max(1, _BLOCK // max(1, n))
+        for i in range(0, n, step):
+            G[i : i + step] += J[i : i + step].to(ft) @ x
     cols = torch.arange(R, device=X.device)
     steps = 2 * n + 16 if max_steps is None else max_steps
     for k in range(steps):

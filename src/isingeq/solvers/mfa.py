@@ -245,7 +245,8 @@ def solve_mfa(
         of those rungs in ``info["trajectory_states"]`` (k, n), at ``t`` =
         ``info["trajectory_states_t"]`` (how the averages freeze; ``isingeq solve --plot``).
     max_sweeps : int, default 10000
-        Cap on the sweeps of the final ``t = infinity`` descent, per read;
+        Cap on the sweeps of the final ``t = infinity`` descent, per read (on a GPU, a dense
+        model's device descent first takes at most ``max_sweeps`` x n single flips per read);
         ``info["converged"]`` says which reads reached its fixed point.
     backend : {"numpy", "torch"}, default "numpy"
         Where the sweeps run: numpy / BLAS and numba on this machine's cores, or torch tensors
@@ -414,7 +415,7 @@ def solve_mfa(
         S = eng.states()
         # on a GPU, a dense model's replicas descend there first (the CPU's float64 descent
         # from states cut short took seconds for thousands of replicas); that one decides
-        X0 = eng.descended(-stability_slack(model)) if backend == "torch" else None
+        X0 = eng.descended(-stability_slack(model), max_sweeps) if backend == "torch" else None
         X, used = descend(model, (S.T > 0.5).astype(np.uint8) if X0 is None else X0, max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
