@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tracemalloc
 from typing import Any
 
 import numpy as np
@@ -63,3 +64,20 @@ def test_bad_sizes(gen: object) -> None:
 def test_a_dense_model_too_large_for_memory_is_refused_before_allocating(gen: Any) -> None:
     with pytest.raises(ValueError, match=r"`n`=10000000 is a dense 10000000 x 10000000 model"):
         gen(10_000_000, rng=0)
+
+
+@pytest.mark.parametrize("gen", [isingeq.paper_instance, isingeq.sk_instance])
+def test_the_memory_guard_covers_the_real_peak(gen: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the guard must refuse whenever the build's real peak (numpy's allocations, as tracemalloc
+    # sees them) exceeds the limit; sk_instance peaked at 10 n x n arrays against an estimate of 4
+    n = 600
+    gen(n, rng=0)  # warm up (numba, caches) outside the measurement
+    tracemalloc.start()
+    try:
+        gen(n, rng=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    monkeypatch.setenv("ISINGEQ_MEMORY_LIMIT", str(int(0.95 * peak)))
+    with pytest.raises(ValueError, match=f"`n`={n} is a dense"):
+        gen(n, rng=0)

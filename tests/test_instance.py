@@ -105,3 +105,26 @@ def test_the_type_lives_in_one_module() -> None:
     import isingeq.instance
 
     assert isingeq.Instance is isingeq.instance.Instance is isingeq.io.read.__globals__["Instance"]
+
+
+@pytest.mark.parametrize("target", [0.0, -0.5, 1.5, 99.5, math.nan])
+def test_target_outside_its_documented_range_is_refused(target: float) -> None:
+    # documented as in (0, 1]: 99.5 (a percentage) silently gave a target far beyond the best
+    with pytest.raises(ValueError, match="`target` must be"):
+        _max(10.0).target_objective(target)
+
+
+def test_best_ignores_nan_whatever_the_order() -> None:
+    # a failed run's NaN is not a value: max([nan, 1.0]) is nan but max([1.0, nan]) is 1.0
+    for inst, want in ((_max(None), 3.0), (_min(None), 1.0)):
+        assert inst.best([math.nan, 1.0, 3.0]) == want
+        assert inst.best([1.0, 3.0, math.nan]) == want
+    assert _min(None).best([math.nan]) is None
+
+
+def test_relative_gap_refuses_an_unknown_sense() -> None:
+    from isingeq.instance import relative_gap
+
+    assert relative_gap(190.0, 200.0, "max") == pytest.approx(0.05)
+    with pytest.raises(ValueError, match="`sense` must be 'max' or 'min'; got 'maximize'"):
+        relative_gap(190.0, 200.0, "maximize")  # was read as "min": the gap's sign flipped

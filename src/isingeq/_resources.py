@@ -33,7 +33,7 @@ def memory_limit() -> float | None:
     (None where the OS does not say)."""
     raw = os.environ.get(MEMORY_ENV, "").strip()
     if raw:
-        m = re.fullmatch(r"([0-9.]+(?:[eE][0-9]+)?)\s*([A-Za-z]*)", raw)
+        m = re.fullmatch(r"([0-9]*\.?[0-9]+(?:[eE][0-9]+)?|[0-9]+\.)\s*([A-Za-z]*)", raw)
         if m is None or m.group(2).lower() not in _UNITS:
             raise ValueError(f"${MEMORY_ENV} must be bytes or e.g. '64GiB'; got {raw!r}")
         return float(m.group(1)) * _UNITS[m.group(2).lower()]

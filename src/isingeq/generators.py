@@ -12,14 +12,18 @@ from .model import SpinGlass
 
 __all__ = ["paper_instance", "sk_instance"]
 
-#: float64 n x n arrays alive while a dense instance is built (draw, triangle, J, one temporary)
-_DENSE_COPIES = 4
+#: float64 n x n arrays alive at the peak of each dense build (numpy's allocations as tracemalloc
+#: counts them): paper, the draw's triangle + SpinGlass's copy of eps, its triangle, J and a
+#: temporary; sk, also the draw, its scaled and negated copies and SpinGlass.from_spin's
+#: Ju / Jsym / -4 Ju / diag temporaries (tests/test_generators.py checks both against reality)
+_PAPER_COPIES = 5
+_SK_COPIES = 10
 
 
-def _check_fits(n: int) -> None:
-    """Refuse, before allocating, a dense ``n x n`` build that exceeds the memory limit
-    (:mod:`isingeq._resources`)."""
-    short = memory_shortfall(_DENSE_COPIES * 8.0 * n * n)
+def _check_fits(n: int, copies: int) -> None:
+    """Refuse, before allocating, a dense ``n x n`` build of ``copies`` float64 arrays at its
+    peak that exceeds the memory limit (:mod:`isingeq._resources`)."""
+    short = memory_shortfall(copies * 8.0 * n * n)
     if short is not None:
         raise ValueError(f"`n`={n} is a dense {n} x {n} model that needs {short}")
 
@@ -51,7 +55,7 @@ def paper_instance(n: int, rng: Any = None) -> SpinGlass:
     (4, True, True)
     """
     n = check_int("n", n, low=1)
-    _check_fits(n)
+    _check_fits(n, _PAPER_COPIES)
     gen = as_generator(rng)
     eps = np.triu(gen.uniform(-1.0, 1.0, size=(n, n)))
     return SpinGlass(eps)
@@ -80,7 +84,7 @@ def sk_instance(n: int, rng: Any = None) -> SpinGlass:
     True
     """
     n = check_int("n", n, low=1)
-    _check_fits(n)
+    _check_fits(n, _SK_COPIES)
     gen = as_generator(rng)
     J = np.triu(gen.standard_normal((n, n)), k=1) / np.sqrt(n)
     return SpinGlass.from_spin(np.zeros(n), -J)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._validation import check_real
 from .model import SpinGlass
 
 __all__ = ["Instance", "relative_gap"]
@@ -44,6 +45,9 @@ def relative_gap(value: float, reference: float, sense: str) -> float:
     >>> relative_gap(190.0, 200.0, "max"), relative_gap(-190.0, -200.0, "min")
     (0.05, 0.05)
     """
+    if sense not in ("max", "min"):
+        # anything else was read as "min": a cut's gap came out with the wrong sign
+        raise ValueError(f"`sense` must be 'max' or 'min'; got {sense!r}")
     diff = reference - value if sense == "max" else value - reference
     return float(diff / abs(reference)) if reference != 0 else float(diff)
 
@@ -157,7 +161,13 @@ class Instance:
         Returns
         -------
         float
-            NaN when there is neither a reference nor a best-known value.
+            NaN when there is neither a reference nor a best-known value. A reference of 0
+            has no scale to take a fraction of: the target is then 0 itself (the optimum).
+
+        Raises
+        ------
+        ValueError
+            For a ``target`` outside (0, 1] (e.g. a percentage, ``99.5``).
 
         Examples
         --------
@@ -166,6 +176,7 @@ class Instance:
         >>> cut.target_objective(0.995), qubo.target_objective(0.995)
         (199.0, -199.0)
         """
+        target = check_real("target", target, low=0.0, high=1.0, low_open=True)
         ref = self._reference(reference)
         if ref is None:
             return math.nan
@@ -189,12 +200,15 @@ class Instance:
     def best(self, values: Iterable[float]) -> float | None:
         """The best of some objective values in the instance's sense (None when there are none).
 
+        NaN (a run without a value) is left out: ``max`` would return it or not depending on
+        where it stands.
+
         Examples
         --------
         >>> Instance("q", SpinGlass([[1.0]]), "min").best([3.0, -1.0, 2.0])
         -1.0
         """
-        vals = [float(v) for v in values]
+        vals = [v for v in map(float, values) if not math.isnan(v)]
         if not vals:
             return None
         return max(vals) if self.sense == "max" else min(vals)

@@ -24,14 +24,25 @@ def test_the_limit_reads_units_and_refuses_nonsense(monkeypatch: pytest.MonkeyPa
         memory_limit()
 
 
+@pytest.mark.parametrize("raw", ["1.2.3", ".", "2..5GiB"])
+def test_a_malformed_number_in_the_limit_is_named(
+    raw: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # these match the pattern's digits-and-dots, then float() failed with its own message
+    # ("could not convert string to float"), which named neither the variable nor the value
+    monkeypatch.setenv(MEMORY_ENV, raw)
+    with pytest.raises(ValueError, match=r"\$ISINGEQ_MEMORY_LIMIT must be bytes .* got "):
+        memory_limit()
+
+
 def test_dense_generators_refuse_before_allocating(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(MEMORY_ENV, "1MiB")
     with pytest.raises(
         ValueError,
-        match=r"`n`=1000 is a dense 1000 x 1000 model that needs about 30\.5 MiB.*ISINGEQ_MEMORY_LIMIT",
+        match=r"`n`=1000 is a dense 1000 x 1000 model that needs about 38\.1 MiB.*ISINGEQ_MEMORY_LIMIT",
     ):
         isingeq.paper_instance(1000, rng=0)
-    assert isingeq.paper_instance(100, rng=0).n == 100  # 0.3 MiB fits
+    assert isingeq.paper_instance(100, rng=0).n == 100  # 0.38 MiB fits
 
 
 @pytest.mark.parametrize(

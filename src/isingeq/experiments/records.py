@@ -7,9 +7,12 @@ One writer and one reader for all of ``reproduce``, ``bench`` and the perceptron
   (a line cut short by an interruption is dropped), rewrites the file clean and appends from
   there, so a run started again on the same folder redoes nothing it had finished;
 * :func:`write_csv` / :func:`write_json` -- whole files written atomically (a temporary file in
-  the same folder, then ``os.replace``), so a reader never sees half a file;
+  the same folder, then ``os.replace``, then the folder fsync'd), so a reader never sees half
+  a file;
 * :func:`json_safe` -- the one conversion to standard JSON: numpy scalars and arrays to Python,
   NaN and infinities to ``null``, paths to strings.
+
+Every file is UTF-8, whatever the locale (a records file moves between machines).
 """
 
 from __future__ import annotations
@@ -44,12 +47,30 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+#: The encoding of every file written or read here.
+ENCODING = "utf-8"
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX: the new name is on disk only once the folder
+    is fsync'd). Best effort: Windows cannot open a folder, some file systems refuse."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 @contextlib.contextmanager
 def _atomic(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = temp_beside(path, ".part")
+    text = "b" not in mode
     try:
-        with os.fdopen(fd, mode, newline="" if "b" not in mode else None) as fh:
+        with os.fdopen(
+            fd, mode, newline="" if text else None, encoding=ENCODING if text else None
+        ) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -58,6 +79,7 @@ def _atomic(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_dir(path.parent)
 
 
 def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
@@ -158,7 +180,8 @@ class RecordsFile:
         """
         if not self.path.exists():
             return
-        with open(self.path, newline="") as fh:
+        # errors="replace": a file that is not text at all is refused by its header, below
+        with open(self.path, newline="", encoding=ENCODING, errors="replace") as fh:
             header = next(csv.reader(fh), None)
         self._check_header(header)
 
@@ -182,7 +205,7 @@ class RecordsFile:
         """
         if not self.path.exists():
             return []
-        with open(self.path, newline="") as raw:
+        with open(self.path, newline="", encoding=ENCODING) as raw:
             text = raw.read()
         if text and not text.endswith("\n"):
             # the last line was cut short (killed mid-write): drop it, never read it as a row
@@ -220,7 +243,7 @@ class RecordsFile:
         """
         old = self.read()
         write_csv(self.path, self.fields, old)
-        with open(self.path, "a", newline="") as fh:
+        with open(self.path, "a", newline="", encoding=ENCODING) as fh:
             self._fh = fh
             self._writer = csv.DictWriter(fh, fieldnames=self.fields)
             try:
@@ -230,9 +253,17 @@ class RecordsFile:
 
     @contextlib.contextmanager
     def fresh(self) -> Iterator[None]:
-        """Open for writing from scratch (header only), then append with :meth:`append`."""
+        """Open for writing from scratch (header only), then append with :meth:`append`.
+
+        Raises
+        ------
+        ValueError
+            If a file is there that is not a records file of this experiment (:meth:`check`):
+            it is left as it is, never overwritten.
+        """
+        self.check()
         write_csv(self.path, self.fields, [])
-        with open(self.path, "a", newline="") as fh:
+        with open(self.path, "a", newline="", encoding=ENCODING) as fh:
             self._fh = fh
             self._writer = csv.DictWriter(fh, fieldnames=self.fields)
             try:
@@ -254,11 +285,15 @@ class RecordsFile:
 
 
 def _cell_parser(kind: Any) -> Callable[[str], Any]:
+    """A cell read back as ``kind``; the empty cell :func:`csv_cell` writes for None (and
+    NaN) is NaN in a float column, None in an int or bool one, "" in a str one."""
     if kind is bool:
-        return lambda s: s == "True"
+        return lambda s: None if s == "" else s == "True"
     if kind is float:
         return lambda s: math.nan if s == "" else float(s)
-    return kind  # int, str
+    if kind is int:
+        return lambda s: None if s == "" else int(s)
+    return kind  # str
 
 
 class Journal:
