@@ -342,3 +342,50 @@ def test_plot_into_a_new_folder_is_made_like_out(tmp_path: Path) -> None:
     blocker.write_text("")
     res = runner.invoke(app, [*args, "--plot", str(blocker / "sub" / "x.png")])
     assert res.exit_code == 2 and "--plot" in res.stderr and "Traceback" not in res.output
+
+
+@needs_data
+def test_no_output_overwrites_the_input_file_of_a_pick_or_a_name(tmp_path: Path) -> None:
+    # --out was compared with the spec read as a path only: the file of 'FILE#K', and a named
+    # instance's file in --data-dir, were not seen as the input, and --out overwrote them
+    data = tmp_path / "data"
+    (data / "beasley").mkdir(parents=True)
+    bqp = data / "beasley" / "bqp50.txt"
+    bqp.write_bytes((SHARED / "beasley" / "bqp50.txt").read_bytes())
+    before = bqp.read_bytes()
+    for args in (
+        ["--instance", f"{bqp}#2"],
+        ["--file", f"{bqp}#bqp50-2"],
+        ["--instance", "bqp50-2", "--data-dir", str(data)],
+    ):
+        res = runner.invoke(app, ["solve", *args, "--method", "greedy", "--out", str(bqp)])
+        assert res.exit_code == 2, res.output
+        assert f"--out {str(bqp)!r} is the input file" in " ".join(res.stderr.split())
+        assert bqp.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["run[abc]x", "bqp[/]1", "b[bold]y"])
+def test_the_live_line_shows_an_instance_name_as_it_is(name: str) -> None:
+    # the name went through rich markup: '[abc]' vanished, '[bold]' styled the rest of the
+    # line and '[/]' raised a MarkupError mid-solve
+    import io
+
+    from rich.console import Console
+
+    from isingeq.cli._progress import spinner
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=200, color_system=None)
+    event = isingeq.ProgressEvent("tabu", "tabu", 0.1, 1.0, -3.0, 5, 0)
+    with spinner(console, f"tabu on {name}", 1.0) as on_event:
+        on_event(event)
+    assert f"tabu on {name} · tabu · best -3 · 5 sweeps" in buf.getvalue()
+
+
+def test_the_table_shows_an_instance_name_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "run[abc]x.mtx"  # a file stem with brackets: no rich markup
+    isingeq.io.write_mtx(isingeq.paper_instance(6, rng=0), path)
+    res = runner.invoke(app, ["solve", "--file", str(path), "--method", "greedy"])
+    assert res.exit_code == 0, res.output
+    assert "run[abc]x" in res.stdout
+    assert _solve_json("--file", str(path), "--method", "greedy")["instance"] == "run[abc]x"

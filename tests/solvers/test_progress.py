@@ -55,3 +55,24 @@ def test_methods_without_rounds_report_once_and_bad_callbacks_are_refused() -> N
     assert trace.events[0].best_energy == r.best_energy
     with pytest.raises(TypeError, match="`callback` must be callable; got int"):
         isingeq.solve(m, method="greedy", callback=3)
+
+
+@pytest.mark.parametrize("method", sorted(isingeq.METHODS))
+def test_an_exception_in_the_callback_ends_the_solve_and_reaches_the_caller(method: str) -> None:
+    # documented on ProgressEvent: a way to stop a solve early (without a result)
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def stop(event: ProgressEvent) -> None:
+        calls.append(event)
+        raise Stop
+
+    m = isingeq.paper_instance(12 if method == "exact" else 40, rng=0)
+    options = {"time_limit": 0.2} if "time_limit" in isingeq.method_options(method) else {}
+    with pytest.raises(Stop):
+        isingeq.solve(m, method=method, rng=0, callback=stop, **options)
+    assert len(calls) == 1
+    isingeq.solve(m, method=method, rng=0, **options)  # the callback is no longer active
+    assert len(calls) == 1

@@ -73,7 +73,11 @@ def spinner(
     formats the best energy (e.g. as the instance's objective). Off a terminal, or with
     ``enabled=False`` (``--json``), nothing is drawn and the callback does nothing.
     """
-    columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
+    # plain text: an instance's name is the user's (a file stem like 'run[1]' is no markup)
+    columns: list[ProgressColumn] = [
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+    ]
     if time_limit is not None:
         columns.append(TimeBudgetColumn())
     columns.append(TimeElapsedColumn())

@@ -54,6 +54,23 @@ def _spec(
     return "--random", new
 
 
+def _input_file(spec: Any) -> Path | None:
+    """The file that ``spec`` reads (``PATH``, or ``PATH#K`` / ``PATH#NAME``), if any."""
+    text = str(spec).strip()
+    for candidate in (text, text.rpartition("#")[0]):
+        path = Path(candidate).expanduser()
+        if candidate and path.is_file():
+            return path.resolve()
+    return None
+
+
+def _not_the_input(out: Path | None, plot: Path | None, source: Path | None) -> None:
+    """Refuse an output path that is the input file: it would be overwritten."""
+    for name, path in (("--out", out), ("--plot", plot)):
+        if source is not None and path is not None and path.resolve() == source:
+            raise ValueError(f"{name} {str(path)!r} is the input file; it would be overwritten")
+
+
 @app.command()
 @user_errors
 def solve(
@@ -173,11 +190,9 @@ def solve(
             method, option or [], time_limit=time_limit, num_reads=num_reads
         )
     # the input file, which no output may overwrite
-    source = Path(str(spec)).resolve() if Path(str(spec)).is_file() else None
+    _not_the_input(out, plot, _input_file(spec))
     if out is not None:
         check_out_file("--out", out)
-        if out.resolve() == source:
-            raise ValueError(f"--out {str(out)!r} is the input file; it would be overwritten")
     if plot is not None:
         check_out_file("--plot", plot)
         from ..plotting import check_figure_path
@@ -185,13 +200,13 @@ def solve(
         check_figure_path("--plot", plot)
         if out is not None and plot.resolve() == out.resolve():
             raise ValueError(f"--out and --plot are the same file {str(out)!r}; give two paths")
-        if plot.resolve() == source:
-            raise ValueError(f"--plot {str(plot)!r} is the input file; it would be overwritten")
         if name == "mfa":  # the freezing heatmap and the residual come from mfa's trajectory
             # (which costs time: the --plot help and the README say so)
             options.setdefault("trajectory", True)
     with flag(which):
         inst = resolve(spec, data_dir, format=file_format)
+    # a named instance's file (in --data-dir) is known once it is found
+    _not_the_input(out, plot, _input_file(inst.source))
 
     trace = Trace()
 
@@ -234,7 +249,8 @@ def solve(
     if json_out:
         typer.echo(text)
     else:
-        Console().print(render.solve_table(record))
+        # the name as it is, not as rich markup (a file stem like 'run[1]')
+        Console().print(render.solve_table({**record, "instance": escape(inst.name)}))
     if out is not None:
         err_console.print(f"result: {escape(str(out))}", highlight=False, soft_wrap=True)
     if plot is not None:

@@ -50,6 +50,12 @@ class ProgressEvent:
         Sweeps done so far in this phase (the method's own unit, ``docs/vocabulary.md``).
     rounds : int
         Rounds (restarts) done so far in this phase, 0 where the method has none.
+
+    Notes
+    -----
+    The callback runs in the solver's thread, between kernels. An exception it raises is not
+    caught: it ends the solve at once and reaches the caller of :func:`isingeq.solve`, with no
+    result (a way to stop a solve early).
     """
 
     method: str
