@@ -268,3 +268,13 @@ def test_a_table_file_opened_by_its_path_is_that_instance(tmp_path: Path) -> Non
     assert ising.sense == named.sense
     copy.write_bytes(copy.read_bytes() + b"\n")  # one byte more: a file of its own
     assert ds.resolve(copy).best_known is None
+
+
+@needs_data
+def test_a_format_applies_to_a_pick_of_a_file_too(tmp_path: Path) -> None:
+    # "bqp50.dat#3 --format beasley" said the format "applies to a file", and the error for a
+    # several-instance file points at PATH#K
+    dat = tmp_path / "bqp50.dat"
+    dat.write_bytes((SHARED / "beasley" / "bqp50.txt").read_bytes() + b"\n")  # not the pinned file
+    inst = ds.resolve(f"{dat}#3", format="beasley")
+    assert inst.name.endswith("-3") and inst.model == ds.load("bqp50-3", data_dir=SHARED).model

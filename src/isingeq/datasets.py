@@ -547,7 +547,7 @@ def _several(spec: str, found: list[Instance]) -> ValueError:
 def _load(
     kind: str, value: Any, data_dir: Any, fetch: bool, format: str | None = None
 ) -> list[Instance]:
-    if format is not None and kind != "file":
+    if format is not None and kind not in ("file", "pick"):
         raise ValueError(f"`format`={format!r} applies to a file; {value!r} is not one")
     if kind == "name":
         return [load(value, data_dir, fetch=fetch)]
