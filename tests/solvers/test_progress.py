@@ -25,6 +25,11 @@ def test_time_limited_methods_report_while_they_run(method: str) -> None:
     times, best = trace.best_so_far()
     assert times == sorted(times)
     assert best == sorted(best, reverse=True) and best[-1] == pytest.approx(r.best_energy, abs=1e-9)
+    # the "done" event's counts are the solve's (its rounds were always 0)
+    rounds = r.info.get("rounds", r.info.get("mean_field", {}).get("rounds", 0))
+    assert (ev[-1].sweeps, ev[-1].rounds) == (r.info["sweeps"], rounds)
+    if method in ("mfa", "mfa-async"):
+        assert ev[-1].rounds >= 1
 
 
 def test_a_hybrid_reports_both_phases_under_its_own_name() -> None:

@@ -47,9 +47,11 @@ class ProgressEvent:
     best_energy : float
         The lowest ``H`` met so far (``inf`` before the first state is complete).
     sweeps : int
-        Sweeps done so far in this phase (the method's own unit, ``docs/vocabulary.md``).
+        Sweeps done so far in this phase (the method's own unit, ``docs/vocabulary.md``); in
+        the ``"done"`` event, the whole solve's (``info["sweeps"]``).
     rounds : int
-        Rounds (restarts) done so far in this phase, 0 where the method has none.
+        Rounds (restarts) done so far in this phase, 0 where the method has none; in the
+        ``"done"`` event, the solve's (``info["rounds"]``, mfa-hybrid's mean-field rounds).
 
     Notes
     -----

@@ -126,7 +126,9 @@ def register(
             ):
                 res = fn(model, rng=gen, **options)
                 if mine:
-                    _progress.report("done", res.best_energy, res.info.get("sweeps", 0))
+                    # the whole solve's sweeps and rounds (info's), as the "done" phase says
+                    rounds = res.info.get("rounds", res.info.get("mean_field", {}).get("rounds", 0))
+                    _progress.report("done", res.best_energy, res.info.get("sweeps", 0), rounds)
             info = res.info
             if not dispatch:
                 resolved = info.pop("options", {})
