@@ -387,11 +387,16 @@ def meets_target(model: SpinGlass, energy: float, target_energy: float) -> bool:
     return energy <= target_energy + slack
 
 
+#: Longest chunk of a :class:`ChunkClock`, in seconds of work (progress and the target are
+#: checked between chunks).
+_MAX_CHUNK_S = 0.5
+
+
 class ChunkClock:
     """Chunks of work sized to fill the time left before a deadline (the thermal tail of
     :mod:`.mfa_hybrid`, :mod:`.tabu` search): a first short chunk of ``first`` units measures
-    the rate; each later chunk is an eighth of the units that still fit (at least ``least``),
-    and the last one the rest. The rate is the mean over every chunk run, not the last one's:
+    the rate; each later chunk is an eighth of the units that still fit (at least ``least``,
+    at most :data:`_MAX_CHUNK_S` of work), and the last one the rest. The rate is the mean over every chunk run, not the last one's:
     one slow chunk (a busy machine) must not make the rest look too short and end the work
     early (seen on G11 at 10 s). Only the work itself is timed (:meth:`run`).
     """
@@ -410,7 +415,10 @@ class ChunkClock:
             return self.first, None
         rate = max(self.spent / self.done, 1e-12)
         fit = max(int(0.97 * left / rate), 1)
-        return min(fit, max(self.least, fit // 8)), fit
+        # an eighth of what fits, but no more than _MAX_CHUNK_S of work: with time_limit=1e6,
+        # an eighth was days, with no progress report and no target check in between
+        most = max(self.least, int(_MAX_CHUNK_S / rate))
+        return min(fit, max(self.least, min(fit // 8, most))), fit
 
     def run(self, k: int, work: Callable[..., object], *args: Any) -> None:
         """Run ``work(*args)`` (``k`` units), timed."""
