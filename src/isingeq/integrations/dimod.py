@@ -43,6 +43,7 @@ from typing import Any
 import numba
 import numpy as np
 
+from .._json import json_safe
 from .._optional import require
 from .._validation import as_generator, check_int, check_real
 from ..model import SpinGlass
@@ -190,6 +191,9 @@ class _IsingEqSampler(dimod.Sampler):
                 ss.info["marginals"] = ss.info["marginals"][order]
             ss = dimod.SampleSet(ss.record[order], ss.variables, ss.info, ss.vartype)
         ss.info["timing"] = {**timing, "postprocessing_ns": time.perf_counter_ns() - t_post}
+        # plain Python, as Ocean's samplers keep info: dimod's SampleSet.__eq__ compares info
+        # with !=, and numpy arrays there (marginals, converged, ...) made every == raise
+        ss.info.update(json_safe(ss.info))
         return ss
 
     def _check_empty(self, bqm: Any, gen: np.random.Generator, options: dict[str, Any]) -> None:
@@ -437,7 +441,7 @@ class EnumerationSampler(_IsingEqSampler):
     >>> ss = EnumerationSampler().sample(bqm, num_states=2, t=1.0)
     >>> [(int(s["a"]), int(s["b"]), float(e)) for s, e in ss.data(["sample", "energy"])]
     [(-1, -1, -3.0), (1, 1, 0.0)]
-    >>> round(float(ss.info["marginals"][0, 0]), 3)  # P(a = +1) at t = 1
+    >>> round(ss.info["marginals"][0][0], 3)  # P(a = +1) at t = 1
     0.049
     """
 
@@ -464,7 +468,7 @@ class EnumerationSampler(_IsingEqSampler):
             States this close to the minimum (times ``sum |biases|``) count as ground states.
         t : float, optional
             Also the exact Boltzmann marginals at inverse temperature ``t`` of
-            ``exp(-t E)`` (``E`` the BQM's energy): ``info["marginals"]`` (rows,
+            ``exp(-t E)`` (``E`` the BQM's energy): ``info["marginals"]`` (a list of rows,
             num_variables), the probability of the upper value (1 or +1), the same row for
             every record, and ``info["log_z"]``.
         time_limit : float, optional
@@ -527,7 +531,7 @@ class EnumerationSampler(_IsingEqSampler):
             self._check_empty(bqm, np.random.default_rng(0), options)
             ss = self._empty(bqm, 1, info, t0)
             if "t" in options:  # the one state: probability 1, Z = exp(-t offset)
-                ss.info["marginals"] = np.zeros((1, 0))
+                ss.info["marginals"] = [[]]
                 ss.info["log_z"] = -float(options["t"]) * float(bqm.offset)
             return ss
         model = SpinGlass.from_bqm(bqm)
