@@ -144,6 +144,9 @@ def test_unknown_option_is_a_type_error_with_a_suggestion(method: str) -> None:
     if "num_reads" in isingeq.method_options(method):
         with pytest.raises(TypeError, match="did you mean 'num_reads'"):
             isingeq.solve(m, method=method, num_raeds=2)
+    # names brought from dimod / dwave-samplers point at isingeq's (an Ocean user's seed=1)
+    with pytest.raises(TypeError, match=r"unknown option 'seed' \(the seed is called `rng` here"):
+        isingeq.solve(m, method=method, seed=1)
 
 
 @pytest.mark.parametrize("method", METHODS)

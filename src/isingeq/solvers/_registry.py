@@ -179,9 +179,20 @@ def _renamed(
     return out
 
 
+#: Names users bring from dimod / dwave-samplers, and what isingeq calls the same thing.
+_OTHER_NAMES = {
+    "seed": "the seed is called `rng` here: an int, SeedSequence or Generator; `seed` is the "
+    "dimod samplers' name",
+    "timeout": "a wall-time limit is `time_limit` here, in seconds; dwave's TabuSampler "
+    "`timeout` is in milliseconds",
+}
+
+
 def _unknown(method: str, key: str, allowed: list[str]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
+    if key in _OTHER_NAMES:  # another library's name for one of isingeq's
+        hint = f" ({_OTHER_NAMES[key]})"
     return (
         f"method {method!r} got unknown option {key!r}{hint}; it accepts: "
         f"{', '.join(allowed) or '(none)'}"
