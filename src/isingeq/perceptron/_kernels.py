@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..solvers._kernels import _gray_advance, _high_start, gray_bit
+from ..solvers._kernels import _gray_advance, _high_start, _push, gray_bit
 
 
 @njit(nogil=True, cache=True, parallel=True)
@@ -84,7 +84,7 @@ def stable_states(h, J, k, n_chunks, slack, fill, counts, out):  # pragma: no co
 @njit(nogil=True, cache=True, inline="always")
 def _gibbs_draw(a, u):  # pragma: no cover - compiled
     """1 with probability ``sigmoid(a)`` for a uniform ``u`` on [0, 1), else 0 (the sigmoid
-    written so that ``exp`` never overflows); both Gibbs kernels draw through it."""
+    written so that ``exp`` never overflows), for :func:`gibbs_sweeps`."""
     if a >= 0.0:
         p = 1.0 / (1.0 + math.exp(-a))
     else:
@@ -94,13 +94,17 @@ def _gibbs_draw(a, u):  # pragma: no cover - compiled
 
 
 @njit(nogil=True, cache=True)
-def gibbs_sweeps(h, J, t, x, G, U, rows, out):  # pragma: no cover - compiled
+def gibbs_sweeps(indptr, indices, data, J, t, x, G, U, rows, out):  # pragma: no cover
     """Sequential-scan Gibbs sweeps at inverse temperature ``t``, one chain.
 
-    ``x`` (uint8, n) and its fields ``G = h + J x`` are updated in place. ``U`` has shape
-    (num_sweeps, n) of uniforms on [0, 1); after sweep ``s`` the state is copied to
-    ``out[rows[s]]`` when ``rows[s] >= 0``. Node ``i`` is set to 1 with probability
-    ``sigmoid(t G_i)``, the exact conditional of the Boltzmann distribution.
+    The couplings are the CSR arrays ``indptr, indices, data`` or the dense symmetric ``J``,
+    the other storage empty (:func:`isingeq.solvers.tabu.couplings`): a flip adds its row to
+    the fields (:func:`~isingeq.solvers._kernels._push`), so a sparse sweep costs O(n + nnz),
+    and a model gives the same samples stored dense or sparse. ``x`` (uint8, n) and its
+    fields ``G = h + J x`` are updated in place. ``U`` has shape (num_sweeps, n) of uniforms on
+    [0, 1); after sweep ``s`` the state is copied to ``out[rows[s]]`` when ``rows[s] >= 0``.
+    Node ``i`` is set to 1 with probability ``sigmoid(t G_i)``, the exact conditional of the
+    Boltzmann distribution.
     """
     n = x.shape[0]
     for s in range(U.shape[0]):
@@ -109,29 +113,7 @@ def gibbs_sweeps(h, J, t, x, G, U, rows, out):  # pragma: no cover - compiled
             if new != x[i]:
                 d = 1.0 if new == 1 else -1.0
                 x[i] = new
-                for j in range(n):
-                    G[j] += d * J[j, i]
-        r = rows[s]
-        if r >= 0:
-            for i in range(n):
-                out[r, i] = x[i]
-
-
-@njit(nogil=True, cache=True)
-def gibbs_sweeps_csr(h, indptr, indices, data, t, x, G, U, rows, out):  # pragma: no cover
-    """The sparse twin of :func:`gibbs_sweeps`: ``J`` as CSR arrays (symmetric, so row ``i``
-    holds the couplings of column ``i``). A flip touches only the node's neighbours, so a sweep
-    costs O(n + nnz) instead of O(n^2); the draws and the order are :func:`gibbs_sweeps`'s, so a
-    model gives the same samples stored dense or sparse."""
-    n = x.shape[0]
-    for s in range(U.shape[0]):
-        for i in range(n):
-            new = _gibbs_draw(t * G[i], U[s, i])
-            if new != x[i]:
-                d = 1.0 if new == 1 else -1.0
-                x[i] = new
-                for q in range(indptr[i], indptr[i + 1]):
-                    G[indices[q]] += d * data[q]
+                _push(G, i, d, indptr, indices, data, J)
         r = rows[s]
         if r >= 0:
             for i in range(n):

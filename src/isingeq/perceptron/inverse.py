@@ -43,6 +43,7 @@ from scipy.special import expit, log_expit
 from .._resources import memory_shortfall
 from .._validation import as_generator, check_int, check_model, check_real
 from ..model import SpinGlass
+from ..solvers.tabu import couplings
 from . import _kernels
 from ._common import ENUMERATE_MAX_N, all_log_probs, decode
 
@@ -161,15 +162,8 @@ def sample_boltzmann(
         raise ValueError(
             f"num_samples={S} on n={n} needs {short} for the samples; ask for fewer `num_samples`"
         )
-    if model.is_sparse:
-        Jc = sp.csr_array(model.J)
-        indptr = np.ascontiguousarray(Jc.indptr, dtype=np.int64)
-        indices = np.ascontiguousarray(Jc.indices, dtype=np.int64)
-        data = np.ascontiguousarray(Jc.data, dtype=np.float64)
-        G = h + Jc @ x.astype(np.float64)
-    else:
-        J = np.ascontiguousarray(model.dense_J(), dtype=np.float64)
-        G = h + J @ x.astype(np.float64)
+    both = couplings(model)  # CSR or dense, the other storage empty (as tabu's kernels)
+    G = h + model.J @ x.astype(np.float64)
     out = np.zeros((S, n), dtype=np.uint8)
     total = burn_in + S * thin
     rows = np.full(total, -1, dtype=np.int64)
@@ -178,10 +172,7 @@ def sample_boltzmann(
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
         U = gen.random((stop - start, n))
-        if model.is_sparse:
-            _kernels.gibbs_sweeps_csr(h, indptr, indices, data, t, x, G, U, rows[start:stop], out)
-        else:
-            _kernels.gibbs_sweeps(h, J, t, x, G, U, rows[start:stop], out)
+        _kernels.gibbs_sweeps(*both, t, x, G, U, rows[start:stop], out)
     return out
 
 
