@@ -348,7 +348,8 @@ class SpinGlass:
         # (i, j) and (j, i): one coupling, summed as dimod does
         eps = sp.coo_array((vals, (rows, cols)), shape=(int(n), int(n))).tocsr()
         eps.sum_duplicates()
-        pairs = int(np.count_nonzero(eps.indices != np.repeat(np.arange(n), np.diff(eps.indptr))))
+        eps.eliminate_zeros()  # a pair given as +q and -q is no coupling
+        pairs = eps.nnz - int(np.count_nonzero(eps.diagonal()))  # stored couplings off the diagonal
         if pairs >= _BQM_DENSE_FRACTION * n * (n - 1) / 2:  # dense or CSR as from_bqm decides
             return cls(eps.toarray(), offset=offset)
         return cls(eps, offset=offset)
@@ -450,6 +451,7 @@ class SpinGlass:
         vals = np.concatenate([-2.0 * w, deg])
         eps = sp.csr_array(sp.coo_array((vals, (rows, cols)), shape=(n, n)))
         eps.sum_duplicates()
+        eps.eliminate_zeros()  # a pair given as +q and -q is no coupling
         eps.eliminate_zeros()
         return cls(eps)
 
