@@ -451,7 +451,6 @@ class SpinGlass:
         vals = np.concatenate([-2.0 * w, deg])
         eps = sp.csr_array(sp.coo_array((vals, (rows, cols)), shape=(n, n)))
         eps.sum_duplicates()
-        eps.eliminate_zeros()  # a pair given as +q and -q is no coupling
         eps.eliminate_zeros()
         return cls(eps)
 
