@@ -359,8 +359,7 @@ def run_bench(
     if scheduler is not None:
         return _run_bench_dask(plan, out_dir, on_record, on_resume, scheduler, workers)
     rec = records_file(out_dir)
-    rec.check()  # refuse a foreign file before creating anything
-    _check_best_known(rec, plan)
+    _check_records(rec, plan)  # before creating anything
     _write_conditions(out_dir, plan)
     objs = dict(adapters or {})
     for name in plan.solvers:
@@ -426,11 +425,13 @@ def _check_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
         )
 
 
-def _check_best_known(rec: RecordsFile, plan: BenchPlan) -> None:
-    """A ValueError when an earlier record of a planned instance was scored against another
-    best-known value or sense (another ``--data-dir``, or an updated table): its ``reached``
-    and ``beats_best_known`` were decided against that value, and resuming would keep them
-    beside gaps computed against this one."""
+def _check_records(rec: RecordsFile, plan: BenchPlan) -> None:
+    """Refuse an earlier ``records.csv`` that is not the bench's (:meth:`RecordsFile.check`),
+    or whose records of a planned instance were scored against another best-known value or
+    sense (another ``--data-dir``, or an updated table): their ``reached`` and
+    ``beats_best_known`` were decided against that value, and resuming would keep them beside
+    gaps computed against this one."""
+    rec.check()
     if not rec.path.is_file():
         return
     now = {inst.name: inst for inst in plan.instances}
@@ -441,14 +442,13 @@ def _check_best_known(rec: RecordsFile, plan: BenchPlan) -> None:
         inst = now.get(row["instance"])
         if inst is None:
             continue
-        old = row.get("best_known") or ""
-        bk = None if old in ("", "nan") else float(old)
-        if bk != inst.best_known or row.get("sense", inst.sense) != inst.sense:
+        old = _parse(row)
+        if old["best_known"] != inst.best_known or old["sense"] != inst.sense:
             raise ValueError(
                 f"{str(rec.path)!r} holds records of {inst.name} scored against best-known "
-                f"{bk} ({row.get('sense')}); this run's is {inst.best_known} ({inst.sense}): "
-                "resuming would keep their target hits and flags beside this run's gaps; use "
-                "the same data, or another --out"
+                f"{old['best_known']} ({old['sense']}); this run's is {inst.best_known} "
+                f"({inst.sense}): resuming would keep their target hits and flags beside this "
+                "run's gaps; use the same data, or another --out"
             )
 
 
@@ -494,8 +494,7 @@ def _run_bench_dask(
     from ..distributed import connect
 
     rec = records_file(out_dir)
-    rec.check()  # refuse a foreign file before starting anything
-    _check_best_known(rec, plan)
+    _check_records(rec, plan)  # before starting anything
     run = BenchRun(plan)
     order = {key: i for i, key in enumerate(plan.keys())}
     torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)
