@@ -141,11 +141,77 @@ def test_fit_that_stops_short_raises_naming_max_iter() -> None:
     X = isingeq.sample_boltzmann(m, 1.0, 20_000, rng=1)
     with pytest.raises(ValueError, match=r"did not converge within max_iter=1 .*L-BFGS-B: .*"):
         isingeq.fit(X, max_iter=1)
-    # the defaults converge (no raise) on the README's and the bench's kind of case
+    # the defaults converge (no raise) on the README's and the bench's kind of case, but one
+    # (seed 0, 300 samples: separable, below)
     for seed in range(3):
         true = isingeq.paper_instance(10, rng=seed)
         for S in (300, 1_000, 10_000):
-            isingeq.fit(isingeq.sample_boltzmann(true, 1.0, S, rng=seed), t=1.0)
+            if (seed, S) != (0, 300):
+                isingeq.fit(isingeq.sample_boltzmann(true, 1.0, S, rng=seed), t=1.0)
+
+
+@pytest.mark.parametrize(
+    ("n", "t", "S", "seed", "rng"),
+    [(10, 1.0, 300, 0, 0), (10, 3.0, 10_000, 1004, 1)],  # fitted unchecked: errors 25 and 679
+)
+def test_separable_samples_are_refused_and_l2_fits_them(
+    n: int, t: float, S: int, seed: int, rng: int
+) -> None:
+    true = isingeq.paper_instance(n, rng=seed)
+    X = isingeq.sample_boltzmann(true, t, S, rng=rng)
+    with pytest.raises(ValueError, match=r"separable: .*node\(s\) \d.*l2 > 0"):
+        isingeq.fit(X, t=t)
+    learned = isingeq.fit(X, t=t, l2=1e-3)  # a prior: the maximum exists
+    assert np.max(np.abs(learned.eps)) < 10
+
+
+def test_separated_nodes_by_linear_programming() -> None:
+    from isingeq.perceptron.inverse import _separated_nodes
+
+    # node 2 copies node 0: node 0 predicts it (and it predicts node 0) without error
+    rows = [[0, 0, 0], [1, 0, 1], [0, 1, 0], [1, 1, 1]]
+    np.testing.assert_array_equal(_separated_nodes(np.array(rows, dtype=float)), [0, 2])
+    # every configuration seen: no direction raises them all
+    every = [[a, b, c] for a in (0, 1) for b in (0, 1) for c in (0, 1)]
+    assert _separated_nodes(np.array(every, dtype=float)).size == 0
+    # one constant column is separation too (its bias alone)
+    assert list(_separated_nodes(np.array([[0, 1], [1, 1]], dtype=float))) == [1]
+
+
+def test_small_separable_samples_are_refused_before_the_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from isingeq.perceptron import inverse
+
+    def no_fit(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the optimiser ran on separable samples")
+
+    monkeypatch.setattr(inverse, "minimize", no_fit)
+    bad = isingeq.sample_boltzmann(isingeq.paper_instance(10, rng=0), 1.0, 300, rng=0)
+    with pytest.raises(ValueError, match="separable"):
+        isingeq.fit(bad, t=1.0)
+
+
+def test_big_separability_check_runs_only_on_suspect_fits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from isingeq.perceptron import inverse
+
+    good = isingeq.sample_boltzmann(isingeq.paper_instance(10, rng=1), 1.0, 1_000, rng=1)
+    bad = isingeq.sample_boltzmann(isingeq.paper_instance(10, rng=0), 1.0, 300, rng=0)
+    monkeypatch.setattr(inverse, "_ALWAYS_CHECK_NNZ", 0)  # every programme "big"
+    calls: list[int] = []
+    real = inverse._separated_nodes
+    monkeypatch.setattr(inverse, "_separated_nodes", lambda U: calls.append(1) or real(U))
+    isingeq.fit(good, t=1.0)  # logits below 10: not checked
+    assert calls == []
+    with pytest.raises(ValueError, match="separable"):  # diverging logits: checked
+        isingeq.fit(bad, t=1.0)
+    assert calls == [1]
+    monkeypatch.setattr(inverse, "_MAX_CHECK_NNZ", 0)  # too big to check: a warning
+    with pytest.warns(RuntimeWarning, match="too big to run .*l2 > 0"):
+        learned = isingeq.fit(bad, t=1.0)
+    assert np.max(np.abs(learned.eps)) > 10  # what the check exists to catch
 
 
 def test_line_search_failure_at_a_minimum_is_accepted() -> None:

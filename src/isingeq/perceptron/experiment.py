@@ -586,8 +586,8 @@ def run_reconstruction(
     For each instance (size ``config.recon_n``), one draw of ``max(config.samples)`` exact samples
     at ``config.recon_t``; each method of :data:`isingeq.perceptron.FIT_METHODS` is fitted on the
     first ``S`` rows for every ``S`` in ``config.samples``. A fit that :func:`isingeq.fit`
-    refuses (a constant column, a singular covariance) is recorded with ``error`` NaN and the
-    reason in ``failed``.
+    refuses (a constant column, separable samples, a singular covariance) is recorded with
+    ``error`` NaN and the reason in ``failed``.
 
     Returns
     -------

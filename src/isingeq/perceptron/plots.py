@@ -64,7 +64,11 @@ def plot_mean_field(summary: Sequence[dict[str, Any]], path: str | Path) -> Path
 
 
 def plot_reconstruction(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
-    """``max |eps_fit - eps|`` against the number of samples, log-log, one line per method."""
+    """``max |eps_fit - eps|`` against the number of samples, log-log, one line per method.
+
+    Fits :func:`isingeq.fit` refused (``failed`` in the summary: separable samples, a constant
+    column) are in neither the median nor the band; the point says how many there were.
+    """
     from ..plotting import _pyplot, save_figure
 
     plt = _pyplot()
@@ -77,8 +81,18 @@ def plot_reconstruction(summary: Sequence[dict[str, Any]], path: str | Path) -> 
             continue
         S = np.array([r["samples"] for r in rows], dtype=float)
         med = np.array([r["median_error"] for r in rows])
-        ax.loglog(S, med, "o-", label=f"{method} (median)")
+        (line,) = ax.loglog(S, med, "o-", label=f"{method} (median)")
         ax.fill_between(S, med, [r["max_error"] for r in rows], alpha=0.15)
+        for r in rows:  # refused fits (separable samples) are in no band: say so at the point
+            if r["failed"]:
+                ax.annotate(
+                    f"{r['failed']} of {r['fits'] + r['failed']} refused",
+                    (r["samples"], r["median_error"]),
+                    xytext=(6, -12),
+                    textcoords="offset points",
+                    fontsize=8,
+                    color=line.get_color(),
+                )
     rows = [r for r in summary if r["fits"]]
     if rows:
         S = np.array(sorted({r["samples"] for r in rows}), dtype=float)
