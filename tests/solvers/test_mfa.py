@@ -46,6 +46,38 @@ def test_replica_zero_is_the_deterministic_noise_free_path() -> None:
     np.testing.assert_array_equal(a.samples[0], b.samples[0])
 
 
+def test_half_is_stuck_on_spin_symmetric_components_only() -> None:
+    from isingeq.solvers.mfa import half_is_stuck
+
+    # two components: a triangle and a path, both max-cut (no field: xi(1/2) = 0 everywhere)
+    A = SpinGlass.from_maxcut(6, [(0, 1), (1, 2), (2, 0), (3, 4), (4, 5)])
+    assert half_is_stuck(A)
+    eps = np.triu(A.dense_J(), 1) + np.diag(A.h)
+    eps[3, 3] += 0.3  # the path gets a field and moves; the triangle stays at 1/2
+    assert half_is_stuck(SpinGlass(eps))
+    eps[0, 0] += 0.3  # now both move
+    assert not half_is_stuck(SpinGlass(eps))
+    assert not half_is_stuck(isingeq.paper_instance(20, rng=1))
+
+
+def test_replica_zero_leaves_one_half_on_a_max_cut_model() -> None:
+    # xi(1/2) = 0 on max-cut: the noise-free path from 1/2 never moved and read 0 was a greedy
+    # descent from all zeros; now it anneals like the other reads
+    rng = np.random.default_rng(1)
+    n = 120
+    edges = {(int(min(a, b)), int(max(a, b))) for a, b in rng.integers(0, n, (360, 2)) if a != b}
+    m = SpinGlass.from_maxcut(n, sorted(edges))
+    r = isingeq.solve(m, method="mfa", num_reads=1, rng=0, trajectory=True)
+    assert r.info["read0_deterministic"] is False
+    states = r.info["trajectory_states"]
+    assert np.abs(states[-1] - 0.5).max() > 0.4  # saturated away from 1/2
+    from_zero = isingeq.solve(m, method="greedy", initial_states=np.zeros(n), num_reads=1)
+    assert r.best_energy < from_zero.best_energy
+    assert isingeq.solve(isingeq.paper_instance(20, rng=1), method="mfa", rng=0).info[
+        "read0_deterministic"
+    ]
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_sparse_and_dense_agree(dtype: str) -> None:
     m = isingeq.paper_instance(80, rng=4)

@@ -14,7 +14,8 @@ for ``num_reads`` replicas at once while ``t`` rises from a value below the mode
   at each rung of a geometric ``t`` ladder; the noise on ``xi`` (standard deviation ``noise``
   times the typical field, an Irwin-Hall(4) variate hashed from a counter, annealed linearly in
   ``log t`` to 0) and randomised starts keep the replicas apart; replica 0 is noise-free from
-  ``<n> = 1/2``, the paper's deterministic path;
+  ``<n> = 1/2``, the paper's deterministic path, in the first round (not on spin-symmetric
+  models such as max-cut, where ``xi(1/2) = 0`` and that path never leaves 1/2);
 * the ladder stops early once every ``<n_i>`` has saturated (``min(<n>, 1 - <n>) < 1e-4``) and
   the residual ``max |S - sigmoid(t xi)|`` is below ``tol``;
 * the rounded states finish with the asynchronous ``t = infinity`` update (:mod:`.greedy`), so
@@ -217,10 +218,13 @@ def solve_mfa(
     noise : float >= 0, default 0.8
         Standard deviation of the noise added to ``xi`` at the first rung, in units of the
         typical field (``sqrt(mean_i sum_j J_ij^2) / 2``), annealed linearly in ``log t`` to 0;
-        replica 0 gets none. The noise is an Irwin-Hall(4) variate (a sum of four uniforms,
+        replica 0 gets none in the first round, except on models where ``<n> = 1/2`` is a
+        fixed point it could not leave (:func:`half_is_stuck`: max-cut, Ising models without
+        fields; ``info["read0_deterministic"]`` says which). The noise is an Irwin-Hall(4) variate (a sum of four uniforms,
         standardised), hashed from a counter so that results do not depend on threads.
     init_spread : float in [0, 1], default 0.2
-        Starting points ``1/2 + U(-spread/2, spread/2)``; replica 0 starts at exactly 1/2.
+        Starting points ``1/2 + U(-spread/2, spread/2)``; replica 0 starts at exactly 1/2 in
+        the first round (with the same exception as for ``noise``).
     tol : float, default 1e-6
         Residual of eq. 16 (``max |<n_i> - sigmoid(t xi_i)|``) below which a saturated ladder
         stops early.
@@ -339,17 +343,21 @@ def solve_mfa(
     traj: list[tuple[float, float, float]] = []
     traj_states: list[np.ndarray] = []
     compressed = False
+    # replica 0 follows the paper's path (from 1/2, no noise) unless 1/2 is a fixed point it
+    # cannot leave (spin-symmetric models: max-cut, field-free Ising); then it is like the others
+    stuck = S_init is None and half_is_stuck(model)
+    info["read0_deterministic"] = S_init is None and not stuck
     while True:
         # ---- one annealing round
         if rounds == 0 and S_init is not None:
             S = np.ascontiguousarray(S_init.T, dtype=dt)
         else:
             S = (0.5 + init_spread * (gen.random((n, R)) - 0.5)).astype(dt)
-            if rounds == 0:
+            if rounds == 0 and not stuck:
                 S[:, 0] = 0.5
         round_key = int(gen.integers(0, 2**62))
         noise_mask = np.ones(R)
-        if rounds == 0:
+        if rounds == 0 and not stuck:
             noise_mask[0] = 0.0
         eng.load(S, step, noise_mask, round_key)
         round_stop = "schedule"
@@ -468,6 +476,31 @@ def solve_mfa(
     return SolveResult.from_samples(
         model, best_X, "mfa", marginals=best_M.astype(np.float64), info=info
     )
+
+
+def half_is_stuck(model: SpinGlass) -> bool:
+    """Whether eq. 16's update started at ``<n> = 1/2`` without noise can never leave it.
+
+    ``xi(1/2) = h + J 1 / 2`` vanishes at every node of some connected component exactly when
+    the component's energy is symmetric under ``n -> 1 - n`` (an Ising model without fields:
+    max-cut, Gset, toroidal spin glasses). Then ``sigmoid(t xi) = 1/2`` there at every ``t``,
+    and the paper's deterministic path rounds the component to all zeros (a greedy descent
+    from zero). Zero means below ``1e-12`` of the node's ``|h_i| + sum_j |J_ij| / 2``.
+    """
+    J = model.J
+    row_sum = np.asarray(J.sum(axis=1)).ravel()
+    row_abs = np.asarray(abs(J).sum(axis=1)).ravel()
+    zero = np.abs(model.h + 0.5 * row_sum) <= 1e-12 * (np.abs(model.h) + 0.5 * row_abs)
+    if not zero.any():
+        return False
+    if zero.all():
+        return True
+    from scipy.sparse.csgraph import connected_components
+
+    k, labels = connected_components(sp.csr_array(J), directed=False)
+    moving = np.zeros(k, dtype=bool)
+    moving[labels[~zero]] = True
+    return not bool(moving.all())
 
 
 def _antiferromagnetic(model: SpinGlass) -> bool:
