@@ -290,3 +290,14 @@ def test_small_inputs_are_validated() -> None:
     # sparse samples are the same data
     a = isingeq.fit(sp.csr_array(X))
     assert np.array_equal(a.eps, isingeq.fit(X).eps)
+
+
+@pytest.mark.parametrize("method", ["exact", "gibbs"])
+def test_sample_count_beyond_memory_is_refused_before_drawing(
+    monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    monkeypatch.setenv("ISINGEQ_MEMORY_LIMIT", "1MiB")
+    m = isingeq.paper_instance(8, rng=0)
+    with pytest.raises(ValueError, match=r"num_samples=1000000 on n=8 needs about .*1 MiB"):
+        isingeq.sample_boltzmann(m, 1.0, 1_000_000, rng=0, method=method)
+    assert isingeq.sample_boltzmann(m, 1.0, 1_000, rng=0, method=method).shape == (1_000, 8)

@@ -123,7 +123,8 @@ def sample_boltzmann(
     ------
     ValueError
         On an unknown ``method``, ``n > 24`` with ``"exact"`` (use ``"gibbs"``), options out of
-        range, an ``initial_state`` that is not 0/1 of length ``n``, or a Gibbs-only option
+        range, more samples than memory holds (``$ISINGEQ_MEMORY_LIMIT``; checked before
+        drawing), an ``initial_state`` that is not 0/1 of length ``n``, or a Gibbs-only option
         (``burn_in``, ``thin``, ``initial_state``) given with ``"exact"``, whose independent
         draws have no chain to use it (an option is never silently ignored).
 
@@ -145,6 +146,12 @@ def sample_boltzmann(
         raise ValueError(f"`method` must be one of {SAMPLE_METHODS}; got {method!r}")
     gen = as_generator(rng)
     n = model.n
+    # the samples themselves (uint8); the exact draws also hold S codes and uniforms (16 S)
+    short = memory_shortfall(float(S) * (n + (16 if method == "exact" else 0)))
+    if short is not None:
+        raise ValueError(
+            f"num_samples={S} on n={n} needs {short} for the samples; ask for fewer `num_samples`"
+        )
     if method == "exact":
         gibbs_only = {"burn_in": burn_in, "thin": thin, "initial_state": initial_state}
         given = {k: v for k, v in gibbs_only.items() if v is not None}
@@ -173,11 +180,6 @@ def sample_boltzmann(
         if x.ndim != 1:
             raise ValueError(f"`initial_state` must have shape ({n},); got shape {x.shape}")
     h = np.ascontiguousarray(model.h, dtype=np.float64)
-    short = memory_shortfall(float(S) * n)  # the samples themselves (uint8)
-    if short is not None:
-        raise ValueError(
-            f"num_samples={S} on n={n} needs {short} for the samples; ask for fewer `num_samples`"
-        )
     both = couplings(model)  # CSR or dense, the other storage empty (as tabu's kernels)
     G = h + model.J @ x.astype(np.float64)
     out = np.zeros((S, n), dtype=np.uint8)
