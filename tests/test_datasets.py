@@ -66,6 +66,11 @@ def test_unknown_names_and_suites() -> None:
         ds.info("g22")
     with pytest.raises(ValueError, match="unknown suite 'nope'; known suites"):
         ds.suite("nope")
+    # a misspelled family gave [] ("no such instances"), not an error
+    with pytest.raises(ValueError, match=r"unknown `family` 'gest' \(did you mean 'gset'\?\)"):
+        ds.names("gest")
+    with pytest.raises(ValueError, match="known families: beasley, biqmac-be, biqmac-gka"):
+        ds.names("biqmac")
 
 
 def test_suites_and_table() -> None:
@@ -278,3 +283,25 @@ def test_a_format_applies_to_a_pick_of_a_file_too(tmp_path: Path) -> None:
     dat.write_bytes((SHARED / "beasley" / "bqp50.txt").read_bytes() + b"\n")  # not the pinned file
     inst = ds.resolve(f"{dat}#3", format="beasley")
     assert inst.name.endswith("-3") and inst.model == ds.load("bqp50-3", data_dir=SHARED).model
+
+
+def test_one_file_named_by_two_spellings_of_its_path_is_one_instance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "two instances are named 'e' ... rename the file" for one file, absolute and relative
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "e.txt").write_text("2 1\n1 2 1\n")
+    monkeypatch.chdir(tmp_path)
+    got = ds.resolve_many(
+        [tmp_path / "sub" / "e.txt", "sub/e.txt", "sub/../sub/e.txt", f"{tmp_path}/sub/e.txt#1"]
+    )
+    assert [i.name for i in got] == ["e"]
+
+
+@needs_data
+def test_a_named_instance_and_its_file_in_the_data_folder_are_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(SHARED)
+    got = ds.resolve_many(["G1", "gset/G1.txt", SHARED / "gset" / ".." / "gset" / "G1.txt"], SHARED)
+    assert [(i.name, i.best_known) for i in got] == [("G1", 11624.0)]

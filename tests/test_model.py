@@ -276,3 +276,50 @@ def test_from_qubo_refuses_what_it_cannot_read() -> None:
         SpinGlass.from_qubo(np.ones((2, 3)))
     m = SpinGlass.from_qubo({(0, 1): -1.0}, n=4)  # trailing variables without a term
     assert m.n == 4 and m.energy([1, 1, 0, 0]) == -1.0
+
+
+def test_dok_matrices_are_matrices_everywhere() -> None:
+    # a DOK matrix is how a QUBO is built entry by entry; it is a dict subclass without `.data`
+    Q = sp.dok_array((4, 4))
+    Q[0, 1], Q[1, 1] = 1.0, -2.0  # variables 2 and 3 have no term: the shape says they exist
+    m = SpinGlass.from_qubo(Q, offset=0.5)
+    assert m == SpinGlass.from_qubo(Q.toarray(), offset=0.5) and m.n == 4
+    assert SpinGlass.from_qubo(sp.dok_array((3, 3))).n == 3  # no term at all is a model too
+    eps = sp.dok_matrix(np.triu(isingeq.paper_instance(5, rng=1).eps))
+    assert SpinGlass(eps) == SpinGlass(eps.toarray())
+    J = sp.dok_array(np.array([[0.0, 1.5], [1.5, 0.0]]))
+    assert SpinGlass.from_symmetric(J) == SpinGlass.from_symmetric(J.toarray())
+    assert SpinGlass.from_spin([0.5, 0.0], J) == SpinGlass.from_spin([0.5, 0.0], J.toarray())
+    with pytest.raises(ValueError, match=r"`eps` must be finite; got nan at index \(0, 1\)"):
+        SpinGlass(sp.dok_array(np.array([[0.0, np.nan], [0.0, 0.0]])))
+
+
+def test_offsets_and_biases_beyond_float_range_or_of_a_bad_type_are_named() -> None:
+    huge = 10**400  # a Python int float() cannot hold
+    for build in (
+        lambda: SpinGlass([[1.0]], offset=huge),
+        lambda: SpinGlass.from_spin([0.0], [[0.0]], offset=huge),
+        lambda: SpinGlass.from_qubo([[1.0]], offset=huge),
+    ):
+        with pytest.raises(ValueError, match=r"`offset` must be a finite real number"):
+            build()
+    with pytest.raises(ValueError, match=r"`Q\[\(0, 1\)\]` must be a finite real number"):
+        SpinGlass.from_qubo({(0, 1): huge})
+    for bad in ("1.5", True, None):  # from_spin took "1.5" as 1.5 and True as 1.0
+        with pytest.raises(TypeError, match=r"`offset` must be a finite real number"):
+            SpinGlass.from_spin([0.0], [[0.0]], offset=bad)  # type: ignore[arg-type]
+
+
+def test_a_sparse_input_is_copied_not_shared_with_the_caller() -> None:
+    # a CSR float64 eps was the caller's own arrays: zeroing it afterwards left eps all zeros
+    # while h, J and the energies kept the old values
+    A = sp.csr_array(np.array([[1.0, 2.0], [0.0, 3.0]]))
+    m = SpinGlass(A)
+    A.data[:] = 0.0  # the caller reuses the matrix for the next model
+    assert m == SpinGlass([[1.0, 2.0], [0.0, 3.0]])
+    assert m.energy([1, 1]) == -6.0
+    unsorted = sp.csr_array(
+        (np.array([2.0, 1.0]), np.array([1, 0]), np.array([0, 2, 2])), shape=(2, 2)
+    )
+    SpinGlass(unsorted)
+    assert unsorted.indices.tolist() == [1, 0]  # the caller's matrix is left as it was

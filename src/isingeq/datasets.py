@@ -217,8 +217,28 @@ def suite(name: str) -> list[str]:
 
 
 def names(family: str | None = None) -> list[str]:
-    """Every instance name known, optionally of one family (gset, beasley, biqmac-be, ...)."""
-    return [n for n, e in _table().items() if family is None or e.family == family]
+    """Every instance name known, optionally of one family (gset, beasley, biqmac-be, ...).
+
+    Raises
+    ------
+    ValueError
+        For a family the table does not have (naming the ones it has), rather than an empty
+        list that reads as "no instances".
+
+    Examples
+    --------
+    >>> len(names()) > len(names("gset")) == 71
+    True
+    """
+    if family is None:
+        return list(_table())
+    found = [n for n, e in _table().items() if e.family == family]
+    if not found:
+        known = sorted({e.family for e in _table().values()})
+        close = difflib.get_close_matches(str(family), known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown `family` {family!r}{hint}; known families: {', '.join(known)}")
+    return found
 
 
 def info(name: str) -> Entry:
@@ -673,8 +693,18 @@ def _split(specs: Iterable[Any] | str | os.PathLike[str]) -> list[Any]:
 
 
 def _same(a: Instance, b: Instance) -> bool:
-    """Whether two loaded instances are one: the same file (or spec) and the same model."""
-    return bool(a.source == b.source and a.sense == b.sense and a.model == b.model)
+    """Whether two loaded instances are one: the same file (or spec) and the same model.
+
+    The same file however its path is spelled ('G1' from the data folder and
+    'data/gset/G1.txt', absolute and relative, through '..' or a link)."""
+    if not (a.sense == b.sense and a.model == b.model):
+        return False
+    if a.source == b.source:
+        return True
+    try:
+        return os.path.samefile(a.source, b.source)
+    except (OSError, ValueError):  # a random family's source is no path
+        return False
 
 
 def resolve_many(

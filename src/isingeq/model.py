@@ -73,6 +73,25 @@ def _real_array(name: str, x: Any, what: str) -> NDArray[Any]:
     return arr
 
 
+def _finite(value: numbers.Real) -> bool:
+    """Whether a real number is finite; an int beyond float's range is not (``float`` would
+    raise OverflowError)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _as_offset(offset: Any) -> float:
+    """``offset`` as a float: TypeError for a bad type (a string, a bool, None), ValueError for
+    NaN, infinity or an int beyond float's range."""
+    if not isinstance(offset, numbers.Real) or isinstance(offset, bool):  # a bad type
+        raise TypeError(f"`offset` must be a finite real number; got {offset!r}")
+    if not _finite(offset):
+        raise ValueError(f"`offset` must be a finite real number; got {offset!r}")
+    return float(offset)
+
+
 def _as_real_matrix(name: str, a: Any) -> Matrix:
     """Validate a square, real, finite matrix; return float64 dense or CSR.
 
@@ -83,11 +102,14 @@ def _as_real_matrix(name: str, a: Any) -> Matrix:
             raise ValueError(
                 f"`{name}` must be a 2-D matrix; got a sparse array of shape {a.shape}"
             )
-        if np.iscomplexobj(a.data):
+        # the dtype, not ``a.data``: a DOK matrix (built entry by entry) has no ``data``
+        if np.issubdtype(a.dtype, np.complexfloating):
             raise TypeError(f"`{name}` must be real; got complex dtype {a.dtype}")
         if not (np.issubdtype(a.dtype, np.number) or a.dtype == np.bool_):
             raise TypeError(f"`{name}` must be numeric; got dtype {a.dtype}")
-        m = sp.csr_array(a, dtype=np.float64)
+        # copy: the model owns its data (a CSR float64 input would otherwise be shared, and
+        # the caller's later edits would change eps but not h and J, nor the energies)
+        m = sp.csr_array(a, dtype=np.float64, copy=True)
         m.sum_duplicates()
         data = m.data
     else:
@@ -150,9 +172,11 @@ class SpinGlass:
     Raises
     ------
     ValueError
-        If ``eps`` is not square, is empty, has non-finite entries or entries below the diagonal.
+        If ``eps`` is not square, is empty, has non-finite entries or entries below the diagonal,
+        or ``offset`` is not finite (an int beyond float's range included).
     TypeError
-        If ``eps`` is not a real numeric matrix.
+        If ``eps`` is not a real numeric matrix, or ``offset`` not a real number (a string, a
+        bool, None).
 
     Examples
     --------
@@ -186,12 +210,8 @@ class SpinGlass:
                 idx = np.argwhere(low)
                 where = (int(idx[0][0]), int(idx[0][1]))
                 self._lower_error(where, dense[where], len(idx))
-        if not isinstance(offset, numbers.Real) or isinstance(offset, bool):  # a bad type
-            raise TypeError(f"`offset` must be a finite real number; got {offset!r}")
-        if not np.isfinite(offset):
-            raise ValueError(f"`offset` must be a finite real number; got {offset!r}")
         self._eps = m
-        self.offset = float(offset)
+        self.offset = _as_offset(offset)
         if sp.issparse(m):
             h = m.diagonal().astype(np.float64)
             upper = sp.triu(m, k=1, format="csr")
@@ -284,6 +304,7 @@ class SpinGlass:
         Parameters
         ----------
         Q : array_like, sparse matrix or dict
+            A sparse DOK matrix (a dict subclass) is read as a matrix: its shape is ``n``.
         offset : float, default 0.0
         n : int, optional
             Variables of a dict ``Q`` (default the largest index + 1: trailing variables with
@@ -306,7 +327,8 @@ class SpinGlass:
         >>> bool(SpinGlass.from_qubo([[-1.0, 1.0], [1.0, -1.0]]) == m)
         True
         """
-        if isinstance(Q, dict):
+        # a DOK matrix is a dict of (i, j) too, but it has a shape: read it as a matrix
+        if isinstance(Q, dict) and not sp.issparse(Q):
             return cls._from_qubo_dict(Q, offset, n)
         if n is not None:
             raise ValueError(f"`n` applies to a dict `Q` only (a matrix has its size); got n={n!r}")
@@ -330,7 +352,7 @@ class SpinGlass:
                     f"`Q`'s keys must be pairs of integer variables (i, j); got {key!r} (for "
                     "labelled variables use SpinGlass.from_bqm(dimod.BQM.from_qubo(Q)))"
                 )
-            if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+            if not isinstance(value, numbers.Real) or not _finite(value):
                 raise ValueError(f"`Q[{key!r}]` must be a finite real number; got {value!r}")
             i, j = sorted(int(k) for k in key)
             if i < 0:
@@ -367,6 +389,23 @@ class SpinGlass:
         ``J[i, j] + J[j, i]`` (each unordered pair counted once), and its diagonal must be zero.
         Energies are equal: ``model.energy(n) == E(2n - 1)``.
 
+        Parameters
+        ----------
+        h : array_like, shape (n,)
+            The spin biases.
+        J : array_like or sparse, shape (n, n)
+            The couplings, upper-triangular or symmetric, zero diagonal.
+        offset : float, default 0.0
+
+        Raises
+        ------
+        ValueError
+            If ``J`` is not square or has a nonzero diagonal, ``h`` has the wrong length, or a
+            value (``offset`` included) is not finite.
+        TypeError
+            If ``J``, ``h`` or ``offset`` is not real numbers (a string offset is refused, as
+            in :class:`SpinGlass`).
+
         Examples
         --------
         >>> m = SpinGlass.from_spin(h=[0.0, 0.0], J=[[0, -1.0], [0, 0]])   # ferromagnet
@@ -394,7 +433,7 @@ class SpinGlass:
             pair_sum = float(Ju.sum())
         # s = 2n - 1:  s_i s_j = 4 n_i n_j - 2 n_i - 2 n_j + 1,  s_i = 2 n_i - 1
         bias = -(2.0 * hs - 2.0 * row_sums)  # eps_ii = -(coefficient of n_i)
-        new_offset = float(offset) - float(hs.sum()) + pair_sum
+        new_offset = _as_offset(offset) - float(hs.sum()) + pair_sum
         if sp.issparse(Jm):
             eps = sp.csr_array(-4.0 * sp.csr_array(Ju)) + sp.diags_array(bias, format="csr")
         else:

@@ -228,6 +228,7 @@ def test_model_graph_is_not_the_maxcut_graph() -> None:
         (1 + 2j, TypeError, "non-numeric"),
         (float("nan"), ValueError, "non-finite 'weight' attribute: nan"),
         (np.inf, ValueError, "non-finite 'weight' attribute: inf"),
+        pytest.param(10**400, ValueError, "non-finite 'weight' attribute: 1000", id="big-int"),
     ],
 )
 def test_bad_weights_name_the_edge(value, error, match) -> None:

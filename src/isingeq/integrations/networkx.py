@@ -131,7 +131,10 @@ def _real(value: Any, what: str, attr: Any) -> float:
             f"{what} has a non-numeric {attr!r} attribute: {value!r} ({type(value).__name__}); "
             "weights must be real numbers"
         )
-    out = float(value)
+    try:
+        out = float(value)
+    except OverflowError:  # an int beyond float's range
+        out = float("inf")
     if not np.isfinite(out):
         raise ValueError(f"{what} has a non-finite {attr!r} attribute: {value!r}")
     return out
