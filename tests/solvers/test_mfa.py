@@ -60,6 +60,24 @@ def test_half_is_stuck_on_spin_symmetric_components_only() -> None:
     assert not half_is_stuck(isingeq.paper_instance(20, rng=1))
 
 
+def test_an_unused_variable_keeps_read_0_on_the_papers_path() -> None:
+    # a node with no coupling and no bias counted as a stuck component (xi(1/2) = 0 there):
+    # read 0 of the whole model got noise and a random start
+    from isingeq.solvers.mfa import half_is_stuck
+
+    m = isingeq.paper_instance(20, rng=1)
+    eps = np.zeros((21, 21))
+    eps[:20, :20] = m.eps
+    padded = SpinGlass(eps)
+    assert not half_is_stuck(padded)
+    opts = {"dtype": "float64", "tol": 1e-30, "num_reads": 2}
+    a = isingeq.solve(m, method="mfa", rng=0, **opts)
+    b = isingeq.solve(padded, method="mfa", rng=0, **opts)
+    assert b.info["read0_deterministic"] is True
+    np.testing.assert_allclose(b.marginals[0, :20], a.marginals[0], atol=1e-9)
+    assert b.marginals[0, 20] == 0.5
+
+
 def test_replica_zero_leaves_one_half_on_a_max_cut_model() -> None:
     # xi(1/2) = 0 on max-cut: the noise-free path from 1/2 never moved and read 0 was a greedy
     # descent from all zeros; now it anneals like the other reads
@@ -76,6 +94,20 @@ def test_replica_zero_leaves_one_half_on_a_max_cut_model() -> None:
     assert isingeq.solve(isingeq.paper_instance(20, rng=1), method="mfa", rng=0).info[
         "read0_deterministic"
     ]
+
+
+def test_read0_deterministic_is_true_when_read_0_starts_from_initial_states() -> None:
+    # read 0 runs noise-free from its given start (on max-cut too), and the flag said False
+    m = isingeq.paper_instance(30, rng=3)
+    X = np.random.default_rng(0).random((3, 30))
+    opts = {"dtype": "float64", "tol": 1e-30}
+    a = isingeq.solve(m, method="mfa", initial_states=X, rng=1, **opts)
+    b = isingeq.solve(m, method="mfa", initial_states=X[:1], rng=2, noise=0.0, **opts)
+    np.testing.assert_allclose(a.marginals[0], b.marginals[0], atol=1e-12)
+    assert a.info["read0_deterministic"] is True
+    cut = SpinGlass.from_maxcut(4, [(0, 1), (1, 2), (2, 3), (3, 0)])
+    r = isingeq.solve(cut, method="mfa", initial_states=np.full(4, 0.3), rng=0)
+    assert r.info["read0_deterministic"] is True
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -150,6 +182,10 @@ def test_explicit_schedule_and_initial_states() -> None:
     [
         ({"schedule": [1.0, 0.5]}, ValueError, "strictly increasing"),
         ({"schedule": [0.0, 1.0]}, ValueError, "positive"),
+        # the option and the offending value named (numpy's cast named neither)
+        ({"schedule": "abc"}, TypeError, "`schedule` must hold t values"),
+        ({"schedule": [1.0, float("nan")]}, ValueError, r"got schedule\[1\] = nan"),
+        ({"schedule": [1.0, 2.0, 2.0]}, ValueError, r"schedule\[2\] = 2 after 2"),
         ({"num_reads": 0}, ValueError, "`num_reads` must be >= 1; got 0"),
         ({"damping": -0.1}, ValueError, "`damping` must be >= 0"),
         ({"damping": 1.0}, ValueError, "`damping` must be < 1"),

@@ -144,6 +144,44 @@ def test_mfa_float32_runs_couplings_beyond_float32_bit_for_bit() -> None:
         assert b.best_energy == a.best_energy * 2.0**power
 
 
+def _sparse_glass(n: int, seed: int) -> isingeq.SpinGlass:
+    """A sparse +-1 spin glass of mean degree 6: hard enough that greedy alone is far behind."""
+    rng = np.random.default_rng(seed)
+    i, j = rng.integers(0, n, (2, 3 * n))
+    keep = i < j
+    eps = np.zeros((n, n))
+    eps[i[keep], j[keep]] = rng.choice([-1.0, 1.0], int(keep.sum()))
+    return isingeq.SpinGlass(eps)
+
+
+@pytest.mark.parametrize(
+    ("method", "opts"),
+    [
+        ("mfa", {}),
+        ("mfa", {"dtype": "float64"}),
+        ("mfa-async", {}),
+        ("mfa-hybrid", {"tail": "thermal", "num_sweeps": 300}),
+    ],
+)
+@pytest.mark.parametrize("power", [-50, -110, -1000])
+def test_tiny_coefficients_anneal_as_the_same_model_at_scale_one(
+    method: str, opts: dict[str, object], power: int
+) -> None:
+    # the noise unit had a floor of 1e-12 and the t ladders a cap of 1e25 (1e30 in float32's
+    # kernels): a model with coefficients of 1e-15 annealed under noise a thousand times its
+    # fields, one of 1e-33 at t xi ~ 1e-8, and both ended no better than greedy's descents
+    m = _sparse_glass(300, 0)
+    small = isingeq.SpinGlass(m.eps * 2.0**power)  # exact: the same model in other units
+    a = isingeq.solve(m, method=method, rng=4, num_reads=8, **opts)
+    b = isingeq.solve(small, method=method, rng=4, num_reads=8, **opts)
+    greedy = isingeq.solve(m, method="greedy", rng=4, num_reads=8)
+    mean_a, mean_b = a.energies.mean(), b.energies.mean() / 2.0**power
+    assert mean_a < greedy.energies.mean() - 10.0  # the annealing is worth something here
+    assert abs(mean_b - mean_a) <= 1.0  # and as much in the tiny units
+    if method == "mfa" and not opts:  # float32 runs in units of a power of two: bit for bit
+        np.testing.assert_array_equal(a.samples, b.samples)
+
+
 # ---------------------------------------------------------------- the converged extra
 
 
@@ -250,7 +288,7 @@ def test_scipy_root_default_t_end_follows_a_small_models_scale() -> None:
     base = isingeq.paper_instance(12, rng=3)
     a = isingeq.solve(base, method="scipy-root", rng=0)
     assert a.info["options"]["t_end"] == 1000.0  # the paper's instances keep the paper's value
-    # at any scale, below field_scale's floor of 1e-12 too (1e-20 solved at t xi ~ 1e-6)
+    # at any scale, below 1e-12 too (1e-20 solved at t xi ~ 1e-6)
     for factor in (1e-12, 1e-20, 1e-200):
         small = isingeq.SpinGlass(base.eps * factor)
         b = isingeq.solve(small, method="scipy-root", rng=0)

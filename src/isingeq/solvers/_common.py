@@ -23,6 +23,7 @@ from ..model import SpinGlass, _real_array
 
 __all__ = [
     "HOST_BYTES_PER_STATE",
+    "T_MAX",
     "ChunkClock",
     "check_replica_memory",
     "device_residuals",
@@ -127,12 +128,22 @@ def field_scale(model: SpinGlass) -> float:
     The unit of ``noise`` in every method (``docs/vocabulary.md``), so that one noise value
     means the same on models of any size and coupling scale.
     """
-    # the floor keeps the default t ladder finite in float32
-    return max(typical_field(model), 1e-12)
+    # the floor (the smallest normal float64) only keeps subnormal couplings from dividing by
+    # zero; a floor of 1e-12 made the noise of a model with coefficients of 1e-15 a thousand
+    # times its fields, and mfa / mfa-async no better than greedy from random states
+    return max(typical_field(model), _TINY)
+
+
+#: The smallest normal float64: :func:`field_scale`'s floor.
+_TINY = float(np.finfo(np.float64).tiny)
+
+#: The largest ``t`` of a default ladder: far beyond any step of a sigmoid (``t xi`` of models
+#: scaled down to 1e-300 still fits), and finite in float64 after a span of 1000.
+T_MAX = 1e305
 
 
 def typical_field(model: SpinGlass) -> float:
-    """:func:`field_scale` without its floor of 1e-12: the size of ``xi`` at any coefficient
+    """:func:`field_scale` without its floor: the size of ``xi`` at any coefficient
     scale (scipy-root's default ``t_end`` is ``100 /`` it for small models)."""
     return float(memo(model, "typical_field", lambda: _typical_field(model)))
 
@@ -177,8 +188,9 @@ def ladder_ends(
     if t_start is None:
         tc = critical_t(model)
         t_start = tc_factor * (tc if np.isfinite(tc) else 0.2 / field_scale(model))
-        # couplings near the underflow limit: beyond 1e25 the sigmoid is a step anyway
-        t_start = min(t_start, 1e25)
+        # t scales as 1 / the couplings (a cap of 1e25 annealed models scaled by 1e-30 at
+        # t xi ~ 1e-5, all <n> near 1/2); T_MAX / span keeps t_end finite for subnormal ones
+        t_start = min(t_start, T_MAX / span)
     t_start = check_real("t_start", t_start, low=0.0, low_open=True)
     if t_end is None:
         t_end = span * t_start

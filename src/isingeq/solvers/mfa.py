@@ -36,7 +36,7 @@ import scipy.sparse as sp
 
 from .._validation import check_int, check_real
 from ..backends import check_backend, check_dtype, torch_backend
-from ..model import SpinGlass
+from ..model import SpinGlass, _real_array
 from ..result import SolveResult
 from . import _kernels, _progress
 from ._common import (
@@ -62,20 +62,22 @@ _SATURATION = 1e-4
 _FUSED_MAX_N = 128
 
 
-#: Fields larger than this (2^60) are kept in units of a power of two near them
-#: (:func:`_field_unit`); ordinary models stay in their own units, bit for bit.
+#: Fields larger than this (2^60), or smaller than its inverse, are kept in units of a power of
+#: two near them (:func:`_field_unit`); ordinary models stay in their own units, bit for bit.
 _UNIT_MAX = 2.0**60
 
 
 def _field_unit(model: SpinGlass) -> float:
-    """1.0, or for a model with a field scale or bias beyond :data:`_UNIT_MAX` the power of two
-    nearest its largest coefficient: the sweeps then hold ``J / unit`` and ``h / unit`` and use
-    ``t * unit`` and ``noise / unit``, so ``t xi`` is the same number (dividing by a power of
-    two is exact) while ``J`` and ``h`` fit in float32 (the torch backend always works so).
+    """1.0, or for a model whose field scale and biases lie all beyond :data:`_UNIT_MAX` or all
+    below its inverse the power of two nearest its largest coefficient: the sweeps then hold
+    ``J / unit`` and ``h / unit`` and use ``t * unit`` and ``noise / unit``, so ``t xi`` is the
+    same number (dividing by a power of two is exact) while ``J`` and ``h`` fit in float32
+    (coefficients of 1e-40 were 0 there) and ``t`` stays below the kernels' cap of 1e30 (the
+    torch backend always works so).
     """
     h = model.h
     big = max(field_scale(model), float(np.abs(h).max()) if h.size else 0.0)
-    if big <= _UNIT_MAX:
+    if 1.0 / _UNIT_MAX <= big <= _UNIT_MAX:
         return 1.0
     J = model.J
     data = J.data if sp.issparse(J) else np.asarray(J)
@@ -95,7 +97,8 @@ class _Sweeps:
         J = model.J
         self.sparse = sp.issparse(J)
         # the unit of the fields: 1, or for couplings beyond _UNIT_MAX (float32 ends at 3.4e38,
-        # where the cast made them inf and the sweeps NaN) a power of two near their size
+        # where the cast made them inf and the sweeps NaN) or below its inverse (float32 made
+        # them 0 below 1e-45) a power of two near their size
         self.unit = _field_unit(model)
         u = self.unit
         if self.sparse:
@@ -274,7 +277,8 @@ def solve_mfa(
         "time_limit" or "target_energy"), ``rounds``, ``t_schedule`` (first round),
         ``saturated``, ``residual`` (per read, at ``t_end``), ``ladder_compressed``, ``dtype``,
         ``field_scale``, ``device`` (where the sweeps ran), ``converged`` (per read: the
-        sample is 1-flip stable, as greedy's).
+        sample is 1-flip stable, as greedy's), ``read0_deterministic`` (read 0 ran without
+        noise in the first round, from 1/2 or from its row of ``initial_states``).
 
     Raises
     ------
@@ -346,7 +350,8 @@ def solve_mfa(
     # replica 0 follows the paper's path (from 1/2, no noise) unless 1/2 is a fixed point it
     # cannot leave (spin-symmetric models: max-cut, field-free Ising); then it is like the others
     stuck = S_init is None and half_is_stuck(model)
-    info["read0_deterministic"] = S_init is None and not stuck
+    # from given starts read 0 is noise-free too (the flag said False there)
+    info["read0_deterministic"] = not stuck
     while True:
         # ---- one annealing round
         if rounds == 0 and S_init is not None:
@@ -485,12 +490,15 @@ def half_is_stuck(model: SpinGlass) -> bool:
     the component's energy is symmetric under ``n -> 1 - n`` (an Ising model without fields:
     max-cut, Gset, toroidal spin glasses). Then ``sigmoid(t xi) = 1/2`` there at every ``t``,
     and the paper's deterministic path rounds the component to all zeros (a greedy descent
-    from zero). Zero means below ``1e-12`` of the node's ``|h_i| + sum_j |J_ij| / 2``.
+    from zero). Zero means below ``1e-12`` of the node's ``|h_i| + sum_j |J_ij| / 2``. A node
+    with no coupling and no bias does not count: its value changes no energy (a BQM's unused
+    variable made read 0 of the rest noisy).
     """
     J = model.J
     row_sum = np.asarray(J.sum(axis=1)).ravel()
     row_abs = np.asarray(abs(J).sum(axis=1)).ravel()
-    zero = np.abs(model.h + 0.5 * row_sum) <= 1e-12 * (np.abs(model.h) + 0.5 * row_abs)
+    scale = np.abs(model.h) + 0.5 * row_abs
+    zero = (np.abs(model.h + 0.5 * row_sum) <= 1e-12 * scale) & (scale > 0.0)
     if not zero.any():
         return False
     if zero.all():
@@ -538,13 +546,23 @@ def _schedule(
     model: SpinGlass, schedule: Any, num_sweeps: int, t_start: float | None, t_end: float | None
 ) -> np.ndarray:
     if schedule is not None:
-        ts = np.asarray(schedule, dtype=np.float64)
+        # named and echoed: a string schedule failed in numpy's cast, naming nothing
+        ts = _real_array("schedule", schedule, "t values (real numbers)").astype(np.float64)
         if ts.ndim != 1 or ts.size < 1:
             raise ValueError(f"`schedule` must be a 1-D sequence of t values; got shape {ts.shape}")
-        if not np.all(np.isfinite(ts)) or np.any(ts <= 0):
-            raise ValueError("`schedule` must hold positive finite t values")
-        if np.any(np.diff(ts) <= 0):
-            raise ValueError("`schedule` must be strictly increasing")
+        bad = ~(np.isfinite(ts) & (ts > 0))
+        if bad.any():
+            k = int(np.argmax(bad))
+            raise ValueError(
+                f"`schedule` must hold positive finite t values; got schedule[{k}] = {ts[k]:g}"
+            )
+        down = np.diff(ts) <= 0
+        if down.any():
+            k = int(np.argmax(down)) + 1
+            raise ValueError(
+                f"`schedule` must be strictly increasing; got schedule[{k}] = {ts[k]:g} after "
+                f"{ts[k - 1]:g}"
+            )
         return ts
     num_sweeps = check_int("num_sweeps", num_sweeps, low=1)
     t_start, t_end = ladder_ends(model, t_start, t_end, 0.5, 1000.0, ordered=num_sweeps > 1)

@@ -60,6 +60,7 @@ from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels, _progress
 from ._common import (
+    T_MAX,
     ChunkClock,
     load_kernels,
     memo,
@@ -116,9 +117,10 @@ def tail_ends(model: SpinGlass, t_start: float | None, t_end: float | None) -> t
     """The cold tail's ladder ends, validated: defaults ``3 t_c`` and ``3 ln(100) / delta``
     (:func:`_resolution`), with ``t_start`` lowered below ``t_end`` when the default would not be."""
     if t_end is None:
-        # beyond 1e25 every uphill step is refused anyway (and subnormal couplings would give inf)
+        # t scales as 1 / the couplings (a cap of 1e25 made the tail of a model scaled by 1e-30
+        # a random walk: every uphill step taken); T_MAX keeps subnormal couplings finite
         resolution = memo(model, "resolution", lambda: _resolution(model))  # a pass over J
-        t_end = min(_END_FACTOR * math.log(100.0) / resolution, 1e25)
+        t_end = min(_END_FACTOR * math.log(100.0) / resolution, T_MAX)
     t_end = check_real("t_end", t_end, low=0.0, low_open=True)
     if t_start is None:
         tc = critical_t(model)
