@@ -17,8 +17,9 @@ Schedulers
   sampling in the workers is off or slowed (:data:`LOCAL_CONFIG`);
 * an address (``"tcp://10.0.0.5:8786"``) of a running scheduler (``dask scheduler``, or one
   started by dask-jobqueue / dask-kubernetes / dask-gateway); an unreachable one is an OSError
-  after :data:`CONNECT_TIMEOUT_S`, not a hang;
-* a :class:`distributed.Client` the caller already holds (left open).
+  after :data:`CONNECT_TIMEOUT_S` (at once for a host that does not resolve; a refused
+  connection is named as such), not a hang;
+* a :class:`distributed.Client` the caller already holds (left open; a closed one is refused).
 
 Tasks
 -----
@@ -42,6 +43,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -151,7 +153,8 @@ def connect(
     Parameters
     ----------
     scheduler : None, "local", str or distributed.Client
-        See the module docstring. A Client is yielded as it is and left open.
+        See the module docstring. A Client is yielded as it is and left open (a closed one is
+        a ValueError).
     workers : int, optional
         Worker processes of the ``"local"`` cluster (default one per core); an error with any
         other scheduler (its workers are the cluster's).
@@ -174,8 +177,10 @@ def connect(
     OSError
         If the scheduler cannot be reached within ``timeout`` (names the address).
     ValueError, TypeError
-        For a malformed ``scheduler``, or ``workers`` / ``threads`` without ``"local"``; a
-        ValueError too for workers that cannot import isingeq (:func:`check_workers`).
+        For a malformed ``scheduler`` (an unknown scheme such as ``"TCP://"``, a missing or
+        out-of-range port, a closed Client), or ``workers`` / ``threads`` without
+        ``"local"``; a ValueError too for workers that cannot import isingeq
+        (:func:`check_workers`).
     """
 
     def local_only(where: str) -> None:
@@ -191,6 +196,11 @@ def connect(
         return
     if _is_client(scheduler):
         local_only("a Client")
+        if getattr(scheduler, "status", None) in ("closing", "closed"):
+            raise ValueError(
+                f"`{name}` is a distributed.Client that is closed; pass an open one, or the "
+                "scheduler's address"
+            )
         check_workers(scheduler)
         yield scheduler
         return
@@ -267,11 +277,14 @@ def connect(
 
 def _check_address(address: str, name: str) -> str:
     """The protocol of ``address``; a ValueError naming it when Dask cannot parse it (a
-    missing or out-of-range port)."""
+    scheme Dask does not know, such as ``"TCP"``; a missing or out-of-range port)."""
     from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import backends
 
     try:
         protocol, location = parse_address(address)
+        if protocol not in backends:  # else Dask's error, after a Client was built, named neither
+            raise ValueError(f"unknown scheme {protocol!r}; Dask knows {sorted(backends)}")
         if protocol in ("tcp", "tls", "ws", "wss", "ucx"):
             _, port = parse_host_port(location)
             if not 0 < int(port) < 65536:
@@ -292,7 +305,12 @@ def _check_scheduler(address: str, timeout: float, how: str, name: str = "schedu
     and an HTTP server's reply was read as a frame length (a MemoryError of exabytes). This
     asks the address for its identity on a thread of its own, with a hard deadline. Plain TCP
     addresses only (the caller's choice): a TLS scheduler needs the security settings that
-    ``Client`` reads from Dask's configuration."""
+    ``Client`` reads from Dask's configuration.
+
+    Dask retries a refused connection until ``timeout`` (a scheduler may be starting) and then
+    says only that it timed out, as it does for a host name that does not resolve: the host is
+    resolved first (an error at once), and a connection still refused at the deadline is named
+    as such, so that a wrong host or port does not read as a firewall."""
     from distributed.comm import connect as open_comm
 
     async def identity() -> Any:
@@ -309,6 +327,7 @@ def _check_scheduler(address: str, timeout: float, how: str, name: str = "schedu
         import asyncio
 
         try:
+            answer["where"] = _resolve(address)
             answer["ok"] = asyncio.run(asyncio.wait_for(identity(), timeout))
         except BaseException as exc:  # anything but an answer means "no scheduler there"
             answer["error"] = exc
@@ -319,7 +338,12 @@ def _check_scheduler(address: str, timeout: float, how: str, name: str = "schedu
     ok = answer.get("ok")
     if isinstance(ok, dict) and ok.get("type") == "Scheduler":
         return
-    if probe.is_alive() or isinstance(answer.get("error"), TimeoutError):
+    failed = probe.is_alive() or isinstance(answer.get("error"), OSError)  # TimeoutError too
+    if isinstance(answer.get("error"), socket.gaierror):
+        why = f"cannot resolve the host ({answer['error']})"
+    elif failed and "where" in answer and _refused(*answer["where"]):
+        why = f"connection refused for {timeout:g} s: nothing listens on that port"
+    elif probe.is_alive() or isinstance(answer.get("error"), TimeoutError):
         why = f"no answer within {timeout:g} s"
     elif isinstance(answer.get("error"), OSError):
         exc = answer["error"]
@@ -330,6 +354,29 @@ def _check_scheduler(address: str, timeout: float, how: str, name: str = "schedu
     else:
         why = f"it answered as {str(ok)[:80]!r}, not as a Dask scheduler"
     raise OSError(f"could not reach the Dask scheduler at {name}={address!r} ({why}); {how}")
+
+
+def _resolve(address: str) -> tuple[int, Any]:
+    """The address family and socket address of a TCP ``address`` (a socket.gaierror if its host
+    does not resolve)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    host, port = parse_host_port(parse_address(address)[1])
+    family, _, _, _, where = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    return family, where
+
+
+def _refused(family: int, where: Any) -> bool:
+    """Whether a connection to ``where`` is refused now (nothing listens there)."""
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1.0)
+        try:
+            sock.connect(where)
+        except ConnectionRefusedError:
+            return True
+        except OSError:
+            return False
+    return False
 
 
 def _nanny_environ_keys(dask: Any) -> set[str]:
@@ -495,7 +542,9 @@ def stream(
     retries : int
         Extra runs of a task that raised.
     pinned : bool
-        Each ``key`` is a worker's address, and its task runs there (calibration tasks).
+        Each ``key`` is a worker's address, and its task runs there (calibration tasks), or on
+        another worker if that one has left: a killed worker comes back under another address
+        (its nanny restarts it), and a task held to the old one would wait for ever.
 
     Yields
     ------
@@ -515,7 +564,7 @@ def stream(
         )
     futures: dict[Any, Any] = {}
     for key, args in tasks:
-        where = {"workers": [key], "allow_other_workers": False} if pinned else {}
+        where = {"workers": [key], "allow_other_workers": True} if pinned else {}
         fut = client.submit(
             _call, fn, args, threads, exclusive, pure=False, retries=retries, **where
         )

@@ -52,6 +52,29 @@ def test_an_unreachable_scheduler_is_an_error_within_the_timeout() -> None:
     assert time.perf_counter() - t0 < 30  # an error, not a hang
 
 
+def test_a_wrong_host_or_port_is_named_as_such() -> None:
+    # both read "no answer within 10 s", as a firewall would: the user looked in the wrong place
+    import socket
+
+    with socket.socket() as s:  # a port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with (
+        pytest.raises(
+            OSError, match=rf"127\.0\.0\.1:{port}' \(connection refused .*nothing listens"
+        ),
+        connect(f"tcp://127.0.0.1:{port}", timeout=1.0),
+    ):
+        pass
+    with (
+        pytest.raises(
+            OSError, match=r"'tcp://no-such-host\.invalid:8786' \(cannot resolve the host"
+        ),
+        connect("tcp://no-such-host.invalid:8786", timeout=1.0),
+    ):
+        pass
+
+
 @pytest.mark.parametrize(
     ("reply", "why"),
     [
@@ -115,6 +138,14 @@ def test_a_scheduler_address_connects(process_client: Any) -> None:
         ("local", 0, ValueError, r"workers"),
         ("tcp://", None, ValueError, r"'tcp://' is not a scheduler address \(missing port"),
         ("tcp://127.0.0.1:99999", None, ValueError, r"port 99999 is outside 1\.\.65535"),
+        # Dask's own error named neither the parameter nor the value, after building a Client
+        (
+            "TCP://127.0.0.1:8786",
+            None,
+            ValueError,
+            r"`scheduler`='TCP://127\.0\.0\.1:8786' .*'TCP'",
+        ),
+        (" tcp://127.0.0.1:8786", None, ValueError, r"`scheduler`=' tcp://.*unknown scheme"),
     ],
 )
 def test_malformed_schedulers_are_refused_before_anything_starts(
@@ -168,6 +199,56 @@ def test_a_local_cluster_leaves_the_callers_environment_as_it_was(
         (worker,) = env.values()
         assert worker["OPENBLAS_NUM_THREADS"] == "1"
     assert {k: os.environ.get(k) for k in keys} == before
+
+
+def test_a_closed_client_is_refused_by_name(thread_client: Any) -> None:
+    # it failed deep in Dask: AttributeError: 'NoneType' object has no attribute 'ncores'
+    import distributed
+
+    import isingeq
+
+    closed = distributed.Client(thread_client.cluster)
+    closed.close()
+    with (
+        pytest.raises(ValueError, match=r"`scheduler` is a distributed\.Client that is closed"),
+        connect(closed),
+    ):
+        pass
+    with pytest.raises(ValueError, match=r"`client` is a distributed\.Client that is closed"):
+        isingeq.solve(isingeq.paper_instance(6, rng=0), method="exact", client=closed)
+
+
+def test_a_pinned_task_whose_worker_has_left_runs_elsewhere(thread_client: Any) -> None:
+    # exact's calibration pins a task to each worker; a worker killed meanwhile comes back
+    # under another address (its nanny restarts it), and a task pinned to the old one waited
+    # for ever (Dask's "no-worker" state): the solve hung
+    import threading
+
+    from isingeq.distributed import stream
+
+    gone = "inproc://192.0.2.1/1/1"  # no worker has this address
+    assert gone not in thread_client.nthreads()
+    outs: list[Any] = []
+    run = threading.Thread(
+        target=lambda: outs.extend(stream(thread_client, abs, [(gone, (-3,))], pinned=True)),
+        daemon=True,
+    )
+    run.start()
+    run.join(60)  # a hang detector, not a speed assertion
+    if run.is_alive():  # let the thread end: the cluster outlives this test
+        thread_client.cancel(list(thread_client.futures.values()))
+    assert not run.is_alive(), "the pinned task waited for a worker that is not there"
+    assert [(o.key, o.value, o.error) for o in outs] == [(gone, 3, None)]
+    # a worker that is there still runs its own task
+    live = sorted(thread_client.nthreads())
+    here = list(stream(thread_client, _worker_address, [(w, ()) for w in live], pinned=True))
+    assert sorted((o.key, o.value) for o in here) == [(w, w) for w in live]
+
+
+def _worker_address() -> str:
+    import distributed
+
+    return str(distributed.get_worker().address)
 
 
 def test_a_cluster_without_workers_says_so_and_the_tasks_wait_for_one() -> None:
