@@ -246,6 +246,27 @@ def test_a_task_that_fails_on_its_worker_fails_its_records_and_the_run_goes_on(
     assert not any(r["status"].endswith("(Dask task)") for r in again.records)
 
 
+def test_a_bench_task_that_fails_on_its_worker_is_run_again_on_resume(
+    tmp_path: Path, process_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isingeq.experiments import bench, peers
+    from isingeq.experiments.peers.isingeq_methods import GreedyAdapter
+
+    # a solver this process knows and the worker processes do not: every task raises there
+    # (after its retries), as on workers without a dependency; the solver did not fail
+    monkeypatch.setitem(peers.ADAPTERS, "greedy-here", GreedyAdapter)
+    plan = bench.make_plan(names=["paper-12@1"], solvers=["greedy-here"], budgets=[0.02], threads=1)
+    first = bench.run_bench(plan, tmp_path, scheduler=process_client)
+    assert first.complete and len(first.records) == len(plan.keys())
+    assert all(r["status"].endswith("(Dask task)") for r in first.records)
+    assert all("unknown solver 'greedy-here'" in r["status"] for r in first.records)
+    again = bench.run_bench(plan, tmp_path)  # in-process, where the solver is known
+    assert again.complete and again.resumed == 0 and again.new == len(plan.keys())
+    assert all(r["status"] == "ok" for r in again.records)
+    on_disk = bench.read_records(tmp_path / "records.csv")
+    assert [r["status"] for r in on_disk] == ["ok"] * len(plan.keys())
+
+
 def _task(inst: Any, solver: str) -> dict[str, Any]:
     """One bench task as a worker runs it (0.25 s budget: a busy machine must not make a read
     of a tiny model look over budget; one thread)."""

@@ -79,7 +79,14 @@ from .bench_plan import (
 )
 from .bench_summary import record_key, summarize, write_outputs
 from .peers import ADAPTERS, BUDGET_BAND, Adapter, adapter, limit_threads
-from .records import RecordsFile, failure_status, json_safe, write_csv, write_json
+from .records import (
+    DASK_TASK_FAILED,
+    RecordsFile,
+    failure_status,
+    json_safe,
+    write_csv,
+    write_json,
+)
 
 __all__ = [
     "DEFAULT_BUDGETS",
@@ -172,9 +179,12 @@ def _parse(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _finished(row: dict[str, str]) -> bool:
-    """A row an earlier run finished: status "ok", "over budget: ..." or "failed: ...", readable."""
+    """A row an earlier run finished: status "ok", "over budget: ..." or "failed: ...", readable
+    (not a row whose Dask task failed: :data:`~isingeq.experiments.records.DASK_TASK_FAILED`)."""
     if not (row["status"] == "ok" or row["status"].startswith(("failed", "over budget"))):
         return False  # "skipped" rows are redone
+    if row["status"].endswith(DASK_TASK_FAILED):
+        return False  # the Dask task failed, not the solver: redone, as in reproduce
     try:
         _parse(row)
     except ValueError:
@@ -327,8 +337,11 @@ def run_bench(
         None (default): in-process, run after run. Otherwise a Dask run
         (:mod:`isingeq.distributed`): one task per (instance, solver, budget, repeat), its seed
         the same :func:`seed_for` as in-process, rows streamed to ``records.csv`` as tasks
-        finish (so the resume logic above applies). Timed runs never share a core: each task
-        holds its worker process for its whole run (set-up, calibration and the timed run),
+        finish (so the resume logic above applies; a task that failed after its retries is
+        recorded ``failed: ... (Dask task)`` and run again by a resumed run, as in
+        :func:`isingeq.experiments.reproduce.run_reproduce`). Timed runs never share a core:
+        each task holds its worker process for its whole run (set-up, calibration and the timed
+        run),
         with ``threads`` (default: the worker's threads) for numba / BLAS / torch, and a worker
         owns ``nthreads`` cores (``"local"``: ``cores // workers``). The cost: at most one
         timed run per worker at a time, and each worker sets a solver up and calibrates it for
@@ -567,7 +580,8 @@ def _dask_tasks(
         for out in stream(client, _remote_run, tasks, threads=plan.threads, exclusive=True):
             inst, solver, label, k, s, target = out.key
             if out.error is not None:  # the worker died too often, or the task could not run
-                emit(_row(inst, solver, label, k, s, target, status=failure_status(out.error)))
+                status = failure_status(out.error) + DASK_TASK_FAILED  # redone on resume
+                emit(_row(inst, solver, label, k, s, target, status=status))
                 continue
             row, sample = out.value
             emit(_certify(row, inst, solver, s, sample, out_dir))

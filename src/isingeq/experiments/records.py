@@ -102,6 +102,12 @@ def write_csv(
     return p
 
 
+#: The end of the status of a record whose Dask task failed after its retries: the task, not
+#: the method, failed (a worker killed too often, one without a dependency), so a resumed run
+#: (reproduce's and bench's) runs it again.
+DASK_TASK_FAILED = " (Dask task)"
+
+
 def failure_status(exc: BaseException) -> str:
     r"""A record's ``status`` for a unit of work that raised: ``"failed: Type: message"``, on one
     line and at most 300 characters of message (a record stays one CSV line).

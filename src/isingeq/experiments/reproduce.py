@@ -56,7 +56,7 @@ from ..solvers import (
     solve,
 )
 from ..solvers._registry import DISPATCH_METHODS
-from .records import RecordsFile, failure_status, write_csv, write_json
+from .records import DASK_TASK_FAILED, RecordsFile, failure_status, write_csv, write_json
 
 __all__ = [
     "PAPER_TABLE",
@@ -536,10 +536,6 @@ def _instances(run: ReproduceRun) -> list[tuple[int, int, np.random.SeedSequence
         children = np.random.SeedSequence(run.seed, spawn_key=(n,)).spawn(run.trials)
         out.extend((n, trial, child) for trial, child in enumerate(children))
     return out
-
-
-#: The end of the status of a record whose Dask task failed after its retries (redone on resume).
-DASK_TASK_FAILED = " (Dask task)"
 
 
 def _run(
