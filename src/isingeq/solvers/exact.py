@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from typing import Any
 
 import numpy as np
@@ -125,7 +126,8 @@ def solve_exact(
         fixed variables folded into the fields, and the blocks' lowest states, ``log Z`` and
         marginals reduced (log-sum-exp). The limit of n then grows with the cluster: a short
         calibration task measures the workers' states/s, and a run expected to take more than
-        :data:`DISTRIBUTED_MAX_SECONDS` is refused before it starts. Scaling against one
+        :data:`DISTRIBUTED_MAX_SECONDS` is refused before it starts. A cluster with no worker
+        yet (an adaptive one) is waited for, with a RuntimeWarning. Scaling against one
         process: ``benchmarks/bench_dask.py``.
 
     Returns
@@ -301,9 +303,19 @@ def _enumerate_on_cluster(
         )
     with connect(client, name="client") as cl:
         workers = cl.nthreads()  # asked while ``cl`` is open: ``client="local"`` closes it
+        if not workers:
+            # an adaptive cluster (dask-jobqueue's adapt(), dask-gateway) starts empty: the
+            # split and the size guard need its workers, so wait for the first, as reproduce's
+            # and bench's tasks do (Ctrl-C stops the wait)
+            warnings.warn(
+                f"the Dask cluster at {describe(client)} has no workers yet; method 'exact' "
+                "waits for one",
+                RuntimeWarning,
+                stacklevel=5,  # the caller of isingeq.solve
+            )
+            cl.wait_for_workers(1)
+            workers = cl.nthreads()
         threads = sum(int(w) for w in workers.values())
-        if threads == 0:
-            raise ValueError(f"client={describe(client)!r} has no workers")
         rate = None
         if n > EXACT_MAX_N:
             rate = _cluster_rate(cl)
