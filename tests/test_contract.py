@@ -149,6 +149,19 @@ def test_unknown_option_is_a_type_error_with_a_suggestion(method: str) -> None:
         isingeq.solve(m, method=method, seed=1)
 
 
+def test_another_methods_option_names_the_methods_that_take_it() -> None:
+    # auto takes few options: mfa-hybrid's num_sweeps was "did you mean 'num_states'?"
+    m = isingeq.paper_instance(3, rng=0)
+    with pytest.raises(TypeError, match=r"'num_sweeps' \(an option of .*mfa-hybrid: choose one"):
+        isingeq.solve(m, num_sweeps=10)
+    with pytest.raises(TypeError, match=r"'num_sweep' \(did you mean 'num_sweeps'\? an option of"):
+        isingeq.solve(m, num_sweep=10)
+    with pytest.raises(TypeError, match=r"'time_limit' \(an option of auto, .*tabu"):
+        isingeq.solve(m, method="greedy", time_limit=1.0)
+    with pytest.raises(TypeError, match=r"'num_stats' \(did you mean 'num_states'\?\)"):
+        isingeq.solve(m, num_stats=2)
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_bad_model_and_bad_rng(method: str) -> None:
     with pytest.raises(TypeError, match=r"`model` must be an isingeq\.SpinGlass; got ndarray"):

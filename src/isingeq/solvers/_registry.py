@@ -5,7 +5,8 @@ directly as ``solve_<name>(model, rng=0, ...)`` or as ``isingeq.solve(model, "na
 keeps the same promises (:mod:`isingeq.result` lists them):
 
 * ``rng`` (None | int | SeedSequence | Generator) is normalised to a Generator at entry;
-* an unknown option is a TypeError naming the close matches; a renamed option still works,
+* an unknown option is a TypeError naming the close matches (or the methods that take it);
+  a renamed option still works,
   with a DeprecationWarning that names its new spelling;
 * ``callback`` (a function of a :class:`~isingeq.solvers._progress.ProgressEvent`) sees the
   solve's progress events (:mod:`._progress`);
@@ -189,8 +190,14 @@ _OTHER_NAMES = {
 
 
 def _unknown(method: str, key: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    every = list(dict.fromkeys([*allowed, *(o for m in METHODS for o in _OPTIONS.get(m, ()))]))
+    close = difflib.get_close_matches(key, every, n=1)
+    name = key if key in every else close[0] if close else None
+    owners = [m for m in METHODS if name in _OPTIONS.get(m, ())]
+    hint = f" (did you mean {name!r}?)" if name != key and name in allowed else ""
+    if name is not None and name not in allowed:  # another method's option (or a typo of one)
+        what = "" if name == key else f"did you mean {name!r}? "
+        hint = f" ({what}an option of {', '.join(owners)}: choose one of them as the method)"
     if key in _OTHER_NAMES:  # another library's name for one of isingeq's
         hint = f" ({_OTHER_NAMES[key]})"
     return (
