@@ -6,8 +6,7 @@ keeps the same promises (:mod:`isingeq.result` lists them):
 
 * ``rng`` (None | int | SeedSequence | Generator) is normalised to a Generator at entry;
 * an unknown option is a TypeError naming the close matches (or the methods that take it);
-  a renamed option still works,
-  with a DeprecationWarning that names its new spelling;
+  a renamed option still works, with a DeprecationWarning that names its new spelling;
 * ``callback`` (a function of a :class:`~isingeq.solvers._progress.ProgressEvent`) sees the
   solve's progress events (:mod:`._progress`);
 * ``info`` gets its common core: ``method``, ``options`` (every option with its resolved
