@@ -27,6 +27,7 @@ from .result import SolveResult
 from .solvers import (
     EXACT_MAX_N,
     METHODS,
+    Interrupted,
     ProgressEvent,
     Trace,
     critical_t,
@@ -59,6 +60,7 @@ __all__ = [
     "METHODS",
     "FixedPointResult",
     "Instance",
+    "Interrupted",
     "Perceptron",
     "ProgressEvent",
     "SolveResult",

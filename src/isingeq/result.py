@@ -21,7 +21,8 @@ Every method returns a :class:`SolveResult` of the same shape:
                 sweeps, and reports 0 (``states_enumerated`` has the count)
   ``stopped``   why it stopped: "enumerated", "converged", "not_converged", "max_sweeps",
                 "schedule" (the t ladder ran out), "saturated" (every ``<n_i>`` at 0/1 early),
-                "time_limit" or "target_energy"
+                "time_limit", "target_energy" or "interrupted" (Ctrl-C; the result then comes
+                with :class:`isingeq.Interrupted`)
 
   Method extras keep one name for one thing: ``t_schedule`` (the t ladder of the first round),
   ``residual`` (num_reads,) (``max_i |<n_i> - sigmoid(t xi_i)|`` at the last ``t``),

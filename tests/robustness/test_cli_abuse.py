@@ -5,6 +5,7 @@ path, a full disk (/dev/full) and Ctrl-C. Each must end with one line on stderr,
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+import isingeq
 
 ENTRY = "from isingeq.cli import main; main()"
 
@@ -140,8 +143,15 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=120)
     assert p.returncode == 130, err
-    assert err.strip().splitlines() == ["interrupted: stopped by Ctrl-C; finished records are kept"]
-    assert not out.exists()  # nothing half-written
+    # the solve stops at its next check and its best so far is kept, written whole
+    assert err.strip().splitlines() == [
+        f"result: {out}",
+        "interrupted: stopped by Ctrl-C; the result is the best found before it",
+    ]
+    record = json.loads(out.read_text())
+    assert record["info"]["stopped"] == "interrupted"
+    model = isingeq.resolve("paper-1500").model
+    assert model.energy(record["best_sample"]) == pytest.approx(record["best_energy"], rel=1e-12)
 
 
 def test_an_empty_entry_in_a_list_flag_is_refused_not_dropped(tmp_path: Path) -> None:

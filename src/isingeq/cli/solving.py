@@ -20,7 +20,7 @@ from rich.markup import escape
 from .._validation import check_int, check_real
 from . import render
 from ._progress import spinner
-from .app import app, check_out_file, err_console, flag, user_errors
+from .app import app, check_out_file, err_console, flag, interrupted, user_errors
 
 _OLD_RANDOM = re.compile(r"\s*(paper|sk)\s*:\s*([0-9]+)\s*$")
 
@@ -171,11 +171,14 @@ def solve(
 
     Examples: isingeq solve --instance paper-1000@3 --method mfa --time-limit 1 --json;
     isingeq solve --instance G22 --time-limit 1 --data-dir ../shared/data
+
+    Ctrl-C stops auto, mfa, mfa-async, mfa-hybrid and tabu at their next clock check: the best
+    found so far is reported and written as usual, then exit code 130.
     """
     from .._json import json_safe
     from ..datasets import resolve
     from ..solvers import solve as run_solve
-    from ..solvers._progress import ProgressEvent, Trace
+    from ..solvers._progress import Interrupted, ProgressEvent, Trace
     from ..solvers._registry import resolve_options
 
     # validate everything before loading the instance or solving
@@ -226,7 +229,11 @@ def solve(
             trace(event)
             on_event(event)
 
-        result = run_solve(inst.model, method=name, rng=seed, callback=callback, **options)
+        try:
+            result = run_solve(inst.model, method=name, rng=seed, callback=callback, **options)
+            stopped_by_user = False
+        except Interrupted as stop:  # Ctrl-C: the best found so far is reported and written
+            result, stopped_by_user = stop.result, True
 
     summary = result.to_dict()
     objective = float(inst.objective(result.best_sample))
@@ -258,6 +265,8 @@ def solve(
 
         plot_solve(result, plot, trace, objective=inst.objective_of_energy)
         err_console.print(f"plot: {escape(str(plot))}", highlight=False, soft_wrap=True)
+    if stopped_by_user:
+        interrupted("stopped by Ctrl-C; the result is the best found before it")
 
 
 @app.command()

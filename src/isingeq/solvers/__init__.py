@@ -16,7 +16,7 @@ from . import (  # noqa: F401  (registration, in this order)
     tabu,
 )
 from ._common import eq16_residual
-from ._progress import ProgressEvent, Trace
+from ._progress import Interrupted, ProgressEvent, Trace
 from ._registry import (
     DISPATCH_METHODS,
     EXACT_METHODS,
@@ -48,6 +48,7 @@ __all__ = [
     "RENAMED",
     "STABILITY_RTOL",
     "VOCABULARY",
+    "Interrupted",
     "ProgressEvent",
     "Trace",
     "critical_t",

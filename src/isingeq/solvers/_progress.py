@@ -20,11 +20,22 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["ProgressEvent", "Trace", "report", "watching"]
+__all__ = [
+    "Interrupted",
+    "ProgressEvent",
+    "Trace",
+    "interruptible",
+    "report",
+    "stop_requested",
+    "watching",
+]
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,77 @@ def report(phase: str, best_energy: float, sweeps: int, rounds: int = 0) -> None
             rounds=int(rounds),
         )
     )
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a solve, whose best result so far is :attr:`result`.
+
+    A :class:`KeyboardInterrupt`, so a script stops as it always did; to keep the work done::
+
+        try:
+            r = isingeq.solve(model, time_limit=3600)
+        except isingeq.Interrupted as stop:
+            r = stop.result  # info["stopped"] == "interrupted"
+
+    The methods that check for it (:func:`interruptible`: mfa, mfa-async, mfa-hybrid, tabu
+    and auto) stop at their next clock check, finish their best states as at a time limit and
+    return them; a second Ctrl-C in the meantime interrupts at once (a plain
+    KeyboardInterrupt). A check comes after at most about 0.5 s of work in mfa's sweeps, tabu
+    and the thermal tail, but only after a whole round in mfa-async (one kernel call: seconds
+    on 10^6 variables). Other methods, and solves outside the main thread (a
+    Dask worker's), are interrupted as before.
+    """
+
+    def __init__(self, result: Any) -> None:
+        super().__init__("stopped by Ctrl-C; the best result so far is `.result`")
+        self.result = result
+
+
+@dataclass
+class _Stop:
+    requested: bool = False
+
+
+_STOP: contextvars.ContextVar[_Stop | None] = contextvars.ContextVar("isingeq_stop", default=None)
+
+
+def stop_requested() -> bool:
+    """Whether Ctrl-C asked the running solve to stop (checked where the clock is)."""
+    stop = _STOP.get()
+    return stop is not None and stop.requested
+
+
+@contextlib.contextmanager
+def interruptible(enabled: bool) -> Iterator[_Stop | None]:
+    """Within the block, a first Ctrl-C asks the solve to stop (:func:`stop_requested`)
+    instead of raising; yields the flag (None where nothing was installed).
+
+    Installed by the outermost solve only, in the main thread only (signal handlers live
+    there), and only over a Python-level SIGINT handler (not where SIGINT is ignored or left
+    to the system): a second Ctrl-C goes to that handler (KeyboardInterrupt) at once.
+    """
+    previous = signal.getsignal(signal.SIGINT) if enabled else None
+    if (
+        not enabled
+        or _STOP.get() is not None
+        or threading.current_thread() is not threading.main_thread()
+        or not callable(previous)
+    ):
+        yield None
+        return
+    stop = _Stop()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        stop.requested = True
+        signal.signal(signal.SIGINT, previous)  # the next Ctrl-C interrupts at once
+
+    token = _STOP.set(stop)
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield stop
+    finally:
+        _STOP.reset(token)
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass

@@ -77,6 +77,7 @@ def register(
     *,
     exact: bool = False,
     dispatch: bool = False,
+    interruptible: bool = False,
     renamed: Mapping[str, str] | None = None,
 ) -> Callable[[SolverFn], SolverFn]:
     """Register ``solve_<name>`` under ``name`` (a decorator in each solver module).
@@ -89,6 +90,10 @@ def register(
         The method guarantees the ground state.
     dispatch : bool
         The method runs another registered method (whose result already has the info core).
+    interruptible : bool
+        The method stops at its next clock check when Ctrl-C asks it to
+        (:func:`._progress.stop_requested`; ``info["stopped"] == "interrupted"``), and the
+        outermost solve then raises :class:`~._progress.Interrupted` with the result.
     renamed : mapping, optional
         ``{old option name: new option name}`` still accepted, with a DeprecationWarning.
     """
@@ -123,6 +128,7 @@ def register(
             with (
                 solve_memo(),
                 _progress.watching(callback, name, options.get("time_limit"), t0) as mine,
+                _progress.interruptible(interruptible) as stop,
             ):
                 res = fn(model, rng=gen, **options)
                 if mine:
@@ -139,6 +145,8 @@ def register(
                 if missing:  # a solver bug, not a user error
                     raise RuntimeError(f"method {name!r} did not report {missing} in its info")
             info["time_ns"] = time.perf_counter_ns() - t0
+            if stop is not None and stop.requested:  # info["stopped"]: "interrupted", or
+                raise _progress.Interrupted(res)  # the method's reason if it had just ended
             return res
 
         METHODS[name] = wrapper

@@ -38,7 +38,7 @@ AUTO_EXACT_MAX_N = 24
 AUTO_HEURISTIC = "mfa-hybrid"
 
 
-@register("auto", dispatch=True)
+@register("auto", dispatch=True, interruptible=True)
 def solve_auto(
     model: SpinGlass,
     *,

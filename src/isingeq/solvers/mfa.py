@@ -162,7 +162,11 @@ class _Sweeps:
         pass
 
 
-@register("mfa", renamed={"num_steps": "num_sweeps", "max_polish_sweeps": "max_sweeps"})
+@register(
+    "mfa",
+    interruptible=True,
+    renamed={"num_steps": "num_sweeps", "max_polish_sweeps": "max_sweeps"},
+)
 def solve_mfa(
     model: SpinGlass,
     *,
@@ -395,6 +399,9 @@ def solve_mfa(
                 traj_states.append(eng.states()[:, 0].astype(np.float64))
             sweeps_total += len(block)
             k = stop
+            if _progress.stop_requested():  # Ctrl-C: finish as at a time limit
+                round_stop = "interrupted"
+                break
             if deadline is not None:
                 eng.sync()
                 now = time.perf_counter_ns()
@@ -445,6 +452,9 @@ def solve_mfa(
             )
         if target_energy is not None and meets_target(model, float(best_E.min()), target_energy):
             stopped = "target_energy"
+            break
+        if round_stop == "interrupted" or _progress.stop_requested():
+            stopped = "interrupted"
             break
         if deadline is None or round_stop == "time_limit" or time.perf_counter_ns() >= deadline:
             if deadline is not None:

@@ -81,7 +81,7 @@ def load_sweeps(model: SpinGlass) -> None:
         _kernels.amfa_dense(np.ascontiguousarray(J, dtype=np.float64), *args)
 
 
-@register("mfa-async", renamed={"max_polish_sweeps": "max_sweeps"})
+@register("mfa-async", interruptible=True, renamed={"max_polish_sweeps": "max_sweeps"})
 def solve_mfa_async(
     model: SpinGlass,
     *,
@@ -301,6 +301,9 @@ def solve_mfa_async(
         _progress.report("mfa-async", float(best_E.min()), sweeps, rounds)
         if target_energy is not None and meets_target(model, float(best_E.min()), target_energy):
             stopped = "target_energy"
+            break
+        if _progress.stop_requested():  # Ctrl-C: a round is one kernel call, checked after it
+            stopped = "interrupted"
             break
         if deadline is None:
             break

@@ -132,7 +132,7 @@ def tail_ends(model: SpinGlass, t_start: float | None, t_end: float | None) -> t
     return t_start, t_end
 
 
-@register("mfa-hybrid")
+@register("mfa-hybrid", interruptible=True)
 def solve_mfa_hybrid(
     model: SpinGlass,
     *,
@@ -285,7 +285,7 @@ def solve_mfa_hybrid(
             "sweeps": mf.info["sweeps"],
             "rounds": mf.info["rounds"],
         }
-        if mf.info["stopped"] == "target_energy" or mf_fraction == 1.0:
+        if mf.info["stopped"] in ("target_energy", "interrupted") or mf_fraction == 1.0:
             return _result(
                 model,
                 X,
@@ -354,6 +354,9 @@ def solve_mfa_hybrid(
             if target_reached(model, lowest, target_energy, best_X):
                 stopped = "target_energy"
                 break
+            if _progress.stop_requested():
+                stopped = "interrupted"
+                break
     else:
         # a first chunk of 4 sweeps at t_start measures the rate; the ladder is then compressed
         # into the sweeps that still fit
@@ -374,6 +377,9 @@ def solve_mfa_hybrid(
             _progress.report("thermal tail", lowest, done)
             if target_reached(model, lowest, target_energy, best_X):
                 stopped = "target_energy"
+                break
+            if _progress.stop_requested():
+                stopped = "interrupted"
                 break
         if stopped == "schedule" and time.perf_counter_ns() >= deadline:
             stopped = "time_limit"

@@ -144,7 +144,7 @@ class TabuSearch:
         With a deadline, the moves are run in chunks sized from the measured move rate (about an
         eighth of the time left each, so the clock and the target are checked often enough and
         the last chunk ends close to the deadline). Returns why it stopped: "schedule",
-        "time_limit" or "target_energy".
+        "time_limit", "target_energy" or "interrupted" (Ctrl-C, :mod:`._progress`).
         """
         n = self.model.n
         if deadline is None:
@@ -159,6 +159,8 @@ class TabuSearch:
                 done += k
                 if self.reached(target_energy):
                     return "target_energy"
+                if _progress.stop_requested():
+                    return "interrupted"
             return "schedule"
         clock = ChunkClock(deadline, first=max(1, min(n, 256)), least=64)
         while True:
@@ -169,11 +171,13 @@ class TabuSearch:
             clock.run(k, self.advance, k)
             if self.reached(target_energy):
                 return "target_energy"
+            if _progress.stop_requested():
+                return "interrupted"
             if k == fit:
                 return "time_limit"
 
 
-@register("tabu")
+@register("tabu", interruptible=True)
 def solve_tabu(
     model: SpinGlass,
     *,
