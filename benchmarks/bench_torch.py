@@ -100,9 +100,12 @@ def async_time(
     M0 = np.random.default_rng(0).uniform(0.4, 0.6, size=(R, model.n))
     keys = np.arange(1, R + 1, dtype=np.int64)
     args = (csr.indptr, csr.indices, csr.data.astype(np.float64), h)
-    _kernels.amfa_csr(*args, ts[:1], amps[:1], M0.copy(), keys, 1e-4)
+    XI, states = np.empty_like(M0), np.empty(R, dtype=np.uint64)  # left for a next call
+    _kernels.amfa_csr(*args, ts[:1], amps[:1], M0.copy(), keys, 1e-4, XI, states, False)
     numba_s = best_time(
-        lambda: _kernels.amfa_csr(*args, ts, amps, M0.copy(), keys, 1e-4), a.repeats, a.wait_idle
+        lambda: _kernels.amfa_csr(*args, ts, amps, M0.copy(), keys, 1e-4, XI, states, False),
+        a.repeats,
+        a.wait_idle,
     )
     eng = ColouredSweeps(model, R, "float32", "cpu")
     eng.anneal(ts[:1], amps[:1], M0.copy(), keys, 1e-4)

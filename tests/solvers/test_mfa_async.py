@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -61,10 +63,47 @@ def test_the_kernel_keeps_fields_consistent_and_follows_the_equation() -> None:
     ts = np.full(400, t)
     M = np.full((2, m.n), 0.5)
     keys = np.array([1, 2])
-    _kernels.amfa_csr(J.indptr, J.indices, J.data, m.h.copy(), ts, np.zeros(400), M, keys, 0.0)
+    XI, states = np.empty_like(M), np.empty(2, dtype=np.uint64)
+    args = (m.h.copy(), ts, np.zeros(400), M, keys, 0.0, XI, states, False)
+    _kernels.amfa_csr(J.indptr, J.indices, J.data, *args)
     xi = m.h + M @ m.J
     np.testing.assert_allclose(M, 1.0 / (1.0 + np.exp(-t * xi)), atol=1e-10)
+    np.testing.assert_allclose(XI, xi, atol=1e-12)  # the fields it leaves for a next call
     assert np.abs(isingeq.eq16_residual(m, M[0], t)).max() < 1e-9
+
+
+@pytest.mark.parametrize("sparse", [True, False])
+def test_a_round_in_several_calls_is_bit_for_bit_one_call(sparse: bool) -> None:
+    m = isingeq.paper_instance(40, rng=2)
+    ts = np.geomspace(0.5, 50.0, 60)
+    amps = np.linspace(1.0, 0.0, 60)
+    keys = np.array([5, 6, 7])
+    J = sp.csr_array(m.J) if sparse else np.ascontiguousarray(m.J)
+    couplings = (J.indptr, J.indices, J.data) if sparse else (J,)
+    kernel = _kernels.amfa_csr if sparse else _kernels.amfa_dense
+    start = np.random.default_rng(0).uniform(0.45, 0.55, (3, m.n))
+    one, XI, st = start.copy(), np.empty_like(start), np.empty(3, dtype=np.uint64)
+    kernel(*couplings, m.h, ts, amps, one, keys, 1e-9, XI, st, False)
+    parts = start.copy()
+    for a, b in ((0, 7), (7, 8), (8, 41), (41, 60)):
+        kernel(*couplings, m.h, ts[a:b], amps[a:b], parts, keys, 1e-9, XI, st, a > 0)
+    np.testing.assert_array_equal(parts, one)
+
+
+def test_long_rounds_are_cut_into_calls_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from isingeq.solvers import mfa_async
+
+    m = isingeq.paper_instance(60, rng=4)
+    whole = isingeq.solve(m, method="mfa-async", num_reads=4, rng=3)
+    events: list[Any] = []
+    monkeypatch.setattr(mfa_async, "_CHUNK_S", 1e-12)  # every sweep its own call
+    cut = isingeq.solve(m, method="mfa-async", num_reads=4, rng=3, callback=events.append)
+    np.testing.assert_array_equal(cut.samples, whole.samples)
+    np.testing.assert_array_equal(cut.marginals, whole.marginals)
+    assert cut.info["sweeps"] == whole.info["sweeps"]
+    assert len(events) > whole.info["sweeps"] // 2  # news between the calls of a round
 
 
 def test_time_limit_runs_growing_rounds_and_target_stops_early() -> None:

@@ -504,7 +504,9 @@ def _amfa_value(x, t, amp, sat, state):  # pragma: no cover - compiled
 
 
 @njit(nogil=True, cache=True, parallel=True, fastmath=True, error_model="numpy")
-def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
+def amfa_csr(
+    indptr, indices, data, h, ts, amps, M, keys, tol, XI, states, resume
+):  # pragma: no cover - compiled
     """Asynchronous mean-field annealing of the replicas ``M`` (R, n), in place, in parallel.
 
     Sweep ``s`` visits the nodes in index order and sets ``m_i = sigmoid(ts[s] (xi_i + u))``,
@@ -515,18 +517,27 @@ def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no co
     than ``tol`` is not made at all (``m`` and ``xi`` stay consistent). Where ``|t x| > 12`` the
     sigmoid is taken as its step value (within 6.2e-6), and a node saturated whatever its noise
     draws no random number (faster sweeps; timed by ``benchmarks/bench_mfa_async_ttt.py``).
+
+    A round can be run in several calls, bit for bit as in one: each call leaves its fields in
+    ``XI`` (R, n) and its streams in ``states`` (R,), and a call with ``resume`` starts from them
+    instead of computing ``xi`` from ``M`` and seeding from ``keys`` (the incremental ``xi``
+    rounds differently from a fresh product).
     """
     R, n = M.shape
     S = ts.shape[0]
     for r in prange(R):
         m = M[r].copy()  # a private copy: no false sharing with the other replicas' rows
-        xi = h.copy()
-        for i in range(n):
-            mi = m[i]
-            for k in range(indptr[i], indptr[i + 1]):
-                xi[indices[k]] += data[k] * mi
         state = np.empty(1, dtype=np.uint64)
-        state[0] = _mix64(np.uint64(keys[r])) | np.uint64(1)
+        if resume:
+            xi = XI[r].copy()
+            state[0] = states[r]
+        else:
+            xi = h.copy()
+            for i in range(n):
+                mi = m[i]
+                for k in range(indptr[i], indptr[i + 1]):
+                    xi[indices[k]] += data[k] * mi
+            state[0] = _mix64(np.uint64(keys[r])) | np.uint64(1)
         for s in range(S):
             t = ts[s]
             amp = amps[s]
@@ -539,24 +550,30 @@ def amfa_csr(indptr, indices, data, h, ts, amps, M, keys, tol):  # pragma: no co
                     for k in range(indptr[i], indptr[i + 1]):
                         xi[indices[k]] += data[k] * d
         M[r] = m
+        XI[r] = xi
+        states[r] = state[0]
 
 
 @njit(nogil=True, cache=True, parallel=True, fastmath=True, error_model="numpy")
-def amfa_dense(J, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
+def amfa_dense(J, h, ts, amps, M, keys, tol, XI, states, resume):  # pragma: no cover - compiled
     """:func:`amfa_csr` for a dense symmetric ``J`` (n, n): a change of ``m_i`` is pushed to
     every ``xi`` along the contiguous row ``J[i]`` (vectorised), with no CSR copy to build."""
     R, n = M.shape
     S = ts.shape[0]
     for r in prange(R):
         m = M[r].copy()  # a private copy: no false sharing with the other replicas' rows
-        xi = h.copy()
-        for i in range(n):
-            mi = m[i]
-            row = J[i]
-            for j in range(n):
-                xi[j] += row[j] * mi
         state = np.empty(1, dtype=np.uint64)
-        state[0] = _mix64(np.uint64(keys[r])) | np.uint64(1)
+        if resume:
+            xi = XI[r].copy()
+            state[0] = states[r]
+        else:
+            xi = h.copy()
+            for i in range(n):
+                mi = m[i]
+                row = J[i]
+                for j in range(n):
+                    xi[j] += row[j] * mi
+            state[0] = _mix64(np.uint64(keys[r])) | np.uint64(1)
         for s in range(S):
             t = ts[s]
             amp = amps[s]
@@ -570,6 +587,8 @@ def amfa_dense(J, h, ts, amps, M, keys, tol):  # pragma: no cover - compiled
                     for j in range(n):
                         xi[j] += row[j] * d
         M[r] = m
+        XI[r] = xi
+        states[r] = state[0]
 
 
 # ---------------------------------------------------------------------------- a replica's state

@@ -3,8 +3,8 @@
 Every registered method takes ``callback=`` (:func:`isingeq.solve` passes it on): a function
 called with a :class:`ProgressEvent` whenever the method has news, that is between the chunks
 of work at which it already checks its clock (a round of mfa / mfa-async and mfa's
-saturation checks every 8 sweeps, a chunk of the thermal tail or of tabu moves), and once more
-when it returns. An mfa-async round is one kernel call, so it reports when the round ends. The events are cheap (no
+saturation checks every 8 sweeps, a chunk of the thermal tail or of tabu moves, an mfa-async
+round or its part of at most 0.25 s), and once more when it returns. The events are cheap (no
 energy is computed for them) and their number is bounded by the method's own clock checks, so
 a callback costs nothing measurable; it runs in the solver's thread, between kernels.
 
@@ -153,9 +153,8 @@ class Interrupted(KeyboardInterrupt):
     The methods that check for it (:func:`interruptible`: mfa, mfa-async, mfa-hybrid, tabu
     and auto) stop at their next clock check, finish their best states as at a time limit and
     return them; a second Ctrl-C in the meantime interrupts at once (a plain
-    KeyboardInterrupt). A check comes after at most about 0.5 s of work in mfa's sweeps, tabu
-    and the thermal tail, but only after a whole round in mfa-async (one kernel call: seconds
-    on 10^6 variables). Other methods, and solves outside the main thread (a
+    KeyboardInterrupt). A check comes after at most about 0.5 s of work (with
+    ``backend="torch"``, after an mfa-async round). Other methods, and solves outside the main thread (a
     Dask worker's), are interrupted as before.
     """
 

@@ -65,6 +65,10 @@ __all__ = ["load_sweeps", "solve_mfa_async"]
 _FIRST_GUESS_S = 2e-9
 
 
+#: Seconds of work after which a round's sweeps are split into another kernel call (the clock,
+#: the progress events and Ctrl-C are checked between calls).
+_CHUNK_S = 0.25
+
 #: Standard deviation of U(-1/2, 1/2): a uniform noise of std ``s`` has full width ``s * sqrt(12)``.
 _UNIFORM_STD = 1.0 / math.sqrt(12.0)
 
@@ -73,7 +77,8 @@ def load_sweeps(model: SpinGlass) -> None:
     """Load the annealing kernel for ``model``'s storage, on no replicas
     (:func:`~._common.load_kernels`)."""
     no, M = np.zeros(0), np.zeros((0, model.n))
-    args = (np.asarray(model.h, dtype=np.float64), no, no, M, np.zeros(0, dtype=np.int64), 0.0)
+    keys, states = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    args = (np.asarray(model.h, dtype=np.float64), no, no, M, keys, 0.0, M.copy(), states, False)
     J = model.J
     if model.is_sparse:
         _kernels.amfa_csr(J.indptr, J.indices, np.asarray(J.data, dtype=np.float64), *args)
@@ -248,6 +253,8 @@ def solve_mfa_async(
     first = np.array([t_end])
     stopped = "schedule"
     per_sweep_s = _FIRST_GUESS_S * (couplings + 8 * n) * -(-R // threads)  # one round, R reads
+    XI = np.empty((R, n)) if coloured is None else None  # a chunked round's fields and streams
+    kst = np.empty(R, dtype=np.uint64)
     if coloured is not None and deadline is not None:
         # a coloured sweep costs a product per colour class (a dense model: n of them), which
         # the kernels' cost model above does not see: measure one (it overran 0.05 s by 100x)
@@ -283,20 +290,37 @@ def solve_mfa_async(
         amps = w * (1.0 - np.arange(S) / S)
         keys = gen.integers(0, 2**63 - 1, size=R, dtype=np.int64)
         t0 = time.perf_counter_ns()
+        done = S
         if coloured is not None:
             coloured.anneal(ts, amps, M, keys, tol)
-        elif sparse:
-            _kernels.amfa_csr(*csr, h, ts, amps, M, keys, tol)
         else:
-            _kernels.amfa_dense(Jd, h, ts, amps, M, keys, tol)
-        per_sweep_s = max((time.perf_counter_ns() - t0) * 1e-9 / S, 1e-9)
+            # a round longer than _CHUNK_S runs in several calls (bit for bit as in one), so the
+            # clock, the progress events and Ctrl-C are checked in it: at 10^6 variables one
+            # round was seconds, a 2 s budget took 3 s, and Ctrl-C waited for the round
+            chunk = max(1, int(_CHUNK_S / per_sweep_s))
+            done = 0
+            while done < S:
+                k = min(chunk, S - done)
+                args = (h, ts[done : done + k], amps[done : done + k], M, keys, tol, XI, kst)
+                if sparse:
+                    _kernels.amfa_csr(*csr, *args, done > 0)
+                else:
+                    _kernels.amfa_dense(Jd, *args, done > 0)
+                done += k
+                if done < S:
+                    _progress.report("mfa-async", float(best_E.min()), sweeps + done, rounds)
+                    if _progress.stop_requested():
+                        break
+                    if deadline is not None and time.perf_counter_ns() >= deadline:
+                        break
+        per_sweep_s = max((time.perf_counter_ns() - t0) * 1e-9 / max(done, 1), 1e-9)
         X, used = descend(model, (M > 0.5).astype(np.uint8), max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
         best_X[better], best_E[better], best_M[better] = X[better], E[better], M[better]
         best_C[better] = descent_converged(model, X, used, max_sweeps)[better]
         rounds += 1
-        sweeps += S
+        sweeps += done
         reads += R
         _progress.report("mfa-async", float(best_E.min()), sweeps, rounds)
         if target_energy is not None and meets_target(model, float(best_E.min()), target_energy):
