@@ -3,10 +3,10 @@
 Run: ``python benchmarks/bench_time_limit.py [--side 1000] [--methods mfa-async,mfa-hybrid]
 [--limits 2,4]``
 
-A 2-D +-J spin glass on an L x L torus (n = L^2, 2 n bonds, no fields; seed 1), one untimed
-warm-up solve (numba's loads), then one solve per method and time limit: the wall time of the
-whole ``isingeq.solve`` call against ``time_limit``, the energy per spin, the number of progress
-events (``callback``) and why it stopped. mfa-async's rounds are cut into kernel calls of at
+A 2-D +-J spin glass on an L x L torus (``isingeq.ea_instance(L, rng=1)``: n = L^2, 2 n
+bonds, no fields), one untimed warm-up solve (numba's loads), then one solve per method and
+time limit: the wall time of the whole ``isingeq.solve`` call against ``time_limit``, the
+energy per spin, the number of progress events (``callback``) and why it stopped. mfa-async's rounds are cut into kernel calls of at
 most 0.25 s of work (:data:`isingeq.solvers.mfa_async._CHUNK_S`) for this.
 """
 
@@ -15,21 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
-import scipy.sparse as sp
-
 import isingeq
-
-
-def torus(side: int, seed: int = 1) -> isingeq.SpinGlass:
-    """The +-J spin glass on a side x side torus, as a 0/1 model."""
-    n = side * side
-    i = np.arange(n).reshape(side, side)
-    a = np.r_[i.ravel(), i.ravel()]
-    b = np.r_[np.roll(i, -1, 0).ravel(), np.roll(i, -1, 1).ravel()]
-    signs = np.random.default_rng(seed).choice([-1.0, 1.0], a.size)
-    J = sp.coo_array((signs, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n)).tocsr()
-    return isingeq.SpinGlass.from_spin(np.zeros(n), J)
 
 
 def main() -> None:
@@ -38,9 +24,9 @@ def main() -> None:
     ap.add_argument("--methods", default="mfa-async,mfa-hybrid")
     ap.add_argument("--limits", default="2,4")
     args = ap.parse_args()
-    model = torus(args.side)
+    model = isingeq.ea_instance(args.side, rng=1)
     n = model.n
-    print(f"+-J torus, n = {n:,}")
+    print(f"ea_instance({args.side}, rng=1): 2-D +-J torus, n = {n:,}")
     isingeq.solve(model, method="mfa-async", time_limit=0.5, rng=0)  # numba's loads
     print(f"{'method':>12} {'limit s':>8} {'wall s':>8} {'E / n':>9} {'events':>7}  stopped")
     for method in args.methods.split(","):

@@ -9,7 +9,7 @@ from typing import Any as _Any
 
 from . import io
 from .datasets import resolve
-from .generators import paper_instance, sk_instance
+from .generators import ea_instance, paper_instance, sk_instance
 from .instance import Instance
 from .model import SpinGlass
 from .perceptron import (
@@ -69,6 +69,7 @@ __all__ = [
     "__version__",
     "conditional_identity_error",
     "critical_t",
+    "ea_instance",
     "eq16_residual",
     "exact_log_partition",
     "fit",
