@@ -149,6 +149,11 @@ def test_unknown_option_is_a_type_error_with_a_suggestion(method: str) -> None:
         isingeq.solve(m, method=method, seed=1)
 
 
+def test_a_method_name_in_another_case_is_suggested() -> None:
+    with pytest.raises(ValueError, match=r"unknown method 'MFA' \(did you mean 'mfa'\?\)"):
+        isingeq.solve(isingeq.paper_instance(3, rng=0), method="MFA")
+
+
 def test_another_methods_option_names_the_methods_that_take_it() -> None:
     # auto takes few options: mfa-hybrid's num_sweeps was "did you mean 'num_states'?"
     m = isingeq.paper_instance(3, rng=0)

@@ -56,6 +56,11 @@ def memory_shortfall(need: float) -> str | None:
     have = memory_limit()
     if have is None or need <= have:
         return None
+    if os.environ.get(MEMORY_ENV, "").strip():  # the user's limit, not the machine's memory
+        return (
+            f"about {fmt_bytes(need)}, more than the {fmt_bytes(have)} that ${MEMORY_ENV} "
+            "allows (raise it to allow more)"
+        )
     return (
         f"about {fmt_bytes(need)}, more than the {fmt_bytes(have)} this machine has (set "
         f"${MEMORY_ENV}, e.g. {MEMORY_ENV}=256GiB, to allow more)"

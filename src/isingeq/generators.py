@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ._resources import memory_shortfall
+from ._resources import fmt_bytes, memory_shortfall
 from ._validation import as_generator, check_int
 from .model import SpinGlass
 
@@ -28,7 +28,10 @@ def _check_fits(n: int, copies: int) -> None:
     peak that exceeds the memory limit (:mod:`isingeq._resources`)."""
     short = memory_shortfall(copies * 8.0 * n * n)
     if short is not None:
-        raise ValueError(f"`n`={n} is a dense {n} x {n} model that needs {short}")
+        raise ValueError(
+            f"`n`={n} is a dense {n} x {n} model ({fmt_bytes(8.0 * n * n)} a float64 matrix) "
+            f"whose build needs at its peak ({copies} such arrays at once) {short}"
+        )
 
 
 def paper_instance(n: int, rng: Any = None) -> SpinGlass:

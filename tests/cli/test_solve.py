@@ -234,7 +234,7 @@ def test_json_holds_every_sample_asked_for(tmp_path: Path) -> None:
         (["--instance", "paper-8", "--seed", "-1"], "`--seed` must be >= 0; got -1"),
         ([], "give exactly one of --instance or --file; got none"),
         (["--instance", "paper-8", "--file", "x.txt"], "got --instance, --file"),
-        (["--instance", "paper-10000000"], "is a dense 10000000 x 10000000 model that needs"),
+        (["--instance", "paper-10000000"], "is a dense 10000000 x 10000000 model (728 TiB a"),
         (["--instance", "paper-5,paper-6"], "`spec` 'paper-5,paper-6' must look like"),
     ],
 )

@@ -39,7 +39,9 @@ def test_dense_generators_refuse_before_allocating(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv(MEMORY_ENV, "1MiB")
     with pytest.raises(
         ValueError,
-        match=r"`n`=1000 is a dense 1000 x 1000 model that needs about 38\.1 MiB.*ISINGEQ_MEMORY_LIMIT",
+        match=r"`n`=1000 is a dense 1000 x 1000 model \(7\.63 MiB a float64 matrix\) whose "
+        r"build needs at its peak \(5 such arrays at once\) about 38\.1 MiB, more than the "
+        r"1 MiB that \$ISINGEQ_MEMORY_LIMIT allows \(raise it to allow more\)",
     ):
         isingeq.paper_instance(1000, rng=0)
     assert isingeq.paper_instance(100, rng=0).n == 100  # 0.38 MiB fits

@@ -231,8 +231,10 @@ def _lookup(method: str) -> SolverFn:
     try:
         return METHODS[method]
     except KeyError:
-        close = difflib.get_close_matches(method, list(METHODS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        # case too: "MFA" is "mfa" (difflib compares characters as they are)
+        lower = {m.lower(): m for m in METHODS}
+        close = difflib.get_close_matches(method.lower(), list(lower), n=1)
+        hint = f" (did you mean {lower[close[0]]!r}?)" if close else ""
         raise ValueError(
             f"unknown method {method!r}{hint}; choose one of: {', '.join(METHODS)}"
         ) from None
