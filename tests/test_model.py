@@ -270,6 +270,9 @@ def test_from_qubo_refuses_what_it_cannot_read() -> None:
         SpinGlass.from_qubo({(0, 1): float("nan")})
     with pytest.raises(ValueError, match=r"`n` must be an integer >= 3"):
         SpinGlass.from_qubo({(0, 2): 1.0}, n=2)
+    with pytest.raises(ValueError, match=r"`Q` is empty: no variable .*give `n`"):
+        SpinGlass.from_qubo({})
+    assert SpinGlass.from_qubo({}, n=3).n == 3  # three variables, no terms
     with pytest.raises(ValueError, match=r"`n` applies to a dict `Q` only"):
         SpinGlass.from_qubo(np.eye(2), n=2)
     with pytest.raises(ValueError, match=r"`Q` must be a square matrix"):

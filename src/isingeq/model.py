@@ -361,6 +361,11 @@ class SpinGlass:
             cols.append(j)
             vals.append(-float(value))
         top = max(cols, default=-1) + 1
+        if n is None and top == 0:
+            raise ValueError(
+                "`Q` is empty: no variable to build a model of (give `n` for n variables with "
+                "no terms)"
+            )
         if n is None:
             n = top
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < max(top, 1):
