@@ -311,3 +311,26 @@ def test_weights_under_networkx_s_usual_name_are_not_read_silently() -> None:
         warnings.simplefilter("error")
         G.add_edge(1, 2, eps=2.0)  # some edge carries eps: the reading is the user's
         SpinGlass.from_networkx(G)
+
+
+def test_maxcut_time_limit_counts_the_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import networkx as nx
+
+    from isingeq.integrations import networkx as nxi
+
+    real = nxi._maxcut_parts
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(0.3)  # a conversion that takes time: the solve gets what is left
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(nxi, "_maxcut_parts", slow)
+    G = nx.random_regular_graph(3, 60, seed=1)
+    events: list[isingeq.ProgressEvent] = []
+    cut = isingeq.maxcut(G, method="mfa-async", time_limit=1.0, rng=0, callback=events.append)
+    assert events and events[0].time_limit <= 0.7  # the solve got 1 s less the conversion's
+    assert cut.result.info["options"]["time_limit"] == 1.0  # what the caller asked for
+    with pytest.raises(ValueError, match="`time_limit` must be > 0"):
+        isingeq.maxcut(G, time_limit=-1.0)

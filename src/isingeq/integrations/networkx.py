@@ -44,6 +44,7 @@ these functions is called; ``import isingeq`` does not import it.
 from __future__ import annotations
 
 import numbers
+import time
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from .._optional import require
-from .._validation import check_model
+from .._validation import check_model, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
 
@@ -244,7 +245,9 @@ def maxcut(
         The variable order (every node once); default ``list(G)``.
     **options
         The method's options (``num_reads``, ``num_sweeps``, ``time_limit``, ...); a misspelled
-        one is a TypeError, as in :func:`isingeq.solve`.
+        one is a TypeError, as in :func:`isingeq.solve`. ``time_limit`` counts from the call,
+        the graph's conversion included, as
+        :class:`~isingeq.integrations.dimod.MeanFieldSampler` counts the BQM's.
 
     Returns
     -------
@@ -271,8 +274,16 @@ def maxcut(
     """
     from ..solvers import solve
 
+    t0 = time.perf_counter()
+    limit = options.get("time_limit")
+    if limit is not None:
+        limit = options["time_limit"] = check_real("time_limit", limit, low=0.0, low_open=True)
     model, nodes, (rows, cols, w) = _maxcut_parts(G, weight, nodelist)
+    if limit is not None:  # seconds from the call: the graph's conversion is part of them
+        options["time_limit"] = max(limit - (time.perf_counter() - t0), 1e-3)
     result = solve(model, method, rng=rng, **options)
+    if limit is not None:
+        result.info["options"]["time_limit"] = limit
     x = result.best_sample
     value = float(w[x[rows] != x[cols]].sum())
     partition = (
