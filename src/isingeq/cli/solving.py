@@ -129,7 +129,10 @@ def solve(
     ] = 0,
     time_limit: Annotated[
         float | None,
-        typer.Option(help="Wall-time limit in seconds, for methods that take `time_limit`."),
+        typer.Option(
+            help="Wall-time limit in seconds, for methods that take `time_limit` (a CLI call "
+            "also loads numba's kernels once, about 0.2 s, outside it)."
+        ),
     ] = None,
     num_reads: Annotated[
         int | None,

@@ -59,8 +59,8 @@ VOCABULARY: dict[str, Term] = {
         "<n_i>",
     ),
     "time_limit": Term(
-        "wall time from entry to return (a process's first solve adds numba's one-off kernel "
-        "load, uncounted)",
+        "wall time from entry to return (a process's first solve, every CLI call, adds numba's "
+        "one-off kernel load, ~0.2 s: not taken from the limit, but in info's time_ns)",
         "seconds",
     ),
     "target_energy": Term("stop once a sample reaches H <= target_energy", "H (energy)"),
