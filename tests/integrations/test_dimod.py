@@ -240,6 +240,128 @@ def test_exact_sampler_is_deterministic_and_takes_seed() -> None:
     np.testing.assert_array_equal(a.record.sample, b.record.sample)
 
 
+# ------------------------------------------------------------------ the SampleSet, as dimod makes it
+#: Labels of each kind, n of them: sortable ones out of sorted order, and unsortable ones.
+_LABELS: dict[str, Callable[[int], list[Any]]] = {
+    "int": lambda n: (np.random.default_rng(1).permutation(n) * 3 - 7).tolist(),
+    "str": lambda n: [f"x{k}" for k in range(n)],  # "x10" sorts before "x2"
+    "tuple": lambda n: [(k % 7, f"r{k}") for k in range(n)],
+    "float": lambda n: [0.5 + k / 3 for k in range(n)][::-1],
+    "mixed": mixed_labels,  # str, int and tuples: not sortable, kept in the BQM's order
+}
+
+
+@pytest.mark.parametrize(("n", "m"), [(12, 30), (3000, 9000)])
+@pytest.mark.parametrize("vartype", ["SPIN", "BINARY"])
+@pytest.mark.parametrize("labels", sorted(_LABELS))
+def test_the_sampleset_is_dimods_own_energies_to_the_last_bit(
+    n: int, m: int, vartype: str, labels: str
+) -> None:
+    # the SampleSet is now assembled here (labels sorted before the solve, not by dimod's
+    # from_samples_bqm after it): it must be the very one dimod makes of the same states
+    bqm = random_bqm(dimod, n, m, vartype, seed=n, labels=_LABELS[labels](n), offset=-2.75)
+    ss = MeanFieldSampler("greedy").sample(bqm, num_reads=3, seed=0)
+    np.testing.assert_array_equal(ss.record.energy, bqm.energies(ss))  # equal, not close
+    at = [ss.variables.index(v) for v in bqm.variables]
+    ref = dimod.SampleSet.from_samples_bqm((ss.record.sample[:, at], bqm.variables), bqm)
+    assert list(ss.variables) == list(ref.variables)
+    if labels != "mixed":
+        assert list(ss.variables) == sorted(bqm.variables) != list(bqm.variables)
+    assert ss.record.dtype == ref.record.dtype and ss.vartype is ref.vartype
+    for field in ("sample", "energy", "num_occurrences"):
+        np.testing.assert_array_equal(ss.record[field], ref.record[field])
+
+
+@pytest.mark.parametrize("vartype", ["SPIN", "BINARY"])
+def test_unique_rows_keep_their_energies_and_marginals_with_sorted_labels(vartype: str) -> None:
+    n = 40
+    labels = [f"v{k}" for k in np.random.default_rng(2).permutation(n)]
+    bqm = random_bqm(dimod, n, 60, vartype, seed=3, labels=labels, offset=1.25)
+    ss = MeanFieldSampler("mfa-async").sample(bqm, num_reads=12, seed=0, unique=True)
+    np.testing.assert_array_equal(ss.record.energy, bqm.energies(ss))
+    assert np.all(np.diff(ss.record.energy) >= 0) and ss.record.num_occurrences.sum() == 12
+    assert list(ss.variables) == sorted(labels)
+    marginals = np.asarray(ss.info["marginals"])  # row k is record k's, columns ss.variables
+    assert marginals.shape == (len(ss), n)
+    assert np.mean((marginals > 0.5) == (ss.record.sample > 0)) > 0.9
+
+
+def test_sampleset_variables_sort_as_dimod_sorts() -> None:
+    from isingeq.integrations.dimod import _sampleset_variables
+
+    def check(labels: list[Any]) -> tuple[Any, Any]:
+        bqm = dimod.BQM({v: 1.0 for v in labels}, {}, 0.0, "BINARY")
+        columns, variables = _sampleset_variables(bqm)
+        ref = dimod.SampleSet.from_samples((np.zeros((1, len(labels))), labels), "BINARY", 0)
+        assert list(variables) == list(ref.variables)
+        if columns is not None:
+            assert [labels[i] for i in columns] == list(variables)
+        return columns, variables
+
+    assert check([3, -1, 2**62, 0])[0].tolist() == [1, 3, 0, 2]  # ints: numpy's sort
+    assert check([True, 0.5, -2])[0].tolist() == [2, 1, 0]  # numbers: Python's
+    assert check(["b", "a10", "a2"])[0].tolist() == [1, 2, 0]
+    bqm = dimod.BQM({v: 1.0 for v in ("a", ("b", 1), 2)}, {}, 0.0, "BINARY")
+    assert _sampleset_variables(bqm) == (None, bqm.variables)  # unsortable: the BQM's order
+    in_order = dimod.BQM({v: 1.0 for v in ("a", "b", "c")}, {}, 0.0, "BINARY")
+    columns, variables = _sampleset_variables(in_order)
+    assert columns is None and variables is in_order.variables  # nothing to sort or copy
+
+
+def test_the_labels_are_sorted_before_the_solve_within_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # dimod sorted them after the solve, outside the time limit; here the time they take
+    # comes out of the method's share, and the method gets the rest
+    from isingeq.integrations import dimod as integration
+
+    calls: list[str] = []
+    limits: list[float] = []
+    real_sort, real_solve = integration._sampleset_variables, integration.solve
+
+    def sort(bqm: Any) -> Any:
+        calls.append("labels")
+        return real_sort(bqm)
+
+    def solve(model: Any, **kw: Any) -> Any:
+        calls.append("solve")
+        limits.append(kw["time_limit"])
+        return real_solve(model, **kw)
+
+    monkeypatch.setattr(integration, "_sampleset_variables", sort)
+    monkeypatch.setattr(integration, "solve", solve)
+    bqm = random_bqm(dimod, 30, 60, "SPIN", seed=1, labels=[f"x{k}" for k in range(30)])
+    ss = MeanFieldSampler("mfa-async").sample(bqm, time_limit=0.2, num_reads=2, seed=0)
+    assert calls == ["labels", "solve"]
+    assert 0.0 < limits[0] < 0.2 and ss.info["options"]["time_limit"] == 0.2
+
+
+def test_tabu_runs_100_sweeps_up_to_1000_variables_and_0_1_s_beyond() -> None:
+    # tabu's 100 sweeps are 100 n^2 work (hours at 10^5 variables); TabuSampler stops at
+    # 100 ms. Without time_limit or num_sweeps the sampler bounds it past 1000 variables
+    from isingeq.integrations.dimod import TABU_SWEEPS_MAX_N, TABU_TIME_LIMIT
+
+    assert (TABU_SWEEPS_MAX_N, TABU_TIME_LIMIT) == (1000, 0.1)
+    sampler = MeanFieldSampler("tabu")
+    small = random_bqm(dimod, TABU_SWEEPS_MAX_N, 2000, "SPIN", seed=1)
+    ss = sampler.sample(small, num_reads=1, seed=0)
+    assert ss.info["options"]["time_limit"] is None
+    assert ss.info["stopped"] == "schedule" and ss.info["sweeps"] == 100
+    big = random_bqm(dimod, TABU_SWEEPS_MAX_N + 1, 2000, "SPIN", seed=1)
+    ss = sampler.sample(big, num_reads=1, seed=0)
+    assert ss.info["options"]["time_limit"] == TABU_TIME_LIMIT
+    assert ss.info["stopped"] == "time_limit"
+    # num_sweeps given: that schedule, repeatable; a time_limit given: that one
+    a, b = (sampler.sample(big, num_reads=1, num_sweeps=2, seed=0) for _ in range(2))
+    assert a.info["options"]["time_limit"] is None and a.info["sweeps"] == 2
+    np.testing.assert_array_equal(a.record.sample, b.record.sample)
+    ss = sampler.sample(big, num_reads=1, time_limit=0.05, seed=0)
+    assert ss.info["options"]["time_limit"] == 0.05
+    # and no other method gets a default time limit
+    other = MeanFieldSampler("greedy").sample(big, num_reads=1, seed=0)
+    assert "time_limit" not in other.info["options"]
+
+
 # ------------------------------------------------------------------ large
 def test_a_1e5_variable_1e6_interaction_bqm_solves_through_the_sampler() -> None:
     n = 100_000

@@ -157,6 +157,32 @@ def test_critical_t_does_not_depend_on_blas_threads() -> None:
         assert one == two
 
 
+def test_critical_t_of_a_sparse_model_does_not_depend_on_blas_threads() -> None:
+    # ARPACK's vector updates rounded differently on 2 BLAS threads (a +-1 lattice of 10^5
+    # nodes: lambda_max 1 ulp apart, and so t_c), and ran 4x slower after numba's parallel
+    # kernels: on a sparse J it runs on one BLAS thread, which the caller's setting outlives
+    import scipy.sparse as sp
+    from threadpoolctl import ThreadpoolController, threadpool_limits
+
+    side = 316
+    idx = np.arange(side * side).reshape(side, side)
+    rows = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
+    cols = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
+    signs = np.random.default_rng(0).choice([-1.0, 1.0], rows.size)
+    eps = sp.csr_array((signs, (rows, cols)), shape=(side * side,) * 2)
+
+    def blas_threads() -> list[int]:
+        return [i["num_threads"] for i in ThreadpoolController().select(user_api="blas").info()]
+
+    values = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            caller = blas_threads()
+            values.append(isingeq.critical_t(isingeq.SpinGlass(eps)))
+            assert blas_threads() == caller
+    assert values[0] == values[1]
+
+
 def test_critical_t_is_computed_once_per_model_within_a_solve() -> None:
     from isingeq.solvers import _common
 

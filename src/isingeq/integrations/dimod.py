@@ -65,13 +65,25 @@ try:
 except ImportError:  # pragma: no cover - depends on the environment
     require("dimod", "isingeq.integrations.dimod", "dimod")  # raises, naming the extra
 
-__all__ = ["HEURISTICS", "EnumerationSampler", "MeanFieldSampler"]
+__all__ = [
+    "HEURISTICS",
+    "TABU_SWEEPS_MAX_N",
+    "TABU_TIME_LIMIT",
+    "EnumerationSampler",
+    "MeanFieldSampler",
+]
 
 #: The methods :class:`MeanFieldSampler` can run: every registered heuristic, the default first.
 HEURISTICS: tuple[str, ...] = (
     AUTO_HEURISTIC,
     *(m for m in METHODS if m not in (*EXACT_METHODS, *DISPATCH_METHODS, AUTO_HEURISTIC)),
 )
+
+#: ``MeanFieldSampler("tabu")`` without ``time_limit`` or ``num_sweeps`` runs tabu's 100 sweeps
+#: up to this many variables, and for :data:`TABU_TIME_LIMIT` seconds beyond (class Notes).
+TABU_SWEEPS_MAX_N = 1000
+#: Seconds: dwave-samplers' ``TabuSampler`` default ``timeout`` (100 ms).
+TABU_TIME_LIMIT = 0.1
 
 
 class _IsingEqSampler(dimod.Sampler):
@@ -156,7 +168,7 @@ class _IsingEqSampler(dimod.Sampler):
 
     def _sampleset(
         self,
-        bqm: Any,
+        out: _Output,
         res: SolveResult,
         *,
         unique: bool,
@@ -164,7 +176,8 @@ class _IsingEqSampler(dimod.Sampler):
         timing: dict[str, int],
         t_post: int,
     ) -> Any:
-        """The SampleSet in the BQM's vartype and labels; energies from ``bqm.energies``."""
+        """The SampleSet in the BQM's vartype and labels; energies the BQM's own, as
+        ``bqm.energies`` gives them (:class:`_Output`)."""
         X = res.samples
         marginals = res.marginals
         occurrences = np.ones(len(X), dtype=np.int64)
@@ -175,22 +188,18 @@ class _IsingEqSampler(dimod.Sampler):
             X = X[rows]
             marginals = None if marginals is None else marginals[rows]
         states = X.astype(np.int8)  # dimod's sample dtype (uint8 overflows in its energy sums)
-        if bqm.vartype is dimod.SPIN:
+        if out.bqm.vartype is dimod.SPIN:
             states = 2 * states - 1
-        info = {**info, **res.info}
-        ss = dimod.SampleSet.from_samples_bqm(
-            (states, bqm.variables), bqm, info=info, num_occurrences=occurrences
-        )
+        energies = out.energies(states)
+        if unique:  # distinct states, lowest energy first (stable: first seen first on ties)
+            order = np.argsort(energies, kind="stable")
+            states, energies, occurrences = states[order], energies[order], occurrences[order]
+            marginals = None if marginals is None else marginals[order]
+        ss = out.sampleset(states, energies, occurrences, {**info, **res.info})
         if marginals is not None:
             # dimod sorts sortable labels: the columns follow the SampleSet's variables, not
             # the BQM's order the solver used (a PyQUBO BQM's ['c', 'a', 'b'] came out shifted)
-            at = {v: i for i, v in enumerate(bqm.variables)}
-            ss.info["marginals"] = marginals[:, [at[v] for v in ss.variables]]
-        if unique:  # distinct states, lowest energy first (stable: first seen first on ties)
-            order = np.argsort(ss.record.energy, kind="stable")
-            if marginals is not None:
-                ss.info["marginals"] = ss.info["marginals"][order]
-            ss = dimod.SampleSet(ss.record[order], ss.variables, ss.info, ss.vartype)
+            ss.info["marginals"] = out.columns_of(marginals)
         ss.info["timing"] = {**timing, "postprocessing_ns": time.perf_counter_ns() - t_post}
         # plain Python, as Ocean's samplers keep info: dimod's SampleSet.__eq__ compares info
         # with !=, and numpy arrays there (marginals, converged, ...) made every == raise
@@ -262,7 +271,7 @@ class MeanFieldSampler(_IsingEqSampler):
     How it meets what users of the peer samplers ask for:
 
     * **a fixed wall time**: ``time_limit`` (seconds from the call, BQM conversion included)
-      for the methods that take it (``mfa-hybrid``, ``mfa-async``, ``mfa``);
+      for the methods that take it (``mfa-hybrid``, ``mfa-async``, ``mfa``, ``tabu``);
     * **multi-threaded**: the methods run their replicas in parallel on numba's threads
       (``properties["num_threads"]``; set ``NUMBA_NUM_THREADS`` to change); by default
       ``mfa-hybrid`` runs one read per thread;
@@ -276,8 +285,17 @@ class MeanFieldSampler(_IsingEqSampler):
     * **reproducible seeds**: the same ``seed`` (and options) gives the same SampleSet, on any
       number of threads (each read draws from its own stream); without a seed one is drawn
       and reported in ``info["seed"]``. A ``time_limit`` makes the work done depend on the
-      machine's speed, so only runs without one repeat exactly;
-    * **several distinct solutions**: ``unique=True`` returns each distinct state once.
+      machine's speed, so only runs without one repeat exactly (``tabu`` on more than
+      :data:`TABU_SWEEPS_MAX_N` variables: pass ``num_sweeps``);
+    * **several distinct solutions**: ``unique=True`` returns each distinct state once;
+    * **a bounded default time**: ``tabu``'s own default, 100 sweeps of ``n`` moves that each
+      scan ``n`` gains, is ``100 n^2`` work: seconds at n = 5,000 and hours at 10^5, where
+      dwave-samplers' ``TabuSampler`` stops after its ``timeout`` of 100 ms. Without
+      ``time_limit`` or ``num_sweeps``, ``MeanFieldSampler("tabu")`` therefore runs the 100
+      sweeps up to :data:`TABU_SWEEPS_MAX_N` variables (about as long as that timeout, and
+      repeatable) and ``time_limit=TABU_TIME_LIMIT`` (0.1 s, all reads in parallel) beyond;
+      ``info["options"]["time_limit"]`` says which. The other methods' default schedules
+      are a fixed number of sweeps over the couplings, so linear in the BQM's size.
 
     Examples
     --------
@@ -338,11 +356,14 @@ class MeanFieldSampler(_IsingEqSampler):
             states (from ``seed``), the given rows repeated, or a ValueError; ``"tile"`` and
             ``"none"`` without ``initial_states`` are a ValueError, as in dwave-samplers.
         time_limit : float, optional
-            Seconds of wall time from this call's entry: the BQM's conversion is counted, and
-            the method gets what it leaves. The method's last step (a 1-flip descent of each
-            read) and the SampleSet's energies (``bqm.energies``, ``postprocessing_ns``) come
-            after; ``info["timing"]`` shows each part (``benchmarks/bench_bqm.py
-            --sample-time`` measures them on a 10^6-interaction BQM).
+            Seconds of wall time from this call's entry: the BQM's conversion and the
+            SampleSet's labels (sorted before the solve) are counted, and the method gets what
+            they leave. What comes after is short: the method's last step (a 1-flip descent of
+            each read) and the SampleSet's energies (``bqm.energies``) and record
+            (``postprocessing_ns``); ``info["timing"]`` shows each part
+            (``benchmarks/bench_bqm.py --sample-time`` measures them at 10^5 variables).
+            Default none, except for ``tabu`` on more than :data:`TABU_SWEEPS_MAX_N`
+            variables without ``num_sweeps``: 0.1 s (Notes).
         callback : callable, optional
             Called with an :class:`isingeq.ProgressEvent` whenever the method checks its clock
             and once at the end (as ``isingeq.solve(..., callback=)``; :class:`isingeq.Trace`
@@ -384,6 +405,12 @@ class MeanFieldSampler(_IsingEqSampler):
         limit = options.get("time_limit")
         if limit is not None:
             limit = check_real("time_limit", limit, low=0.0, low_open=True)
+        elif (
+            self.method == "tabu"
+            and "num_sweeps" not in options
+            and bqm.num_variables > TABU_SWEEPS_MAX_N
+        ):  # TabuSampler's default timeout, not 100 n^2 gain reads (class Notes)
+            limit = options["time_limit"] = TABU_TIME_LIMIT
         fill = options.pop("initial_states_generator", "random")
         if fill not in _FILLS:
             raise ValueError(
@@ -394,6 +421,7 @@ class MeanFieldSampler(_IsingEqSampler):
             self._check_empty(bqm, gen, options)
             return self._empty(bqm, 1 if unique else rows, info, t0, occurrences=rows)
         model = SpinGlass.from_bqm(bqm)
+        out = _Output(bqm)
         if "initial_states" in options:
             X0 = initial_states_array(bqm, options["initial_states"])
             if X0.ndim == 2:
@@ -417,7 +445,7 @@ class MeanFieldSampler(_IsingEqSampler):
         if limit is not None:
             res.info["options"]["time_limit"] = limit
         timing = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1}
-        return self._sampleset(bqm, res, unique=bool(unique), info=info, timing=timing, t_post=t2)
+        return self._sampleset(out, res, unique=bool(unique), info=info, timing=timing, t_post=t2)
 
 
 class EnumerationSampler(_IsingEqSampler):
@@ -540,11 +568,76 @@ class EnumerationSampler(_IsingEqSampler):
                 ss.info["log_z"] = -float(options["t"]) * float(bqm.offset)
             return ss
         model = SpinGlass.from_bqm(bqm)
+        out = _Output(bqm)
         t1 = time.perf_counter_ns()
         res = solve(model, method="exact", callback=callback, **options)
         t2 = time.perf_counter_ns()
         timing = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1}
-        return self._sampleset(bqm, res, unique=False, info=info, timing=timing, t_post=t2)
+        return self._sampleset(out, res, unique=False, info=info, timing=timing, t_post=t2)
+
+
+# ---------------------------------------------------------------------- the SampleSet
+class _Output:
+    """The SampleSet's variables, made before the solve: a ``time_limit`` counts them, and
+    what is left after the solve is the energies and the record.
+
+    dimod's ``SampleSet.from_samples_bqm``, after the time limit, took several times a short
+    ``time_limit`` on a 10^5-variable BQM (``benchmarks/bench_bqm.py``, figures in the
+    README): it sorts the labels in Python (pairs of index and label, by a key function) and
+    checks each label of the samples, once for the SampleSet and again for ``bqm.energies``.
+    Here the labels are sorted once, as dimod sorts them (``columns``: the BQM's index of each
+    of the SampleSet's variables, ``None`` where the order is the BQM's), and the energies
+    are ``bqm.energies``'s own, of the samples in the BQM's order (a numpy sum in its order,
+    for the same floats, was faster on two reads with str or tuple labels but slower on 32).
+    """
+
+    def __init__(self, bqm: Any) -> None:
+        self.bqm = bqm
+        self.columns, self.variables = _sampleset_variables(bqm)
+
+    def columns_of(self, X: np.ndarray) -> np.ndarray:
+        """``X``'s columns (the BQM's order) in the SampleSet's variables' order."""
+        return X if self.columns is None else X[:, self.columns]
+
+    def energies(self, states: np.ndarray) -> np.ndarray:
+        """``bqm.energies`` of ``states`` (rows in the BQM's vartype and variables' order)."""
+        return np.asarray(self.bqm.energies((states, self.bqm.variables)), dtype=np.float64)
+
+    def sampleset(
+        self, states: np.ndarray, energies: np.ndarray, occurrences: np.ndarray, info: dict
+    ) -> Any:
+        """The SampleSet of ``states`` (the BQM's order), as ``SampleSet.from_samples`` makes
+        it (record fields, dtypes and sorted variables), without its work per label."""
+        samples = self.columns_of(states)
+        dtype = [
+            ("sample", samples.dtype, (samples.shape[1],)),
+            ("energy", energies.dtype),
+            ("num_occurrences", occurrences.dtype),
+        ]
+        record = np.rec.array(np.zeros(len(samples), dtype=dtype))
+        record["sample"] = samples
+        record["energy"] = energies
+        record["num_occurrences"] = occurrences
+        return dimod.SampleSet(record, self.variables, info, self.bqm.vartype)
+
+
+def _sampleset_variables(bqm: Any) -> tuple[np.ndarray | None, Any]:
+    """``(columns, variables)``: the SampleSet's variables as ``SampleSet.from_samples`` orders
+    them (sorted where the labels sort, else the BQM's order) and the BQM's index of each
+    (``None`` where the order is the BQM's)."""
+    labels = list(bqm.variables)
+    n = len(labels)
+    if all(type(v) is int for v in labels):
+        # the common case, sorted by numpy: dimod keeps integer labels as C ssize_t
+        columns = np.argsort(np.array(labels, dtype=np.int64))
+    else:
+        try:  # the comparisons dimod's sort makes (a TypeError there leaves the order as is)
+            columns = np.array(sorted(range(n), key=labels.__getitem__), dtype=np.intp)
+        except TypeError:
+            return None, bqm.variables
+    if np.array_equal(columns, np.arange(n)):
+        return None, bqm.variables
+    return columns, dimod.variables.Variables([labels[i] for i in columns])
 
 
 # ---------------------------------------------------------------------- initial states

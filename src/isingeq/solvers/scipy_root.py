@@ -36,6 +36,7 @@ it is unique).
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from typing import Any
 
@@ -83,8 +84,11 @@ def critical_t(model: SpinGlass) -> float:
     Near ``x = 1/2`` the map ``x -> sigmoid(t xi)`` has Jacobian ``(t / 4) J``; above ``t_c`` the
     largest eigen-direction of ``J`` grows. ``lambda_max`` is exact (LAPACK) for n <= 500 and
     from ARPACK's Lanczos to a relative tolerance of 0.1 above that. Returns ``inf`` when ``J`` has no positive eigenvalue (no couplings).
-    Computed once per model within one ``solve`` (mfa-hybrid needs it twice; ARPACK on a
-    10^5-node graph takes 0.08 s).
+    Computed once per model within one ``solve`` (mfa-hybrid needs it twice). On a sparse
+    ``J``, ARPACK runs on one BLAS thread: its work there is vector updates, which BLAS's
+    threads did not speed up but slowed down four-fold after numba's parallel kernels (10^5
+    nodes on 2 cores, most of a short ``time_limit``; :func:`one_blas_thread` says why), and
+    one thread gives the same estimate whatever the number of cores.
     """
     check_model(model)
     return float(memo(model, "critical_t", lambda: _critical_t(model)))
@@ -106,7 +110,10 @@ def _critical_t(model: SpinGlass) -> float:
         # fixed start vector keeps the estimate, and so seeded solves, the same in every process
         # (ARPACK's own random start made t_c differ by ~1 % between runs)
         v0 = np.random.default_rng(0).uniform(0.5, 1.5, n)
-        lam = float(eigsh(op, k=1, which="LA", return_eigenvectors=False, tol=1e-1, v0=v0)[0])
+        # a dense J's products are BLAS's own work, which its threads do speed up
+        threads = one_blas_thread() if sp.issparse(J) else contextlib.nullcontext()
+        with threads:
+            lam = float(eigsh(op, k=1, which="LA", return_eigenvectors=False, tol=1e-1, v0=v0)[0])
     return 4.0 / lam if lam > 0 else float("inf")
 
 
