@@ -20,6 +20,7 @@ from scipy.special import expit
 from .._resources import memory_shortfall
 from .._validation import check_int, check_real
 from ..model import SpinGlass, _real_array
+from . import _kernels
 
 __all__ = [
     "HOST_BYTES_PER_STATE",
@@ -29,6 +30,7 @@ __all__ = [
     "device_residuals",
     "eq16_residual",
     "field_scale",
+    "fields",
     "ladder_ends",
     "load_kernels",
     "meets_target",
@@ -262,13 +264,27 @@ def start_states(
     return np.ascontiguousarray(X)
 
 
+def fields(model: SpinGlass, X: np.ndarray) -> np.ndarray:
+    """``model.local_field(X)`` of the rows of ``X`` (R, n), C-ordered float64, bit for bit; a
+    sparse model's in parallel over the rows (:func:`._kernels.csr_fields`)."""
+    Xf = np.ascontiguousarray(X, dtype=np.float64)
+    if not model.is_sparse or Xf.shape[0] < 2:
+        return np.ascontiguousarray(model.local_field(Xf), dtype=np.float64)
+    J = model.J
+    G = np.empty_like(Xf)
+    h = np.ascontiguousarray(model.h, dtype=np.float64)
+    _kernels.csr_fields(J.indptr, J.indices, np.asarray(J.data, dtype=np.float64), h, Xf, G)
+    return G
+
+
 def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:
     """``F(x) = x - sigmoid(t xi(x))``, shape of ``x``: zero exactly at the solutions of eq. 16.
 
     ``x`` is (n,) or (R, n); no validation (the methods call it on their own iterates).
     """
     X = np.asarray(x, dtype=np.float64)
-    return np.asarray(X - expit(t * model.local_field(X)))
+    xi = fields(model, X) if X.ndim == 2 else model.local_field(X)
+    return np.asarray(X - expit(t * xi))
 
 
 def residual_per_read(model: SpinGlass, marginals: np.ndarray, t: float) -> np.ndarray:

@@ -22,7 +22,7 @@ from .._validation import check_int, check_model
 from ..model import SpinGlass
 from ..result import SolveResult
 from . import _kernels
-from ._common import memo, start_states
+from ._common import fields, memo, start_states
 from ._registry import register
 
 __all__ = [
@@ -45,7 +45,7 @@ def descend(
     """
     X = np.array(states, dtype=np.uint8, order="C", copy=True)
     R = X.shape[0]
-    G = np.ascontiguousarray(model.local_field(X.astype(np.float64)), dtype=np.float64)
+    G = fields(model, X)
     sweeps = np.zeros(R, dtype=np.int64)
     # a field within the stability slack of 0 is a tie and keeps x_i: the descent then ends in
     # exactly the states one_flip_stable accepts, and never flips on a rounding error
@@ -61,8 +61,13 @@ def descend(
 
 def load_descent(model: SpinGlass) -> None:
     """Load :func:`descend`'s kernel for ``model``'s storage, on no rows
-    (:func:`~._common.load_kernels`)."""
+    (:func:`~._common.load_kernels`), with its fields' kernel for a sparse model."""
     descend(model, np.zeros((0, model.n), dtype=np.uint8), 1)
+    if model.is_sparse:
+        J, X = model.J, np.zeros((0, model.n))
+        h = np.ascontiguousarray(model.h, dtype=np.float64)
+        data = np.asarray(J.data, dtype=np.float64)
+        _kernels.csr_fields(J.indptr, J.indices, data, h, X, X.copy())
 
 
 def descent_converged(

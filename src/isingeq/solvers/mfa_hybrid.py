@@ -62,6 +62,7 @@ from . import _kernels, _progress
 from ._common import (
     T_MAX,
     ChunkClock,
+    fields,
     load_kernels,
     memo,
     reads_of,
@@ -324,7 +325,7 @@ def solve_mfa_hybrid(
         )
 
     # ---- phase 2: the cold tail, in chunks of the ladder so the clock and target are checked
-    G = np.ascontiguousarray(model.local_field(X.astype(np.float64)), dtype=np.float64)
+    G = fields(model, X)
     E = np.zeros(R)
     best_X = X.copy()
     best_E = np.zeros(R)

@@ -37,6 +37,7 @@ from ..result import SolveResult
 from . import _kernels, _progress
 from ._common import (
     ChunkClock,
+    fields,
     load_kernels,
     reads_of,
     start_states,
@@ -102,7 +103,7 @@ class TabuSearch:
     def __post_init__(self) -> None:
         R, n = self.X.shape
         Xf = self.X.astype(np.float64)
-        self.G = np.ascontiguousarray(self.model.local_field(Xf), dtype=np.float64)
+        self.G = fields(self.model, Xf)
         self.e0 = np.asarray(self.model._energy_unchecked(Xf), dtype=np.float64)
         self.E = np.zeros(R)
         self.best_X = self.X.copy()
