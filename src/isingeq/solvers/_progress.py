@@ -150,6 +150,8 @@ class Interrupted(KeyboardInterrupt):
         except isingeq.Interrupted as stop:
             r = stop.result  # info["stopped"] == "interrupted"
 
+    (In an interactive session, after the traceback: ``sys.last_value.result``.)
+
     The methods that check for it (:func:`interruptible`: mfa, mfa-async, mfa-hybrid, tabu
     and auto) stop at their next clock check, finish their best states as at a time limit and
     return them; a second Ctrl-C in the meantime interrupts at once (a plain
