@@ -74,6 +74,36 @@ def test_bench_tables_in_a_pipe_are_whole(bench_run: tuple[dict[str, Any], str])
         assert piped.count(f"│ {solver} ") >= 2  # in the gap table and in the runs table
 
 
+def test_bench_tables_show_instance_names_as_they_are(
+    bench_run: tuple[dict[str, Any], str],
+) -> None:
+    # a file stem like 'run[v2]' was read as rich markup: the caption said "for run:" and
+    # the time-to-target header and the beats table lost the bracket
+    summary, _ = bench_run
+    text = json.dumps(summary).replace("paper-12@1", "run[v2]").replace("paper-12", "g[big]")
+    renamed = json.loads(text)
+    for inst in renamed["instances"]:
+        inst["best_known"] = None
+    for row in renamed["by_instance_solver"]:
+        row.update(ttt_tries=1, ttt_reached=1, median_ttt_s=0.01, ttt_source="budget runs")
+    beat = {"instance": "run[v2]", "solver": "tabu", "budget_s": 0.01, "seed": 1}
+    beat.update(objective=1.0, best_known=0.5, certificate="out/run[v2].json")
+    renamed["beats_best_known"] = [beat]
+    out = _render(render.bench_tables(renamed), 200, terminal=False)
+    words = " ".join(out.split())
+    assert "No best-known value for g[big], run[v2]" in words or (
+        "No best-known value for run[v2], g[big]" in words
+    )
+    assert "run[v2] ┃" in out and "│ run[v2] " in out and "out/run[v2].json" in out
+
+
+def test_reproduce_table_shows_a_method_spec_as_it_is() -> None:
+    row = {"n": 5, "method": "mfa:tail=[x]", "correct_rate": 1.0, "energy_ratio": 1.0}
+    row.update(gs_hit_rate=1.0, mean_time_s=0.001, failed=1)
+    out = _render([render.reproduce_table([row], 2, 0, {})], 120, terminal=False)
+    assert "mfa:tail=[x] (1 failed)" in out
+
+
 def test_a_wide_table_in_a_pipe_is_printed_at_its_natural_width() -> None:
     from rich.table import Table
 

@@ -211,6 +211,34 @@ def test_json_holds_every_sample_asked_for(tmp_path: Path) -> None:
             ["--instance", "paper-8", "--method", "exact", "--time-limit", "1"],
             "method 'exact' has no option 'time_limit'",
         ),
+        # the flags name themselves (they were "--method / --option: ... in num_reads=")
+        (
+            ["--instance", "paper-8", "--method", "greedy", "--time-limit", "1"],
+            "error: --time-limit: method 'greedy' has no option 'time_limit'",
+        ),
+        (
+            [
+                "--instance",
+                "paper-8",
+                "--method",
+                "greedy",
+                "--num-reads",
+                "2",
+                "-o",
+                "num_reads=3",
+            ],
+            "error: --num-reads and the option num_reads=3 (--method / --option) give",
+        ),
+        # the seed is --seed here: the registry's hint ("called `rng` here") is Python's, and
+        # -o rng=3 was then refused as an unknown option
+        (
+            ["--instance", "paper-8", "--method", "mfa", "-o", "seed=3"],
+            "option 'seed': the solver's seed is the flag --seed here",
+        ),
+        (
+            ["--instance", "paper-8", "--method", "mfa:rng=3"],
+            "option 'rng': the solver's seed is the flag --seed here",
+        ),
         (
             ["--instance", "paper-8", "--method", "scipy-root", "--num-reads", "0"],
             "`--num-reads` must be >= 1; got 0",

@@ -22,7 +22,11 @@ from rich.progress_bar import ProgressBar
 
 
 def counted(console: Console) -> Progress:
-    """A transient bar: description, bar, done / total, elapsed and remaining time."""
+    """A transient bar: description, bar, done / total, elapsed and remaining time.
+
+    Drawn on a terminal only: off one (pipes, logs, CliRunner) rich would still leave an empty
+    line on stderr, before the summary line or an ``error:`` line.
+    """
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -31,6 +35,7 @@ def counted(console: Console) -> Progress:
         TimeRemainingColumn(),
         console=console,
         transient=True,
+        disable=not console.is_terminal,
     )
 
 

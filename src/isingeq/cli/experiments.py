@@ -59,6 +59,14 @@ _FLAGS = {
 }
 
 
+def _check_workers(workers: int | None, scheduler: str | None) -> None:
+    if workers is None:
+        return
+    if scheduler != "local":
+        raise ValueError(f"--workers applies to --scheduler local only; got --workers {workers}")
+    check_int("--workers", workers, low=1)
+
+
 def _interrupted(complete: bool, what: str) -> None:
     if not complete:
         interrupted(f"the outputs cover the {what} finished so far")
@@ -105,13 +113,18 @@ def reproduce(
         run_reproduce,
         write_outputs,
     )
+    from ..solvers import EXACT_MAX_N
 
-    size_list = parse_list("--sizes", sizes, int)
+    # the flags' own checks first, so that an error names the flag (`--seed`, not `seed`)
+    size_list = [
+        check_int("--sizes", n, low=1, high=EXACT_MAX_N) for n in parse_list("--sizes", sizes, int)
+    ]
+    trials = check_int("--trials", trials, low=1)
+    seed = check_int("--seed", seed, low=0)
+    _check_workers(workers, scheduler)
     method_list = default_methods() if methods is None else parse_list("--methods", methods)
     check_inputs(size_list, trials, method_list)  # before any work or file
     check_out_dir("--out", out)
-    if workers is not None and scheduler != "local":
-        raise ValueError(f"--workers applies to --scheduler local only; got --workers {workers}")
     with steps(err_console, "reproduce", len(size_list) * trials) as advance, _dask_errors():
         run = run_reproduce(
             size_list,
@@ -241,13 +254,24 @@ def bench(
     """
     from ..experiments.bench import make_plan, run_bench, write_outputs
 
-    # validate everything before any work or file
-    budget_list = parse_list("--budgets", budgets, float)
+    # validate everything before any work or file; the flags' own checks first, so that an
+    # error names the flag (`--repeats`, not make_plan's `repeats`)
+    budget_list = [
+        check_real("--budgets", b, low=0.0, low_open=True)
+        for b in parse_list("--budgets", budgets, float)
+    ]
+    repeats = check_int("--repeats", repeats, low=1)
+    seed = check_int("--seed", seed, low=0)
+    target = check_real("--target", target, low=0.0, high=1.0, low_open=True)
+    if threads is not None:
+        import numba
+
+        cfg: Any = numba.config
+        threads = check_int("--threads", threads, low=1, high=int(cfg.NUMBA_NUM_THREADS))
+    _check_workers(workers, scheduler)
     solver_list = None if solvers is None else parse_list("--solvers", solvers)
     if not (suite or instance or file):
         raise ValueError("no instances: give --suite, --instance or --file")
-    if workers is not None and scheduler != "local":
-        raise ValueError(f"--workers applies to --scheduler local only; got --workers {workers}")
     check_out_dir("--out", out)
     plan = make_plan(
         suites=suite,

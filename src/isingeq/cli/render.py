@@ -2,6 +2,8 @@
 
 Functions here take the library's summaries (plain dicts and lists) and return tables; they
 import nothing from the experiments, so ``isingeq solve`` and ``isingeq methods`` stay light.
+What comes from the user (instance names, file paths, method specs) is escaped: a file stem
+like ``run[v2]`` is a name, not rich markup.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 __all__ = [
@@ -98,7 +101,8 @@ def reproduce_table(
             )
         for row in (r for r in summary if r["n"] == n):
             failed = row.get("failed", 0)
-            method = f"{row['method']} [red]({failed} failed)[/]" if failed else row["method"]
+            label = escape(row["method"])  # a user's spec, not markup
+            method = f"{label} [red]({failed} failed)[/]" if failed else label
             mean_time = row["mean_time_s"]
             table.add_row(
                 str(n),
@@ -256,7 +260,7 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
     no_bk = [r["instance"] for r in summary["instances"] if r["best_known"] is None]
     if no_bk:
         caption += (
-            f" No best-known value for {', '.join(no_bk)}: their gap is to the best objective "
+            f" No best-known value for {escape(', '.join(no_bk))}: their gap is to the best objective "
             "found by any solver in this run."
         )
     title = (
@@ -365,13 +369,13 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
         t_b.add_column("certificate")
         for r in beats:
             t_b.add_row(
-                r["instance"],
+                escape(r["instance"]),
                 r["solver"],
                 str(r["budget_s"]),
                 str(r["seed"]),
                 f"{r['objective']:.10g}",
                 f"{r['best_known']:.10g}",
-                str(r.get("certificate") or "-"),
+                escape(str(r.get("certificate") or "-")),
             )
         out.append(t_b)
     ttt = [r for r in summary["by_instance_solver"] if r["ttt_tries"] or r.get("ttt_failed")]
@@ -391,7 +395,7 @@ def bench_tables(summary: dict[str, Any]) -> list[Table]:
         t2 = Table(title=title, caption=ttt_caption, min_width=min(len(title) + 4, 100))
         t2.add_column("solver", no_wrap=True)
         for name in instances:
-            t2.add_column(name, justify="right", min_width=8)
+            t2.add_column(escape(name), justify="right", min_width=8)
         by = {(r["solver"], r["instance"]): r for r in ttt}
         for s in solvers:
             if not any((s, name) in by for name in instances):

@@ -54,6 +54,25 @@ def _spec(
     return "--random", new
 
 
+#: What the command line gives a solve through flags of its own, not as method options
+#: (``isingeq.solve`` takes them as keywords, so the registry's hints name those).
+_FLAG_NOT_OPTION = {
+    "rng": "the solver's seed is the flag --seed here (rng=SEED in isingeq.solve)",
+    "seed": "the solver's seed is the flag --seed here (rng=SEED in isingeq.solve)",
+    "callback": "the command gives the solve its own callback (the live line, --plot)",
+}
+
+
+def _no_flag_as_option(method: str, items: list[str]) -> None:
+    """Refuse ``-o rng=3`` / ``-o seed=3`` naming ``--seed`` (the registry's hint for ``seed``,
+    "called `rng` here", is Python's: ``-o rng=3`` was then an unknown option)."""
+    keys = [str(item).partition("=")[0].strip() for item in items]
+    keys += [p.partition("=")[0].strip() for p in re.split(r"[;,]", method.partition(":")[2])]
+    for key in keys:
+        if key in _FLAG_NOT_OPTION:
+            raise ValueError(f"option {key!r}: {_FLAG_NOT_OPTION[key]}")
+
+
 def _input_file(spec: Any) -> Path | None:
     """The file that ``spec`` reads (``PATH``, or ``PATH#K`` / ``PATH#NAME``), if any."""
     text = str(spec).strip()
@@ -183,7 +202,7 @@ def solve(
     from ..datasets import resolve
     from ..solvers import solve as run_solve
     from ..solvers._progress import Interrupted, ProgressEvent, Trace
-    from ..solvers._registry import resolve_options
+    from ..solvers._registry import METHODS, method_options, resolve_options
 
     # validate everything before loading the instance or solving
     seed = check_int("--seed", seed, low=0)
@@ -193,9 +212,26 @@ def solve(
         num_reads = check_int("--num-reads", num_reads, low=1)
     which, spec = _spec(random, instance, file, seed)
     with flag("--method / --option"):
-        name, options = resolve_options(
-            method, option or [], time_limit=time_limit, num_reads=num_reads
-        )
+        _no_flag_as_option(method, option or [])
+        name, options = resolve_options(method, option or [])
+    # the flags' own options, each error naming its flag (not `--method / --option`)
+    for flag_name, key, value in (
+        ("--time-limit", "time_limit", time_limit),
+        ("--num-reads", "num_reads", num_reads),
+    ):
+        if value is None:
+            continue
+        if key not in method_options(name):
+            having = ", ".join(m for m in METHODS if key in method_options(m))
+            raise ValueError(
+                f"{flag_name}: method {name!r} has no option {key!r}; methods that have it: {having}"
+            )
+        if key in options:
+            raise ValueError(
+                f"{flag_name} and the option {key}={options[key]!r} (--method / --option) give "
+                f"{key!r} twice; give it once"
+            )
+        options[key] = value
     # the input file, which no output may overwrite
     _not_the_input(out, plot, _input_file(spec))
     if out is not None:
