@@ -157,6 +157,12 @@ def check_out_file(name: str, path: Path) -> Path:
     return path
 
 
+#: What :func:`main` says at a Ctrl-C that no command has described itself: the experiments'
+#: records are appended as they finish, a solve's result is written by the command when its
+#: method stopped for it (:class:`isingeq.Interrupted`), so this only says that it stopped.
+_STOPPED = "stopped by Ctrl-C (work finished before it is kept where it was written)"
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point: every way a command can fail is one line on stderr.
 
@@ -175,7 +181,7 @@ def main(argv: list[str] | None = None) -> Any:
             standalone_mode=False,
         )
     except (typer.Abort, KeyboardInterrupt):
-        _line("interrupted:", "bold red", "stopped by Ctrl-C; finished records are kept")
+        _line("interrupted:", "bold red", _STOPPED)
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -192,7 +198,7 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(2)
     code = rv if isinstance(rv, int) else 0  # click returns an Exit's code in this mode
     if code == 130 and not _INTERRUPT_SAID:  # typer turns Ctrl-C into Exit(130), silently
-        _line("interrupted:", "bold red", "stopped by Ctrl-C; finished records are kept")
+        _line("interrupted:", "bold red", _STOPPED)
     sys.exit(code)
 
 
