@@ -305,3 +305,9 @@ def test_a_named_instance_and_its_file_in_the_data_folder_are_one(
     monkeypatch.chdir(SHARED)
     got = ds.resolve_many(["G1", "gset/G1.txt", SHARED / "gset" / ".." / "gset" / "G1.txt"], SHARED)
     assert [(i.name, i.best_known) for i in got] == [("G1", 11624.0)]
+
+
+def test_format_with_a_name_or_a_random_family_says_what_the_spec_is() -> None:
+    # it echoed the parsed spec, "('paper', 20, 0) is not one"
+    with pytest.raises(ValueError, match=r"'paper-20@0' is a random family, not a file"):
+        ds.resolve("paper-20", format="rudy")

@@ -568,7 +568,11 @@ def _load(
     kind: str, value: Any, data_dir: Any, fetch: bool, format: str | None = None
 ) -> list[Instance]:
     if format is not None and kind not in ("file", "pick"):
-        raise ValueError(f"`format`={format!r} applies to a file; {value!r} is not one")
+        what = {"name": "a named instance", "random": "a random family"}.get(kind, kind)
+        shown = "-".join(map(str, value[:2])) + f"@{value[2]}" if kind == "random" else value
+        raise ValueError(
+            f"`format`={format!r} applies to a file; {shown!r} is {what}, not a file"
+        )
     if kind == "name":
         return [load(value, data_dir, fetch=fetch)]
     if kind == "random":
