@@ -570,9 +570,7 @@ def _load(
     if format is not None and kind not in ("file", "pick"):
         what = {"name": "a named instance", "random": "a random family"}.get(kind, kind)
         shown = "-".join(map(str, value[:2])) + f"@{value[2]}" if kind == "random" else value
-        raise ValueError(
-            f"`format`={format!r} applies to a file; {shown!r} is {what}, not a file"
-        )
+        raise ValueError(f"`format`={format!r} applies to a file; {shown!r} is {what}, not a file")
     if kind == "name":
         return [load(value, data_dir, fetch=fetch)]
     if kind == "random":
