@@ -3,7 +3,7 @@
 Sphinx (not mkdocs) because isingeq's docstrings are numpydoc, the format numpy, scipy and
 networkx document themselves in, and Sphinx reads them natively (autodoc + numpydoc); the
 pages are Markdown (MyST), and the README's sections are included, not copied, so the figures
-and their commands live in one place. Build: ``python -m sphinx -W -b html docs docs/_build``.
+and their commands live in one place. Build: ``python -m sphinx -W -b html docs docs/_build/html`` (CI adds ``--keep-going -q``).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ def test_the_site_has_its_pages_and_examples() -> None:
         "pyqubo",
         "vocabulary",
         "benchmarks-current",
+        "scaling",
         "perceptron",
         "api",
     ):
@@ -50,7 +51,19 @@ def test_docs_example_runs(
 
 
 @pytest.mark.parametrize(
-    "key", ["use", "networkx", "dimod", "pyqubo", "paper", "performance", "peers", "perceptron"]
+    "key",
+    [
+        "use",
+        "networkx",
+        "dimod",
+        "pyqubo",
+        "paper",
+        "performance",
+        "dask",
+        "gpu",
+        "peers",
+        "perceptron",
+    ],
 )
 def test_every_included_readme_section_exists(key: str) -> None:
     readme = (DOCS.parent / "README.md").read_text()
