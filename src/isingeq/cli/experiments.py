@@ -113,17 +113,13 @@ def reproduce(
         run_reproduce,
         write_outputs,
     )
-    from ..solvers import EXACT_MAX_N
 
-    # the flags' own checks first, so that an error names the flag (`--seed`, not `seed`)
-    size_list = [
-        check_int("--sizes", n, low=1, high=EXACT_MAX_N) for n in parse_list("--sizes", sizes, int)
-    ]
-    trials = check_int("--trials", trials, low=1)
-    seed = check_int("--seed", seed, low=0)
+    size_list = parse_list("--sizes", sizes, int)
+    seed = check_int("--seed", seed, low=0)  # errors name the flag, not run_reproduce's `seed`
     _check_workers(workers, scheduler)
     method_list = default_methods() if methods is None else parse_list("--methods", methods)
-    check_inputs(size_list, trials, method_list)  # before any work or file
+    flags = {"sizes": "--sizes", "trials": "--trials"}
+    check_inputs(size_list, trials, method_list, flag_names=flags)  # before any work or file
     check_out_dir("--out", out)
     with steps(err_console, "reproduce", len(size_list) * trials) as advance, _dask_errors():
         run = run_reproduce(
@@ -254,20 +250,8 @@ def bench(
     """
     from ..experiments.bench import make_plan, run_bench, write_outputs
 
-    # validate everything before any work or file; the flags' own checks first, so that an
-    # error names the flag (`--repeats`, not make_plan's `repeats`)
-    budget_list = [
-        check_real("--budgets", b, low=0.0, low_open=True)
-        for b in parse_list("--budgets", budgets, float)
-    ]
-    repeats = check_int("--repeats", repeats, low=1)
-    seed = check_int("--seed", seed, low=0)
-    target = check_real("--target", target, low=0.0, high=1.0, low_open=True)
-    if threads is not None:
-        import numba
-
-        cfg: Any = numba.config
-        threads = check_int("--threads", threads, low=1, high=int(cfg.NUMBA_NUM_THREADS))
+    # validate everything before any work or file (make_plan's errors name the flags)
+    budget_list = parse_list("--budgets", budgets, float)
     _check_workers(workers, scheduler)
     solver_list = None if solvers is None else parse_list("--solvers", solvers)
     if not (suite or instance or file):
@@ -285,6 +269,7 @@ def bench(
         target=target,
         ttt=ttt,
         threads=threads,
+        flag_names={k: f"--{k}" for k in ("budgets", "repeats", "seed", "target", "threads")},
     )
     if not plan.solvers:
         reasons = "; ".join(f"{k}: {v}" for k, v in plan.skipped.items())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,11 +138,12 @@ def select_solvers(names: Sequence[str] | None = None) -> tuple[list[str], dict[
     return runnable, skipped
 
 
-def check_budgets(budgets: Iterable[Any]) -> list[float]:
-    """Budgets as sorted distinct positive finite floats; ValueError naming the bad one."""
-    out = sorted({check_real("budgets", b, low=0.0, low_open=True) for b in budgets})
+def check_budgets(budgets: Iterable[Any], name: str = "budgets") -> list[float]:
+    """Budgets as sorted distinct positive finite floats; ValueError naming the bad one (as
+    ``name``)."""
+    out = sorted({check_real(name, b, low=0.0, low_open=True) for b in budgets})
     if not out:
-        raise ValueError("`budgets` must list at least one time budget (seconds)")
+        raise ValueError(f"`{name}` must list at least one time budget (seconds)")
     return out
 
 
@@ -168,6 +169,7 @@ def make_plan(
     target: float = 0.995,
     ttt: bool = False,
     threads: int | None = None,
+    flag_names: Mapping[str, str] | None = None,
 ) -> BenchPlan:
     """Validate every option (cheap checks first), then load the instances.
 
@@ -191,6 +193,8 @@ def make_plan(
         and the torch-based peers (``torch.set_num_threads``), 1 .. numba's thread count;
         None (default) leaves every library at its default (all cores). The other peers are
         single-threaded either way, so ``threads=1`` is the equal-CPU comparison.
+    flag_names : mapping, optional
+        The name an error gives a parameter (the CLI's ``{"repeats": "--repeats"}``).
 
     Raises
     ------
@@ -199,15 +203,17 @@ def make_plan(
     FileNotFoundError
         When a named instance's file is missing and cannot be fetched.
     """
-    budget_list = check_budgets(budgets)
-    repeats = check_int("repeats", repeats, low=1)
-    seed = check_int("seed", seed, low=0)
-    target = check_real("target", target, low=0.0, high=1.0, low_open=True)
+    named = {k: k for k in ("budgets", "repeats", "seed", "target", "threads")}
+    named.update(flag_names or {})
+    budget_list = check_budgets(budgets, named["budgets"])
+    repeats = check_int(named["repeats"], repeats, low=1)
+    seed = check_int(named["seed"], seed, low=0)
+    target = check_real(named["target"], target, low=0.0, high=1.0, low_open=True)
     if threads is not None:
         import numba
 
         cfg: Any = numba.config
-        threads = check_int("threads", threads, low=1, high=int(cfg.NUMBA_NUM_THREADS))
+        threads = check_int(named["threads"], threads, low=1, high=int(cfg.NUMBA_NUM_THREADS))
     runnable, skipped = select_solvers(solvers)
     paths = [Path(f) for f in files or []]  # a file is a file whatever its name looks like
     specs: list[Any] = [*_check_suites(suites or []), *(names or []), *paths]

@@ -37,7 +37,7 @@ import os
 import time
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,9 +144,15 @@ def _method_seed(child: np.random.SeedSequence, label: str) -> np.random.SeedSeq
 
 
 def check_inputs(
-    sizes: Iterable[int], trials: int, methods: Sequence[str]
+    sizes: Iterable[int],
+    trials: int,
+    methods: Sequence[str],
+    *,
+    flag_names: Mapping[str, str] | None = None,
 ) -> tuple[list[int], list[tuple[str, str, dict[str, Any]]]]:
     """Check sizes, trials and method specs; return the sizes and ``(label, name, options)``.
+
+    ``flag_names`` maps a parameter to the name its errors give it (the CLI's ``--sizes``).
 
     Raises
     ------
@@ -154,18 +160,19 @@ def check_inputs(
         If a size is outside 1..36 or listed twice, ``trials < 1``, or a method spec is
         unknown, malformed, listed twice or ``"exact"`` (always run, as the reference).
     """
+    named = {"sizes": "sizes", "trials": "trials", **(flag_names or {})}
     sizes = list(sizes)
     if not sizes:
-        raise ValueError("`sizes` must list at least one size; got none")
+        raise ValueError(f"`{named['sizes']}` must list at least one size; got none")
     for n in sizes:
-        check_int("sizes", n, low=1, high=EXACT_MAX_N)
+        check_int(named["sizes"], n, low=1, high=EXACT_MAX_N)
     twice = sorted({int(n) for n in sizes if sizes.count(n) > 1})
     if twice:
         raise ValueError(
-            f"`sizes` lists {twice} more than once; every size runs the same instances "
-            f"(seeded by size and trial), so give each once: got {sizes}"
+            f"`{named['sizes']}` lists {twice} more than once; every size runs the same "
+            f"instances (seeded by size and trial), so give each once: got {sizes}"
         )
-    check_int("trials", trials, low=1)
+    check_int(named["trials"], trials, low=1)
     specs = []
     for label in methods:
         name, opts = parse_method_spec(label)
