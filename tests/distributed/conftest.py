@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,3 +40,21 @@ def process_client(thread_client: Any) -> Iterator[Any]:
 
     with connect("local", workers=2) as client:
         yield client
+
+
+@contextlib.contextmanager
+def cluster_without_workers_yet(workers: int) -> Iterator[Any]:
+    """A client of a cluster that starts empty, as an adaptive one (dask-jobqueue's
+    ``adapt()``) does, and gets ``workers`` worker threads one second later."""
+    with (
+        distributed.LocalCluster(
+            n_workers=0, processes=False, dashboard_address=":0", silence_logs=logging.ERROR
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        later = threading.Timer(1.0, lambda: cluster.scale(workers))
+        later.start()
+        try:
+            yield client
+        finally:
+            later.cancel()

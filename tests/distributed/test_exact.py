@@ -67,25 +67,14 @@ def test_a_bad_client_is_named_as_the_client() -> None:
 def test_a_cluster_without_workers_yet_is_waited_for() -> None:
     # an adaptive cluster (dask-jobqueue's adapt()) starts empty: the solve was refused ("has
     # no workers"); it waits for the first worker now, as reproduce's and bench's tasks do
-    import logging
-    import threading
-
-    import distributed
+    from tests.distributed.conftest import cluster_without_workers_yet
 
     model = isingeq.paper_instance(18, rng=4)
     with (
-        distributed.LocalCluster(
-            n_workers=0, processes=False, dashboard_address=":0", silence_logs=logging.ERROR
-        ) as cluster,
-        distributed.Client(cluster) as client,
+        cluster_without_workers_yet(1) as client,
+        pytest.warns(RuntimeWarning, match=r"has no workers yet; method 'exact' waits"),
     ):
-        later = threading.Timer(1.0, lambda: cluster.scale(1))
-        later.start()
-        try:
-            with pytest.warns(RuntimeWarning, match=r"has no workers yet; method 'exact' waits"):
-                dist = isingeq.solve(model, method="exact", client=client)
-        finally:
-            later.cancel()
+        dist = isingeq.solve(model, method="exact", client=client)
     local = isingeq.solve(model, method="exact")
     np.testing.assert_array_equal(dist.samples, local.samples)
     assert dist.info["workers"] == 1

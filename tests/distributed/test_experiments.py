@@ -351,30 +351,17 @@ def test_a_run_on_a_cluster_without_workers_yet_is_split_for_the_workers_to_come
 ) -> None:
     # an adaptive cluster (dask-jobqueue's adapt()) has no worker when the run starts; split as
     # for one thread, its 2 tasks would have left every worker but two idle once they joined
-    import logging
-    import threading
+    from tests.distributed.conftest import cluster_without_workers_yet
 
-    import distributed
-
-    with (
-        distributed.LocalCluster(
-            n_workers=0, processes=False, dashboard_address=":0", silence_logs=logging.ERROR
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        later = threading.Timer(1.0, lambda: cluster.scale(2))
-        later.start()
-        try:
-            with pytest.warns(RuntimeWarning, match=r"has no workers yet"):
-                dask = rp.run_reproduce(
-                    (5,), 40, seed=3, methods=["greedy"], out_dir=tmp_path / "d", scheduler=client
-                )
-            # tasks that ended (state "memory"), counted by the scheduler under their prefix
-            ended = client.run_on_scheduler(
-                lambda dask_scheduler: dask_scheduler.task_prefixes["call"].state_counts["memory"]
+    with cluster_without_workers_yet(2) as client:
+        with pytest.warns(RuntimeWarning, match=r"has no workers yet"):
+            dask = rp.run_reproduce(
+                (5,), 40, seed=3, methods=["greedy"], out_dir=tmp_path / "d", scheduler=client
             )
-        finally:
-            later.cancel()
+        # tasks that ended (state "memory"), counted by the scheduler under their prefix
+        ended = client.run_on_scheduler(
+            lambda dask_scheduler: dask_scheduler.task_prefixes["call"].state_counts["memory"]
+        )
     serial = rp.run_reproduce((5,), 40, seed=3, methods=["greedy"], out_dir=tmp_path / "s")
     assert dask.complete and _rows(dask.records) == _rows(serial.records)
     assert ended >= 16  # at least one task for each of the threads assumed; 2 before
