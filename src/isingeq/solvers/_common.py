@@ -304,8 +304,9 @@ def device_residuals(engine: Any, model: SpinGlass, marginals: np.ndarray, t: fl
 
 #: Host memory an ``mfa`` / ``mfa-async`` solve holds at its peak per node and replica: the
 #: replicas' ``<n>`` in float64 (the round's, the best, the host copy of a device's), the
-#: descent's local fields and states, the residual's fields. Measured 51-64 bytes by
-#: ``benchmarks/bench_memory.py`` (peak RSS growth at n = 100, R = 10^5, both backends).
+#: fields mfa-async's round keeps between its kernel calls, the descent's local fields and
+#: states, the residual's fields. Measured 51-64 bytes by ``benchmarks/bench_memory.py`` (peak
+#: RSS growth at n = 100, R = 10^5, both backends; mfa-async numpy 59.3 with those fields).
 HOST_BYTES_PER_STATE = 64
 
 
