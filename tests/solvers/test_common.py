@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import isingeq
@@ -32,3 +33,20 @@ def test_a_long_time_limit_still_gives_short_chunks() -> None:
     short.spent, short.done = 1e-3, 10
     k, fit = short.plan()  # type: ignore[misc]
     assert k == fit // 8  # a 1 s budget is unchanged: an eighth of it is below the cap
+
+
+@pytest.mark.parametrize("t", [0.5, 3.0, 1e6, 1e300])
+def test_residual_per_read_is_the_largest_deviation_from_eq16(t: float) -> None:
+    # a kernel now (scipy's expit at a ladder's huge t took 0.6 s for 16 reads of 10^6 nodes)
+    from scipy.special import expit
+
+    from isingeq.solvers._common import residual_per_read
+
+    rng = np.random.default_rng(3)
+    m = isingeq.paper_instance(30, rng=1)
+    M = rng.random((5, 30))
+    M[1] = np.round(M[1])  # saturated states: 0 and 1 exactly
+    with np.errstate(over="ignore"):
+        want = np.abs(M - expit(t * m.local_field(M))).max(axis=1)
+    np.testing.assert_allclose(residual_per_read(m, M, t), want, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(residual_per_read(m, M[2], t), want[2:3], rtol=1e-12, atol=1e-15)

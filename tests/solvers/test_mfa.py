@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -303,3 +305,37 @@ def test_saturated_states_never_hold_subnormal_numbers(sparse: bool) -> None:
     S = eng.states()
     assert np.all((S == 0.0) | (np.abs(S) >= np.finfo(np.float32).tiny))
     assert np.any(S == 0.0)  # some <n> did go to 0 (and was flushed, not left subnormal)
+
+
+def test_a_timed_solve_keeps_time_for_its_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a clock where a sweep costs 10 ms and a round's finish (the descent) 60 ms, the solve
+    # ends within its limit: a round stopped only at the deadline, then finished after it (a
+    # 10^6-node lattice's time_limit=2 took 3.2 s that way)
+    from types import SimpleNamespace
+
+    from isingeq.solvers import mfa
+
+    m = isingeq.paper_instance(50, rng=4)
+    isingeq.solve(m, method="mfa", time_limit=0.01, rng=0)  # numba's loads (real time) done
+    clock = SimpleNamespace(now=0)
+
+    def read() -> int:
+        clock.now += 1_000
+        return int(clock.now)
+
+    sweeps, descend = mfa._Sweeps.sweeps, mfa.descend
+
+    def slow_sweeps(self: Any, ts: Any, sigs: Any, k: int) -> None:
+        clock.now += 10_000_000 * len(ts)
+        sweeps(self, ts, sigs, k)
+
+    def slow_descend(*args: Any, **kwargs: Any) -> Any:
+        clock.now += 60_000_000
+        return descend(*args, **kwargs)
+
+    monkeypatch.setattr(mfa, "time", SimpleNamespace(perf_counter_ns=read))
+    monkeypatch.setattr(mfa._Sweeps, "sweeps", slow_sweeps)
+    monkeypatch.setattr(mfa, "descend", slow_descend)
+    r = isingeq.solve(m, method="mfa", time_limit=1.0, rng=0)
+    assert r.info["stopped"] == "time_limit" and r.info["rounds"] >= 2
+    assert clock.now <= 1_001_000_000  # the loads' real microseconds move the deadline

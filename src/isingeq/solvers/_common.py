@@ -265,16 +265,12 @@ def start_states(
 
 
 def fields(model: SpinGlass, X: np.ndarray) -> np.ndarray:
-    """``model.local_field(X)`` of the rows of ``X`` (R, n), C-ordered float64, bit for bit; a
-    sparse model's in parallel over the rows (:func:`._kernels.csr_fields`)."""
+    """``model.local_field(X)`` of the rows of ``X`` (R, n), C-ordered float64, bit for bit,
+    without its checks; a sparse model's in parallel over the rows (``SpinGlass._rows_product``)."""
     Xf = np.ascontiguousarray(X, dtype=np.float64)
-    if not model.is_sparse or Xf.shape[0] < 2:
+    if Xf.shape[0] < 2:
         return np.ascontiguousarray(model.local_field(Xf), dtype=np.float64)
-    J = model.J
-    G = np.empty_like(Xf)
-    h = np.ascontiguousarray(model.h, dtype=np.float64)
-    _kernels.csr_fields(J.indptr, J.indices, np.asarray(J.data, dtype=np.float64), h, Xf, G)
-    return G
+    return np.ascontiguousarray(model._rows_product(Xf, model.h), dtype=np.float64)
 
 
 def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:
@@ -289,9 +285,10 @@ def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:
 
 def residual_per_read(model: SpinGlass, marginals: np.ndarray, t: float) -> np.ndarray:
     """``max_i |<n_i> - sigmoid(t xi_i)|`` for each row of ``marginals`` (the ``residual`` extra)."""
-    M = np.atleast_2d(np.asarray(marginals, dtype=np.float64))
-    with np.errstate(over="ignore"):
-        return np.asarray(np.max(np.abs(eq16_residual(model, M, t)), axis=1))
+    M = np.ascontiguousarray(np.atleast_2d(np.asarray(marginals, dtype=np.float64)))
+    out = np.empty(M.shape[0])
+    _kernels.eq16_residual_max(M, fields(model, M), float(t), out)
+    return out
 
 
 def device_residuals(engine: Any, model: SpinGlass, marginals: np.ndarray, t: float) -> np.ndarray:
