@@ -72,7 +72,10 @@ def sk_instance(n: int, rng: Any = None) -> SpinGlass:
 
     Returned in 0/1 form (``s = 2n - 1``) with the offset that keeps energies equal, so
     ``model.energy(x)`` is the SK energy of ``s = 2x - 1``; the ground-state energy per spin
-    approaches the Parisi value ``-0.7633`` as ``n`` grows.
+    approaches the Parisi value ``-0.7633`` as ``n`` grows. :meth:`~isingeq.SpinGlass.to_spin`
+    gives dimod's sign, ``E = h.s + sum_{i<j} Js_ij s_i s_j``: the couplings above are
+    ``-Js``. Naive mean field (eq. 16) loses stability at ``t_c = 1/2`` here
+    (:func:`isingeq.critical_t`), half the spin-glass transition ``t = 1``.
 
     Parameters
     ----------
@@ -113,7 +116,8 @@ def ea_instance(
 
     The field's benchmark of sparse spin glasses (2-D and 3-D +-J or Gaussian lattices): one
     coupling per pair of nearest neighbours, no fields. Returned sparse and in 0/1 form (``s =
-    2n - 1``) with the offset that keeps energies equal, as :func:`sk_instance`; node
+    2n - 1``) with the offset that keeps energies equal, as :func:`sk_instance` (whose note on
+    ``to_spin``'s sign, ``-J``, holds here too); node
     ``(i_1, ..., i_d)`` is variable ``i_1 L_2 ... L_d + ... + i_d`` (C order). The ground-state
     energy per spin of the 2-D +-J model is about -1.40, of the 3-D one about -1.79.
 

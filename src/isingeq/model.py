@@ -390,16 +390,19 @@ class SpinGlass:
     ) -> SpinGlass:
         """Build from spin form ``E(s) = h.s + sum_{i<j} J_ij s_i s_j + offset``, ``s = 2n - 1``.
 
-        ``J`` may be upper-triangular or symmetric: ``J_ij`` for ``i < j`` is taken as
-        ``J[i, j] + J[j, i]`` (each unordered pair counted once), and its diagonal must be zero.
-        Energies are equal: ``model.energy(n) == E(2n - 1)``.
+        ``J`` is read as a quadratic form, as dimod reads it: the coupling of a pair ``i < j``
+        is ``J[i, j] + J[j, i]``, so an upper-triangular ``J`` gives ``E`` above, and a
+        symmetric one counts each coupling twice (the quadratic part is ``s @ J @ s``).
+        For a physicist's ``E = -h.s - sum_{i<j} J_ij s_i s_j`` with a symmetric ``J``, pass
+        ``from_spin(-h, -np.triu(J, 1))``. The diagonal must be zero. Energies are equal:
+        ``model.energy(n) == E(2n - 1)``.
 
         Parameters
         ----------
         h : array_like, shape (n,)
             The spin biases.
         J : array_like or sparse, shape (n, n)
-            The couplings, upper-triangular or symmetric, zero diagonal.
+            The couplings, upper-triangular (or a quadratic form: see above), zero diagonal.
         offset : float, default 0.0
 
         Raises

@@ -151,6 +151,12 @@ def test_exact_refuses_large_n_with_a_useful_message() -> None:
         match=r"n=37 is too large for method 'exact' \(limit 36; 2\^37 states would take about .* use method 'mfa-hybrid'",
     ):
         isingeq.solve(m, method="exact")
+    # exact_log_partition takes no client, and a heuristic gives no log Z: the advice differs
+    with pytest.raises(ValueError, match=r"too large for exact_log_partition") as err:
+        isingeq.exact_log_partition(m, 1.0)
+    assert "mfa-hybrid" not in str(err.value)
+    assert "method='exact', t=t, client=...) enumerates" in str(err.value)
+    assert "info['log_z']" in str(err.value)
 
 
 def test_exact_log_partition_names_a_model_that_is_not_a_spin_glass() -> None:

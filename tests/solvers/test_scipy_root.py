@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -224,3 +226,32 @@ def test_a_root_solve_that_raises_still_counts_its_evaluations() -> None:
     r = isingeq.solve(m, method="scipy-root", root_method="linearmixing", t_end=5.0)
     assert "Error" in r.info["message"][0] and not r.info["scipy_success"][0]
     assert r.info["sweeps"] > 0 and r.info["sweeps_per_read"][0] == r.info["sweeps"]
+
+
+def test_read_0_leaves_the_symmetric_root_of_a_model_without_fields() -> None:
+    # 1/2 solves eq. 16 at every t on an SK model; the paper's start stayed there and rounded
+    # to all zeros (E / n = +0.07 on SK n = 50 where greedy finds -0.63), flagged "converged"
+    m = isingeq.sk_instance(50, rng=0)
+    r = isingeq.solve(m, method="scipy-root", rng=0)
+    assert r.info["read0_deterministic"] is False
+    assert (
+        r.best_sample.any()
+        and r.best_energy < 0.5 * isingeq.solve(m, method="greedy", rng=0).best_energy
+    )
+    assert r.info["fractional"].shape == (1,) and r.info["fractional"][0] < m.n // 2
+    # the paper's instances have fields: read 0 starts at 1/2 exactly, as before
+    p = isingeq.paper_instance(12, rng=3)
+    q = isingeq.solve(p, method="scipy-root", rng=0)
+    assert q.info["read0_deterministic"] is True
+    x = isingeq.solve(p, method="scipy-root", initial_states=np.full(12, 0.5), rng=1)
+    np.testing.assert_array_equal(q.marginals, x.marginals)
+
+
+def test_the_continuation_warns_when_it_follows_the_symmetric_branch() -> None:
+    m = isingeq.ea_instance(4, rng=0)
+    with pytest.warns(RuntimeWarning, match=r"no fields .* 1/2 solves eq. 16 at every t"):
+        r = isingeq.solve(m, method="scipy-root", mode="continuation", rng=0)
+    assert r.info["fractional"][0] > m.n // 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the paper's instances: no warning
+        isingeq.solve(isingeq.paper_instance(12, rng=0), method="scipy-root", mode="continuation")

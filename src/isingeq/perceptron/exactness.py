@@ -196,6 +196,11 @@ def mean_field_error(
     (:func:`isingeq.exact_log_partition`). This measures the mean-field step, the one
     approximation between the exact conditional and eq. 16.
 
+    On a model without fields (spin-symmetric: SK, EA lattices, max-cut) both are exactly 1/2
+    at every ``t``, by the symmetry, and the error reads 0, although eq. 16's symmetric
+    solution is unstable above :func:`isingeq.critical_t`: the marginals cannot show the
+    approximation there (energies or correlations would).
+
     Parameters
     ----------
     model : SpinGlass

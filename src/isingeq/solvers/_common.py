@@ -31,6 +31,7 @@ __all__ = [
     "eq16_residual",
     "field_scale",
     "fields",
+    "half_is_stuck",
     "ladder_ends",
     "load_kernels",
     "meets_target",
@@ -271,6 +272,34 @@ def fields(model: SpinGlass, X: np.ndarray) -> np.ndarray:
     if Xf.shape[0] < 2:
         return np.ascontiguousarray(model.local_field(Xf), dtype=np.float64)
     return np.ascontiguousarray(model._rows_product(Xf, model.h), dtype=np.float64)
+
+
+def half_is_stuck(model: SpinGlass) -> bool:
+    """Whether eq. 16's update started at ``<n> = 1/2`` without noise can never leave it.
+
+    ``xi(1/2) = h + J 1 / 2`` vanishes at every node of some connected component exactly when
+    the component's energy is symmetric under ``n -> 1 - n`` (an Ising model without fields:
+    max-cut, Gset, toroidal spin glasses). Then ``sigmoid(t xi) = 1/2`` there at every ``t``,
+    and the paper's deterministic path rounds the component to all zeros (a greedy descent
+    from zero). Zero means below ``1e-12`` of the node's ``|h_i| + sum_j |J_ij| / 2``. A node
+    with no coupling and no bias does not count: its value changes no energy (a BQM's unused
+    variable made read 0 of the rest noisy).
+    """
+    J = model.J
+    row_sum = np.asarray(J.sum(axis=1)).ravel()
+    row_abs = np.asarray(abs(J).sum(axis=1)).ravel()
+    scale = np.abs(model.h) + 0.5 * row_abs
+    zero = (np.abs(model.h + 0.5 * row_sum) <= 1e-12 * scale) & (scale > 0.0)
+    if not zero.any():
+        return False
+    if zero.all():
+        return True
+    from scipy.sparse.csgraph import connected_components
+
+    k, labels = connected_components(sp.csr_array(J), directed=False)
+    moving = np.zeros(k, dtype=bool)
+    moving[labels[~zero]] = True
+    return not bool(moving.all())
 
 
 def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:

@@ -48,11 +48,19 @@ def _plan(n: int) -> tuple[int, int]:
 
 def _check_size(n: int, what: str = "method 'exact'") -> None:
     if n > EXACT_MAX_N:
+        if what == "exact_log_partition":  # a heuristic gives no log Z, and this takes no client
+            advice = (
+                "isingeq.solve(model, method='exact', t=t, client=...) enumerates on a Dask "
+                "cluster and returns log Z in info['log_z'] and the marginals (isingeq[dask])"
+            )
+        else:
+            advice = (
+                "use method 'mfa-hybrid', the strongest heuristic (or 'auto', which picks it), "
+                "or enumerate on a Dask cluster with client=... (isingeq[dask])"
+            )
         raise ValueError(
             f"n={n} is too large for {what} (limit {EXACT_MAX_N}; 2^{n} states would take "
-            f"{_fmt_seconds(enumeration_seconds(n))} here); use method 'mfa-hybrid', the strongest "
-            "heuristic (or 'auto', which picks it), or enumerate on a Dask cluster with "
-            "client=... (isingeq[dask])"
+            f"{_fmt_seconds(enumeration_seconds(n))} here); {advice}"
         )
 
 
@@ -116,7 +124,8 @@ def solve_exact(
         States within ``degeneracy_rtol * model.energy_scale`` of the minimum count as ground states.
     t : float, optional
         A finite inverse temperature ``t >= 0``: also compute the exact Boltzmann marginals
-        ``<n_i>_t`` (``result.marginals``, shape (n,)) and ``info["log_z"] = log Z(t)``, with
+        ``<n_i>_t`` (``result.marginals``, the same row for every sample) and
+        ``info["log_z"] = log Z(t)``, with
         ``Z = sum_n exp(-t H(n))``.
     client : distributed.Client or str, optional
         Enumerate on a Dask cluster (a Client, a scheduler address, or ``"local"``: a local
@@ -136,7 +145,9 @@ def solve_exact(
         ``samples``: every ground state found (up to ``max_degenerate``), then the next-lowest
         states up to ``num_states`` rows in all, ascending in energy recomputed in float64.
         ``info``: ``num_ground_states`` (how many of the samples, the first rows, are ground
-        states), ``degeneracy_truncated``, ``states_enumerated``,
+        states: at most ``max_degenerate``, so not the degeneracy when
+        ``degeneracy_truncated`` is True; raise ``max_degenerate`` to count more),
+        ``degeneracy_truncated``, ``states_enumerated``,
         ``states_per_s``, the core of :mod:`isingeq.result` (``sweeps`` is 0: it visits states,
         not sweeps; ``stopped`` is "enumerated") and, with ``t``, ``log_z``; ``marginals`` then
         holds the exact Boltzmann marginals, the same row for every sample (shape

@@ -43,6 +43,7 @@ from ._common import (
     check_replica_memory,
     device_residuals,
     field_scale,
+    half_is_stuck,
     ladder_ends,
     load_kernels,
     meets_target,
@@ -246,6 +247,10 @@ def solve_mfa(
         slowly. When a round would not fit in the time left, the rest of its ladder is
         compressed to fewer rungs (``info["ladder_compressed"]``), so it still reaches
         ``t_end``; a round that runs out of time anyway returns its current states, polished.
+        A round stops early enough to leave its finish (the descent, the energies) and the
+        solve's inside the limit (``_finish_reserve``); a limit shorter than the set-up
+        (``t_c``), one sweep and one finish is overrun by them (on a 10^6-node lattice, about
+        2 s: ``benchmarks/bench_time_limit.py``; mfa-async and mfa-hybrid keep such limits).
     target_energy : float, optional
         Stop as soon as a sample reaches ``H <= target_energy``.
     initial_states : array_like, shape (n,) or (num_reads, n), optional
@@ -510,34 +515,6 @@ def _finish_reserve(finish_ns: int | None, per_sweep_ns: float) -> float:
     (``benchmarks/bench_time_limit.py``). On small models both terms are microseconds.
     """
     return 2.0 * finish_ns if finish_ns is not None else 8.0 * per_sweep_ns
-
-
-def half_is_stuck(model: SpinGlass) -> bool:
-    """Whether eq. 16's update started at ``<n> = 1/2`` without noise can never leave it.
-
-    ``xi(1/2) = h + J 1 / 2`` vanishes at every node of some connected component exactly when
-    the component's energy is symmetric under ``n -> 1 - n`` (an Ising model without fields:
-    max-cut, Gset, toroidal spin glasses). Then ``sigmoid(t xi) = 1/2`` there at every ``t``,
-    and the paper's deterministic path rounds the component to all zeros (a greedy descent
-    from zero). Zero means below ``1e-12`` of the node's ``|h_i| + sum_j |J_ij| / 2``. A node
-    with no coupling and no bias does not count: its value changes no energy (a BQM's unused
-    variable made read 0 of the rest noisy).
-    """
-    J = model.J
-    row_sum = np.asarray(J.sum(axis=1)).ravel()
-    row_abs = np.asarray(abs(J).sum(axis=1)).ravel()
-    scale = np.abs(model.h) + 0.5 * row_abs
-    zero = (np.abs(model.h + 0.5 * row_sum) <= 1e-12 * scale) & (scale > 0.0)
-    if not zero.any():
-        return False
-    if zero.all():
-        return True
-    from scipy.sparse.csgraph import connected_components
-
-    k, labels = connected_components(sp.csr_array(J), directed=False)
-    moving = np.zeros(k, dtype=bool)
-    moving[labels[~zero]] = True
-    return not bool(moving.all())
 
 
 def _antiferromagnetic(model: SpinGlass) -> bool:

@@ -23,9 +23,10 @@ Two phases of the same equation, ``n_i = sigmoid(t xi_i)`` with ``xi = h + J n``
      ``t_start`` to ``t_end``. This is the long cold tail that makes simulated annealing strong
      on sparse graphs; the mean-field phase replaces its hot start.
 
-How the work is split is read off the model, as the physics suggests: the naive mean field is
-the better approximation the more neighbours a node has (its error falls with the coordination
-number), and tabu search pays where a move is cheap next to a sweep. Three regimes, by the
+How the work is split is read off the model: measured, the mean field does better the more
+neighbours a node has (a node's field sums more terms; naive mean field becomes exact with the
+coordination number for a ferromagnet, not for a spin glass, where the Onsager term of TAP
+theory stays), and tabu search pays where a move is cheap next to a sweep. Three regimes, by the
 mean degree ``d``:
 
 * **dense**, ``d >= 16`` and a density ``d / n`` of 8 % or more (the OR-Library and Biq Mac

@@ -25,7 +25,11 @@ What the paper leaves open, and what is chosen here
   method its best correct rate.
 * **The initial guess**: not given. ``<n> = 1/2`` for every node (the t = 0 solution, "the
   start" in the paper's words); extra reads (``num_reads > 1``) start from uniform random
-  points.
+  points. On a spin-symmetric model (no fields: max-cut, SK, EA lattices; the paper's
+  instances have them) 1/2 is a root at every ``t`` and that start never leaves it (every
+  read 0 rounded to all zeros, "converged"), so read 0 starts at ``1/2 + U(-0.1, 0.1)`` there
+  (``info["read0_deterministic"]`` False, as in mfa). The continuation still follows the
+  symmetric branch from the high-``t`` side to its end; it warns then.
 * **The random seed**: not given; isingeq records its own (``rng``).
 
 Two modes: ``mode="plain"`` (the paper: one solve at ``t_end``) and ``mode="continuation"`` (a
@@ -50,6 +54,7 @@ from ..model import SpinGlass
 from ..result import SolveResult
 from ._common import (
     eq16_residual,
+    half_is_stuck,
     memo,
     one_blas_thread,
     reads_of,
@@ -60,6 +65,11 @@ from ._common import (
 from ._registry import register
 
 __all__ = ["critical_t", "eq16_residual", "solve_scipy_root"]
+
+#: Width of read 0's start around 1/2 on spin-symmetric models (mfa's ``init_spread``).
+_STUCK_SPREAD = 0.2
+#: A solution value farther than this from 0 and 1 is "fractional" (``info["fractional"]``).
+_FRACTIONAL = 0.01
 
 _ROOT_METHODS = (
     "hybr",
@@ -82,7 +92,10 @@ def critical_t(model: SpinGlass) -> float:
     """The ``t`` at which the linearised eq. 16 loses stability: ``4 / lambda_max(J)``.
 
     Near ``x = 1/2`` the map ``x -> sigmoid(t xi)`` has Jacobian ``(t / 4) J``; above ``t_c`` the
-    largest eigen-direction of ``J`` grows. ``lambda_max`` is exact (LAPACK) for n <= 500 and
+    largest eigen-direction of ``J`` grows. This is naive mean field's instability, not a
+    phase transition: on the SK model it lies at ``t = 1/2``, half the spin-glass
+    transition (the Onsager term of TAP theory makes up the difference); annealing schedules
+    need only its scale. ``lambda_max`` is exact (LAPACK) for n <= 500 and
     from ARPACK's Lanczos to a relative tolerance of 0.1 above that. Returns ``inf`` when ``J`` has no positive eigenvalue (no couplings).
     Computed once per model within one ``solve`` (mfa-hybrid needs it twice). On a sparse
     ``J``, ARPACK runs on one BLAS thread: its work there is vector updates, which BLAS's
@@ -203,8 +216,8 @@ def solve_scipy_root(
         default if omitted.
     num_reads : int, optional
         Independent solves: default the rows of a 2-D ``initial_states``, else 1. Without
-        ``initial_states`` the first starts from ``<n> = 1/2`` and the others from uniform
-        random points in [0, 1]^n.
+        ``initial_states`` the first starts from ``<n> = 1/2`` (near it on a spin-symmetric
+        model, see the module docstring) and the others from uniform random points in [0, 1]^n.
     initial_states : array_like, shape (n,) or (num_reads, n), optional
         Starting ``<n>`` in [0, 1] (one row is used for every read).
 
@@ -214,7 +227,15 @@ def solve_scipy_root(
         ``marginals`` (num_reads, n): the continuous solutions ``<n_i>``. ``info``: the core
         of :mod:`isingeq.result` (``stopped``: "converged" when every read converged, else
         "not_converged"), ``residual`` and ``converged`` (per read), ``sweeps_per_read``,
-        ``scipy_success`` (per read), ``message``, ``t_schedule``, ``mode``.
+        ``scipy_success`` (per read), ``message``, ``t_schedule``, ``mode``, ``fractional``
+        (per read: values of ``<n>`` farther than 0.01 from 0 and 1, whose rounding at 1/2 is
+        unsure: a converged root need not be saturated), ``read0_deterministic``.
+
+    Warns
+    -----
+    RuntimeWarning
+        On a spin-symmetric model, when every read ended with more than half of its values
+        fractional (the symmetric solution ``<n> = 1/2``, which the continuation follows).
 
     Raises
     ------
@@ -266,6 +287,9 @@ def solve_scipy_root(
         ladder = np.array([t_end])
     resolved["t_end"] = t_end
 
+    # on a spin-symmetric model (no fields: max-cut, SK, EA) 1/2 is a root at every t and the
+    # paper's start never leaves it (all zeros, "converged"): read 0 starts off it, as mfa's
+    stuck = starts is None and half_is_stuck(model)
     X = np.empty((R, n))
     success = np.zeros(R, dtype=bool)
     nfev = np.zeros(R, dtype=np.int64)
@@ -274,7 +298,12 @@ def solve_scipy_root(
         if starts is not None:
             x = starts[r].copy()
         else:
-            x = np.full(n, 0.5) if r == 0 else gen.random(n)
+            if r > 0:
+                x = gen.random(n)
+            elif stuck:
+                x = 0.5 + _STUCK_SPREAD * (gen.random(n) - 0.5)
+            else:
+                x = np.full(n, 0.5)
         ok_all = True
         fev = 0
         msg = ""
@@ -289,6 +318,17 @@ def solve_scipy_root(
         messages.append(msg)
     residual = residual_per_read(model, X, float(ladder[-1]))
     converged = residual <= tol
+    fractional = (np.minimum(X, 1.0 - X) > _FRACTIONAL).sum(axis=1)
+    if stuck and 2 * int(fractional.min()) > n:
+        # the continuation follows the symmetric branch from the high-t side to the end
+        warnings.warn(
+            f"scipy-root: this model has no fields (spin-symmetric), so <n> = 1/2 solves eq. 16 "
+            f"at every t, and every read ended near it ({int(fractional.min())} of {n} values "
+            f"or more away from 0 and 1, info['fractional'], {mode} mode): its rounding at 1/2 "
+            f"means little. mfa, mfa-async and mfa-hybrid break the symmetry with noise",
+            RuntimeWarning,
+            stacklevel=4,  # the caller of isingeq.solve
+        )
     samples = (X > 0.5).astype(np.uint8)
     info: dict[str, Any] = {
         "options": resolved,
@@ -301,5 +341,7 @@ def solve_scipy_root(
         "sweeps_per_read": nfev,
         "scipy_success": success,
         "message": messages,
+        "fractional": fractional,
+        "read0_deterministic": not stuck,
     }
     return SolveResult.from_samples(model, samples, "scipy-root", marginals=X, info=info)
