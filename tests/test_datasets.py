@@ -105,6 +105,28 @@ def test_random_families(spec: str, family: str, n: int, seed: int, name: str) -
     assert inst.objective(x) == inst.model.energy(x)
 
 
+@pytest.mark.parametrize(
+    ("spec", "shape", "seed", "name"),
+    [
+        ("ea-6", (6, 6), 0, "ea-6x6"),
+        ("ea-6x6@0", (6, 6), 0, "ea-6x6"),
+        ("ea-3X4x5@2", (3, 4, 5), 2, "ea-3x4x5@2"),
+        ("ea-40@9", (40, 40), 9, "ea-40x40@9"),
+    ],
+)
+def test_edwards_anderson_lattices_by_spec(
+    spec: str, shape: tuple[int, ...], seed: int, name: str
+) -> None:
+    import isingeq
+
+    inst = ds.resolve(spec)
+    want = isingeq.ea_instance(shape, rng=seed)
+    assert inst.model == want and inst.model.is_sparse
+    assert (inst.name, inst.sense, inst.best_known) == (name, "min", None)
+    assert ds.parse_random_spec(spec) == ("ea", shape, seed)
+    assert [i.name for i in ds.resolve_many(f"{spec},{name}")] == [name]  # one instance
+
+
 def test_small_random_families_get_their_exact_ground_state() -> None:
     import isingeq
 
@@ -115,6 +137,9 @@ def test_small_random_families_get_their_exact_ground_state() -> None:
     assert inst.best_known == pytest.approx(ref, abs=1e-12)
     assert inst.meta["best_known"] == "exact"
     assert ds.resolve(f"sk-{ds.RANDOM_EXACT_MAX_N + 1}").best_known is None
+    lattice = ds.resolve("ea-4x4@3")  # 16 spins: exact too
+    assert lattice.best_known == isingeq.solve(lattice.model, method="exact").best_energy
+    assert lattice.meta["best_known"] == "exact"
 
 
 @pytest.mark.parametrize(
@@ -126,6 +151,9 @@ def test_small_random_families_get_their_exact_ground_state() -> None:
         ("paper-40@x", "`spec` 'paper-40@x' must look like"),
         ("paper-0", "N >= 1"),
         ("sk-", "`spec` 'sk-' must look like 'sk-N' or 'sk-N@SEED'"),
+        ("ea-1x4", "`spec` 'ea-1x4' must look like 'ea-L', 'ea-LxL' or 'ea-LxLxL'"),
+        ("ea-4x", "integers L >= 2 and SEED >= 0; e.g. 'ea-32x32@7'"),
+        ("ea-4@x", "`spec` 'ea-4@x' must look like"),
         ("paper:40", "`spec` 'paper:40' uses the old spelling; write 'paper-40'"),
         ("G222", "`spec` 'G222' is not a known instance (did you mean 'G22'?)"),
         ("bqp250-33", "(did you mean 'bqp250-3'?)"),
@@ -309,5 +337,7 @@ def test_a_named_instance_and_its_file_in_the_data_folder_are_one(
 
 def test_format_with_a_name_or_a_random_family_says_what_the_spec_is() -> None:
     # it echoed the parsed spec, "('paper', 20, 0) is not one"
-    with pytest.raises(ValueError, match=r"'paper-20@0' is a random family, not a file"):
+    with pytest.raises(ValueError, match=r"'paper-20' is a random family, not a file"):
         ds.resolve("paper-20", format="rudy")
+    with pytest.raises(ValueError, match=r"'ea-4x4@2' is a random family, not a file"):
+        ds.resolve("ea-4@2", format="rudy")

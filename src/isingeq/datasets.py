@@ -11,10 +11,12 @@ grammar of a spec, tried in this order:
 ``gka1a``, ``be100.1``,     :func:`load` with its best-known value
 ``chimera-001``
 ``paper-N[@SEED]``          :func:`isingeq.paper_instance` ``(N, rng=SEED)``, SEED >= 0, default 0;
-``sk-N[@SEED]``             :func:`isingeq.sk_instance` likewise. Objective ``H``, sense "min";
-                            for N <= 24 the exact ground state is the best-known value. The
-                            instance is named by its canonical spec (``paper-40`` for seed 0,
-                            ``paper-40@7`` otherwise)
+``sk-N[@SEED]``             :func:`isingeq.sk_instance` likewise;
+``ea-LxL[xL...][@SEED]``    :func:`isingeq.ea_instance` ``((L, L, ...), rng=SEED)``: a +-J
+                            torus of any dimension (``ea-L`` is ``L x L``). Objective ``H``,
+                            sense "min"; for N <= 24 spins the exact ground state is the
+                            best-known value. The instance is named by its canonical spec
+                            (``paper-40`` for seed 0, ``paper-40@7`` otherwise; ``ea-32x32``)
 a file path                 a path that exists, holds a path separator or ends in a known suffix
                             (:data:`isingeq.io.EXTENSIONS`, ``.txt``, ``.gz``), read by
                             :func:`isingeq.io.read`; it must hold one instance (use
@@ -423,46 +425,51 @@ def _read_entry(name: str, entry: Entry, path: Path) -> Instance:
 # ---------------------------------------------------------------------------- the resolver
 
 #: Random families of :func:`resolve`: spec prefix -> generator ``(n, rng) -> SpinGlass`` name.
-RANDOM_FAMILIES = ("paper", "sk")
+RANDOM_FAMILIES = ("paper", "sk", "ea")
 #: ``paper-N`` / ``sk-N`` with ``N`` up to this get their exact ground state as best-known value.
 RANDOM_EXACT_MAX_N = 24
 
 _FAMILY = re.compile(r"(?P<family>[A-Za-z]+)-(?P<rest>.*)$")
 _SIZE_SEED = re.compile(r"(?P<n>[0-9]+)(?:@(?P<seed>[0-9]+))?$")
+_SHAPE_SEED = re.compile(r"(?P<shape>[0-9]+(?:[xX][0-9]+)*)(?:@(?P<seed>[0-9]+))?$")
 _OLD_SPELLING = re.compile(r"(?P<family>paper|sk):\s*(?P<n>\S*)$")
 _FORMS = (
-    "a named instance ('G22', 'bqp250-3', 'gka1a'), a random family 'paper-N[@SEED]' or "
-    "'sk-N[@SEED]' (N >= 1, SEED >= 0), or a file path (PATH#K or PATH#NAME: one instance of "
-    "a file of several)"
+    "a named instance ('G22', 'bqp250-3', 'gka1a'), a random family 'paper-N[@SEED]', "
+    "'sk-N[@SEED]' (N >= 1, SEED >= 0) or 'ea-LxL[@SEED]' (sides >= 2), or a file path "
+    "(PATH#K or PATH#NAME: one instance of a file of several)"
 )
 
 
-def _random(family: str, n: int, seed: int, spec: str) -> Instance:
+def _random(family: str, size: int | tuple[int, ...], seed: int, spec: str) -> Instance:
     from . import generators
 
-    make = generators.paper_instance if family == "paper" else generators.sk_instance
+    make: Any = {
+        "paper": generators.paper_instance,
+        "sk": generators.sk_instance,
+        "ea": generators.ea_instance,
+    }[family]
     try:
-        model = make(n, rng=seed)
+        model = make(size, rng=seed)
     except ValueError as exc:  # the generators' memory check: say which spec asked for it
         raise ValueError(f"`spec` {spec!r}: {exc}") from None
     best = None
-    if n <= RANDOM_EXACT_MAX_N:
+    if model.n <= RANDOM_EXACT_MAX_N:
         from .solvers import solve
 
         best = float(solve(model, method="exact").best_energy)
-    name = f"{family}-{n}" if seed == 0 else f"{family}-{n}@{seed}"
     return Instance(
-        name,
+        spec,  # the canonical spec (_spec_of)
         model,
         "min",
         best_known=best,
-        source=f"isingeq.{make.__name__}({n}, rng={seed})",
+        source=f"isingeq.{make.__name__}({size}, rng={seed})",
         meta={"best_known": "exact" if best is not None else "none", "seed": seed},
     )
 
 
-def parse_random_spec(spec: str) -> tuple[str, int, int] | None:
-    """``(family, n, seed)`` for a ``paper-N[@SEED]`` / ``sk-N[@SEED]`` spec, None for others.
+def parse_random_spec(spec: str) -> tuple[str, int | tuple[int, ...], int] | None:
+    """``(family, n, seed)`` for a ``paper-N[@SEED]`` / ``sk-N[@SEED]`` spec, ``("ea", sides,
+    seed)`` for ``ea-LxL[@SEED]`` (``ea-L``: ``(L, L)``), None for others.
 
     Raises ValueError for a spec that starts like a random family but is malformed.
 
@@ -470,11 +477,24 @@ def parse_random_spec(spec: str) -> tuple[str, int, int] | None:
     --------
     >>> parse_random_spec("paper-40"), parse_random_spec("sk-64@3"), parse_random_spec("G22")
     (('paper', 40, 0), ('sk', 64, 3), None)
+    >>> parse_random_spec("ea-16"), parse_random_spec("ea-8x8x8@2")
+    (('ea', (16, 16), 0), ('ea', (8, 8, 8), 2))
     """
     m = _FAMILY.match(spec)
     if m is None or m.group("family").lower() not in RANDOM_FAMILIES:
         return None
     family = m.group("family").lower()
+    if family == "ea":
+        lattice = _SHAPE_SEED.match(m.group("rest"))
+        sides = [int(v) for v in re.split("[xX]", lattice.group("shape"))] if lattice else []
+        if lattice is None or min(sides) < 2:
+            raise ValueError(
+                f"`spec` {spec!r} must look like 'ea-L', 'ea-LxL' or 'ea-LxLxL', each with "
+                "'@SEED' or without, integers L >= 2 and SEED >= 0; e.g. 'ea-32x32@7'"
+            )
+        if len(sides) == 1:
+            sides = sides * 2
+        return family, tuple(sides), int(lattice.group("seed") or 0)
     size = _SIZE_SEED.match(m.group("rest"))
     form = f"'{family}-N' or '{family}-N@SEED' with integers N >= 1 and SEED >= 0"
     if size is None or int(size.group("n")) < 1:
@@ -564,19 +584,24 @@ def _several(spec: str, found: list[Instance]) -> ValueError:
     )
 
 
+def _spec_of(family: str, size: int | tuple[int, ...], seed: int) -> str:
+    """The canonical spec of a random family's instance (``paper-40``, ``ea-8x8@3``)."""
+    shown = "x".join(map(str, size)) if isinstance(size, tuple) else str(size)
+    return f"{family}-{shown}" + (f"@{seed}" if seed else "")
+
+
 def _load(
     kind: str, value: Any, data_dir: Any, fetch: bool, format: str | None = None
 ) -> list[Instance]:
     if format is not None and kind not in ("file", "pick"):
         what = {"name": "a named instance", "random": "a random family"}.get(kind, kind)
-        shown = "-".join(map(str, value[:2])) + f"@{value[2]}" if kind == "random" else value
+        shown = value if kind != "random" else _spec_of(*value)
         raise ValueError(f"`format`={format!r} applies to a file; {shown!r} is {what}, not a file")
     if kind == "name":
         return [load(value, data_dir, fetch=fetch)]
     if kind == "random":
-        family, n, seed = value
-        spec = f"{family}-{n}" + (f"@{seed}" if seed else "")
-        return [_random(family, n, seed, spec)]
+        family, size, seed = value
+        return [_random(family, size, seed, _spec_of(family, size, seed))]
     from . import io
 
     path = Path(value[0] if kind == "pick" else value)

@@ -100,7 +100,8 @@ def solve(
             metavar="SPEC",
             help="The instance: a name with its best-known value (G1..G81, bqp50-1..bqp2500-10, "
             "gka1a, be100.1, ...; read from --data-dir), a random family paper-N\\[@SEED] "
-            "(eps_ij ~ U[-1, 1]) or sk-N\\[@SEED] (Sherrington-Kirkpatrick), SEED default 0, or "
+            "(eps_ij ~ U[-1, 1]), sk-N\\[@SEED] (Sherrington-Kirkpatrick) or ea-LxL\\[@SEED] "
+            "(+-J torus, any dimension: ea-8x8x8), SEED default 0, or "
             "a file path (PATH#K or PATH#NAME: one instance of a file of several). The same "
             "spec gives the same model as isingeq.resolve(SPEC).",
         ),
