@@ -9,9 +9,11 @@ The tests that run a solve take their device from ``ISINGEQ_TEST_DEVICE`` (defau
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
+from typing import Any
 
 import numpy as np
 import pytest
@@ -242,7 +244,9 @@ def test_mfa_async_on_torch_sizes_its_first_round_from_a_measured_sweep(
 
     calls = []
 
-    def measured(self: ColouredSweeps, num_reads: int, t: float, amp: float) -> float:
+    def measured(
+        self: ColouredSweeps, num_reads: int, t: float, amp: float, budget_s: float = 0.0
+    ) -> float:
         calls.append(num_reads)
         return 0.01  # 10 ms a sweep (a dense model's sweep is a product per node)
 
@@ -350,6 +354,187 @@ def test_time_limit_runs_rounds_on_torch() -> None:
             model, method=method, rng=0, backend="torch", device=DEVICE, time_limit=0.3
         )
         assert r.info["stopped"] == "time_limit" and r.info["rounds"] >= 1
+
+
+# ---------------------------------------------------------------------------- clock checks
+# mfa-async's torch rounds were checked only at their end: at 10^5 nodes on a busy CPU one
+# round took 30 s of a 3 s budget, and Ctrl-C waited for it. They are now checked between
+# colour classes, every _CHUNK_S of work (0 below: after every class).
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_torch_rounds_report_between_colour_classes_with_the_same_result(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isingeq.solvers import mfa_async
+
+    model = MODELS[kind]()
+    opts = {"backend": "torch", "device": DEVICE, "num_reads": 3, "num_sweeps": 30, "rng": 4}
+    whole = isingeq.solve(model, method="mfa-async", **opts)
+    events: list[isingeq.ProgressEvent] = []
+    monkeypatch.setattr(mfa_async, "_CHUNK_S", 0.0)
+    cut = isingeq.solve(model, method="mfa-async", callback=events.append, **opts)
+    np.testing.assert_array_equal(cut.marginals, whole.marginals)  # bit for bit
+    np.testing.assert_array_equal(cut.samples, whole.samples)
+    assert cut.info["sweeps"] == whole.info["sweeps"] == 30
+    inside = [e.sweeps for e in events if e.phase == "mfa-async"][:-1]  # the last: the round's end
+    assert len(inside) == 30 * cut.info["colours"] - 1  # after every class but the last
+    assert inside == sorted(inside) and inside[0] == 0 and inside[-1] == 29
+
+
+@pytest.fixture
+def python_sigint_handler() -> Any:
+    # a test runner's worker may ignore SIGINT; a user's Python has its default handler
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("python_sigint_handler")
+def test_ctrl_c_stops_a_torch_round_between_colour_classes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import signal
+
+    from isingeq.solvers import mfa_async
+
+    monkeypatch.setattr(mfa_async, "_CHUNK_S", 0.0)
+    model = isingeq.paper_instance(40, rng=3)  # dense: a class per node
+
+    pressed: list[int] = []
+
+    def ctrl_c(event: isingeq.ProgressEvent) -> None:
+        if event.phase == "mfa-async" and event.sweeps == 2 and not pressed:
+            pressed.append(1)
+            signal.raise_signal(signal.SIGINT)
+
+    with pytest.raises(isingeq.Interrupted) as stop:
+        isingeq.solve(
+            model, method="mfa-async", backend="torch", device=DEVICE, rng=0, num_reads=2,
+            num_sweeps=500, callback=ctrl_c,
+        )  # fmt: skip
+    res = stop.value.result
+    assert res.info["stopped"] == "interrupted" and res.info["rounds"] == 1
+    assert res.info["sweeps"] == 2  # stopped in the third sweep, at its second class
+    assert isingeq.one_flip_stable(model, res.samples).all()  # finished as at a time limit
+
+
+def test_a_torch_round_stops_between_colour_classes_at_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from isingeq.backends.torch import ColouredSweeps
+    from isingeq.solvers import mfa_async
+
+    monkeypatch.setattr(mfa_async, "_CHUNK_S", 0.0)
+    # a sweep measured 1000x too fast: the first round is planned at num_sweeps / 2
+    monkeypatch.setattr(ColouredSweeps, "sweep_seconds", lambda *a, **k: 1e-9)
+    model = _sparse_model(300, 1200, 0)
+    slept: list[int] = []
+
+    def busy(event: isingeq.ProgressEvent) -> None:  # the machine stalls past the deadline
+        if event.phase == "mfa-async" and event.sweeps == 3 and not slept:
+            slept.append(1)
+            time.sleep(max(0.0, 0.3 - event.elapsed_s) + 0.05)
+
+    r = isingeq.solve(
+        model, method="mfa-async", backend="torch", device=DEVICE, rng=0, num_reads=2,
+        num_sweeps=2000, time_limit=0.3, callback=busy,
+    )  # fmt: skip
+    assert slept and r.info["stopped"] == "time_limit" and r.info["rounds"] == 1
+    assert r.info["sweeps"] == 3  # of the 1000 planned
+    assert isingeq.one_flip_stable(model, r.samples).all()
+
+
+def test_coloured_sweeps_call_between_at_their_cadence_and_at_the_deadline() -> None:
+    import time
+
+    from isingeq.backends.torch import ColouredSweeps
+
+    model = _sparse_model(120, 400, 4)
+    engine = ColouredSweeps(model, 2, "float64", DEVICE)
+    k = engine.num_colours
+    ts, amps = np.geomspace(0.1, 30.0, 6), np.linspace(1.0, 0.0, 6)
+    keys = np.array([5, 6])
+    start = np.random.default_rng(0).uniform(0.3, 0.7, size=(2, model.n))
+    whole = start.copy()
+    assert engine.anneal(ts, amps, whole, keys, 1e-4) == 6
+    calls: list[int] = []
+
+    def never(done: int) -> bool:
+        calls.append(done)
+        return False
+
+    M = start.copy()
+    assert engine.anneal(ts, amps, M, keys, 1e-4, never, 0.0) == 6
+    np.testing.assert_array_equal(M, whole)  # bit for bit
+    assert calls == [c // k for c in range(1, 6 * k)]  # after every class but the last
+    calls.clear()
+    engine.anneal(ts, amps, start.copy(), keys, 1e-4, never, math.inf)
+    assert calls == []  # nothing due
+    # a deadline passed: called after the first class, which ends the round
+    M = start.copy()
+    done = engine.anneal(ts, amps, M, keys, 1e-4, lambda d: True, math.inf, time.perf_counter())
+    assert done == (1 if k == 1 else 0)
+    assert not np.array_equal(M, start) and not np.array_equal(M, whole)
+
+
+def test_torch_sweep_seconds_is_a_mean_after_a_first_sweep_within_a_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # one timed sweep was the whole estimate: on a busy CPU a 3 ms sweep took 0.45 s once,
+    # the first round fitted one sweep and the solve stopped at 0.8 s of a 1 s limit
+    from types import SimpleNamespace
+
+    from isingeq.backends import torch as backend
+
+    now = [0.0]
+    lengths = iter([0.45, 0.003, 0.004, 0.002, 1.0])
+
+    def sweep(*args: Any, **kwargs: Any) -> int:
+        now[0] += next(lengths)
+        return 1
+
+    monkeypatch.setattr(backend, "time", SimpleNamespace(perf_counter=lambda: now[0]))
+    engine = backend.ColouredSweeps(_sparse_model(50, 100, 1), 2, "float32", DEVICE)
+    monkeypatch.setattr(engine, "_sweeps", sweep)
+    assert engine.sweep_seconds(2, 1.0, 0.5) == pytest.approx(0.003)  # the first one untimed
+    lengths = iter([0.01, 0.05, 0.07, 1.0])
+    assert engine.sweep_seconds(2, 1.0, 0.5, budget_s=0.1) == pytest.approx(0.06)
+    lengths = iter([0.2, 1.0])
+    assert engine.sweep_seconds(2, 1.0, 0.5, budget_s=0.1) == pytest.approx(0.2)  # over at once
+
+
+def test_torch_rounds_fit_the_mean_rate_of_every_round_not_the_last_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a torch sweep costs the same in every round; one slow round (a busy CPU) made the next
+    # look too long, and the solve stopped with a third of its budget left
+    from types import SimpleNamespace
+
+    from isingeq.backends.torch import ColouredSweeps
+    from isingeq.solvers import mfa_async
+
+    now = [0]  # a clock that only the (fake) sweeps move, in ns
+    rates = iter([1e-3, 1e-3, 1e-3, 50e-3])  # s per sweep: rounds 0 to 3, then 1e-3
+
+    def anneal(self: ColouredSweeps, ts: np.ndarray, *args: Any, **kwargs: Any) -> int:
+        now[0] += int(len(ts) * next(rates, 1e-3) * 1e9)
+        return len(ts)
+
+    monkeypatch.setattr(mfa_async, "time", SimpleNamespace(perf_counter_ns=lambda: now[0]))
+    monkeypatch.setattr(ColouredSweeps, "sweep_seconds", lambda *a, **k: 1e-3)
+    monkeypatch.setattr(ColouredSweeps, "anneal", anneal)
+    r = isingeq.solve(
+        _sparse_model(300, 1200, 0), method="mfa-async", backend="torch", device=DEVICE,
+        rng=0, num_reads=2, num_sweeps=400, time_limit=11.4,
+    )  # fmt: skip
+    # rounds of 200 sweeps: three of 0.2 s, then one of 10 s; the 0.8 s left fit 12 sweeps at
+    # the last round's 50 ms a sweep (fewer than 200 / 8: stop), 48 at the mean 13 ms
+    assert r.info["rounds"] > 4 and r.info["stopped"] == "time_limit"
 
 
 # ---------------------------------------------------------------------------- bad input

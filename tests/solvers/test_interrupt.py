@@ -45,7 +45,7 @@ def test_ctrl_c_returns_the_best_so_far(method: str, time_limit: float | None) -
     opts: dict[str, Any] = {"time_limit": time_limit} if time_limit else {}
     if method in ("mfa", "tabu") and time_limit is None:
         opts["num_sweeps"] = 10**6  # long enough that only Ctrl-C ends it
-    # (an mfa-async round is one kernel call: untimed, its one round ends, then it stops)
+    # (untimed, mfa-async runs one round, checked every 0.25 s of work: it stops in it or after)
     with pytest.raises(isingeq.Interrupted) as stop:
         isingeq.solve(model, method=method, rng=0, callback=_ctrl_c_after(1), **opts)
     assert isinstance(stop.value, KeyboardInterrupt)

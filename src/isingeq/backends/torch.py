@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -422,6 +423,11 @@ class ColouredSweeps(_OnDevice):
     ``m_i`` by ``tol`` or less -- the rules of the numba kernels ``amfa_csr`` / ``amfa_dense``,
     so a run equals theirs on the model relabelled class by class (tested, float64).
 
+    On a CPU that other processes keep busy, every torch operation's threads wait for the one
+    that is descheduled, and a sweep can take orders of magnitude longer than on an idle one
+    (``torch.set_num_threads(1)`` keeps it steady): ``mfa-async`` then fits fewer sweeps into
+    a ``time_limit``, which its checks between colour classes (:meth:`anneal`) still keep.
+
     Parameters and errors as :class:`MeanFieldSweeps`.
     """
 
@@ -458,23 +464,56 @@ class ColouredSweeps(_OnDevice):
         return len(self.classes)
 
     def anneal(
-        self, ts: np.ndarray, amps: np.ndarray, M: np.ndarray, keys: np.ndarray, tol: float
-    ) -> None:
+        self,
+        ts: np.ndarray,
+        amps: np.ndarray,
+        M: np.ndarray,
+        keys: np.ndarray,
+        tol: float,
+        between: Callable[[int], bool] | None = None,
+        every_s: float = math.inf,
+        until: float = math.inf,
+    ) -> int:
         """Sweeps at ``ts[s]`` with noise widths ``amps[s]`` of the replicas ``M`` (R, n),
         in place (the signature of ``amfa_csr`` without the couplings; ``keys[0]`` seeds the
-        round's noise)."""
+        round's noise); returns the sweeps completed.
+
+        ``between(sweeps_completed)``, where given, is called between two colour classes once
+        ``every_s`` seconds have passed since the round's start or the last call, and at every
+        class from ``time.perf_counter() >= until`` on (a deadline); the device is synchronised
+        first, and it is never called after the round's last class. ``mfa-async`` checks its
+        clock, Ctrl-C and the progress events there. It returns True to end the round at that
+        point, mid-sweep if so (``M`` then holds the classes updated so far). The calls touch
+        neither the states nor the noise stream, so a round they do not end is the same, bit
+        for bit, as one without them.
+        """
         self.gen.manual_seed(int(keys[0]))
         # transposed on the device: a host-side transpose of (R, n) costs more than the sweeps
         X = torch.from_numpy(M).to(self.dev, self.dtype).T.contiguous()
-        self._sweeps(X, ts, amps, tol)
+        done = self._sweeps(X, ts, amps, tol, between, every_s, until)
         M[:] = X.T.contiguous().cpu().to(torch.float64).numpy()  # on the host: MPS has no float64
+        return done
 
-    def _sweeps(self, X: torch.Tensor, ts: np.ndarray, amps: np.ndarray, tol: float) -> None:
+    def _sweeps(
+        self,
+        X: torch.Tensor,
+        ts: np.ndarray,
+        amps: np.ndarray,
+        tol: float,
+        between: Callable[[int], bool] | None = None,
+        every_s: float = math.inf,
+        until: float = math.inf,
+    ) -> int:
         """The sweeps of :meth:`anneal` on the device's (n, R) states ``X``, in place."""
-        for t_s, amp_s in zip(ts.tolist(), amps.tolist(), strict=True):
+        steps, last = len(ts), len(self.blocks) - 1
+        # the clock is read after every class (a dense model's sweep is n classes, seconds at
+        # n = 10^4); without a sync, so a GPU's queue stays full: the host runs ahead of the
+        # device by at most its launch queue, which the sync before ``between`` drains
+        mark = time.perf_counter()
+        for s, (t_s, amp_s) in enumerate(zip(ts.tolist(), amps.tolist(), strict=True)):
             t = min(t_s * self.scale, self.t_cap)
             amp = amp_s / self.scale
-            for idx, Jc, hc in self.blocks:
+            for c, (idx, Jc, hc) in enumerate(self.blocks):
                 xi = torch.addmm(hc, Jc, X)  # xi / scale
                 if amp > 0.0:
                     u = torch.rand(xi.shape, generator=self.gen, dtype=self.dtype, device=self.dev)
@@ -484,6 +523,14 @@ class ColouredSweeps(_OnDevice):
                 old = X.index_select(0, idx)
                 new = torch.where((new - old).abs_() > tol, new, old)
                 X.index_copy_(0, idx, new)
+                if between is not None:
+                    now, completed = time.perf_counter(), s + (c == last)
+                    if (now - mark >= every_s or now >= until) and completed < steps:
+                        _sync(self.dev)
+                        if between(completed):
+                            return completed
+                        mark = time.perf_counter()
+        return steps
 
     def residuals(self, M: np.ndarray, t: float) -> np.ndarray | None:
         """As :meth:`MeanFieldSweeps.residuals`, one colour class's rows at a time."""
@@ -498,14 +545,30 @@ class ColouredSweeps(_OnDevice):
             worst = torch.maximum(worst, Z.abs_().amax(dim=0))
         return worst.cpu().to(torch.float64).numpy()
 
-    def sweep_seconds(self, num_reads: int, t: float, amp: float) -> float:
-        """Seconds of one sweep of ``num_reads`` replicas at ``t`` with noise ``amp`` (on
-        scratch states; the device's kernels warm up): how ``mfa-async`` sizes its first round
-        under a ``time_limit``, where a coloured sweep costs a product per colour class, which
-        the numba kernels' cost model does not see."""
+    def sweep_seconds(
+        self, num_reads: int, t: float, amp: float, budget_s: float = math.inf
+    ) -> float:
+        """Seconds of one sweep of ``num_reads`` replicas at ``t`` with noise ``amp``, on
+        scratch states: the mean of three timed sweeps after an untimed one (the device's
+        kernels load), or of those run when all have taken ``budget_s`` (the first one's
+        time where it took that alone). How ``mfa-async`` sizes its first round under a
+        ``time_limit``, where a coloured sweep costs a product per colour class, which the
+        numba kernels' cost model does not see."""
         X = torch.full((self.n, num_reads), 0.5, dtype=self.dtype, device=self.dev)
-        _sync(self.dev)
-        t0 = time.perf_counter()
-        self._sweeps(X, np.array([t]), np.array([amp]), 0.0)
-        _sync(self.dev)
-        return time.perf_counter() - t0
+
+        def timed() -> float:
+            _sync(self.dev)
+            t0 = time.perf_counter()
+            self._sweeps(X, np.array([t]), np.array([amp]), 0.0)
+            _sync(self.dev)
+            return time.perf_counter() - t0
+
+        # one sweep was the whole estimate: a cold first launch, and on a busy CPU (see the
+        # class) one draw from times that spread over orders of magnitude; a mean, as the
+        # rounds' rate in mfa-async
+        spent = first = timed()
+        times: list[float] = []
+        while len(times) < 3 and spent < budget_s:
+            times.append(timed())
+            spent += times[-1]
+        return float(np.mean(times)) if times else first

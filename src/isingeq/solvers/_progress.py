@@ -156,8 +156,8 @@ class Interrupted(KeyboardInterrupt):
     and auto) stop at their next clock check, finish their best states as at a time limit and
     return them; a second Ctrl-C in the meantime interrupts at once (a plain
     KeyboardInterrupt). A check comes after at most about 0.5 s of work (with
-    ``backend="torch"``, after an mfa-async round). Other methods, and solves outside the main thread (a
-    Dask worker's), are interrupted as before.
+    ``backend="torch"``, between mfa-async's colour classes, every 0.25 s). Other methods, and
+    solves outside the main thread (a Dask worker's), are interrupted as before.
     """
 
     def __init__(self, result: Any) -> None:

@@ -257,8 +257,21 @@ def solve_mfa_async(
     kst = np.empty(R, dtype=np.uint64)
     if coloured is not None and deadline is not None:
         # a coloured sweep costs a product per colour class (a dense model: n of them), which
-        # the kernels' cost model above does not see: measure one (it overran 0.05 s by 100x)
-        per_sweep_s = coloured.sweep_seconds(R, t_start, width)
+        # the kernels' cost model above does not see: measure (it overran 0.05 s by 100x)
+        left = (deadline - time.perf_counter_ns()) * 1e-9
+        per_sweep_s = coloured.sweep_seconds(R, t_start, width, budget_s=0.05 * left)
+    # torch: every sweep costs the same (no update is skipped), so the rate is the mean over
+    # all the rounds' sweeps; the last round's alone, on a busy CPU, was one slow round that
+    # made the next look too long and ended the solve early
+    anneal_s, annealed = 0.0, 0
+
+    def between(done: int) -> bool:
+        """Between the colour classes of a torch round: progress, then whether to stop."""
+        _progress.report("mfa-async", float(best_E.min()), sweeps + done, rounds)
+        return _progress.stop_requested() or (
+            deadline is not None and time.perf_counter_ns() >= deadline
+        )
+
     while True:
         reheat_round = deadline is not None and reheat > 0.0 and rounds % fresh_every != 0
         if deadline is None:
@@ -292,7 +305,10 @@ def solve_mfa_async(
         t0 = time.perf_counter_ns()
         done = S
         if coloured is not None:
-            coloured.anneal(ts, amps, M, keys, tol)
+            # checked between colour classes, every _CHUNK_S of work as the numba calls below,
+            # and at the deadline (perf_counter's clock, in seconds)
+            until = math.inf if deadline is None else deadline * 1e-9
+            done = coloured.anneal(ts, amps, M, keys, tol, between, _CHUNK_S, until)
         else:
             # a round longer than _CHUNK_S runs in several calls (bit for bit as in one), so the
             # clock, the progress events and Ctrl-C are checked in it: at 10^6 variables one
@@ -313,7 +329,12 @@ def solve_mfa_async(
                         break
                     if deadline is not None and time.perf_counter_ns() >= deadline:
                         break
-        per_sweep_s = max((time.perf_counter_ns() - t0) * 1e-9 / max(done, 1), 1e-9)
+        elapsed = (time.perf_counter_ns() - t0) * 1e-9
+        if coloured is not None:  # the mean over every round (see anneal_s above)
+            anneal_s, annealed = anneal_s + elapsed, annealed + done
+            per_sweep_s = max(anneal_s / max(annealed, 1), 1e-9)
+        else:
+            per_sweep_s = max(elapsed / max(done, 1), 1e-9)
         X, used = descend(model, (M > 0.5).astype(np.uint8), max_sweeps)
         E = model._energy_unchecked(X.astype(np.float64))
         better = best_E > E
@@ -326,7 +347,7 @@ def solve_mfa_async(
         if target_energy is not None and meets_target(model, float(best_E.min()), target_energy):
             stopped = "target_energy"
             break
-        if _progress.stop_requested():  # Ctrl-C: a round is one kernel call, checked after it
+        if _progress.stop_requested():  # Ctrl-C, seen in a round or after it
             stopped = "interrupted"
             break
         if deadline is None:
