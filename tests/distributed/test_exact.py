@@ -22,6 +22,8 @@ def test_distributed_exact_equals_in_process_at_n22(thread_client: Any) -> None:
     np.testing.assert_array_equal(dist.energies, local.energies)
     assert dist.info["num_ground_states"] == local.info["num_ground_states"]
     assert dist.info["log_z"] == pytest.approx(local.info["log_z"], rel=1e-12)
+    for key in ("mean_energy", "energy_variance"):  # blocks' moments about their own lowest
+        assert dist.info[key] == pytest.approx(local.info[key], rel=1e-10)
     np.testing.assert_allclose(dist.marginals, local.marginals, rtol=0, atol=1e-12)
     assert dist.info["options"]["client"] == thread_client.scheduler.address
 

@@ -122,6 +122,13 @@ def test_exact_marginals_agree_with_direct_boltzmann_sums(n: int, t: float) -> N
     assert r.marginals is not None and r.marginals.shape == (r.num_reads, n)
     for row in r.marginals:  # the same Boltzmann marginals beside every sample
         np.testing.assert_allclose(row, p, atol=1e-12)
+    # the energy's mean and variance: specific heat t^2 Var H, entropy log Z + t <H>
+    w = np.exp(-t * E - log_z)
+    mean = float(w @ E)
+    assert r.info["mean_energy"] == pytest.approx(mean, rel=1e-10, abs=1e-10)
+    assert r.info["energy_variance"] == pytest.approx(
+        float(w @ (E - mean) ** 2), rel=1e-9, abs=1e-10
+    )
 
 
 def test_exact_log_partition_does_not_overflow_at_huge_t() -> None:

@@ -227,11 +227,15 @@ def exact_lowest(
 
 
 @njit(nogil=True, cache=True, parallel=True)
-def exact_boltzmann(h, J, k, n_chunks, t, out_ref, out_z, out_m):  # pragma: no cover - compiled
-    """Streaming partition function and marginals at inverse temperature ``t``.
+def exact_boltzmann(
+    h, J, k, n_chunks, t, out_ref, out_z, out_m, out_e1, out_e2
+):  # pragma: no cover - compiled
+    """Streaming partition function, marginals and energy moments at inverse temperature ``t``.
 
-    Per chunk: ``out_ref`` the lowest energy seen, ``out_z = sum exp(-t (E - ref))`` and
-    ``out_m[:, i] = sum x_i exp(-t (E - ref))``. Weights never exceed 1, so nothing overflows.
+    Per chunk: ``out_ref`` the lowest energy seen, ``out_z = sum exp(-t (E - ref))``,
+    ``out_m[:, i] = sum x_i exp(-t (E - ref))`` and ``out_e1`` / ``out_e2`` the sums of
+    ``(E - ref)`` and ``(E - ref)^2`` with the same weights. Weights never exceed 1, so nothing
+    overflows.
     """
     n = h.shape[0]
     m = n - k
@@ -252,6 +256,8 @@ def exact_boltzmann(h, J, k, n_chunks, t, out_ref, out_z, out_m):  # pragma: no 
         eh = _high_start(h, J, k, m, gray, xH, f, gH)
         ref = np.inf
         Z = 0.0
+        E1 = 0.0
+        E2 = 0.0
         for step in range(start, start + per):
             if step != start:
                 gray, eh = _gray_advance(step, gray, JHL, JHH, xH, f, gH, eh)
@@ -259,16 +265,23 @@ def exact_boltzmann(h, J, k, n_chunks, t, out_ref, out_z, out_m):  # pragma: no 
             bm = _block_min(EL, c)
             if bm < ref:
                 if Z > 0.0:
-                    scale = np.exp(-t * (ref - bm))
+                    # the sums so far, moved to the new reference: E - bm = (E - ref) + delta
+                    delta = ref - bm
+                    scale = np.exp(-t * delta)
+                    E2 = scale * (E2 + 2.0 * delta * E1 + delta * delta * Z)
+                    E1 = scale * (E1 + delta * Z)
                     Z *= scale
                     for i in range(n):
                         M[i] *= scale
                 ref = bm
             S = 0.0
             for i in range(L):
-                wi = np.exp(-t * (EL[i] + c[i] - ref))
+                d = EL[i] + c[i] - ref
+                wi = np.exp(-t * d)
                 w[i] = wi
                 S += wi
+                E1 += wi * d
+                E2 += wi * d * d
             # low marginals by pairwise reduction: at level b, w[i] sums the lower b bits
             length = L
             for b in range(k):
@@ -285,6 +298,8 @@ def exact_boltzmann(h, J, k, n_chunks, t, out_ref, out_z, out_m):  # pragma: no 
             Z += S
         out_ref[ch] = ref
         out_z[ch] = Z
+        out_e1[ch] = E1
+        out_e2[ch] = E2
 
 
 # ---------------------------------------------------------------------------- 1-flip descent

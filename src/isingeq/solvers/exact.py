@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -124,9 +124,11 @@ def solve_exact(
         States within ``degeneracy_rtol * model.energy_scale`` of the minimum count as ground states.
     t : float, optional
         A finite inverse temperature ``t >= 0``: also compute the exact Boltzmann marginals
-        ``<n_i>_t`` (``result.marginals``, the same row for every sample) and
-        ``info["log_z"] = log Z(t)``, with
-        ``Z = sum_n exp(-t H(n))``.
+        ``<n_i>_t`` (``result.marginals``, the same row for every sample),
+        ``info["log_z"] = log Z(t)`` with ``Z = sum_n exp(-t H(n))``, and the energy's mean
+        ``info["mean_energy"] = <H>_t`` and ``info["energy_variance"] = <H^2>_t - <H>_t^2``
+        (the thermodynamics: specific heat ``t^2 Var H``, entropy ``log Z + t <H>``, free
+        energy ``-log Z / t``), in the same pass over the states.
     client : distributed.Client or str, optional
         Enumerate on a Dask cluster (a Client, a scheduler address, or ``"local"``: a local
         cluster of one worker process per core for this solve; needs
@@ -149,7 +151,8 @@ def solve_exact(
         ``degeneracy_truncated`` is True; raise ``max_degenerate`` to count more),
         ``degeneracy_truncated``, ``states_enumerated``,
         ``states_per_s``, the core of :mod:`isingeq.result` (``sweeps`` is 0: it visits states,
-        not sweeps; ``stopped`` is "enumerated") and, with ``t``, ``log_z``; ``marginals`` then
+        not sweeps; ``stopped`` is "enumerated") and, with ``t``, ``log_z``, ``mean_energy``,
+        ``energy_variance``; ``marginals`` then
         holds the exact Boltzmann marginals, the same row for every sample (shape
         (num_reads, n)).
 
@@ -216,8 +219,9 @@ def solve_exact(
     }
     marginals = None
     if boltz is not None:
-        log_z, marginals = _log_partition(boltz, float(t), model.offset)  # type: ignore[arg-type]
-        info["log_z"] = log_z
+        thermo = _thermodynamics(boltz, float(t), model.offset)  # type: ignore[arg-type]
+        marginals = thermo.pop("marginals")
+        info.update(thermo)
     return SolveResult.from_samples(model, samples[:keep], "exact", marginals=marginals, info=info)
 
 
@@ -237,30 +241,49 @@ def _lowest_block(
     return out_s[mask], float(out_dropped.min())
 
 
-def _boltzmann_block(
-    h: np.ndarray, J: np.ndarray, t: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per chunk: the lowest energy ``ref``, ``sum exp(-t (E - ref))`` and the marginal sums."""
+#: Per part of an enumeration at finite ``t`` (a kernel chunk, or a Dask block's chunks): the
+#: lowest energy ``ref``, and with weights ``exp(-t (E - ref))`` the sums of 1, of each ``x_i``,
+#: of ``E - ref`` and of ``(E - ref)^2``.
+Parts: TypeAlias = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _boltzmann_block(h: np.ndarray, J: np.ndarray, t: float) -> Parts:
+    """Per chunk: the lowest energy ``ref``, ``sum exp(-t (E - ref))``, the marginal sums and
+    the energy moments' sums (:data:`Parts`)."""
     k, n_chunks = _plan(h.shape[0])
     ref = np.empty(n_chunks)
     z = np.empty(n_chunks)
     mm = np.zeros((n_chunks, h.shape[0]))
-    _kernels.exact_boltzmann(h, J, k, n_chunks, t, ref, z, mm)
-    return ref, z, mm
+    e1 = np.empty(n_chunks)
+    e2 = np.empty(n_chunks)
+    _kernels.exact_boltzmann(h, J, k, n_chunks, t, ref, z, mm, e1, e2)
+    return ref, z, mm, e1, e2
 
 
-def _log_partition(
-    parts: tuple[np.ndarray, np.ndarray, np.ndarray], t: float, offset: float
-) -> tuple[float, np.ndarray]:
-    """Reduce per-part ``(ref, z, m)`` to ``log Z`` and the marginals (log-sum-exp: the lowest
-    ``ref`` sets the scale, so no weight exceeds 1)."""
-    ref, z, mm = parts
+def _log_partition(parts: Parts, t: float, offset: float) -> tuple[float, np.ndarray]:
+    """Reduce per-part sums to ``log Z`` and the marginals (:func:`_thermodynamics`)."""
+    thermo = _thermodynamics(parts, t, offset)
+    return thermo["log_z"], thermo["marginals"]
+
+
+def _thermodynamics(parts: Parts, t: float, offset: float) -> dict[str, Any]:
+    """Reduce per-part sums to ``log Z``, the marginals, ``<H>`` and ``Var H`` (log-sum-exp: the
+    lowest ``ref`` sets the scale, so no weight exceeds 1; a part's moments about its own
+    ``ref`` are moved to the lowest by ``delta = ref - r0``)."""
+    ref, z, mm, e1, e2 = parts
     r0 = float(ref.min())
-    w = np.exp(-t * (ref - r0))
+    delta = ref - r0
+    w = np.exp(-t * delta)
     Z = float(np.dot(w, z))
     marg = (w @ mm) / Z
-    log_z = math.log(Z) - t * (r0 + offset)
-    return log_z, np.clip(marg, 0.0, 1.0)
+    m1 = float(np.dot(w, e1 + delta * z)) / Z  # <E - r0>
+    m2 = float(np.dot(w, e2 + 2.0 * delta * e1 + delta * delta * z)) / Z
+    return {
+        "log_z": math.log(Z) - t * (r0 + offset),
+        "marginals": np.clip(marg, 0.0, 1.0),
+        "mean_energy": r0 + offset + m1,
+        "energy_variance": max(m2 - m1 * m1, 0.0),
+    }
 
 
 def _fold_prefix(h: np.ndarray, J: np.ndarray, r: int, prefix: int) -> tuple[np.ndarray, float]:
@@ -274,7 +297,7 @@ def _fold_prefix(h: np.ndarray, J: np.ndarray, r: int, prefix: int) -> tuple[np.
 
 def enumerate_block(
     h: np.ndarray, J: np.ndarray, r: int, prefix: int, K: int, tol: float, cap: int, t: float | None
-) -> tuple[np.ndarray, float, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+) -> tuple[np.ndarray, float, Parts | None]:
     """One prefix block: the states whose variables ``r..n-1`` are the bits of ``prefix``.
 
     Run on a Dask worker by ``solve_exact(..., client=...)``: the kernel enumerates the ``2^r``
@@ -288,10 +311,10 @@ def enumerate_block(
     codes = codes | (np.int64(prefix) << np.int64(r))
     boltz = None
     if t is not None:
-        ref, z, mm = _boltzmann_block(hs, Js, t)
+        ref, z, mm, e1, e2 = _boltzmann_block(hs, Js, t)
         xp = ((prefix >> np.arange(h.shape[0] - r)) & 1).astype(np.float64)
         m_full = np.concatenate([mm, z[:, None] * xp[None, :]], axis=1)
-        boltz = (ref + c, z, m_full)
+        boltz = (ref + c, z, m_full, e1, e2)  # moments about ref: the same about ref + c
     return codes, dropped + c, boltz
 
 
@@ -303,7 +326,7 @@ def _prefix_bits(n: int, threads: int) -> int:
 
 def _enumerate_on_cluster(
     client: Any, h: np.ndarray, J: np.ndarray, K: int, tol: float, cap: int, t: float | None
-) -> tuple[np.ndarray, float, tuple[np.ndarray, np.ndarray, np.ndarray] | None, dict[str, Any]]:
+) -> tuple[np.ndarray, float, Parts | None, dict[str, Any]]:
     from ..distributed import connect, describe, stream
 
     n = h.shape[0]
@@ -349,13 +372,10 @@ def _enumerate_on_cluster(
             codes.append(c)
             dropped.append(d)
             parts.append(bz)
-    boltz = None
+    boltz: Parts | None = None
     if t is not None:
-        boltz = (
-            np.concatenate([q[0] for q in parts]),
-            np.concatenate([q[1] for q in parts]),
-            np.concatenate([q[2] for q in parts]),
-        )
+        ref, z, mm, e1, e2 = (np.concatenate([q[j] for q in parts]) for j in range(5))
+        boltz = (ref, z, mm, e1, e2)
     extra = {
         "prefix_bits": p,
         "blocks": 1 << p,
