@@ -43,12 +43,13 @@ network allows.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -65,6 +66,7 @@ __all__ = [
     "RANDOM_FAMILIES",
     "SUITES",
     "TUNED_ON",
+    "check_specs",
     "default_data_dir",
     "gset_family",
     "info",
@@ -373,6 +375,8 @@ def load(
         (the message names the URL and both digests; nothing is cached).
     FileNotFoundError
         When the file is missing and cannot be fetched.
+    NotADirectoryError
+        When the data folder is a file.
 
     Examples
     --------
@@ -382,7 +386,13 @@ def load(
     """
 
     entry = info(name)
-    path = default_data_dir(data_dir) / entry.file
+    folder = default_data_dir(data_dir)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(
+            f"the data folder {str(folder)!r} (`data_dir`, else ${DATA_ENV}) is a file, not a "
+            "folder"
+        )
+    path = folder / entry.file
     if not path.exists():
         if not fetch:
             raise FileNotFoundError(
@@ -467,11 +477,14 @@ def _random(family: str, size: int | tuple[int, ...], seed: int, spec: str) -> I
     )
 
 
-def parse_random_spec(spec: str) -> tuple[str, int | tuple[int, ...], int] | None:
+def parse_random_spec(
+    spec: str, *, name: str = "spec"
+) -> tuple[str, int | tuple[int, ...], int] | None:
     """``(family, n, seed)`` for a ``paper-N[@SEED]`` / ``sk-N[@SEED]`` spec, ``("ea", sides,
     seed)`` for ``ea-LxL[@SEED]`` (``ea-L``: ``(L, L)``), None for others.
 
-    Raises ValueError for a spec that starts like a random family but is malformed.
+    Raises ValueError, naming ``spec`` as ``name``, for a spec that starts like a random
+    family but is malformed.
 
     Examples
     --------
@@ -489,7 +502,7 @@ def parse_random_spec(spec: str) -> tuple[str, int | tuple[int, ...], int] | Non
         sides = [int(v) for v in re.split("[xX]", lattice.group("shape"))] if lattice else []
         if lattice is None or min(sides) < 2:
             raise ValueError(
-                f"`spec` {spec!r} must look like 'ea-L', 'ea-LxL' or 'ea-LxLxL', each with "
+                f"`{name}` {spec!r} must look like 'ea-L', 'ea-LxL' or 'ea-LxLxL', each with "
                 "'@SEED' or without, integers L >= 2 and SEED >= 0; e.g. 'ea-32x32@7'"
             )
         if len(sides) == 1:
@@ -498,7 +511,7 @@ def parse_random_spec(spec: str) -> tuple[str, int | tuple[int, ...], int] | Non
     size = _SIZE_SEED.match(m.group("rest"))
     form = f"'{family}-N' or '{family}-N@SEED' with integers N >= 1 and SEED >= 0"
     if size is None or int(size.group("n")) < 1:
-        raise ValueError(f"`spec` {spec!r} must look like {form}; e.g. '{family}-40@7'")
+        raise ValueError(f"`{name}` {spec!r} must look like {form}; e.g. '{family}-40@7'")
     return family, int(size.group("n")), int(size.group("seed") or 0)
 
 
@@ -654,6 +667,7 @@ def resolve(
     *,
     fetch: bool = True,
     format: str | None = None,
+    flag_names: Mapping[str, str] | None = None,
 ) -> Instance:
     """The instance that ``spec`` names: a named instance, a random family or a file.
 
@@ -671,6 +685,9 @@ def resolve(
     format : str, optional
         A file's format (:data:`isingeq.io.FORMATS`) where its name does not tell it (Biq
         Mac's ``g05_100.0``); files only.
+    flag_names : mapping, optional
+        The name an error gives a parameter (``spec``, ``data_dir``, ``format``; the CLI's
+        ``{"data_dir": "--data-dir"}``).
 
     Returns
     -------
@@ -700,11 +717,12 @@ def resolve(
     ...
     ValueError: `spec` 'paper-x' must look like 'paper-N' or 'paper-N@SEED' with integers N >= 1 and SEED >= 0; e.g. 'paper-40@7'
     """
-    kind, value = _classify(spec)
-    found = _load(kind, value, data_dir, fetch, format)
-    if len(found) != 1:
-        raise _several(str(spec), found)
-    return found[0]
+    with _named(flag_names):
+        kind, value = _classify(spec)
+        found = _load(kind, value, data_dir, fetch, format)
+        if len(found) != 1:
+            raise _several(str(spec), found)
+        return found[0]
 
 
 def _split(specs: Iterable[Any] | str | os.PathLike[str]) -> list[Any]:
@@ -739,6 +757,7 @@ def resolve_many(
     data_dir: str | os.PathLike[str] | None = None,
     *,
     fetch: bool = True,
+    flag_names: Mapping[str, str] | None = None,
 ) -> list[Instance]:
     """Every instance that ``specs`` name, in order and without repeats.
 
@@ -754,6 +773,8 @@ def resolve_many(
         As in :func:`resolve`.
     fetch : bool, default True
         As in :func:`resolve`.
+    flag_names : mapping, optional
+        The name an error gives a parameter (``specs``, ``spec``: one of them, ``data_dir``).
 
     Returns
     -------
@@ -770,27 +791,84 @@ def resolve_many(
     >>> [i.name for i in resolve_many(["paper-5,sk-6@2", "paper-5@0"])]
     ['paper-5', 'sk-6@2']
     """
+    with _named(flag_names):
+        items = _expand(specs)
+        if not items:
+            raise ValueError(f"`specs` must name at least one instance: {_FORMS}; got none")
+        plan: dict[tuple[str, str], tuple[str, Any]] = {}
+        for spec in items:
+            kind, value = _classify(spec)
+            plan.setdefault((kind, str(value)), (kind, value))  # "paper-40" == "paper-40@0"
+        out: dict[str, Instance] = {}
+        for kind, value in plan.values():
+            for inst in _load(kind, value, data_dir, fetch):
+                if inst.name in out and _same(out[inst.name], inst):
+                    continue  # one instance named two ways ('f.txt' and 'f.txt#2'): no repeats
+                if inst.name in out:
+                    raise ValueError(
+                        f"two instances are named {inst.name!r} (the second from "
+                        f"{inst.source!r}); rename the file"
+                    )
+                out[inst.name] = inst
+        return list(out.values())
+
+
+def _expand(specs: Iterable[Any] | str | os.PathLike[str]) -> list[Any]:
+    """The specs of ``specs`` (comma lists split), each suite name replaced by its instances."""
     items = []
     for spec in _split(specs):
         if isinstance(spec, str) and spec in SUITES:
             items.extend(SUITES[spec])
         else:
             items.append(spec)
-    if not items:
-        raise ValueError(f"`specs` must name at least one instance: {_FORMS}; got none")
-    plan: dict[tuple[str, str], tuple[str, Any]] = {}
-    for spec in items:
-        kind, value = _classify(spec)
-        plan.setdefault((kind, str(value)), (kind, value))  # "paper-40" == "paper-40@0"
-    out: dict[str, Instance] = {}
-    for kind, value in plan.values():
-        for inst in _load(kind, value, data_dir, fetch):
-            if inst.name in out and _same(out[inst.name], inst):
-                continue  # one instance named two ways ('f.txt' and 'f.txt#2'): no repeats
-            if inst.name in out:
-                raise ValueError(
-                    f"two instances are named {inst.name!r} (the second from {inst.source!r}); "
-                    "rename the file"
-                )
-            out[inst.name] = inst
-    return list(out.values())
+    return items
+
+
+def check_specs(
+    specs: Iterable[str | os.PathLike[str]] | str, *, flag_names: Mapping[str, str] | None = None
+) -> None:
+    """Check every spec of ``specs`` as :func:`resolve_many` does first, loading nothing.
+
+    A caller that takes specs from several places (``isingeq bench``'s ``--suite``,
+    ``--instance`` and ``--file``) checks each place's with its own ``flag_names`` (``spec``:
+    the name an error gives the spec), then loads them all with :func:`resolve_many`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`resolve_many`, for a malformed spec, an unknown name or a missing file.
+
+    Examples
+    --------
+    >>> check_specs(["G22", "paper-5,sk-6@2"])
+    >>> check_specs("paper-x", flag_names={"spec": "--instance"})
+    Traceback (most recent call last):
+    ...
+    ValueError: `--instance` 'paper-x' must look like 'paper-N' or 'paper-N@SEED' with integers N >= 1 and SEED >= 0; e.g. 'paper-40@7'
+    """
+    with _named(flag_names):
+        for spec in _expand(specs):
+            _classify(spec)
+
+
+@contextlib.contextmanager
+def _named(flag_names: Mapping[str, str] | None) -> Iterator[None]:
+    """Errors raised inside name each parameter as ``flag_names`` says (the CLI's flags).
+
+    The messages of this module name a parameter in backticks (`` `data_dir` ``), which is
+    what is renamed; an error naming none is raised as it is.
+    """
+    if not flag_names:
+        yield
+        return
+    try:
+        yield
+    except (ValueError, TypeError, OSError) as exc:
+        text = renamed = str(exc)
+        for param, shown in flag_names.items():
+            renamed = renamed.replace(f"`{param}`", f"`{shown}`")
+        if renamed == text:
+            raise
+        # the base class: a subclass may take other arguments (FormatError's file and line)
+        bases = (ValueError, TypeError, FileNotFoundError, NotADirectoryError, OSError)
+        raise next(k for k in bases if isinstance(exc, k))(renamed) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -60,3 +61,75 @@ def test_cli_json_summary_has_the_fairness_keys(tmp_path: Path) -> None:
         assert key in row
     assert [r["split"] for r in s["by_split"]] == ["not tuned on"]
     assert s["by_family"] == [] and s["beats_best_known"] == []
+
+
+BASE = ["bench", "--instance", "paper-8", "--solvers", "greedy", "--budgets", "0.01"]
+
+
+def _bench(out: Path, *args: str) -> Any:
+    return runner.invoke(app, [*BASE, "--repeats", "1", "--no-plots", "--out", str(out), *args])
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines()
+
+
+def test_fresh_is_the_default_and_resume_keeps_the_finished_runs(tmp_path: Path) -> None:
+    # bench resumed whatever was in --out, unlike reproduce, analyze and perceptron, whose
+    # --resume/--fresh (default) it now has
+    first = _bench(tmp_path)
+    assert first.exit_code == 0, first.output
+    records = tmp_path / "records.csv"
+    assert len(_lines(records)) == 2
+    again = _bench(tmp_path)
+    assert again.exit_code == 0, again.output
+    assert "1 new runs, 0 resumed" in again.stderr and "resuming" not in again.stderr
+    assert len(_lines(records)) == 2  # started anew, not appended to
+    row = _lines(records)[1]
+    resumed = _bench(tmp_path, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert "resuming: 1 of 1 runs" in resumed.stderr
+    assert "0 new runs, 1 resumed" in resumed.stderr
+    assert _lines(records) == [_lines(records)[0], row]  # kept, not run again
+    fresh = _bench(tmp_path, "--fresh")
+    assert fresh.exit_code == 0 and "1 new runs, 0 resumed" in fresh.stderr
+
+
+def test_resume_refuses_records_of_another_seed_naming_it(tmp_path: Path) -> None:
+    # another --seed has other run seeds: nothing was resumed, and its rows sat in the file
+    # beside this run's; reproduce refuses such a resume, and so does bench now
+    assert _bench(tmp_path, "--seed", "3").exit_code == 0
+    before = (tmp_path / "records.csv").read_bytes()
+    res = _bench(tmp_path, "--seed", "4", "--resume")
+    assert res.exit_code == 2, res.output
+    assert "records made with --seed 3 (this run: 4)" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "records.csv").read_bytes() == before
+    assert _bench(tmp_path, "--seed", "4", "--fresh").exit_code == 0  # starts anew
+
+
+def test_resume_keeps_runs_outside_the_plan_in_the_file_and_says_so(tmp_path: Path) -> None:
+    # other solvers, budgets or instances are kept (never dropped) and left out of the summary
+    assert _bench(tmp_path).exit_code == 0
+    args = [*BASE[:4], "mfa", "--budgets", "0.02", "--repeats", "1", "--no-plots", "--json"]
+    res = runner.invoke(app, [*args, "--out", str(tmp_path), "--resume"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["config"]["solvers"] == ["mfa"]
+    solvers = [line.split(",")[4] for line in _lines(tmp_path / "records.csv")[1:]]
+    assert sorted(solvers) == ["greedy", "mfa"]
+    said = " ".join(res.stderr.split())
+    assert "also holds 1 runs outside this plan" in said and "left out of the summary" in said
+
+
+def test_resume_help_reads_as_reproduce_s() -> None:
+    def resume_help(command: str) -> str:
+        res = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        text = " ".join(res.stdout.replace("│", " ").split())
+        return text.split("--resume --fresh ", 1)[1].split(" [default: fresh]")[0]
+
+    bench_help, reproduce_help = resume_help("bench"), resume_help("reproduce")
+    for text in (bench_help, reproduce_help):
+        assert text.startswith("Keep the ") and "in --out's records.csv and run the " in text
+        assert "refused when they were made with another --seed" in text
+        assert "--fresh (default) starts the file anew" in text

@@ -90,7 +90,10 @@ def test_an_interrupted_run_s_table_says_how_many_instances_its_rows_cover() -> 
         (["--methods", "foo"], "unknown method 'foo'"),
         (["--methods", "scipy-root:bogus=1"], "unknown option 'bogus'"),
         (["--methods", "scipy-root:t_end=-1"], "`t_end` must be > 0; got -1"),
-        (["--methods", "greedy,exact"], "`methods` lists 'exact'"),
+        # these named the library's `methods` and `scheduler`
+        (["--methods", "greedy,exact"], "`--methods` lists 'exact'"),
+        (["--methods", "greedy,greedy"], "`--methods` lists ['greedy'] more than once"),
+        (["--scheduler", "nohost"], "`--scheduler` must be 'local' or a scheduler address"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], match: str) -> None:
@@ -132,3 +135,16 @@ def test_failed_records_are_marked_in_the_table_and_counted_in_the_json(
     with open(tmp_path / "j" / "records.csv", newline="") as fh:
         status = [r["status"] for r in csv.DictReader(fh)]
     assert sum(s.startswith("failed: RuntimeError") for s in status) == failed
+
+
+def test_a_resume_of_another_seed_names_the_flags(tmp_path: Path) -> None:
+    # it said "resume: ... not seed=2", the library's parameters
+    args = ["reproduce", "--sizes", "4", "--trials", "1", "--methods", "greedy"]
+    assert runner.invoke(app, [*args, "--seed", "1", "--out", str(tmp_path)]).exit_code == 0
+    res = runner.invoke(app, [*args, "--seed", "2", "--out", str(tmp_path), "--resume"])
+    assert res.exit_code == 2, res.output
+    said = " ".join(res.stderr.split())
+    assert said.startswith("error: --resume: ") and "not --seed=2; resume with" in said
+    res = runner.invoke(app, [*args[:-1], "mfa", "--seed", "1", "--out", str(tmp_path), "--resume"])
+    assert res.exit_code == 2, res.output
+    assert "(the same --methods, --sizes and at least as many --trials)" in res.stderr

@@ -186,9 +186,12 @@ def test_json_holds_every_sample_asked_for(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        (["--instance", "paper-"], "`spec` 'paper-' must look like 'paper-N' or 'paper-N@SEED'"),
-        (["--instance", "paper-x"], "`spec` 'paper-x' must look like"),
-        (["--instance", "paper-40@-1"], "`spec` 'paper-40@-1' must look like"),
+        (
+            ["--instance", "paper-"],
+            "`--instance` 'paper-' must look like 'paper-N' or 'paper-N@SEED'",
+        ),
+        (["--instance", "paper-x"], "error: `--instance` 'paper-x' must look like"),
+        (["--instance", "paper-40@-1"], "`--instance` 'paper-40@-1' must look like"),
         (["--instance", "paper-0"], "with integers N >= 1"),
         (["--instance", "G222"], "(did you mean 'G22'?)"),
         (
@@ -197,7 +200,8 @@ def test_json_holds_every_sample_asked_for(tmp_path: Path) -> None:
         ),
         (
             ["--file", "no/such/file.txt"],
-            "--file: `spec` 'no/such/file.txt' is a path that does not exist",
+            # it said "--file: `spec` ...", the library's parameter after the flag
+            "error: `--file` 'no/such/file.txt' is a path that does not exist",
         ),
         (["--random", "paper:x"], "use --instance paper-N@SEED or sk-N@SEED instead"),
         (["--instance", "paper:40"], "uses the old spelling; write 'paper-40'"),
@@ -263,7 +267,13 @@ def test_json_holds_every_sample_asked_for(tmp_path: Path) -> None:
         ([], "give exactly one of --instance or --file; got none"),
         (["--instance", "paper-8", "--file", "x.txt"], "got --instance, --file"),
         (["--instance", "paper-10000000"], "is a dense 10000000 x 10000000 model (728 TiB a"),
-        (["--instance", "paper-5,paper-6"], "`spec` 'paper-5,paper-6' must look like"),
+        (["--instance", "paper-5,paper-6"], "`--instance` 'paper-5,paper-6' must look like"),
+        # the data folder is the flag's (it said "point `data_dir` at ...", or gave OSError's
+        # "[Errno 20] Not a directory" of a path inside it)
+        (
+            ["--instance", "G1", "--data-dir", __file__],
+            f"error: the data folder {__file__!r} (`--data-dir`, else $ISINGEQ_DATA) is a file",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], match: str) -> None:

@@ -336,7 +336,7 @@ def test_ctrl_c_while_connecting_propagates_and_writes_nothing(
     before = (tmp_path / "records.csv").read_bytes()
 
     @contextlib.contextmanager
-    def interrupted_while_starting(scheduler: Any, workers: Any = None) -> Any:
+    def interrupted_while_starting(scheduler: Any, workers: Any = None, name: str = "") -> Any:
         raise KeyboardInterrupt
         yield  # pragma: no cover
 

@@ -168,6 +168,20 @@ def test_resume_skips_finished_runs_and_redoes_a_cut_line(tmp_path: Path) -> Non
     assert (more.new, more.resumed) == (2, 4)
 
 
+def test_resume_false_starts_the_records_anew(tmp_path: Path) -> None:
+    plan = _plan([_paper(10)], ["greedy"], target=0.9999)
+    assert bench.run_bench(plan, tmp_path).new == 2
+    # not refused under another target: the records are not kept
+    fresh = bench.run_bench(dataclasses.replace(plan, target=0.99), tmp_path, resume=False)
+    assert (fresh.new, fresh.resumed) == (2, 0)
+    assert len(_rows(tmp_path / "records.csv")) == 2
+    assert json.loads((tmp_path / "conditions.json").read_text())["target"] == 0.99
+    (tmp_path / "records.csv").write_text("a,b\n1,2\n")  # another file is never overwritten
+    with pytest.raises(ValueError, match="is not a records file of this experiment"):
+        bench.run_bench(plan, tmp_path, resume=False)
+    assert (tmp_path / "records.csv").read_text() == "a,b\n1,2\n"
+
+
 def test_resume_refuses_a_foreign_csv(tmp_path: Path) -> None:
     (tmp_path / "records.csv").write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="is not a records file of this experiment"):
@@ -314,7 +328,7 @@ def test_cli_runs_writes_and_resumes(tmp_path: Path) -> None:
         "performance_profile.png",
         "ttt_ecdf.png",
     }
-    again = runner.invoke(app, args)
+    again = runner.invoke(app, [*args, "--resume"])
     assert again.exit_code == 0, again.output
     assert "resuming: 4 of 4 runs" in again.stderr
     assert "0 new runs, 4 resumed" in again.stderr
@@ -336,8 +350,9 @@ def test_cli_notes_a_skipped_solver(tmp_path: Path, fakes: None) -> None:
             "unknown solver 'nope'; known solvers: mfa, mfa-async, mfa-hybrid, tabu, greedy",
         ),
         (["--suite", "gset-9"], "unknown suite 'gset-9' (did you mean 'gset'?); known suites:"),
-        (["--instance", "G999"], "`spec` 'G999' is not a known instance"),
-        (["--instance", "paper-x"], "`spec` 'paper-x' must look like 'paper-N'"),
+        # these named the library's `spec`, not the flag that gave it
+        (["--instance", "G999"], "`--instance` 'G999' is not a known instance"),
+        (["--instance", "paper-x"], "`--instance` 'paper-x' must look like 'paper-N'"),
         (["--budgets", "0.1,x"], "`--budgets` must be a comma-separated list of numbers"),
         (["--budgets=0,1"], "`--budgets` must be > 0; got 0"),
         (["--budgets=-1"], "`--budgets` must be > 0; got -1"),
@@ -345,9 +360,14 @@ def test_cli_notes_a_skipped_solver(tmp_path: Path, fakes: None) -> None:
         (["--target", "1.5"], "`--target` must be <= 1; got 1.5"),
         (
             ["--file", "/no/such/file.txt"],
-            "`spec` '/no/such/file.txt' is a path that does not exist",
+            "`--file` '/no/such/file.txt' is a path that does not exist",
         ),
-        (["--suite", "paper-0"], "`spec` 'paper-0' must look like 'paper-N'"),
+        (["--suite", "paper-0"], "`--suite` 'paper-0' must look like 'paper-N'"),
+        (["--data-dir", __file__, "--instance", "G1"], "(`--data-dir`, else $ISINGEQ_DATA) is a"),
+        (
+            ["--instance", "paper-6", "--suite", "paper-99999999"],
+            "error: `--suite / --instance` 'paper-99999999': `n`=99999999 is a dense",
+        ),
     ],
 )
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], match: str) -> None:
@@ -389,10 +409,13 @@ def test_a_resume_under_another_target_or_thread_count_is_refused_and_touches_no
     assert first.complete
     before = (tmp_path / "records.csv").read_bytes()
     assert json.loads((tmp_path / "conditions.json").read_text()) == {
+        "seed": 0,
         "target": 0.9999,
         "threads": 1,
     }
     for kw, said in (
+        # another root seed draws other run seeds: nothing was resumed, its rows stayed
+        ({"target": 0.9999, "threads": 1, "seed": 5}, r"--seed 0 \(this run: 5\)"),
         ({"target": 0.99, "threads": 1}, r"--target 0\.9999 \(this run: 0\.99\)"),
         ({"target": 0.9999, "threads": 2}, r"--threads 1 \(this run: 2\)"),
         ({"target": 0.9999, "threads": None}, r"--threads 1 \(this run: None\)"),

@@ -113,6 +113,7 @@ def test_bench_survives_kill_9(tmp_path: Path) -> None:
         "--repeats",
         "4",
         "--no-plots",
+        "--resume",
         "--out",
         str(out),
     ]

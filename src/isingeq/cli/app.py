@@ -20,10 +20,43 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from .._optional import MissingExtra
 
-app = typer.Typer(
+
+def _untyped_flags(params: list[Any]) -> list[Any]:
+    """``params`` with no value type shown beside a flag in ``--help``.
+
+    typer 0.29's rich help prints a type beside every option, flags included (``--json
+    <bool>``, ``--help <bool>``), as if they took a value; an empty metavar shows nothing, as
+    typer did before. Flags take no value, so their metavar is used nowhere else.
+    """
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+class _Typer(typer.Typer):
+    """A Typer whose commands are :class:`_Command` unless they name another class."""
+
+    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or _Command, **kwargs)
+
+
+app = _Typer(
+    cls=_Group,
     help="Ground states of spin-glass Ising / QUBO models by solving their simultaneous equations (eq. 16).",
     no_args_is_help=True,
     add_completion=False,
@@ -87,10 +120,13 @@ def user_errors(fn: F) -> F:
 
 @contextlib.contextmanager
 def flag(name: str) -> Iterator[None]:
-    """Say which flag a library error (that names its own parameter) came from."""
+    """Say which flag a library error (that names its own parameter) came from, unless it
+    names a flag already (a library call given the flags' names: ``flag_names``)."""
     try:
         yield
     except (ValueError, TypeError) as exc:
+        if "`--" in str(exc):
+            raise
         # the base class, not type(exc): a subclass may take other arguments (FormatError's
         # file, line and detail), and its re-raise then failed with a TypeError of its own
         kind = ValueError if isinstance(exc, ValueError) else TypeError

@@ -59,6 +59,20 @@ _FLAGS = {
 }
 
 
+#: The flags of ``reproduce`` and ``bench`` by their library parameters' names (the harnesses'
+#: ``flag_names``: their errors name the flag the user typed, not the parameter).
+_REPRODUCE_FLAGS = {
+    k: f"--{k}" for k in ("sizes", "trials", "seed", "methods", "resume", "scheduler")
+}
+_BENCH_FLAGS = {
+    **{k: f"--{k}" for k in ("budgets", "repeats", "seed", "target", "threads", "scheduler")},
+    "suites": "--suite",
+    "names": "--instance",
+    "files": "--file",
+    "data_dir": "--data-dir",
+}
+
+
 def _check_workers(workers: int | None, scheduler: str | None) -> None:
     if workers is None:
         return
@@ -95,8 +109,9 @@ def reproduce(
         bool,
         typer.Option(
             "--resume/--fresh",
-            help="Keep the instances already complete in --out's records.csv (same seed) and run "
-            "the others; default: start afresh.",
+            help="Keep the instances already complete in --out's records.csv and run the others "
+            "(refused when they were made with another --seed, or other --methods / --sizes or "
+            "more --trials than given); --fresh (default) starts the file anew.",
         ),
     ] = False,
     scheduler: SchedulerOpt = None,
@@ -118,8 +133,7 @@ def reproduce(
     seed = check_int("--seed", seed, low=0)  # errors name the flag, not run_reproduce's `seed`
     _check_workers(workers, scheduler)
     method_list = default_methods() if methods is None else parse_list("--methods", methods)
-    flags = {"sizes": "--sizes", "trials": "--trials"}
-    check_inputs(size_list, trials, method_list, flag_names=flags)  # before any work or file
+    check_inputs(size_list, trials, method_list, flag_names=_REPRODUCE_FLAGS)  # before any work
     check_out_dir("--out", out)
     with steps(err_console, "reproduce", len(size_list) * trials) as advance, _dask_errors():
         run = run_reproduce(
@@ -133,6 +147,7 @@ def reproduce(
             scheduler=scheduler,
             workers=workers,
             on_resume=lambda done: advance("resumed", done),
+            flag_names=_REPRODUCE_FLAGS,
         )
     paths = write_outputs(run, out, records_written=True)
     if json_out:
@@ -224,7 +239,7 @@ def bench(
     ] = None,
     out: Annotated[
         Path,
-        typer.Option(help="Output folder: records.csv (resumed if present), summary.json, PNGs."),
+        typer.Option(help="Output folder for records.csv, conditions.json, summary.json, PNGs."),
     ] = Path("isingeq-results/bench"),
     plots: Annotated[
         bool,
@@ -236,6 +251,16 @@ def bench(
     ] = True,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume/--fresh",
+            help="Keep the runs already finished in --out's records.csv and run the others "
+            "(refused when they were made with another --seed, --target, --threads or "
+            "best-known value; runs outside this plan stay in the file, out of the summary); "
+            "--fresh (default) starts the file anew.",
+        ),
     ] = False,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
@@ -249,6 +274,7 @@ def bench(
     cores (threads per worker: cores // --workers), so timed runs never share a core.
     """
     from ..experiments.bench import make_plan, run_bench, write_outputs
+    from ..experiments.bench_summary import record_key
 
     # validate everything before any work or file (make_plan's errors name the flags)
     budget_list = parse_list("--budgets", budgets, float)
@@ -269,7 +295,7 @@ def bench(
         target=target,
         ttt=ttt,
         threads=threads,
-        flag_names={k: f"--{k}" for k in ("budgets", "repeats", "seed", "target", "threads")},
+        flag_names=_BENCH_FLAGS,
     )
     if not plan.solvers:
         reasons = "; ".join(f"{k}: {v}" for k, v in plan.skipped.items())
@@ -298,6 +324,18 @@ def bench(
             on_resume=on_resume,
             scheduler=scheduler,
             workers=workers,
+            resume=resume,
+            flag_names=_BENCH_FLAGS,
+        )
+    planned = set(plan.keys())
+    outside = sum(record_key(r) not in planned for r in run.records)
+    if outside:
+        err_console.print(
+            f"note: {out / 'records.csv'} also holds {outside} runs outside this plan (other "
+            "instances, solvers, budgets or repeats); they stay in the file, left out of the "
+            "summary",
+            highlight=False,
+            soft_wrap=True,
         )
     paths = write_outputs(run, out, plots=plots)
     if json_out:

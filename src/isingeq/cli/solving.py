@@ -248,7 +248,8 @@ def solve(
             # (which costs time: the --plot help and the README say so)
             options.setdefault("trajectory", True)
     with flag(which):
-        inst = resolve(spec, data_dir, format=file_format)
+        named = {"spec": which, "data_dir": "--data-dir", "format": "--format"}
+        inst = resolve(spec, data_dir, format=file_format, flag_names=named)
     # a named instance's file (in --data-dir) is known once it is found
     _not_the_input(out, plot, _input_file(inst.source))
 

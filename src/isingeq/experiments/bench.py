@@ -30,10 +30,13 @@ use ``budget`` seconds, and the bench records
 
 Seeds: repeat ``k`` of instance ``name`` uses the (31-bit) integer drawn from
 ``SeedSequence(seed, spawn_key=(crc32(name), k))``, the same for every solver and budget, and
-recorded in the row. Rows stream to ``records.csv`` as they finish; a run started again on the
-same folder skips the (instance, solver, budget, seed) keys already there with status "ok",
-"over budget" or "failed" (a file of the layout before ``budget_use`` is read and rewritten in
-the new one). A solver that raises is recorded as ``failed: <Type: message>`` and the run goes
+recorded in the row. Rows stream to ``records.csv`` as they finish; a run that resumes
+(``resume=True``, the CLI's ``--resume``) skips the (instance, solver, budget, seed) keys already
+there with status "ok", "over budget" or "failed" (a file of the layout before ``budget_use`` is
+read and rewritten in the new one) and keeps the file's runs outside its plan (other instances,
+solvers, budgets or repeats: in the file, not in the summary); it is refused when
+``conditions.json`` says the records were made with another root ``seed``, ``target`` or
+``threads``. ``resume=False`` (the CLI's default ``--fresh``) starts the file anew. A solver that raises is recorded as ``failed: <Type: message>`` and the run goes
 on. Before its first timed run at a budget on an instance, each solver calibrates itself for
 that budget, untimed (:meth:`.peers.Adapter.calibrate`). With ``threads`` the whole run (set-up
 included) holds isingeq's numba and BLAS pools and torch to that many threads
@@ -59,7 +62,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -316,15 +319,17 @@ def run_bench(
     adapters: dict[str, Adapter] | None = None,
     scheduler: Any = None,
     workers: int | None = None,
+    resume: bool = True,
+    flag_names: Mapping[str, str] | None = None,
 ) -> BenchRun:
-    """Run the plan, streaming rows to ``out_dir/records.csv`` and resuming from it.
+    """Run the plan, streaming rows to ``out_dir/records.csv`` (resuming from it by default).
 
     Parameters
     ----------
     plan : BenchPlan
         From :func:`make_plan`.
     out_dir : path
-        Folder of ``records.csv`` (created). Keys already recorded there are skipped.
+        Folder of ``records.csv`` and ``conditions.json`` (created).
     on_record : callable, optional
         Called with each new row once it is on disk (progress bars).
     on_start : callable, optional
@@ -349,6 +354,13 @@ def run_bench(
         its last instance only). ``benchmarks/bench_dask.py`` measures the throughput.
     workers : int, optional
         Worker processes of ``scheduler="local"`` (default one per core).
+    resume : bool, default True
+        Keep the runs already finished in ``out_dir/records.csv`` and run the others (the
+        file's runs outside the plan stay in it, out of the summary); refused when
+        ``out_dir/conditions.json`` says they were made with another ``seed``, ``target`` or
+        ``threads``. False starts the file anew (the CLI's default, ``--fresh``).
+    flag_names : mapping, optional
+        The name an error gives a parameter (the CLI's ``{"scheduler": "--scheduler"}``).
 
     Returns
     -------
@@ -358,21 +370,27 @@ def run_bench(
     Raises
     ------
     ValueError
-        If ``out_dir/records.csv`` exists with other columns (it is left as it is), or if
-        ``out_dir/conditions.json`` says its records were made with another ``target`` or
-        ``threads`` (their ``reached`` and time to target, or their CPU, are not this plan's;
-        nothing is touched), or if a record of a planned instance was scored against another
-        best-known value.
+        If ``out_dir/records.csv`` exists with other columns (it is left as it is), or, with
+        ``resume``, if ``out_dir/conditions.json`` says its records were made with another
+        ``seed``, ``target`` or ``threads`` (other run seeds; their ``reached`` and time to
+        target, or their CPU, are not this plan's; nothing is touched), or if a record of a
+        planned instance was scored against another best-known value.
     ImportError
         With a scheduler but without Dask (``pip install "isingeq[dask]"``).
     OSError
         If the scheduler cannot be reached.
     """
-    _check_conditions(out_dir, plan)  # before anything is touched, the scheduler included
-    if scheduler is not None:
-        return _run_bench_dask(plan, out_dir, on_record, on_resume, scheduler, workers)
     rec = records_file(out_dir)
-    _check_records(rec, plan)  # before creating anything
+    if resume:  # before anything is touched, the scheduler included
+        _check_conditions(out_dir, plan)
+        _check_records(rec, plan)
+    else:
+        rec.check()  # a file of another experiment is never overwritten
+    if scheduler is not None:
+        called = dict(flag_names or {}).get("scheduler", "scheduler")
+        return _run_bench_dask(
+            plan, out_dir, on_record, on_resume, scheduler, workers, resume, called
+        )
     _write_conditions(out_dir, plan)
     objs = dict(adapters or {})
     for name in plan.solvers:
@@ -381,8 +399,8 @@ def run_bench(
     warmed: set[str] = set()
     planned = set(plan.keys())
     run = BenchRun(plan)
-    # the file is rewritten clean (no cut lines or skipped rows), then appended to
-    with rec.resume() as old:
+    # the file is rewritten clean (no cut lines or skipped rows), or anew, then appended to
+    with _records(rec, resume) as old:
         done, emit = _resumed(run, old, rec, planned, on_resume, on_record)
 
         torch = any(getattr(objs[s], "uses_torch", False) for s in plan.solvers)
@@ -402,10 +420,12 @@ def run_bench(
 
 #: The plan's settings that a record's values depend on beyond its key (instance, solver,
 #: budget, seed): the target fraction (its ``reached`` and the time-to-target runs) and the
-#: threads (its CPU). Kept in ``out_dir/conditions.json``: a run that resumed records of
-#: another target or thread count reported a target rate of 0 for runs that met its target,
-#: and "1 thread" for runs made on 2.
-_CONDITIONS = ("target", "threads")
+#: threads (its CPU); and the root seed, of which the keys' seeds are drawn. Kept in
+#: ``out_dir/conditions.json``: a run that resumed records of another target or thread count
+#: reported a target rate of 0 for runs that met its target, and "1 thread" for runs made on
+#: 2; one of another root seed resumed nothing and left the other seed's runs in the file (a
+#: resume with another seed is refused, as ``reproduce --resume`` refuses it).
+_CONDITIONS = ("seed", "target", "threads")
 
 
 def _conditions(plan: BenchPlan) -> dict[str, Any]:
@@ -423,7 +443,7 @@ def _check_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
         earlier = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise ValueError(f"{str(path)!r} cannot be read ({err}); move it away") from err
-    flags = {"target": "--target", "threads": "--threads"}
+    flags = {"seed": "--seed", "target": "--target", "threads": "--threads"}
     now = _conditions(plan)
     differ = [
         f"{flags[k]} {earlier.get(k)} (this run: {now[k]})"
@@ -433,8 +453,8 @@ def _check_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
     if differ:
         raise ValueError(
             f"{str(out_dir)!r} holds records made with {', '.join(differ)}; resuming would mix "
-            "them with this run's (their target hits or CPU are not this run's): use the same "
-            "options, or another --out"
+            "them with this run's (their run seeds, target hits or CPU are not this run's): use "
+            "the same options, --fresh to start anew, or another --out"
         )
 
 
@@ -463,6 +483,18 @@ def _check_records(rec: RecordsFile, plan: BenchPlan) -> None:
                 f"({inst.sense}): resuming would keep their target hits and flags beside this "
                 "run's gaps; use the same data, or another --out"
             )
+
+
+@contextlib.contextmanager
+def _records(rec: RecordsFile, resume: bool) -> Iterator[list[dict[str, str]]]:
+    """Open ``rec`` for appending: after an earlier run's finished rows, which it yields
+    (``resume``), or anew (an empty list)."""
+    if resume:
+        with rec.resume() as old:
+            yield old
+    else:
+        with rec.fresh():
+            yield []
 
 
 def _write_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
@@ -502,16 +534,17 @@ def _run_bench_dask(
     on_resume: Callable[[int], None] | None,
     scheduler: Any,
     workers: int | None,
+    resume: bool,
+    name: str,
 ) -> BenchRun:
     """:func:`run_bench` on Dask: one exclusive task per planned key, rows as tasks finish."""
     from ..distributed import connect
 
     rec = records_file(out_dir)
-    _check_records(rec, plan)  # before starting anything
     run = BenchRun(plan)
     order = {key: i for i, key in enumerate(plan.keys())}
     torch = any(getattr(ADAPTERS.get(s), "uses_torch", False) for s in plan.solvers)
-    with connect(scheduler, workers=workers) as client, rec.resume() as old:
+    with connect(scheduler, workers=workers, name=name) as client, _records(rec, resume) as old:
         _write_conditions(out_dir, plan)
         _dask_tasks(plan, run, client, rec, old, order, torch, out_dir, on_resume, on_record)
     planned = {(r["instance"], r["solver"], r["budget_s"], r["seed"]): r for r in run.records}

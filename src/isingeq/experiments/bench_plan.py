@@ -147,11 +147,11 @@ def check_budgets(budgets: Iterable[Any], name: str = "budgets") -> list[float]:
     return out
 
 
-def _check_suites(suites: Iterable[str]) -> list[str]:
+def _check_suites(suites: Iterable[str], name: str = "suites") -> list[str]:
     """Suite names (or random-family specs, one instance each) as given; raise for others."""
     out = [v.strip() for text in suites for v in str(text).split(",") if v.strip()]
     for s in out:
-        if s not in datasets.SUITES and datasets.parse_random_spec(s) is None:
+        if s not in datasets.SUITES and datasets.parse_random_spec(s, name=name) is None:
             datasets.suite(s)  # raises, naming the known suites
     return out
 
@@ -194,7 +194,9 @@ def make_plan(
         None (default) leaves every library at its default (all cores). The other peers are
         single-threaded either way, so ``threads=1`` is the equal-CPU comparison.
     flag_names : mapping, optional
-        The name an error gives a parameter (the CLI's ``{"repeats": "--repeats"}``).
+        The name an error gives a parameter (the CLI's ``{"repeats": "--repeats"}``): any of
+        ``suites``, ``names``, ``files`` (an error about one of their specs names its own),
+        ``data_dir``, ``budgets``, ``repeats``, ``seed``, ``target``, ``threads``.
 
     Raises
     ------
@@ -203,7 +205,9 @@ def make_plan(
     FileNotFoundError
         When a named instance's file is missing and cannot be fetched.
     """
-    named = {k: k for k in ("budgets", "repeats", "seed", "target", "threads")}
+    sources = ("suites", "names", "files")
+    options = ("data_dir", "budgets", "repeats", "seed", "target", "threads")
+    named = {k: k for k in (*sources, *options)}
     named.update(flag_names or {})
     budget_list = check_budgets(budgets, named["budgets"])
     repeats = check_int(named["repeats"], repeats, low=1)
@@ -215,11 +219,24 @@ def make_plan(
         cfg: Any = numba.config
         threads = check_int(named["threads"], threads, low=1, high=int(cfg.NUMBA_NUM_THREADS))
     runnable, skipped = select_solvers(solvers)
-    paths = [Path(f) for f in files or []]  # a file is a file whatever its name looks like
-    specs: list[Any] = [*_check_suites(suites or []), *(names or []), *paths]
+    given: dict[str, list[Any]] = {
+        "suites": _check_suites(suites or [], named["suites"]),
+        "names": list(names or []),
+        "files": [Path(f) for f in files or []],  # a file is a file whatever its name says
+    }
+    for key, items in given.items():  # each spec's error names where it came from
+        datasets.check_specs(items, flag_names={"spec": named[key]})
+    specs: list[Any] = [spec for items in given.values() for spec in items]
     if not specs:
-        raise ValueError("no instances: give `suites`, `names` or `files`")
-    instances = datasets.resolve_many(specs, data_dir)
+        raise ValueError(
+            f"no instances: give `{named['suites']}`, `{named['names']}` or `{named['files']}`"
+        )
+    # an error of the loading (a random family too large, a file of another format) names
+    # the places the specs came from
+    whence = " / ".join(named[key] for key, items in given.items() if items)
+    instances = datasets.resolve_many(
+        specs, data_dir, flag_names={"spec": whence, "data_dir": named["data_dir"]}
+    )
     return BenchPlan(
         instances=instances,
         solvers=runnable,

@@ -152,7 +152,8 @@ def check_inputs(
 ) -> tuple[list[int], list[tuple[str, str, dict[str, Any]]]]:
     """Check sizes, trials and method specs; return the sizes and ``(label, name, options)``.
 
-    ``flag_names`` maps a parameter to the name its errors give it (the CLI's ``--sizes``).
+    ``flag_names`` maps a parameter (``sizes``, ``trials``, ``methods``) to the name its errors
+    give it (the CLI's ``--sizes``).
 
     Raises
     ------
@@ -160,7 +161,8 @@ def check_inputs(
         If a size is outside 1..36 or listed twice, ``trials < 1``, or a method spec is
         unknown, malformed, listed twice or ``"exact"`` (always run, as the reference).
     """
-    named = {"sizes": "sizes", "trials": "trials", **(flag_names or {})}
+    named = {k: k for k in ("sizes", "trials", "methods")}
+    named.update(flag_names or {})
     sizes = list(sizes)
     if not sizes:
         raise ValueError(f"`{named['sizes']}` must list at least one size; got none")
@@ -179,11 +181,11 @@ def check_inputs(
         specs.append((label, name, opts))
     twice_m = sorted({m for m in methods if list(methods).count(m) > 1})
     if twice_m:
-        raise ValueError(f"`methods` lists {twice_m} more than once; give each once")
+        raise ValueError(f"`{named['methods']}` lists {twice_m} more than once; give each once")
     if "exact" in methods:
         # its records would share the reference's label: two "exact" rows per instance
         raise ValueError(
-            "`methods` lists 'exact', which every run solves already (the reference each "
+            f"`{named['methods']}` lists 'exact', which every run solves already (the reference each "
             f"method is scored against); leave it out: got {list(methods)}"
         )
     return [int(n) for n in sizes], specs
@@ -202,6 +204,7 @@ def run_reproduce(
     scheduler: Any = None,
     workers: int | None = None,
     on_resume: Callable[[int], None] | None = None,
+    flag_names: Mapping[str, str] | None = None,
 ) -> ReproduceRun:
     """Run the paper's experiment; return records and summary.
 
@@ -239,6 +242,9 @@ def run_reproduce(
     on_resume : callable, optional
         Called with the number of instances kept from the file, before the others run (for
         progress bars: those instances are done).
+    flag_names : mapping, optional
+        The name an error gives a parameter (``sizes``, ``trials``, ``seed``, ``methods``,
+        ``resume``, ``scheduler``; the CLI's ``{"seed": "--seed"}``).
 
     Returns
     -------
@@ -259,18 +265,20 @@ def run_reproduce(
     OSError
         If the scheduler cannot be reached.
     """
+    named = {k: k for k in ("sizes", "trials", "seed", "methods", "resume", "scheduler")}
+    named.update(flag_names or {})
     methods = list(default_methods() if methods is None else methods)
-    size_list, specs = check_inputs(sizes, trials, methods)
-    seed = check_int("seed", seed, low=0)
+    size_list, specs = check_inputs(sizes, trials, methods, flag_names=named)
+    seed = check_int(named["seed"], seed, low=0)
     run = ReproduceRun(size_list, trials, seed, methods)
     from ..distributed import connect
 
-    with connect(scheduler, workers=workers) as client:
+    with connect(scheduler, workers=workers, name=named["scheduler"]) as client:
         # the scheduler first: a bad one (or a missing Dask) must leave the folder alone; then
         # the warm-up, where a method that cannot run (an option's value out of range, a
         # missing dependency) raises, before the folder is touched too
         run.warm_up_s += warm_up(specs)
-        with _stream(out_dir, resume, run) as (append, done):
+        with _stream(out_dir, resume, run, named) as (append, done):
             if on_resume is not None and done:
                 on_resume(len(done))
             try:
@@ -290,9 +298,13 @@ def run_reproduce(
 
 @contextlib.contextmanager
 def _stream(
-    out_dir: str | os.PathLike[str] | None, resume: bool, run: ReproduceRun
+    out_dir: str | os.PathLike[str] | None,
+    resume: bool,
+    run: ReproduceRun,
+    named: Mapping[str, str],
 ) -> Iterator[tuple[Callable[..., None], set[tuple[int, int]]]]:
-    """``(append, done)``: where rows go, and the instances an earlier run finished."""
+    """``(append, done)``: where rows go, and the instances an earlier run finished (errors
+    name the parameters as ``named`` says)."""
     if out_dir is None:
         yield (lambda row, sync=True: None), set()
         return
@@ -309,12 +321,12 @@ def _stream(
     seeds = {r["seed"] for r in earlier} - {str(run.seed)}
     if seeds:
         raise ValueError(
-            f"resume: {str(rec.path)!r} holds records of seed {sorted(seeds)} ('' = a version "
-            f"that did not record it), not seed={run.seed}; resume with that seed or choose "
-            "another output folder"
+            f"{named['resume']}: {str(rec.path)!r} holds records of seed {sorted(seeds)} ('' = "
+            f"a version that did not record it), not {named['seed']}={run.seed}; resume with "
+            "that seed or choose another output folder"
         )
     labels = {"exact", *run.methods}
-    _refuse_foreign(rec.path, earlier, run, labels)
+    _refuse_foreign(rec.path, earlier, run, labels, named)
     rows: dict[tuple[int, int], list[dict[str, str]]] = {}
     for r in earlier:
         rows.setdefault((int(r["n"]), int(r["trial"])), []).append(r)
@@ -340,7 +352,11 @@ def _stream(
 
 
 def _refuse_foreign(
-    path: Path, earlier: list[dict[str, str]], run: ReproduceRun, labels: set[str]
+    path: Path,
+    earlier: list[dict[str, str]],
+    run: ReproduceRun,
+    labels: set[str],
+    named: Mapping[str, str],
 ) -> None:
     """A ValueError when ``--resume`` would drop records of the file that this run does not
     cover (other methods, sizes, or trials beyond ``trials``): nothing is written."""
@@ -354,10 +370,10 @@ def _refuse_foreign(
     ]
     if what:
         raise ValueError(
-            f"resume: {str(path)!r} holds records of {', '.join(what)} that this run does not "
-            "cover, and resuming would drop them; resume with options that cover them (the "
-            "same --methods, --sizes and at least as many --trials) or choose another output "
-            "folder"
+            f"{named['resume']}: {str(path)!r} holds records of {', '.join(what)} that this run "
+            "does not cover, and resuming would drop them; resume with options that cover them "
+            f"(the same {named['methods']}, {named['sizes']} and at least as many "
+            f"{named['trials']}) or choose another output folder"
         )
 
 

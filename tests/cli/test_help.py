@@ -1,0 +1,44 @@
+"""``--help`` of every command: flags show no value type, options show theirs."""
+
+from __future__ import annotations
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from isingeq.cli import app
+
+runner = CliRunner()
+COMMANDS = sorted(typer.main.get_group(app).commands)
+
+
+def _rows(args: list[str]) -> dict[str, str]:
+    """The options panel of ``isingeq ARGS --help``: each row's first flag -> the row."""
+    res = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    rows = {}
+    for line in res.stdout.splitlines():
+        text = line.strip("│ ")
+        if text.startswith("--"):
+            rows[text.split()[0]] = text
+    return rows
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
+def test_flags_show_no_value_type(command: list[str]) -> None:
+    # typer 0.29 showed `<bool>` beside every flag (--json, --resume/--fresh, --help), as if
+    # the flag took a value
+    res = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "<bool>" not in res.stdout
+    rows = _rows(command)
+    assert rows["--help"].split()[1:3] == ["Show", "this"]
+
+
+def test_options_that_take_a_value_keep_their_type() -> None:
+    rows = _rows(["bench"])
+    assert rows["--repeats"].split()[1] == "<int>"
+    assert rows["--json"].split()[1] == "Print"
+    assert rows["--resume"].split()[1:3] == ["--fresh", "Keep"]
+    assert rows["--instance"].split()[1] == "SPEC"  # a metavar of its own is kept
+    assert _rows(["solve"])["--time-limit"].split()[1] == "<float>"
