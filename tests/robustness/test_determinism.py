@@ -162,3 +162,35 @@ def test_blas_limit_of_overlapping_solves_is_restored() -> None:
     assert set(blas_threads()) == {1}  # B still inside
     b.__exit__(None, None, None)
     assert blas_threads() == before
+
+
+def test_blas_libraries_loaded_after_the_first_solve_are_limited_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the controller was made once: a BLAS loaded later (a peer solver's own OpenBLAS, with
+    # its import) kept its threads inside one_blas_thread
+    import sys
+    import types
+
+    import threadpoolctl
+
+    from isingeq.solvers import _common
+
+    made: list[int] = []
+    real = threadpoolctl.ThreadpoolController
+
+    def counting() -> object:
+        made.append(1)
+        return real()
+
+    monkeypatch.setattr(threadpoolctl, "ThreadpoolController", counting)
+    monkeypatch.setattr(_common, "_BLAS", None)
+    with _common.one_blas_thread():
+        pass
+    with _common.one_blas_thread():  # nothing imported since: no new scan (0.5 ms each)
+        pass
+    assert len(made) == 1
+    monkeypatch.setitem(sys.modules, "isingeq_test_new_extension", types.ModuleType("x"))
+    with _common.one_blas_thread():
+        pass
+    assert len(made) == 2

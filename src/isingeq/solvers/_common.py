@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -47,6 +48,7 @@ __all__ = [
 
 
 _BLAS: Any = None  # threadpoolctl's controller, made at the first use (it scans the libraries)
+_BLAS_MODULES = 0  # len(sys.modules) when it was made
 _BLAS_LOCK = threading.Lock()
 _BLAS_HOLD: list[Any] = []  # [the limiter, the blocks inside it]; empty when BLAS is free
 
@@ -63,13 +65,18 @@ def one_blas_thread() -> Iterator[None]:
     BLAS's thread count is the process's, and solves may run on several Python threads: the
     first block to enter limits it and the last to leave restores it, so that blocks that
     overlap in time (not nested) do not leave BLAS on one thread for good.
+
+    The controller is made again when modules were imported since (a new BLAS comes with an
+    extension module: a peer solver's own OpenBLAS, loaded after the first solve, kept its
+    threads); a scan costs 0.5 ms, too much for every small solve.
     """
-    global _BLAS
+    global _BLAS, _BLAS_MODULES
     with _BLAS_LOCK:
-        if _BLAS is None:
+        if not _BLAS_HOLD and (_BLAS is None or len(sys.modules) != _BLAS_MODULES):
             from threadpoolctl import ThreadpoolController
 
             _BLAS = ThreadpoolController()
+            _BLAS_MODULES = len(sys.modules)
         if not _BLAS_HOLD:
             _BLAS_HOLD[:] = [_BLAS.limit(limits=1, user_api="blas"), 0]
         _BLAS_HOLD[1] += 1
