@@ -672,10 +672,10 @@ class SpinGlass:
 
     def _energy_unchecked(self, X: FloatArray) -> FloatArray:
         """Energies of the rows of ``X`` (R, n), any real values (no validation)."""
-        # in scipy's layout (n, R) transposed: einsum's sums follow the strides, and these
-        # energies stay bit for bit those of earlier versions (a tie between two reads could
-        # otherwise pick another best sample of a seeded solve)
-        JX = np.asfortranarray(self._rows_product(X))
+        # a sparse batch's JX is C-ordered (the kernel's rows); einsum's sums follow the
+        # strides, so the last bits differ from scipy's (n, R)-transposed product, but its
+        # strided sums took 0.45 s for 16 reads of 10^6 nodes, against 0.09 s here
+        JX = self._rows_product(X)
         return -(X @ self._h + 0.5 * np.einsum("ij,ij->i", JX, X)) + self.offset
 
     def _rows_product(self, X: FloatArray, h: FloatArray | None = None) -> FloatArray:

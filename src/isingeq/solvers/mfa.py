@@ -250,7 +250,7 @@ def solve_mfa(
         A round stops early enough to leave its finish (the descent, the energies) and the
         solve's inside the limit (``_finish_reserve``); a limit shorter than the set-up
         (``t_c``), one sweep and one finish is overrun by them (on a 10^6-node lattice, about
-        2 s: ``benchmarks/bench_time_limit.py``; mfa-async and mfa-hybrid keep such limits).
+        2.4 s: ``benchmarks/bench_time_limit.py``; mfa-async and mfa-hybrid keep such limits).
     target_energy : float, optional
         Stop as soon as a sample reaches ``H <= target_energy``.
     initial_states : array_like, shape (n,) or (num_reads, n), optional
