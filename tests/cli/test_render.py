@@ -138,3 +138,21 @@ def test_vocabulary_page_lists_what_every_method_takes() -> None:
     para = doc[doc.index("Every method also takes") :].split("\n\n")[0]
     for option in COMMON:
         assert f"`{option}`" in para, para
+
+
+def test_failure_lines_group_errors_by_label_most_frequent_first() -> None:
+    from isingeq.cli.render import failure_lines
+
+    records = [
+        {"solver": "a", "status": "ok"},
+        {"solver": "a", "status": "failed: ValueError: bad"},
+        {"solver": "b", "status": "failed: ValueError: worse"},
+        {"solver": "b", "status": "failed: ValueError: worse"},
+        {"solver": "c", "status": "over budget: 2 s"},
+    ]
+    lines = failure_lines(records, lambda r: r["solver"])
+    assert lines == ["b, 2 runs: ValueError: worse", "a, 1 run: ValueError: bad"]
+    many = [{"solver": str(k), "status": f"failed: E{k}"} for k in range(7)]
+    lines = failure_lines(many, lambda r: r["solver"], limit=5)
+    assert len(lines) == 6 and lines[-1].startswith("... and 2 other failures")
+    assert failure_lines(records[:1], lambda r: r["solver"]) == []

@@ -128,6 +128,11 @@ def test_failed_records_are_marked_in_the_table_and_counted_in_the_json(
     (line,) = [ln for ln in res.stdout.splitlines() if FRAGILE in ln]
     failed = int(line.split("(")[1].split(" failed")[0])
     assert 0 < failed < 8
+    # and why, on stderr (the errors were only in records.csv): one line per distinct error
+    why = [ln for ln in res.stderr.splitlines() if ln.startswith(f"failed {FRAGILE} (n=5), ")]
+    runs = [int(ln.split(", ")[1].split(" run")[0]) for ln in why]
+    assert sum(runs) == failed or (len(why) == 5 and sum(runs) < failed)  # 5 shown, then "..."
+    assert all(": RuntimeError: fragile on this instance" in ln for ln in why[:5])
     res = runner.invoke(app, [*args[:-2], "--out", str(tmp_path / "j"), "--json"])
     rows = {r["method"]: r for r in json.loads(res.stdout)}
     assert rows[FRAGILE]["failed"] == failed and rows[FRAGILE]["trials"] == 8 - failed

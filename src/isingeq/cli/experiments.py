@@ -167,6 +167,7 @@ def reproduce(
             run.summary, trials, seed, PAPER_TABLE, complete=run.complete
         )
         render.print_tables([table])
+        _failures(run.records, lambda r: f"{r['method']} (n={r['n']})")
         err_console.print(
             f"records: {paths['records']}  summary: {paths['summary']}  "
             f"plot: {paths.get('plot', '-')}",
@@ -342,6 +343,7 @@ def bench(
         typer.echo(json.dumps(run.summary, indent=2))
     else:
         render.print_tables(render.bench_tables(run.summary))
+        _failures(run.records, lambda r: f"{r['solver']} on {r['instance']}")
         err_console.print(
             f"{run.new} new runs, {run.resumed} resumed; records: {paths['records']}  "
             f"summary: {paths['summary']}  plots: {len(paths['plots'])} in {out}",
@@ -349,6 +351,12 @@ def bench(
             soft_wrap=True,
         )
     _interrupted(run.complete, "runs")
+
+
+def _failures(records: Any, label: Any) -> None:
+    """The errors behind the tables' failed counts, on stderr (:func:`render.failure_lines`)."""
+    for line in render.failure_lines(records, label):
+        err_console.print(f"[red]failed[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 
 @app.command()

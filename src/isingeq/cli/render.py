@@ -9,7 +9,7 @@ like ``run[v2]`` is a name, not rich markup.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -114,6 +114,29 @@ def reproduce_table(
             )
         table.add_section()
     return table
+
+
+def failure_lines(
+    records: Iterable[Mapping[str, Any]], label: Callable[[Mapping[str, Any]], str], limit: int = 5
+) -> list[str]:
+    """One line per distinct failure of ``records`` (status ``"failed: Type: message"``), with
+    its label and count, the most frequent first: the tables count failed runs, and their
+    errors were only in ``records.csv`` (``mfa:time_limit=-1`` failed every trial, silently).
+    At most ``limit`` lines, then how many more."""
+    counts: dict[tuple[str, str], int] = {}
+    for r in records:
+        status = str(r.get("status", "ok"))
+        if status.startswith("failed"):
+            key = (label(r), status.partition(":")[2].strip() or status)
+            counts[key] = counts.get(key, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    lines = [
+        f"{name}, {count} run{'s' if count > 1 else ''}: {message}"
+        for (name, message), count in ranked[:limit]
+    ]
+    if len(ranked) > limit:
+        lines.append(f"... and {len(ranked) - limit} other failures (records.csv has each)")
+    return lines
 
 
 def solve_table(record: Mapping[str, Any]) -> Table:
