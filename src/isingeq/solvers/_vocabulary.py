@@ -64,7 +64,10 @@ VOCABULARY: dict[str, Term] = {
         "seconds",
     ),
     "target_energy": Term("stop once a sample reaches H <= target_energy", "H (energy)"),
-    "t": Term("inverse temperature of the exact Boltzmann marginals and log Z(t)", "absolute t"),
+    "t": Term(
+        "inverse temperature of the exact Boltzmann marginals, log Z(t) and the mean and variance of H",
+        "absolute t",
+    ),
     "num_states": Term("also return the num_states lowest states", "count"),
     "max_degenerate": Term("ground states kept at most when degenerate", "count"),
     "degeneracy_rtol": Term(
