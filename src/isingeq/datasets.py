@@ -245,6 +245,11 @@ def names(family: str | None = None) -> list[str]:
     return found
 
 
+#: Where an unknown name's error sends the reader; ``flag_names`` renames it like a parameter
+#: (the CLI's ``{"isingeq.datasets.names()": "isingeq instances"}``).
+_LISTING = "isingeq.datasets.names()"
+
+
 def info(name: str) -> Entry:
     """The table row of ``name`` (best-known value, sense, size, file)."""
     try:
@@ -252,7 +257,7 @@ def info(name: str) -> Entry:
     except KeyError:
         raise ValueError(
             f"unknown instance {name!r}{_close_hint(str(name))}; names look like 'G22', "
-            "'bqp250-3', 'gka1a', 'be100.1' (isingeq.datasets.names() lists them)"
+            f"'bqp250-3', 'gka1a', 'be100.1' (`{_LISTING}` lists them)"
         ) from None
 
 
@@ -570,7 +575,7 @@ def _classify(spec: Any) -> tuple[str, Any]:
         return "file", path
     raise ValueError(
         f"`spec` {text!r} is not a known instance{_close_hint(text)}; give {_FORMS} "
-        "(isingeq.datasets.names() lists the names)"
+        f"(`{_LISTING}` lists the names)"
     )
 
 
@@ -687,7 +692,8 @@ def resolve(
         Mac's ``g05_100.0``); files only.
     flag_names : mapping, optional
         The name an error gives a parameter (``spec``, ``data_dir``, ``format``; the CLI's
-        ``{"data_dir": "--data-dir"}``).
+        ``{"data_dir": "--data-dir"}``), and ``isingeq.datasets.names()``, the listing an
+        unknown name's error points to (the CLI's ``isingeq instances``).
 
     Returns
     -------
@@ -774,7 +780,8 @@ def resolve_many(
     fetch : bool, default True
         As in :func:`resolve`.
     flag_names : mapping, optional
-        The name an error gives a parameter (``specs``, ``spec``: one of them, ``data_dir``).
+        The name an error gives a parameter (``specs``, ``spec``: one of them, ``data_dir``;
+        ``isingeq.datasets.names()`` as in :func:`resolve`).
 
     Returns
     -------

@@ -133,3 +133,136 @@ def test_resume_help_reads_as_reproduce_s() -> None:
         assert text.startswith("Keep the ") and "in --out's records.csv and run the " in text
         assert "refused when they were made with another --seed" in text
         assert "--fresh (default) starts the file anew" in text
+
+
+# --- the review's five defects: --format, the listing of names, repeats, metavars, --fresh ---
+
+
+def _edge(tmp_path: Path) -> Path:
+    path = tmp_path / "edge.dat"  # a Gset file under a name that does not tell its format
+    path.write_text("3 2\n1 2 1\n2 3 1\n")
+    return path
+
+
+def test_format_reads_the_file_files_whose_name_does_not_tell_it(tmp_path: Path) -> None:
+    # the reader's error says "pass format= (--format in the CLI)", and bench had no --format
+    path = _edge(tmp_path)
+    args = ["bench", "--file", str(path), "--solvers", "greedy", "--budgets", "0.02"]
+    args += ["--repeats", "1", "--no-plots", "--json"]
+    bare = runner.invoke(app, [*args, "--out", str(tmp_path / "a")])
+    assert bare.exit_code == 2 and "--format" in bare.stderr
+    res = runner.invoke(app, [*args, "--format", "gset", "--out", str(tmp_path / "b")])
+    assert res.exit_code == 0, res.output
+    assert [r["instance"] for r in json.loads(res.stdout)["instances"]] == ["edge.dat"]
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--instance", "paper-6"], "`--format` applies to the `--file` files; got 'gset'"),
+        (["--file", "FILE"], "`--format` must be one of ['beasley', 'biqmac', 'coo', 'gset'"),
+    ],
+)
+def test_format_is_never_ignored(tmp_path: Path, args: list[str], match: str) -> None:
+    args = [str(_edge(tmp_path)) if a == "FILE" else a for a in args]
+    fmt = "gset" if "--instance" in args else "gsett"
+    res = runner.invoke(app, ["bench", *args, "--format", fmt, "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.startswith(f"error: {match}") and len(res.stderr.splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", [["bench", "--solvers", "greedy"], ["solve"]])
+def test_an_unknown_name_points_to_the_cli_listing(tmp_path: Path, command: list[str]) -> None:
+    # it said "(isingeq.datasets.names() lists the names)", a Python call, to CLI users
+    res = runner.invoke(app, [*command, "--instance", "G999", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2, res.output
+    assert "(`isingeq instances` lists the names)" in res.stderr
+    assert "datasets.names()" not in res.stderr
+
+
+def test_instances_lists_the_names_the_families_and_the_suites() -> None:
+    res = runner.invoke(app, ["instances"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    for text in ("gset", "G1", "G81", "beasley", "bqp250-3", "chimera", "gset-800", "paper-N"):
+        assert text in res.stdout
+    one = runner.invoke(app, ["instances", "--family", "gset"], env={"COLUMNS": "200"})
+    assert one.exit_code == 0, one.output
+    assert "G43" in one.stdout and "bqp250-3" not in one.stdout
+    bad = runner.invoke(app, ["instances", "--family", "gsett"])
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: unknown `--family` 'gsett' (did you mean 'gset'?)")
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--solvers", "greedy,greedy"], "`--solvers` lists ['greedy'] more than once"),
+        (["--budgets", "0.02,0.1,0.02"], "`--budgets` lists [0.02] more than once"),
+        (["--budgets", "0.1,0.10"], "`--budgets` lists [0.1] more than once"),
+        (["--instance", "paper-6,paper-6"], "`--instance` lists ['paper-6'] more than once"),
+        (["--instance", "paper-6", "--instance", "paper-6"], "`--instance` lists ['paper-6']"),
+        (["--suite", "paper-6", "--suite", "paper-6"], "`--suite` lists ['paper-6'] more than"),
+        (["--file", "FILE", "--file", "FILE"], "`--file` lists ['FILE'] more than once"),
+    ],
+)
+def test_repeats_are_refused_as_reproduce_refuses_them(
+    tmp_path: Path, args: list[str], match: str
+) -> None:
+    # bench dropped them silently; reproduce refuses `--methods greedy,greedy`
+    path = str(_edge(tmp_path).with_suffix(".gset").resolve())
+    _edge(tmp_path).rename(path)
+    args = [path if a == "FILE" else a for a in args]
+    base = ["bench", "--out", str(tmp_path / "o"), "--repeats", "1", "--no-plots"]
+    if "--solvers" not in args:
+        base += ["--solvers", "greedy"]
+    if not any(a in ("--suite", "--instance", "--file") for a in args):
+        base += ["--instance", "paper-6"]
+    res = runner.invoke(app, [*base, *args])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.startswith(f"error: {match.replace('FILE', path)}")
+    assert "give each once" in res.stderr and len(res.stderr.splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_one_instance_named_two_ways_is_still_run_once(tmp_path: Path) -> None:
+    # paper-6 is paper-6@0: resolve_many merges them, as it merges a suite's and a name's G1
+    res = _bench(tmp_path, "--instance", "paper-6", "--instance", "paper-6@0", "--suite", "paper-6")
+    assert res.exit_code == 0, res.output
+    assert sorted({line.split(",")[0] for line in _lines(tmp_path / "records.csv")[1:]}) == [
+        "paper-6",
+        "paper-8",
+    ]
+
+
+def test_bench_list_options_show_a_metavar_not_a_python_type() -> None:
+    res = runner.invoke(app, ["bench", "--help"], env={"COLUMNS": "200"})
+    rows = {
+        line.strip("│ ").split()[0]: line.strip("│ ").split()
+        for line in res.stdout.splitlines()
+        if line.strip("│ ").startswith("--")
+    }
+    assert rows["--suite"][1] == "SUITE" and rows["--file"][1] == "PATH"
+    assert rows["--format"][1] == "<str>"
+
+
+def test_fresh_removes_the_earlier_run_s_certificates_and_plots_only(tmp_path: Path) -> None:
+    # --fresh started records.csv anew but left the old run's certificates/ and PNGs beside it
+    assert _bench(tmp_path).exit_code == 0
+    stale = [
+        tmp_path / "certificates" / "G1_mfa_1_123.txt",
+        tmp_path / "bench_G1.png",
+        tmp_path / "performance_profile.png",
+        tmp_path / "ttt_ecdf.png",
+    ]
+    mine = [tmp_path / "notes.txt", tmp_path / "figure.png", tmp_path / "certificates" / "a.md"]
+    (tmp_path / "certificates").mkdir()
+    for path in [*stale, *mine]:
+        path.write_bytes(b"x")
+    resumed = _bench(tmp_path, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert all(p.exists() for p in [*stale, *mine])  # a resume keeps the earlier outputs
+    fresh = _bench(tmp_path)
+    assert fresh.exit_code == 0, fresh.output
+    assert not any(p.exists() for p in stale)
+    assert all(p.read_bytes() == b"x" for p in mine)  # never anything the bench did not write

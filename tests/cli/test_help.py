@@ -42,3 +42,11 @@ def test_options_that_take_a_value_keep_their_type() -> None:
     assert rows["--resume"].split()[1:3] == ["--fresh", "Keep"]
     assert rows["--instance"].split()[1] == "SPEC"  # a metavar of its own is kept
     assert _rows(["solve"])["--time-limit"].split()[1] == "<float>"
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
+def test_no_option_shows_a_python_type_as_its_value(command: list[str]) -> None:
+    # bench's --suite and --file showed `<list[str]>` and `<list[Path]>`
+    res = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "<list[" not in res.stdout and "<dict[" not in res.stdout

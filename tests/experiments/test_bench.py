@@ -446,3 +446,66 @@ def test_a_resume_under_another_best_known_value_is_refused_and_touches_nothing(
     assert (tmp_path / "records.csv").read_bytes() == before
     again = bench.run_bench(_plan([inst], ["greedy"]), tmp_path)  # the same value resumes
     assert again.resumed == len(first.records)
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"solvers": ["greedy", "greedy"]}, r"`solvers` lists \['greedy'\] more than once"),
+        ({"budgets": [0.1, 1, 0.1]}, r"`budgets` lists \[0.1\] more than once"),
+        ({"names": ["paper-6", "sk-6,paper-6"]}, r"`names` lists \['paper-6'\] more than once"),
+        ({"suites": ["paper-6,paper-6"]}, r"`suites` lists \['paper-6'\] more than once"),
+    ],
+)
+def test_plan_refuses_a_value_listed_twice(kw: dict[str, Any], match: str) -> None:
+    # they were dropped silently; reproduce's check_inputs refuses them
+    kw = {"names": ["paper-6"], "solvers": ["greedy"], **kw}
+    with pytest.raises(ValueError, match=match + "; give each once"):
+        bench.make_plan(**kw)
+
+
+def test_plan_reads_files_of_a_given_format_and_never_ignores_it(tmp_path: Path) -> None:
+    path = tmp_path / "edge.dat"
+    path.write_text("3 2\n1 2 1\n2 3 1\n")
+    with pytest.raises(ValueError, match="cannot tell the format"):
+        bench.make_plan(files=[path], solvers=["greedy"])
+    plan = bench.make_plan(names=["paper-6"], files=[path], format="gset", solvers=["greedy"])
+    assert [i.name for i in plan.instances] == ["paper-6", "edge.dat"]
+    assert plan.instances[1].objective([1, 0, 1]) == 2.0
+    with pytest.raises(ValueError, match=r"`format` applies to the `files` files; got 'gset'"):
+        bench.make_plan(names=["paper-6"], format="gset", solvers=["greedy"])
+    with pytest.raises(ValueError, match=r"`format` must be one of \['beasley'"):
+        bench.make_plan(files=[path], format="xyz", solvers=["greedy"])
+
+
+def test_python_users_are_pointed_to_names_and_cli_users_to_the_command() -> None:
+    with pytest.raises(ValueError, match=r"\(`isingeq.datasets.names\(\)` lists the names\)"):
+        bench.make_plan(names=["G999"], solvers=["greedy"])
+    cli = {"isingeq.datasets.names()": "isingeq instances"}
+    with pytest.raises(ValueError, match=r"\(`isingeq instances` lists the names\)"):
+        bench.make_plan(names=["G999"], solvers=["greedy"], flag_names=cli)
+
+
+def test_a_fresh_run_removes_the_earlier_run_s_outputs_only(tmp_path: Path) -> None:
+    plan = _plan([_paper(6)], ["greedy"], repeats=1)
+    bench.run_bench(plan, tmp_path, resume=False)
+    stale = ["summary.json", "bench_G1.png", "ttt_ecdf.png", "certificates/G1_mfa_1_3.txt"]
+    kept = ["notes.txt", "plot.png", "bench_G1.pdf", "certificates/readme.md"]
+    (tmp_path / "certificates").mkdir()
+    for name in [*stale, *kept]:
+        (tmp_path / name).write_text("x")
+    bench.run_bench(plan, tmp_path, resume=True)  # a resume keeps them
+    assert all((tmp_path / name).exists() for name in [*stale, *kept])
+    bench.run_bench(plan, tmp_path, resume=False)
+    assert not any((tmp_path / name).exists() for name in stale)
+    assert all((tmp_path / name).read_text() == "x" for name in kept)
+    (tmp_path / "certificates" / "readme.md").unlink()
+    (tmp_path / "certificates" / "old.txt").write_text("x")
+    assert bench.remove_outputs(tmp_path) == [tmp_path / "certificates" / "old.txt"]
+    assert not (tmp_path / "certificates").exists()  # emptied by it, so removed
+
+
+def test_a_fresh_run_in_a_folder_without_records_removes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "bench_mine.png").write_text("x")  # not the bench's: no run was here
+    bench.run_bench(_plan([_paper(6)], ["greedy"], repeats=1), tmp_path, resume=False)
+    assert (tmp_path / "bench_mine.png").read_text() == "x"

@@ -6,7 +6,7 @@ resolves instances, parses method options or writes records itself.
 ==================  ===========================================================================
 :mod:`.app`         the Typer app, ``main``, one-line errors (exit 2) and ``warning:`` lines,
                     the list parser and the output-path checks every command shares
-:mod:`.solving`     ``isingeq solve`` and ``isingeq methods`` (no experiment harness imported)
+:mod:`.solving`     ``isingeq solve``, ``methods``, ``instances`` (no experiment harness imported)
 :mod:`.experiments` ``isingeq reproduce``, ``bench``, ``analyze``, ``perceptron``
 :mod:`.render`      every rich table
 :mod:`._progress`   progress bars on stderr

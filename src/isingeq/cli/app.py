@@ -88,6 +88,10 @@ def _options(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: The listing an unknown instance name's error points to, in CLI terms (the library's
+#: messages name ``isingeq.datasets.names()``; its functions' ``flag_names`` rename it).
+LISTING = {"isingeq.datasets.names()": "isingeq instances"}
+
 
 def _line(label: str, style: str, message: object) -> None:
     text = " ".join(str(message).split())  # one line, whatever the message holds

@@ -20,7 +20,15 @@ from rich.markup import escape
 from .._validation import check_int, check_real
 from . import render
 from ._progress import steps
-from .app import app, check_out_dir, err_console, interrupted, parse_list, user_errors
+from .app import (
+    LISTING,
+    app,
+    check_out_dir,
+    err_console,
+    interrupted,
+    parse_list,
+    user_errors,
+)
 
 SchedulerOpt = Annotated[
     str | None,
@@ -65,11 +73,16 @@ _REPRODUCE_FLAGS = {
     k: f"--{k}" for k in ("sizes", "trials", "seed", "methods", "resume", "scheduler")
 }
 _BENCH_FLAGS = {
-    **{k: f"--{k}" for k in ("budgets", "repeats", "seed", "target", "threads", "scheduler")},
+    **{
+        k: f"--{k}"
+        for k in ("solvers", "budgets", "repeats", "seed", "target", "threads", "format")
+    },
+    "scheduler": "--scheduler",
     "suites": "--suite",
     "names": "--instance",
     "files": "--file",
     "data_dir": "--data-dir",
+    **LISTING,
 }
 
 
@@ -184,8 +197,10 @@ def bench(
         list[str] | None,
         typer.Option(
             "--suite",
-            help="A named suite (gset-800, gset-2000, beasley-250, beasley-1000, ...) or a random "
-            "family paper-N\\[@SEED]; repeat or give a comma list.",
+            metavar="SUITE",
+            help="A named suite (gset-800, gset-2000, beasley-250, beasley-1000, ...; `isingeq "
+            "instances` lists them) or a random family paper-N\\[@SEED]; repeat or give a comma "
+            "list.",
         ),
     ] = None,
     instance: Annotated[
@@ -193,13 +208,28 @@ def bench(
         typer.Option(
             "--instance",
             metavar="SPEC",
-            help="Instance specs, as in `isingeq solve --instance` (G1, bqp250-3, gka1a, "
-            "paper-40 = paper-40@0, paper-40@7, a file); repeat or comma list.",
+            help="Instance specs, as in `isingeq solve --instance` (G1, bqp250-3, gka1a: "
+            "`isingeq instances` lists the names; paper-40 = paper-40@0, paper-40@7, a file); "
+            "repeat or comma list.",
         ),
     ] = None,
     file: Annotated[
         list[Path] | None,
-        typer.Option("--file", help="An instance file (any format isingeq reads); repeatable."),
+        typer.Option(
+            "--file",
+            metavar="PATH",
+            help="An instance file (any format isingeq reads; every instance it holds); "
+            "repeatable.",
+        ),
+    ] = None,
+    file_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="The format of the --file files where their names do not tell it, as in "
+            "`isingeq solve --format` (g05_100.0: --format rudy): gset, rudy, beasley, biqmac, "
+            "coo, mtx, latfile, tnac4o or npz.",
+        ),
     ] = None,
     data_dir: Annotated[
         Path | None,
@@ -260,7 +290,8 @@ def bench(
             help="Keep the runs already finished in --out's records.csv and run the others "
             "(refused when they were made with another --seed, --target, --threads or "
             "best-known value; runs outside this plan stay in the file, out of the summary); "
-            "--fresh (default) starts the file anew.",
+            "--fresh (default) starts the file anew and removes the earlier run's summary.json, "
+            "PNGs and certificates/ (nothing else in --out).",
         ),
     ] = False,
     scheduler: SchedulerOpt = None,
@@ -296,6 +327,7 @@ def bench(
         target=target,
         ttt=ttt,
         threads=threads,
+        format=file_format,
         flag_names=_BENCH_FLAGS,
     )
     if not plan.solvers:

@@ -1,4 +1,5 @@
-"""Every rich table the CLI prints: reproduce, solve, methods, bench, analyze, perceptron.
+"""Every rich table the CLI prints: reproduce, solve, methods, instances, bench, analyze,
+perceptron.
 
 Functions here take the library's summaries (plain dicts and lists) and return tables; they
 import nothing from the experiments, so ``isingeq solve`` and ``isingeq methods`` stay light.
@@ -19,6 +20,7 @@ from rich.table import Table
 __all__ = [
     "analyze_table",
     "bench_tables",
+    "instances_tables",
     "methods_table",
     "perceptron_tables",
     "print_tables",
@@ -207,6 +209,51 @@ def methods_table(
             table.add_row(*cells)
         table.add_section()
     return table
+
+
+def _some(names: Sequence[str], most: int = 12) -> str:
+    """Every name of a short list; the first and last ones of a long one (with the count)."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{', '.join(names[:3])}, ..., {', '.join(names[-2:])}"
+
+
+def instances_tables(
+    entries: Sequence[Any], suites: Mapping[str, Sequence[str]] | None, random_forms: str
+) -> list[Table]:
+    """The named instances (``entries``: the best-known table's rows) by family, or one row
+    each when they are one family's (``suites`` None); then the suites and, as the caption,
+    the other specs (``random_forms``)."""
+    families: dict[str, list[Any]] = {}
+    for e in entries:
+        families.setdefault(e.family, []).append(e)
+    if suites is None:  # one family, every instance
+        table = Table(title=f"isingeq instances: {', '.join(families)}", caption=random_forms)
+        for col in ("name", "n", "best known", "sense"):
+            table.add_column(col, no_wrap=col != "best known")
+        for e in entries:
+            table.add_row(e.name, str(e.n), f"{e.best_known:g}", e.sense)
+        return [table]
+    table = Table(
+        title="isingeq instances: the named ones, with their best-known values "
+        "(--family FAMILY lists a family's)",
+    )
+    for col in ("family", "count", "n", "names"):
+        table.add_column(col, no_wrap=col != "names")
+    for family, rows in families.items():
+        sizes = sorted({e.n for e in rows})
+        n = str(sizes[0]) if len(sizes) == 1 else f"{sizes[0]}..{sizes[-1]}"
+        table.add_row(family, str(len(rows)), n, _some([e.name for e in rows]))
+    by_suite = Table(
+        title="suites (isingeq bench --suite SUITE)",
+        caption=random_forms,
+        caption_justify="left",
+    )
+    for col in ("suite", "count", "instances"):
+        by_suite.add_column(col, no_wrap=col != "instances")
+    for name, members in suites.items():
+        by_suite.add_row(name, str(len(members)), _some(list(members)))
+    return [table, by_suite]
 
 
 def _vocab(vocabulary: Mapping[str, Any], option: str) -> tuple[str, str]:

@@ -1,4 +1,5 @@
-"""``isingeq solve`` and ``isingeq methods``: one model, one method; the registry's vocabulary.
+"""``isingeq solve``, ``isingeq methods`` and ``isingeq instances``: one model, one method; the
+registry's vocabulary; the named instances.
 
 Neither imports an experiment harness (:mod:`isingeq.experiments`): the instance comes from the
 one resolver (:func:`isingeq.datasets.resolve`), the options from the registry
@@ -20,7 +21,7 @@ from rich.markup import escape
 from .._validation import check_int, check_real
 from . import render
 from ._progress import spinner
-from .app import app, check_out_file, err_console, flag, interrupted, user_errors
+from .app import LISTING, app, check_out_file, err_console, flag, interrupted, user_errors
 
 _OLD_RANDOM = re.compile(r"\s*(paper|sk)\s*:\s*([0-9]+)\s*$")
 
@@ -248,7 +249,7 @@ def solve(
             # (which costs time: the --plot help and the README say so)
             options.setdefault("trajectory", True)
     with flag(which):
-        named = {"spec": which, "data_dir": "--data-dir", "format": "--format"}
+        named = {"spec": which, "data_dir": "--data-dir", "format": "--format", **LISTING}
         inst = resolve(spec, data_dir, format=file_format, flag_names=named)
     # a named instance's file (in --data-dir) is known once it is found
     _not_the_input(out, plot, _input_file(inst.source))
@@ -325,3 +326,36 @@ def methods() -> None:
 
     vocabulary = getattr(solvers, "VOCABULARY", None)
     render.print_tables([render.methods_table(solvers.METHODS, vocabulary, COMMON)])
+
+
+@app.command()
+@user_errors
+def instances(
+    family: Annotated[
+        str | None,
+        typer.Option(help="List every instance of this family (gset, beasley, ...) instead."),
+    ] = None,
+) -> None:
+    """List the named instances (by family, with their sizes) and the suites.
+
+    Each name is a spec of `isingeq solve --instance` and `isingeq bench --instance`, each
+    suite one of `isingeq bench --suite`; the random families and files are specs too.
+    """
+    from .. import datasets
+
+    try:
+        entries = [datasets.info(name) for name in datasets.names(family)]
+    except ValueError as exc:  # its message names the parameter `family`
+        raise ValueError(str(exc).replace("`family`", "`--family`")) from None
+    forms = (
+        "Also specs: a random family paper-N[@SEED], sk-N[@SEED] or ea-LxL[@SEED] (drawn, "
+        "SEED default 0), or a file path (PATH#K or PATH#NAME: one instance of a file of "
+        "several)."
+    )
+    render.print_tables(
+        render.instances_tables(
+            entries,
+            None if family is not None else datasets.SUITES,
+            escape(forms),
+        )
+    )

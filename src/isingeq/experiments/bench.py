@@ -36,8 +36,9 @@ there with status "ok", "over budget" or "failed" (a file of the layout before `
 read and rewritten in the new one) and keeps the file's runs outside its plan (other instances,
 solvers, budgets or repeats: in the file, not in the summary); it is refused when
 ``conditions.json`` says the records were made with another root ``seed``, ``target`` or
-``threads``. ``resume=False`` (the CLI's default ``--fresh``) starts the file anew. A solver that raises is recorded as ``failed: <Type: message>`` and the run goes
-on. Before its first timed run at a budget on an instance, each solver calibrates itself for
+``threads``. ``resume=False`` (the CLI's default ``--fresh``) starts the file anew and removes
+the earlier run's summary, plots and certificates (:func:`remove_outputs`; nothing else). A
+solver that raises is recorded as ``failed: <Type: message>`` and the run goes on. Before its first timed run at a budget on an instance, each solver calibrates itself for
 that budget, untimed (:meth:`.peers.Adapter.calibrate`). With ``threads`` the whole run (set-up
 included) holds isingeq's numba and BLAS pools and torch to that many threads
 (:func:`.peers.limit_threads`).
@@ -102,6 +103,7 @@ __all__ = [
     "check_budgets",
     "make_plan",
     "read_records",
+    "remove_outputs",
     "run_bench",
     "seed_for",
     "select_solvers",
@@ -292,7 +294,7 @@ def write_certificate(
     objective = float(inst.objective(x))
     parts = [inst.name, solver] + ([] if budget is None else [budget]) + [str(seed)]
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", "_".join(parts))
-    path = Path(out_dir) / "certificates" / f"{safe}.txt"
+    path = Path(out_dir) / CERTIFICATES / f"{safe}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "".join(map(str, x.tolist()))
@@ -358,7 +360,9 @@ def run_bench(
         Keep the runs already finished in ``out_dir/records.csv`` and run the others (the
         file's runs outside the plan stay in it, out of the summary); refused when
         ``out_dir/conditions.json`` says they were made with another ``seed``, ``target`` or
-        ``threads``. False starts the file anew (the CLI's default, ``--fresh``).
+        ``threads``. False starts the file anew (the CLI's default, ``--fresh``) and, where
+        the folder held a bench's records, removes that run's summary, plots and certificates
+        (:func:`remove_outputs`: those files only).
     flag_names : mapping, optional
         The name an error gives a parameter (the CLI's ``{"scheduler": "--scheduler"}``).
 
@@ -493,8 +497,42 @@ def _records(rec: RecordsFile, resume: bool) -> Iterator[list[dict[str, str]]]:
         with rec.resume() as old:
             yield old
     else:
+        earlier = rec.path.is_file()  # a bench's records (checked): the folder held a run
         with rec.fresh():
+            if earlier:
+                remove_outputs(rec.path.parent)
             yield []
+
+
+#: Where :func:`write_certificate` writes, in the run's folder.
+CERTIFICATES = "certificates"
+
+
+def remove_outputs(out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Remove an earlier run's outputs from ``out_dir`` (a fresh run's start): its
+    ``summary.json``, the plots :func:`write_outputs` draws (``bench_<instance>.png``,
+    ``performance_profile.png``, ``ttt_ecdf.png``) and its certificates
+    (``certificates/*.txt``; the folder too when that leaves it empty), which would otherwise
+    sit beside the new run's as if they were its own. Nothing else in the folder is touched.
+    Returns the files removed."""
+    out = Path(out_dir)
+    certificates = out / CERTIFICATES
+    stale = [
+        out / "summary.json",
+        out / "performance_profile.png",
+        out / "ttt_ecdf.png",
+        *out.glob("bench_*.png"),
+        *([] if certificates.is_symlink() else certificates.glob("*.txt")),
+    ]
+    removed = []
+    for path in stale:
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    if certificates.is_dir() and not certificates.is_symlink():
+        with contextlib.suppress(OSError):  # kept when anything else is in it
+            certificates.rmdir()
+    return removed
 
 
 def _write_conditions(out_dir: str | os.PathLike[str], plan: BenchPlan) -> None:
@@ -851,7 +889,7 @@ def _certify(
         return row
     path = write_certificate(out_dir, inst, solver, seed, sample, budget=str(row["budget_s"]))
     detail = json.loads(row["detail"])
-    detail["certificate"] = str(Path("certificates") / path.name)
+    detail["certificate"] = str(Path(CERTIFICATES) / path.name)
     row["detail"] = json.dumps(json_safe(detail), sort_keys=True)
     return row
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import datasets
+from .. import datasets, io
 from .._validation import check_int, check_real
 from ..instance import Instance
 from .peers import ADAPTERS, adapter
@@ -147,13 +147,87 @@ def check_budgets(budgets: Iterable[Any], name: str = "budgets") -> list[float]:
     return out
 
 
+def _entries(items: Iterable[Any]) -> list[Any]:
+    """Every entry of ``items``: a string's comma list split (as the resolver splits it), a
+    path as it is."""
+    return [
+        v.strip()
+        for item in items
+        for v in (str(item).split(",") if isinstance(item, str) else [item])
+        if not isinstance(v, str) or v.strip()
+    ]
+
+
+def _once(name: str, values: Sequence[Any]) -> None:
+    """Refuse a value listed twice, as ``reproduce`` refuses ``--methods greedy,greedy``: a
+    repeat is a typo or a misunderstanding (it would not run twice), never dropped silently.
+    One instance named two ways (``paper-40`` and ``paper-40@0``, or a suite's ``G1`` and
+    ``G1``) is no repeat here: the resolver runs it once."""
+    seen: list[Any] = []
+    twice: list[Any] = []
+    for v in values:
+        if v in seen and v not in twice:
+            twice.append(v)
+        seen.append(v)
+    if twice:
+        shown = [str(v) if isinstance(v, os.PathLike) else v for v in twice]
+        raise ValueError(f"`{name}` lists {shown} more than once; give each once")
+
+
 def _check_suites(suites: Iterable[str], name: str = "suites") -> list[str]:
     """Suite names (or random-family specs, one instance each) as given; raise for others."""
-    out = [v.strip() for text in suites for v in str(text).split(",") if v.strip()]
+    out = _entries(suites)
+    _once(name, out)
     for s in out:
         if s not in datasets.SUITES and datasets.parse_random_spec(s, name=name) is None:
             datasets.suite(s)  # raises, naming the known suites
     return out
+
+
+#: The listing that an unknown instance name's error points to (:func:`isingeq.datasets.names`;
+#: the CLI's ``isingeq instances``), renamed through ``flag_names`` like a parameter.
+_LISTING = "isingeq.datasets.names()"
+
+
+def _check_format(format: str | None, named: Mapping[str, str], files: bool) -> None:
+    """A known format, given with files (never ignored); errors name ``named``'s flags."""
+    if format is None:
+        return
+    if not isinstance(format, str) or format.lower() not in io.FORMATS:
+        raise ValueError(f"`{named['format']}` must be one of {sorted(io.FORMATS)}; got {format!r}")
+    if not files:
+        raise ValueError(
+            f"`{named['format']}` applies to the `{named['files']}` files; got {format!r} and "
+            f"no `{named['files']}` (give a file whose name does not tell its format as "
+            f"`{named['files']}`)"
+        )
+
+
+def _same_file(a: Instance, b: Instance) -> bool:
+    """Whether two loaded instances are one: the same model read from the same file."""
+    if not (a.sense == b.sense and a.model == b.model):
+        return False
+    try:
+        return a.source == b.source or os.path.samefile(a.source, b.source)
+    except (OSError, TypeError, ValueError):  # a random family's source is no path
+        return False
+
+
+def _merged(instances: list[Instance], more: list[Instance]) -> list[Instance]:
+    """``instances`` and then ``more``, one instance named two ways once (as
+    :func:`isingeq.datasets.resolve_many` merges them); two different instances of one name
+    refused."""
+    out = {inst.name: inst for inst in instances}
+    for inst in more:
+        first = out.get(inst.name)
+        if first is None:
+            out[inst.name] = inst
+        elif not _same_file(first, inst):
+            raise ValueError(
+                f"two instances are named {inst.name!r} (the second from {inst.source!r}); "
+                "rename the file"
+            )
+    return list(out.values())
 
 
 def make_plan(
@@ -169,6 +243,7 @@ def make_plan(
     target: float = 0.995,
     ttt: bool = False,
     threads: int | None = None,
+    format: str | None = None,
     flag_names: Mapping[str, str] | None = None,
 ) -> BenchPlan:
     """Validate every option (cheap checks first), then load the instances.
@@ -193,22 +268,32 @@ def make_plan(
         and the torch-based peers (``torch.set_num_threads``), 1 .. numba's thread count;
         None (default) leaves every library at its default (all cores). The other peers are
         single-threaded either way, so ``threads=1`` is the equal-CPU comparison.
+    format : str, optional
+        The format (:data:`isingeq.io.FORMATS`) of every file of ``files``, where their names
+        do not tell it (Biq Mac's ``g05_100.0``), as ``format`` of :func:`isingeq.resolve`;
+        ``files`` only (refused without them).
     flag_names : mapping, optional
         The name an error gives a parameter (the CLI's ``{"repeats": "--repeats"}``): any of
         ``suites``, ``names``, ``files`` (an error about one of their specs names its own),
-        ``data_dir``, ``budgets``, ``repeats``, ``seed``, ``target``, ``threads``.
+        ``data_dir``, ``solvers``, ``budgets``, ``repeats``, ``seed``, ``target``,
+        ``threads``, ``format``; and ``isingeq.datasets.names()``, the listing an unknown
+        name's error points to (the CLI's ``isingeq instances``).
 
     Raises
     ------
     ValueError, TypeError
-        Naming the option and echoing the value (an unknown suite, a malformed spec, ...).
+        Naming the option and echoing the value (an unknown suite, a malformed spec, a
+        solver, budget, suite, name or file listed twice, ...). One instance named two ways
+        (``paper-40`` and ``paper-40@0``, or in a suite and by its name) runs once.
     FileNotFoundError
         When a named instance's file is missing and cannot be fetched.
     """
     sources = ("suites", "names", "files")
-    options = ("data_dir", "budgets", "repeats", "seed", "target", "threads")
-    named = {k: k for k in (*sources, *options)}
+    options = ("data_dir", "solvers", "budgets", "repeats", "seed", "target", "threads", "format")
+    named = {k: k for k in (*sources, *options, _LISTING)}
     named.update(flag_names or {})
+    budgets = list(budgets)
+    _once(named["budgets"], [check_real(named["budgets"], b) for b in budgets])
     budget_list = check_budgets(budgets, named["budgets"])
     repeats = check_int(named["repeats"], repeats, low=1)
     seed = check_int(named["seed"], seed, low=0)
@@ -218,25 +303,34 @@ def make_plan(
 
         cfg: Any = numba.config
         threads = check_int(named["threads"], threads, low=1, high=int(cfg.NUMBA_NUM_THREADS))
+    if solvers is not None:
+        _once(named["solvers"], list(solvers))
     runnable, skipped = select_solvers(solvers)
     given: dict[str, list[Any]] = {
         "suites": _check_suites(suites or [], named["suites"]),
-        "names": list(names or []),
+        "names": _entries(names or []),
         "files": [Path(f) for f in files or []],  # a file is a file whatever its name says
     }
+    _once(named["names"], given["names"])
+    _once(named["files"], given["files"])
+    _check_format(format, named, bool(given["files"]))
+    listing = {_LISTING: named[_LISTING]}
     for key, items in given.items():  # each spec's error names where it came from
-        datasets.check_specs(items, flag_names={"spec": named[key]})
-    specs: list[Any] = [spec for items in given.values() for spec in items]
-    if not specs:
+        datasets.check_specs(items, flag_names={"spec": named[key], **listing})
+    if not any(given.values()):
         raise ValueError(
             f"no instances: give `{named['suites']}`, `{named['names']}` or `{named['files']}`"
         )
     # an error of the loading (a random family too large, a file of another format) names
-    # the places the specs came from
+    # the places the specs came from; files of a given format are read apart (the resolver
+    # tells a file's format from its name)
+    read_apart = given["files"] if format is not None else []
+    specs: list[Any] = [s for items in given.values() for s in items if s not in read_apart]
     whence = " / ".join(named[key] for key, items in given.items() if items)
-    instances = datasets.resolve_many(
-        specs, data_dir, flag_names={"spec": whence, "data_dir": named["data_dir"]}
-    )
+    whence_named = {"spec": whence, "data_dir": named["data_dir"], **listing}
+    instances = datasets.resolve_many(specs, data_dir, flag_names=whence_named) if specs else []
+    for path in read_apart:
+        instances = _merged(instances, io.read(path, format=format))
     return BenchPlan(
         instances=instances,
         solvers=runnable,
