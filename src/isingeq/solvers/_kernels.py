@@ -360,6 +360,23 @@ def csr_fields(indptr, indices, data, h, X, G):  # pragma: no cover - compiled
 
 
 @njit(nogil=True, cache=True, parallel=True)
+def rows_dot(A, B, out):  # pragma: no cover - compiled
+    """``out[r] = sum_j A[r, j] B[r, j]``, each row summed in order from ``j = 0``, in parallel.
+
+    The order of ``np.einsum("ij,ij->i", A, B)`` with ``A`` in Fortran order (the layout of the
+    dense product ``(J @ X.T).T``), bit for bit, so that a sparse batch's energies equal a dense
+    model's and earlier versions'; einsum itself on a sparse batch's C-ordered fields sums in
+    another order, and on a Fortran copy took 0.45 s for 16 reads of 10^6 nodes.
+    """
+    R, n = A.shape
+    for r in prange(R):
+        s = 0.0
+        for j in range(n):
+            s += A[r, j] * B[r, j]
+        out[r] = s
+
+
+@njit(nogil=True, cache=True, parallel=True)
 def eq16_residual_max(X, G, t, out):  # pragma: no cover - compiled
     """``out[r] = max_i |X[r, i] - sigmoid(t G[r, i])|``: eq. 16's residual per row, in parallel.
 
