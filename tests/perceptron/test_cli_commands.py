@@ -52,3 +52,12 @@ def test_cli_bad_input_is_one_line_and_exit_2(bad: list[str], tmp_path: Path) ->
     assert res.exit_code == 2
     assert "Traceback" not in res.output and res.output.strip().startswith("error:")
     assert not out.exists()  # validated before any work or file
+
+
+@pytest.mark.parametrize("count", ["0", "5"])
+def test_cli_too_few_samples_say_the_same_bound(count: str, tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["perceptron", "--samples", count, "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2
+    assert f"`--samples` must be >= 11 (fitting n=10 nodes needs n + 1 samples); got {count}" in (
+        " ".join(res.output.split())
+    )

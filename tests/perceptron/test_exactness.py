@@ -61,7 +61,7 @@ def test_mean_field_step_is_the_approximation() -> None:
     assert small < 1e-3  # O(t^2) at small t
     assert mid > 10 * small  # and clearly nonzero where couplings matter
     x = solve_eq16_continuation(m, 2.0)
-    assert Perceptron(m, t=2.0).is_fixed_point(x, atol=1e-9)[0]
+    assert Perceptron(m, t=2.0).is_fixed_point(x, atol=1e-9)
 
 
 def test_continuation_damping_is_the_weight_on_the_old_value() -> None:
@@ -84,7 +84,7 @@ def test_continuation_returns_a_solution_where_the_damped_update_cycles(sparse: 
         m = SpinGlass(sp.csr_array(m.eps))
     for t in (2.0, 5.0):
         x = solve_eq16_continuation(m, t)
-        assert Perceptron(m, t=t).is_fixed_point(x, atol=1e-9)[0]
+        assert Perceptron(m, t=t).is_fixed_point(x, atol=1e-9)
         # so mean_field_error compares the exact marginals with a solution of eq. 16
         assert isingeq.mean_field_error(m, t) == pytest.approx(
             np.max(np.abs(x - isingeq.exact_log_partition(m, t)[1])), abs=1e-9

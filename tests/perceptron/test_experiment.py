@@ -146,3 +146,14 @@ def test_summary_json_writes_nan_as_null(small_run: pd.PerceptronDemoRun, tmp_pa
     run.summary.update({k: v for k, v in small_run.summary.items()})
     paths = pd.write_outputs(run, tmp_path / "nan")
     assert json.loads(paths["summary"].read_text())["x"] == [None, 1.0]
+
+
+@pytest.mark.parametrize("count", [0, -3, 5])
+def test_too_few_samples_get_one_message(count: int) -> None:
+    # 0, -3 and 5 fall short of n + 1 for the same reason: one bound, one message
+    with pytest.raises(
+        ValueError, match=rf"`--samples` must be >= 11 \(fitting n=10 nodes.*got {count}"
+    ):
+        pd.check_sample_counts("--samples", [100, count], 10)
+    with pytest.raises(TypeError, match="`--samples` must be an integer"):
+        pd.check_sample_counts("--samples", [1.5], 10)  # type: ignore[list-item]

@@ -301,3 +301,57 @@ def test_sample_count_beyond_memory_is_refused_before_drawing(
     with pytest.raises(ValueError, match=r"num_samples=1000000 on n=8 needs about .*1 MiB"):
         isingeq.sample_boltzmann(m, 1.0, 1_000_000, rng=0, method=method)
     assert isingeq.sample_boltzmann(m, 1.0, 1_000, rng=0, method=method).shape == (1_000, 8)
+
+
+def test_l2_is_a_ridge_penalty_on_the_mean_loss_and_its_bias_stays() -> None:
+    # the docs' claim: l2 / 2 ||t eps||^2 is added to the *mean* loss, so repeating every sample
+    # ten times (the same mean loss) gives the same fit; a fixed Gaussian prior would not
+    m = isingeq.paper_instance(5, rng=3)
+    X = isingeq.sample_boltzmann(m, 1.0, 200_000, rng=0)
+    small = X[:2_000]
+    once = isingeq.fit(small, t=1.0, l2=1e-2)
+    tenfold = isingeq.fit(np.tile(small, (10, 1)), t=1.0, l2=1e-2)
+    np.testing.assert_allclose(tenfold.eps, once.eps, atol=1e-6)
+    # and so its bias does not shrink with more samples, unlike the unpenalised fit's error
+    err = {
+        (S, l2): isingeq.reconstruction_error(isingeq.fit(X[:S], t=1.0, l2=l2), m)
+        for S in (10_000, 200_000)
+        for l2 in (1e-2, 0.0)
+    }
+    assert err[200_000, 1e-2] > 0.5 * err[10_000, 1e-2]
+    assert err[200_000, 1e-2] > 2 * err[200_000, 0.0]
+    doc = isingeq.fit.__doc__ or ""
+    assert "Gaussian prior)" not in doc and "ridge penalty" in doc
+    assert "precision\n        ``l2 * num_samples``" in doc
+
+
+def test_the_separable_message_calls_l2_a_ridge_penalty() -> None:
+    m = isingeq.paper_instance(8, rng=1)
+    X = isingeq.sample_boltzmann(m, 1.0, 20, rng=1)  # 20 rows, 17 distinct: separable
+    with pytest.raises(ValueError, match="separable") as info:
+        isingeq.fit(X, t=1.0)
+    msg = str(info.value)
+    assert "ridge penalty on the mean loss" in msg and "precision l2 * num_samples" in msg
+    assert "biases it towards 0 at any sample size" in msg
+
+
+def test_mean_field_on_separable_samples_warns() -> None:
+    m = isingeq.paper_instance(8, rng=1)
+    X = isingeq.sample_boltzmann(m, 1.0, 20, rng=1)  # separable (see above), no constant column
+    assert np.linalg.cond(np.cov(X, rowvar=False)) < 100  # not an ill-conditioned covariance
+    with pytest.warns(RuntimeWarning, match=r"method='mean-field' on separable `samples` \(20 r"):
+        learned = isingeq.fit(X, t=1.0, method="mean-field")
+    assert isingeq.reconstruction_error(learned, m) > 3  # what the warning is about
+    # enough samples: the same instance fits without a warning (RuntimeWarnings are errors here)
+    Y = isingeq.sample_boltzmann(m, 1.0, 20_000, rng=1)
+    assert isingeq.reconstruction_error(isingeq.fit(Y, t=1.0, method="mean-field"), m) < 1.5
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 70])
+def test_distinct_rows_are_those_of_np_unique(n: int) -> None:
+    from isingeq.perceptron.inverse import _distinct_rows
+
+    X = np.random.default_rng(n).integers(0, 2, size=(300, n)).astype(np.float64)
+    U = _distinct_rows(X)
+    np.testing.assert_array_equal(np.unique(U, axis=0), np.unique(X, axis=0))
+    assert len(U) == len(np.unique(X, axis=0))

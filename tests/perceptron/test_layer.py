@@ -171,3 +171,101 @@ def test_asynchronous_iteration_of_a_sparse_model_stays_sparse(
     ring = SpinGlass(sp.coo_array((np.full(n, -1.0), (rows, cols)), shape=(n, n)).tocsr())
     r = Perceptron(ring, t=1.0).iterate(np.full((1, n), 0.5), max_sweeps=1)
     assert r.states.shape == (1, n) and r.sweeps.tolist() == [1]
+
+
+def test_a_perceptron_is_read_only() -> None:
+    import copy
+    import pickle
+    from dataclasses import FrozenInstanceError
+
+    m = isingeq.paper_instance(4, rng=1)
+    p = Perceptron(m, t=2.0)
+    with pytest.raises(FrozenInstanceError, match=r"cannot assign to `t`: a Perceptron is read"):
+        p.t = -5.0  # type: ignore[misc]
+    with pytest.raises(AttributeError, match=r"cannot assign to `model`.*Perceptron\(p.model"):
+        p.model = "x"  # type: ignore[misc, assignment]
+    with pytest.raises(AttributeError, match="cannot delete `t`"):
+        del p.t  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="cannot assign to `bias`"):
+        p.bias = np.zeros(4)  # type: ignore[misc]
+    assert p.t == 2.0 and p.model is m
+    # still copied and pickled (rebuilt through __init__, validated again)
+    x = np.random.default_rng(0).random((3, 4))
+    for q in (copy.copy(p), copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
+        assert q.t == 2.0
+        np.testing.assert_array_equal(q.forward(x), p.forward(x))
+
+
+def test_calling_the_layer_is_forward() -> None:
+    m = isingeq.paper_instance(5, rng=3)
+    x = np.random.default_rng(1).random((4, 5))
+    for t in (0.7, np.inf):
+        p = Perceptron(m, t=t)
+        np.testing.assert_array_equal(p(x), p.forward(x))
+        np.testing.assert_array_equal(p(x[0]), p.forward(x[0]))
+    with pytest.raises(ValueError, match=r"`x` must have shape"):
+        Perceptron(m)([1, 0])
+
+
+def test_is_fixed_point_keeps_the_leading_shape_like_forward() -> None:
+    m = isingeq.SpinGlass([[1.0, -3.0], [0.0, 1.0]])
+    p = Perceptron(m)
+    # forward: (n,) -> (n,), (R, n) -> (R, n); is_fixed_point reduces the last axis
+    assert p.forward([1, 0]).shape == (2,)
+    one = p.is_fixed_point([1, 0])
+    assert isinstance(one, np.ndarray) and one.shape == () and bool(one)
+    assert p.is_fixed_point(np.zeros(2)).shape == ()
+    assert not p.is_fixed_point([1, 1])
+    assert p.is_fixed_point([[1, 0]]).shape == (1,)
+    assert p.is_fixed_point([[1, 0], [1, 1]]).tolist() == [True, False]
+
+
+class _FakeTensor:
+    """Stands in for a torch tensor without torch: only the module name is read."""
+
+    __module__ = "torch"
+    requires_grad = True
+    device = "cpu"
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad.")
+
+
+def test_torch_tensors_are_refused_with_the_conversion_named() -> None:
+    m = isingeq.paper_instance(4, rng=1)
+    p = Perceptron(m, t=1.0)
+    fake = _FakeTensor()
+    with pytest.raises(TypeError, match=r"`x` must be a NumPy array.*x\.detach\(\)\.cpu\(\)"):
+        p.forward(fake)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"`x` .*requires_grad=True"):
+        p(fake)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"`x` must be a NumPy array"):
+        p.is_fixed_point(fake)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"`initial_states`.*initial_states\.detach\(\)"):
+        p.iterate(fake)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"`samples`.*samples\.detach\(\)\.cpu\(\)\.numpy\(\)"):
+        isingeq.fit(fake)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"`initial_state`.*detach"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="gibbs", initial_state=fake)  # type: ignore[arg-type]
+
+
+def test_real_torch_tensors_are_refused() -> None:
+    torch = pytest.importorskip("torch")
+    m = isingeq.paper_instance(4, rng=1)
+    x = np.random.default_rng(0).random((2, 4))
+    with pytest.raises(
+        TypeError, match=r"`x` must be a NumPy array \(or nested lists\); got a torch Tensor"
+    ):
+        Perceptron(m, t=1.0).forward(torch.tensor(x, requires_grad=True))
+    # a plain CPU tensor is an array to NumPy, as it always was
+    np.testing.assert_array_equal(
+        Perceptron(m, t=1.0).forward(torch.tensor(x)), Perceptron(m, t=1.0).forward(x)
+    )
+    X = isingeq.sample_boltzmann(m, 1.0, 50, rng=0)
+    with pytest.raises(TypeError, match=r"`samples`.*\.detach\(\)\.cpu\(\)\.numpy\(\)"):
+        isingeq.fit(torch.tensor(X, dtype=torch.float32, requires_grad=True))
+    # the advertised conversion works
+    t = torch.tensor(x, requires_grad=True)
+    np.testing.assert_array_equal(
+        Perceptron(m, t=1.0).forward(t.detach().cpu().numpy()), Perceptron(m, t=1.0).forward(x)
+    )

@@ -5,15 +5,27 @@ With ``h = diag(eps)`` and ``J`` of :mod:`isingeq.model`, eq. 16 is one recurren
 layer applied to its own output, ``x = sigmoid(t (J x + h))``; its solutions are the layer's
 fixed points. At ``t = inf`` the asynchronous update ends in the 1-flip-stable states, which are
 the step layer's 0/1 fixed points where no field is tied (``xi_i = 0``: the step gives 1/2
-there; see :mod:`.fixed_points`). The statements and their proofs by enumeration live in the
-modules:
+there; see :mod:`.fixed_points`).
+
+In machine-learning terms the equation is a known one. With symmetric, zero-diagonal ``J`` it is
+the naive mean-field equation of a Boltzmann machine (0/1 units, weights ``J``, biases ``h``,
+``P(n) ~ exp(-t H(n))``) and the fixed-point equation of a continuous Hopfield network of gain
+``t``; iterating it while raising ``t`` is mean-field annealing (the ``mfa`` solvers). At
+``t = inf`` the asynchronous update is a binary Hopfield network whose energy is ``H``: no
+update raises ``H``, and its attractors (the states no single update changes) are the
+1-flip-stable states. The layer is recurrent and its weights are given, not trained;
+"perceptron" is the form of one node's update. Learning the weights from samples
+(:mod:`.inverse`) is fully visible Boltzmann-machine learning.
+
+The statements and their proofs by enumeration live in the modules:
 
 ========================  =====================================================================
 module                    contents
 ========================  =====================================================================
-:mod:`.layer`             :class:`Perceptron` (``forward``, ``is_fixed_point``, ``iterate``)
-                          and :class:`FixedPointResult`: the layer and its fixed-point
-                          iteration; the ``t = inf`` limit and its tie rules
+:mod:`.layer`             :class:`Perceptron` (``forward`` = calling it, ``is_fixed_point``,
+                          ``iterate``; read-only) and :class:`FixedPointResult`: the layer
+                          and its fixed-point iteration; the ``t = inf`` limit and its tie
+                          rules
 :mod:`.fixed_points`      :func:`fixed_points` (the 1-flip-stable states, by the exact
                           solver's Gray-code enumeration), :func:`ground_state_basin`
 :mod:`.exactness`         :func:`conditional_identity_error` (the layer *is* the exact

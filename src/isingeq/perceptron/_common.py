@@ -21,6 +21,35 @@ def check_t(t: Any, *, allow_inf: bool = True) -> float:
     return check_real("t", t, low=0.0, allow_inf=allow_inf)
 
 
+def reject_tensor(name: str, value: Any) -> None:
+    """A TypeError naming ``name`` for a torch tensor that NumPy cannot read: one that requires
+    grad or lives off the CPU (``np.asarray`` fails inside torch with a message that names
+    neither the argument nor the fix). A plain CPU tensor is read as an array, as before.
+
+    The type's module name is read (``torch`` is never imported here).
+    """
+    module = type(value).__module__ or ""
+    if module != "torch" and not module.startswith("torch."):
+        return
+    grad = getattr(value, "requires_grad", None)
+    where = getattr(value, "device", None)
+    if not grad and getattr(where, "type", where) == "cpu":
+        return  # numpy reads it (no graph to lose: nothing required its gradient)
+    detail = ", ".join(
+        part
+        for part in (
+            f"requires_grad={grad}" if grad is not None else "",
+            f"device={where}" if where is not None else "",
+        )
+        if part
+    )
+    raise TypeError(
+        f"`{name}` must be a NumPy array (or nested lists); got a torch "
+        f"{type(value).__name__}{f' ({detail})' if detail else ''}: convert it first with "
+        f"`{name}.detach().cpu().numpy()`"
+    )
+
+
 def check_enumerable(model: SpinGlass, limit: int, what: str) -> None:
     if model.n > limit:
         raise ValueError(

@@ -20,12 +20,17 @@ Learning (:func:`fit`):
   analytic gradient). The loss is convex; pseudo-likelihood is a consistent estimator. Its
   maximum does not exist when the samples are separable (few samples, or strong couplings at
   large ``t``): :func:`fit` refuses them, after a linear programme finds the direction (as
-  logistic regression's separation checks do), unless ``l2 > 0``.
+  logistic regression's separation checks do), unless ``l2 > 0``. ``l2`` is a ridge penalty
+  on the mean loss per sample, so its bias does not shrink as samples are added (see
+  :func:`fit`).
 - ``"mean-field"``: naive mean-field inversion. Linearising eq. 16,
   ``m_i = sigmoid(t (h_i + sum_j J_ij m_j))``, around the data gives the response
   ``d m / d(t h) = C`` (the covariance of the 0/1 variables), hence
   ``J_ij = -(C^{-1})_ij / t`` for ``i != j`` and ``h_i = logit(m_i) / t - sum_j J_ij m_j``.
-  Fast (one matrix inverse) but biased when couplings are strong.
+  Fast (one matrix inverse) but biased when couplings are strong. On samples that
+  pseudo-likelihood would refuse as separable (too few for the couplings) the inverse of the
+  sample covariance is dominated by sampling noise and the couplings come out far too large;
+  :func:`fit` then warns (RuntimeWarning).
 
 How the error shrinks with the number of samples, per method, is measured by
 ``benchmarks/bench_inverse.py`` and by ``isingeq perceptron``
@@ -49,7 +54,7 @@ from .._validation import as_generator, check_int, check_model, check_real
 from ..model import SpinGlass
 from ..solvers.tabu import couplings
 from . import _kernels
-from ._common import ENUMERATE_MAX_N, all_log_probs, decode
+from ._common import ENUMERATE_MAX_N, all_log_probs, decode, reject_tensor
 
 __all__ = [
     "FIT_METHODS",
@@ -176,6 +181,7 @@ def sample_boltzmann(
     if initial_state is None:
         x = gen.integers(0, 2, size=n, dtype=np.uint8)
     else:
+        reject_tensor("initial_state", initial_state)
         x = np.array(model.check_states(initial_state, name="initial_state"), dtype=np.uint8)
         if x.ndim != 1:
             raise ValueError(f"`initial_state` must have shape ({n},); got shape {x.shape}")
@@ -201,6 +207,7 @@ def _short(value: Any) -> str:
 
 
 def _check_samples(samples: Any) -> NDArray[np.float64]:
+    reject_tensor("samples", samples)
     if sp.issparse(samples):
         # 0/1 data stored sparse (mostly zeros): the fit works on distinct dense rows anyway
         samples = samples.toarray()
@@ -245,6 +252,7 @@ def min_samples(n: int) -> int:
 
     Examples
     --------
+    >>> from isingeq.perceptron import min_samples
     >>> min_samples(10)
     11
     """
@@ -275,8 +283,14 @@ def fit(
         See :mod:`isingeq.perceptron.inverse`: joint tied-weight pseudo-likelihood
         (L-BFGS-B), or naive mean-field inversion ``J = -C^{-1} / t``.
     l2 : float, default 0
-        Pseudo-likelihood only: adds ``l2 / 2 * ||t eps||^2 * num_samples`` to the negative
-        log pseudo-likelihood (a Gaussian prior). Needed when a column is constant.
+        Pseudo-likelihood only: a ridge penalty ``l2 / 2 * ||t eps||^2`` on the *mean*
+        negative log pseudo-likelihood per sample (the same as ``l2 / 2 * ||t eps||^2 *
+        num_samples`` on the summed one, i.e. a Gaussian prior on ``t eps`` of precision
+        ``l2 * num_samples``, which tightens as samples are added). Its bias towards 0 is
+        therefore the same at any sample size: the fit converges to the penalised optimum,
+        not to ``eps`` (the README's perceptron section gives a measurement). It makes the
+        fit exist where a column is constant or the samples are separable; use the smallest
+        ``l2`` that does.
     tol, max_iter
         Pseudo-likelihood only: L-BFGS-B's ``gtol`` (on the per-sample loss) and iteration cap.
         The defaults converge on every case of the tests and of
@@ -292,19 +306,30 @@ def fit(
     ValueError
         If ``samples`` are not 0/1, are ragged or not 2-D, number fewer than ``n + 1`` (the
         message gives the minimum), or have a constant column (always 0 or always 1: its bias
-        would be infinite and its couplings unidentifiable; pass ``l2 > 0`` with
+        would be infinite and its couplings unidentifiable; pass a small ``l2 > 0`` with
         pseudo-likelihood, or drop the column); if the samples are *separable* (some direction
         of the parameters raises every sample's conditional probability, so the
         pseudo-likelihood has no maximum and the fit would return couplings running off to
         infinity, as if converged: the message names the nodes; found by a linear programme on
-        the distinct rows; pass ``l2 > 0`` or collect more samples); if ``method`` is unknown;
-        if mean-field finds the covariance singular; if the optimiser stops without converging (its iteration cap
+        the distinct rows; collect more samples, or pass a small ``l2 > 0``); if ``method`` is
+        unknown; if mean-field finds the covariance singular; if the optimiser stops without
+        converging (its iteration cap
         ``max_iter`` reached, or its line search failing away from a minimum): the message
         names ``max_iter`` / ``tol`` and quotes L-BFGS-B's own; if ``l2``, ``tol`` or
         ``max_iter`` is given other than its default with ``method="mean-field"``, which does
         not use them (an option is never silently ignored).
     TypeError
-        If ``samples`` are not real numbers (strings, complex).
+        If ``samples`` are not real numbers (strings, complex), or are a torch tensor that
+        requires grad or is off the CPU (convert it with ``samples.detach().cpu().numpy()``).
+
+    Warns
+    -----
+    RuntimeWarning
+        With ``method="mean-field"``, when the samples are separable (the case
+        pseudo-likelihood refuses; checked when the linear programme is small, as there): the
+        fit is returned, but it is dominated by sampling noise: its couplings typically come
+        out several times larger than any of ``eps`` (the covariance itself is usually well
+        conditioned then; a singular one raises, see above).
 
     Examples
     --------
@@ -337,7 +362,7 @@ def fit(
             f"`samples` has {const.size} constant column(s): {cols}. A node that never changes "
             "has an infinite maximum-likelihood bias and couplings that the data cannot "
             "identify; drop the column, collect more samples, or use method='pseudolikelihood' "
-            "with l2 > 0"
+            "with a small l2 > 0 (a ridge penalty, which biases every coupling towards 0)"
         )
     if method == "mean-field":
         # checked after the constant columns, whose message is the one to act on first
@@ -368,6 +393,24 @@ def _fit_mean_field(X: NDArray[np.float64], t: float) -> SpinGlass:
             "or complementary); method='mean-field' needs an invertible covariance; use "
             "method='pseudolikelihood'"
         ) from None
+    # Separable samples (the ones pseudo-likelihood refuses) are too few for the couplings: the
+    # covariance is invertible and usually well conditioned, but its inverse is sampling noise
+    # (20 rows at n = 8 give couplings of 3 to 30). Checked, as there, when the programme is
+    # small; the fit stays a matrix inverse for big sample sets, where separation is rare.
+    U = _distinct_rows(X)
+    if _check_nnz(U) <= _ALWAYS_CHECK_NNZ:
+        nodes = _separated_nodes(U)
+        if nodes.size:
+            listed = ", ".join(str(int(i)) for i in nodes[:10])
+            warnings.warn(
+                f"method='mean-field' on separable `samples` ({X.shape[0]} rows, {U.shape[0]} "
+                f"distinct, n={n}; node(s) {listed}{', ...' if nodes.size > 10 else ''}): "
+                "too few samples for these couplings, so the inverse covariance is mostly "
+                "sampling noise and the fitted couplings are likely far too large; collect "
+                "more samples (method='pseudolikelihood' refuses these samples)",
+                RuntimeWarning,
+                stacklevel=3,
+            )
     Cinv = 0.5 * (Cinv + Cinv.T)
     J = -Cinv / t
     np.fill_diagonal(J, 0.0)
@@ -432,13 +475,25 @@ def _fit_pseudolikelihood(
             raise ValueError(
                 f"pseudo-likelihood fit stopped before converging (L-BFGS-B: {res.message!s}; "
                 f"max |gradient| {grad:.3g} > tol={tol:g}, after {res.nit} of max_iter="
-                f"{max_iter} iterations); raise `tol`, or add `l2` > 0 if the data are "
-                "separable"
+                f"{max_iter} iterations); raise `tol`, or add a small `l2` > 0 (a ridge penalty, "
+                "biased towards 0) if the data are separable"
             )
         # else: the line search found no decrease with the gradient already at rounding level
         # (seen once in ~900 fits of the tests' cases, max |gradient| 3e-9): a minimum
     b, W = unpack(res.x / t)
     return SpinGlass(np.triu(W, k=1) + np.diag(b))
+
+
+def _distinct_rows(X: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The distinct rows of 0/1 ``X``, in order of first appearance.
+
+    Rows are packed into bytes and compared as one key each: ``np.unique(X, axis=0)`` sorts
+    rows of floats and costs more than the mean-field fit it would check.
+    """
+    packed = np.packbits(X.astype(np.uint8), axis=1)
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first = np.unique(keys, return_index=True)
+    return X[np.sort(first)]
 
 
 def _check_nnz(U: NDArray[np.float64]) -> int:
@@ -472,7 +527,8 @@ def _check_separable(U: NDArray[np.float64], res: Any, unpack: Any) -> None:
                 f"the pseudo-likelihood fit has logits of magnitude >= {_SUSPECT_LOGIT:g} or did "
                 f"not converge, and checking the samples for separation is too big to run "
                 f"({nnz} nonzeros; limit {_MAX_CHECK_NNZ}): the fitted couplings may be "
-                "diverging; pass l2 > 0 to be safe",
+                "diverging; collect more samples, or pass a small l2 > 0 (a ridge penalty on the "
+                "mean loss: biased towards 0 at any sample size)",
                 RuntimeWarning,
                 stacklevel=4,
             )
@@ -483,7 +539,9 @@ def _check_separable(U: NDArray[np.float64], res: Any, unpack: Any) -> None:
         raise ValueError(
             f"`samples` are separable: the pseudo-likelihood has no maximum (it keeps rising as "
             f"the bias and couplings of node(s) {listed} grow without bound), so eps cannot be "
-            "identified from them; collect more samples, or pass l2 > 0 (a Gaussian prior)"
+            "identified from them; collect more samples, or pass a small l2 > 0 (a ridge penalty "
+            "on the mean loss, i.e. a Gaussian prior of precision l2 * num_samples: it makes the "
+            "fit exist but biases it towards 0 at any sample size)"
         )
 
 
@@ -529,7 +587,7 @@ def reconstruction_error(learned: SpinGlass, true: SpinGlass) -> float:
     >>> import isingeq
     >>> a = isingeq.SpinGlass([[1.0, 0.5], [0.0, 0.0]])
     >>> b = isingeq.SpinGlass([[1.0, 0.25], [0.0, 0.0]])
-    >>> reconstruction_error(a, b)
+    >>> isingeq.reconstruction_error(a, b)
     0.25
     """
     check_model(learned, "learned")

@@ -24,7 +24,7 @@ nonzero number. For the paper's instances (continuous ``eps``) ties have probabi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,7 @@ from scipy.special import expit
 from .._validation import check_int, check_model, check_real
 from ..model import SpinGlass
 from ..solvers.greedy import descend, one_flip_stable
-from ._common import check_t, renamed
+from ._common import check_t, reject_tensor, renamed
 
 __all__ = ["FixedPointResult", "Perceptron"]
 
@@ -79,7 +79,13 @@ class Perceptron:
 
     Weights ``J`` (symmetric, zero diagonal) and bias ``h = diag(eps)`` are the model's own (see
     :mod:`isingeq.model`); eq. 16 is ``x = layer(x)``. See :mod:`isingeq.perceptron.layer` for the
-    statements about its fixed points.
+    statements about its fixed points. Calling the layer, ``p(x)``, is :meth:`forward`.
+
+    A Perceptron is read-only, as its :class:`FixedPointResult` is: assigning ``model`` or ``t``
+    (or anything else) raises :class:`dataclasses.FrozenInstanceError` (an AttributeError); make
+    a new one instead, ``Perceptron(p.model, t=2.0)``. Inputs are NumPy arrays or array_likes; a
+    torch tensor that requires grad or lives on a GPU is refused with a TypeError that says how to
+    convert it (a plain CPU tensor is read as an array).
 
     Parameters
     ----------
@@ -93,6 +99,8 @@ class Perceptron:
         If ``model`` is not a SpinGlass or ``t`` is not a real number.
     ValueError
         If ``t`` is negative or NaN.
+    dataclasses.FrozenInstanceError
+        On assigning an attribute after construction.
 
     Examples
     --------
@@ -101,7 +109,7 @@ class Perceptron:
     >>> p = isingeq.Perceptron(m)                 # t = inf: a step activation
     >>> p.forward([1, 0])                         # xi = (1, -2): a fixed point
     array([1., 0.])
-    >>> p.forward([1, 1])                         # xi = (-2, -2)
+    >>> p([1, 1])                                 # the same as p.forward: xi = (-2, -2)
     array([0., 0.])
     >>> r = p.iterate([[1, 1]], mode="asynchronous")
     >>> r.states, r.converged
@@ -109,13 +117,33 @@ class Perceptron:
     """
 
     __slots__ = ("model", "t")
+    model: SpinGlass
+    t: float
 
     def __init__(self, model: SpinGlass, t: float = np.inf) -> None:
-        self.model = check_model(model)
-        self.t = check_t(t)
+        # validated once, here; __setattr__ refuses any later assignment
+        object.__setattr__(self, "model", check_model(model))
+        object.__setattr__(self, "t", check_t(t))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(
+            f"cannot assign to `{name}`: a Perceptron is read-only (its `model` and `t` are "
+            f"validated when it is made); make a new one, e.g. Perceptron(p.model, t=...)"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete `{name}`: a Perceptron is read-only")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle and copy rebuild through __init__ (the default would assign the slots)
+        return (type(self), (self.model, self.t))
 
     def __repr__(self) -> str:
         return f"Perceptron(n={self.model.n}, t={self.t:g})"
+
+    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
+        """``p(x)`` is :meth:`forward`: one application of the layer."""
+        return self.forward(x)
 
     @property
     def weights(self) -> Any:
@@ -128,6 +156,7 @@ class Perceptron:
         return self.model.h
 
     def _inputs(self, x: ArrayLike, name: str) -> NDArray[np.float64]:
+        reject_tensor(name, x)
         try:
             arr = np.asarray(x)
         except ValueError as exc:  # ragged nested lists
@@ -166,7 +195,8 @@ class Perceptron:
         Raises
         ------
         TypeError
-            If ``x`` is not real numbers (strings, complex, None).
+            If ``x`` is not real numbers (strings, complex, None), or is a torch tensor that
+            requires grad or is off the CPU (convert it with ``x.detach().cpu().numpy()``).
         ValueError
             If ``x`` has the wrong shape or non-finite entries.
         """
@@ -176,16 +206,36 @@ class Perceptron:
     def is_fixed_point(self, x: ArrayLike, *, atol: float = 1e-9) -> NDArray[np.bool_]:
         """Whether ``max_i |layer(x)_i - x_i| <= atol`` for each row (a solution of eq. 16).
 
+        Parameters
+        ----------
+        x : array_like, shape (n,) or (R, n)
+            Points to test, as for :meth:`forward`.
+        atol : float, default 1e-9
+
+        Returns
+        -------
+        ndarray of bool, shape (R,) for ``x`` of shape (R, n), 0-d for ``x`` of shape (n,)
+            As :meth:`forward` keeps the leading shape of ``x`` and this reduces over its
+            last axis, one point gives one answer (a 0-d array: ``bool(...)``), not a list of
+            one.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As :meth:`forward`; a negative ``atol``.
+
         Examples
         --------
         >>> import isingeq
         >>> p = isingeq.Perceptron(isingeq.SpinGlass([[1.0, -3.0], [0.0, 1.0]]))
         >>> p.is_fixed_point([[1, 0], [0, 1], [1, 1]]).tolist()
         [True, True, False]
+        >>> p.is_fixed_point([1, 0]).shape, bool(p.is_fixed_point([1, 0]))
+        ((), True)
         """
         atol = check_real("atol", atol, low=0.0)
-        X = np.atleast_2d(self._inputs(x, "x"))
-        return np.asarray(np.max(np.abs(self.forward(X) - X), axis=1) <= atol)
+        X = self._inputs(x, "x")
+        return np.asarray(np.max(np.abs(self.forward(X) - X), axis=-1) <= atol)
 
     def iterate(
         self,
