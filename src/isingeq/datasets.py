@@ -408,18 +408,28 @@ def load(
     return _read_entry(name, entry, path)
 
 
+def _entry_reader(entry: Entry) -> Any:
+    """The reader of :mod:`isingeq.io` that reads ``entry``'s family."""
+    from . import io
+
+    if entry.family == "beasley":
+        return io.read_beasley
+    if entry.family in ("gset", "biqmac-rudy", "biqmac-ising"):
+        return io.read_gset
+    return io.read_tnac4o if entry.family == "chimera" else io.read_biqmac
+
+
 def _read_entry(name: str, entry: Entry, path: Path) -> Instance:
     """The table's instance ``name`` from its file at ``path``, read as its family is read."""
     from . import io
 
-    if entry.family == "beasley":
+    reader = _entry_reader(entry)
+    if reader is io.read_beasley:
         inst = io.read_beasley(path)[(entry.index or 1) - 1]
-    elif entry.family in ("gset", "biqmac-rudy", "biqmac-ising"):
-        inst = io.read_gset(path, name=name)
-    elif entry.family == "chimera":
+    elif reader is io.read_tnac4o:
         inst = io.read_tnac4o(path, name=name, n=entry.n)
     else:
-        inst = io.read_biqmac(path, name=name)
+        inst = reader(path, name=name)
     if inst.sense != entry.sense or inst.n != entry.n:
         raise ValueError(
             f"{path} does not match the table for {name!r}: read n={inst.n}, sense {inst.sense!r}; "
@@ -623,7 +633,11 @@ def _load(
     from . import io
 
     path = Path(value[0] if kind == "pick" else value)
-    known = _known_entries(path) if format is None else []
+    known = _known_entries(path)
+    if format is not None and any(
+        io.FORMATS.get(str(format).lower()) is not _entry_reader(e) for _, e in known
+    ):
+        known = []  # read as the caller says, another format than the table's: not its instance
     if known:  # a file of the table, recognised by its pinned SHA-256: its name and best known
         found = [_read_entry(name, entry, path) for name, entry in known]
     else:
@@ -763,6 +777,7 @@ def resolve_many(
     data_dir: str | os.PathLike[str] | None = None,
     *,
     fetch: bool = True,
+    format: str | None = None,
     flag_names: Mapping[str, str] | None = None,
 ) -> list[Instance]:
     """Every instance that ``specs`` name, in order and without repeats.
@@ -779,6 +794,10 @@ def resolve_many(
         As in :func:`resolve`.
     fetch : bool, default True
         As in :func:`resolve`.
+    format : str, optional
+        As in :func:`resolve`: the format of the files among ``specs`` (files only). A file
+        byte for byte the table's, read by its family's reader, is still that instance, with
+        its best-known value.
     flag_names : mapping, optional
         The name an error gives a parameter (``specs``, ``spec``: one of them, ``data_dir``;
         ``isingeq.datasets.names()`` as in :func:`resolve`).
@@ -808,7 +827,7 @@ def resolve_many(
             plan.setdefault((kind, str(value)), (kind, value))  # "paper-40" == "paper-40@0"
         out: dict[str, Instance] = {}
         for kind, value in plan.values():
-            for inst in _load(kind, value, data_dir, fetch):
+            for inst in _load(kind, value, data_dir, fetch, format):
                 if inst.name in out and _same(out[inst.name], inst):
                     continue  # one instance named two ways ('f.txt' and 'f.txt#2'): no repeats
                 if inst.name in out:
@@ -839,6 +858,13 @@ def check_specs(
     A caller that takes specs from several places (``isingeq bench``'s ``--suite``,
     ``--instance`` and ``--file``) checks each place's with its own ``flag_names`` (``spec``:
     the name an error gives the spec), then loads them all with :func:`resolve_many`.
+
+    Parameters
+    ----------
+    specs : str, path or iterable of them
+        As in :func:`resolve_many`.
+    flag_names : mapping, optional
+        As in :func:`resolve_many`.
 
     Raises
     ------

@@ -689,9 +689,9 @@ class SpinGlass:
 
         A sparse batch runs in parallel over its rows (:func:`isingeq.solvers._kernels.
         csr_fields`, in scipy's summation order, so bit for bit ``(J @ X.T).T``): scipy's
-        product transposes and copies the batch and runs on one thread, and the energies of
-        16 reads of a 10^6-node lattice took 0.5 s of each mfa solve there (three times:
-        the round's, the best's, the result's; ``benchmarks/bench_time_limit.py``).
+        product transposes and copies the batch and runs on one thread, and an mfa solve of
+        a big lattice computes energies three times (the round's, the best's, the result's;
+        ``benchmarks/bench_time_limit.py``, README "big models").
         """
         if not sp.issparse(self._J) or X.ndim != 2 or X.shape[0] < 2:
             JX = np.asarray((self._J @ X.T).T)

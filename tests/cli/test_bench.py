@@ -249,13 +249,11 @@ def test_bench_list_options_show_a_metavar_not_a_python_type() -> None:
 def test_fresh_removes_the_earlier_run_s_certificates_and_plots_only(tmp_path: Path) -> None:
     # --fresh started records.csv anew but left the old run's certificates/ and PNGs beside it
     assert _bench(tmp_path).exit_code == 0
-    stale = [
-        tmp_path / "certificates" / "G1_mfa_1_123.txt",
-        tmp_path / "bench_G1.png",
-        tmp_path / "performance_profile.png",
-        tmp_path / "ttt_ecdf.png",
-    ]
+    stale = [tmp_path / "bench_paper-8.png", tmp_path / "performance_profile.png"]
+    stale.append(tmp_path / "ttt_ecdf.png")
+    # a user's files, some named like ours (no record of the earlier run names them)
     mine = [tmp_path / "notes.txt", tmp_path / "figure.png", tmp_path / "certificates" / "a.md"]
+    mine += [tmp_path / "bench_G1.png", tmp_path / "certificates" / "G1_mfa_1_123.txt"]
     (tmp_path / "certificates").mkdir()
     for path in [*stale, *mine]:
         path.write_bytes(b"x")

@@ -257,6 +257,14 @@ def test_real_torch_tensors_are_refused() -> None:
         TypeError, match=r"`x` must be a NumPy array \(or nested lists\); got a torch Tensor"
     ):
         Perceptron(m, t=1.0).forward(torch.tensor(x, requires_grad=True))
+
+    class MyTensor(torch.Tensor):  # a subclass, and a list of tensors, are tensors too
+        pass
+
+    sub = torch.tensor(x, requires_grad=True).as_subclass(MyTensor)
+    for tensor in (sub, [torch.tensor(x[0], requires_grad=True)]):
+        with pytest.raises(TypeError, match=r"`x` must be a NumPy array .*detach"):
+            Perceptron(m, t=1.0).forward(tensor)
     # a plain CPU tensor is an array to NumPy, as it always was
     np.testing.assert_array_equal(
         Perceptron(m, t=1.0).forward(torch.tensor(x)), Perceptron(m, t=1.0).forward(x)

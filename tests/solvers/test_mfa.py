@@ -339,3 +339,40 @@ def test_a_timed_solve_keeps_time_for_its_finish(monkeypatch: pytest.MonkeyPatch
     r = isingeq.solve(m, method="mfa", time_limit=1.0, rng=0)
     assert r.info["stopped"] == "time_limit" and r.info["rounds"] >= 2
     assert clock.now <= 1_001_000_000  # the loads' real microseconds move the deadline
+
+
+def test_a_first_round_stopped_by_its_guessed_reserve_is_followed_by_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a slow first sweep (a device warming up; the trajectory's energies were counted too)
+    # made the first round's reserve, 8 sweeps' time, most of the budget: the round stopped
+    # after one sweep and the solve with it, at 0.3 s of 1 s, though its finish took 1 ms
+    from types import SimpleNamespace
+
+    from isingeq.solvers import mfa
+
+    m = isingeq.paper_instance(50, rng=4)
+    isingeq.solve(m, method="mfa", time_limit=0.01, rng=0)  # numba's loads (real time) done
+    clock = SimpleNamespace(now=0, sweeps=0)
+
+    def read() -> int:
+        clock.now += 1_000
+        return int(clock.now)
+
+    sweeps, descend = mfa._Sweeps.sweeps, mfa.descend
+
+    def warming_sweeps(self: Any, ts: Any, sigs: Any, k: int) -> None:
+        clock.now += (300_000_000 if clock.sweeps == 0 else 10_000_000) * len(ts)
+        clock.sweeps += len(ts)
+        sweeps(self, ts, sigs, k)
+
+    def quick_descend(*args: Any, **kwargs: Any) -> Any:
+        clock.now += 1_000_000
+        return descend(*args, **kwargs)
+
+    monkeypatch.setattr(mfa, "time", SimpleNamespace(perf_counter_ns=read))
+    monkeypatch.setattr(mfa._Sweeps, "sweeps", warming_sweeps)
+    monkeypatch.setattr(mfa, "descend", quick_descend)
+    r = isingeq.solve(m, method="mfa", time_limit=1.0, rng=0, trajectory=True)
+    assert r.info["stopped"] == "time_limit" and r.info["rounds"] >= 2
+    assert 900_000_000 <= clock.now <= 1_001_000_000  # the budget used, and kept

@@ -235,8 +235,8 @@ def instances_tables(
             table.add_row(e.name, str(e.n), f"{e.best_known:g}", e.sense)
         return [table]
     table = Table(
-        title="isingeq instances: the named ones, with their best-known values "
-        "(--family FAMILY lists a family's)",
+        title="isingeq instances: the named ones, each with a best-known value "
+        "(--family FAMILY lists a family's, with the values)",
     )
     for col in ("family", "count", "n", "names"):
         table.add_column(col, no_wrap=col != "names")

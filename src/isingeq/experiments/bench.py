@@ -57,13 +57,14 @@ files through :mod:`.records`) and the summary (:mod:`.bench_summary`).
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import math
 import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -498,9 +499,10 @@ def _records(rec: RecordsFile, resume: bool) -> Iterator[list[dict[str, str]]]:
             yield old
     else:
         earlier = rec.path.is_file()  # a bench's records (checked): the folder held a run
+        rows = _raw_rows(rec.path) if earlier else []  # what that run wrote, before truncating
         with rec.fresh():
             if earlier:
-                remove_outputs(rec.path.parent)
+                remove_outputs(rec.path.parent, rows)
             yield []
 
 
@@ -508,21 +510,57 @@ def _records(rec: RecordsFile, resume: bool) -> Iterator[list[dict[str, str]]]:
 CERTIFICATES = "certificates"
 
 
-def remove_outputs(out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Remove an earlier run's outputs from ``out_dir`` (a fresh run's start): its
-    ``summary.json``, the plots :func:`write_outputs` draws (``bench_<instance>.png``,
-    ``performance_profile.png``, ``ttt_ecdf.png``) and its certificates
-    (``certificates/*.txt``; the folder too when that leaves it empty), which would otherwise
-    sit beside the new run's as if they were its own. Nothing else in the folder is touched.
-    Returns the files removed."""
+def _raw_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a records file as text, none if it cannot be read (its outputs are then
+    the fixed-name ones only)."""
+    try:
+        with open(path, newline="") as fh:
+            return list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def remove_outputs(
+    out_dir: str | os.PathLike[str], records: Sequence[Mapping[str, Any]] = ()
+) -> list[Path]:
+    """Remove an earlier run's outputs from ``out_dir`` (a fresh run's start), which would
+    otherwise sit beside the new run's as if they were its own.
+
+    Parameters
+    ----------
+    out_dir : path
+        The run's folder.
+    records : sequence of mapping
+        The earlier run's records (``instance``, ``detail``): which plots and certificates it
+        wrote.
+
+    Returns
+    -------
+    list of Path
+        The files removed: ``summary.json``, ``performance_profile.png``, ``ttt_ecdf.png``,
+        the records' instances' ``bench_<instance>.png`` and the certificates their details
+        name (the ``certificates`` folder too when that leaves it empty). Nothing else: a
+        file of the user's named like ours (``bench_notes.png``) stays.
+    """
+    from .bench_summary import _safe
+
     out = Path(out_dir)
     certificates = out / CERTIFICATES
+    named: set[Path] = set()
+    for r in records:
+        if r.get("instance"):
+            named.add(out / f"bench_{_safe(str(r['instance']))}.png")
+        try:
+            cert = json.loads(str(r.get("detail") or "{}")).get("certificate")
+        except (ValueError, AttributeError):
+            cert = None
+        if cert and not certificates.is_symlink():
+            named.add(certificates / Path(str(cert)).name)
     stale = [
         out / "summary.json",
         out / "performance_profile.png",
         out / "ttt_ecdf.png",
-        *out.glob("bench_*.png"),
-        *([] if certificates.is_symlink() else certificates.glob("*.txt")),
+        *sorted(named),
     ]
     removed = []
     for path in stale:

@@ -329,8 +329,9 @@ def make_plan(
     whence = " / ".join(named[key] for key, items in given.items() if items)
     whence_named = {"spec": whence, "data_dir": named["data_dir"], **listing}
     instances = datasets.resolve_many(specs, data_dir, flag_names=whence_named) if specs else []
-    for path in read_apart:
-        instances = _merged(instances, io.read(path, format=format))
+    for path in read_apart:  # a pinned file keeps its name and best-known value
+        found = datasets.resolve_many([path], data_dir, format=format, flag_names=whence_named)
+        instances = _merged(instances, found)
     return BenchPlan(
         instances=instances,
         solvers=runnable,

@@ -26,10 +26,14 @@ def reject_tensor(name: str, value: Any) -> None:
     grad or lives off the CPU (``np.asarray`` fails inside torch with a message that names
     neither the argument nor the fix). A plain CPU tensor is read as an array, as before.
 
-    The type's module name is read (``torch`` is never imported here).
+    The modules of the type and its bases are read (``torch`` is never imported here), so a
+    subclass of ``torch.Tensor`` counts; a list or tuple of tensors is checked by its items.
     """
-    module = type(value).__module__ or ""
-    if module != "torch" and not module.startswith("torch."):
+    if isinstance(value, list | tuple):
+        for item in value[:64]:  # nested lists of rows: their first items tell
+            reject_tensor(name, item)
+        return
+    if not any(_is_torch(cls.__module__) for cls in type(value).__mro__):
         return
     grad = getattr(value, "requires_grad", None)
     where = getattr(value, "device", None)
@@ -48,6 +52,10 @@ def reject_tensor(name: str, value: Any) -> None:
         f"{type(value).__name__}{f' ({detail})' if detail else ''}: convert it first with "
         f"`{name}.detach().cpu().numpy()`"
     )
+
+
+def _is_torch(module: str | None) -> bool:
+    return bool(module) and (module == "torch" or str(module).startswith("torch."))
 
 
 def check_enumerable(model: SpinGlass, limit: int, what: str) -> None:

@@ -366,7 +366,8 @@ def rows_dot(A, B, out):  # pragma: no cover - compiled
     The order of ``np.einsum("ij,ij->i", A, B)`` with ``A`` in Fortran order (the layout of the
     dense product ``(J @ X.T).T``), bit for bit, so that a sparse batch's energies equal a dense
     model's and earlier versions'; einsum itself on a sparse batch's C-ordered fields sums in
-    another order, and on a Fortran copy took 0.45 s for 16 reads of 10^6 nodes.
+    another order, and on a Fortran copy was most of a big model's energy time
+    (``benchmarks/bench_time_limit.py``).
     """
     R, n = A.shape
     for r in prange(R):
@@ -381,8 +382,8 @@ def eq16_residual_max(X, G, t, out):  # pragma: no cover - compiled
     """``out[r] = max_i |X[r, i] - sigmoid(t G[r, i])|``: eq. 16's residual per row, in parallel.
 
     scipy's ``expit`` of ``t xi`` at the huge ``t`` of a ladder's end runs its slow
-    overflow path (0.6 s for 16 reads of 10^6 nodes, outside mfa's clock); ``exp`` here
-    overflows to inf quietly (sigmoid 0).
+    overflow path (most of mfa's residual time on big models: ``benchmarks/bench_time_limit.py``);
+    ``exp`` here overflows to inf quietly (sigmoid 0).
     """
     R, n = X.shape
     for r in prange(R):

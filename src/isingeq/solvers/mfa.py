@@ -249,8 +249,8 @@ def solve_mfa(
         ``t_end``; a round that runs out of time anyway returns its current states, polished.
         A round stops early enough to leave its finish (the descent, the energies) and the
         solve's inside the limit (``_finish_reserve``); a limit shorter than the set-up
-        (``t_c``), one sweep and one finish is overrun by them (on a 10^6-node lattice, about
-        2.4 s: ``benchmarks/bench_time_limit.py``; mfa-async and mfa-hybrid keep such limits).
+        (``t_c``), one sweep and one finish is overrun by them (seconds on a 10^6-node lattice:
+        ``benchmarks/bench_time_limit.py``; mfa-async and mfa-hybrid keep such limits).
     target_energy : float, optional
         Stop as soon as a sample reaches ``H <= target_energy``.
     initial_states : array_like, shape (n,) or (num_reads, n), optional
@@ -385,6 +385,7 @@ def solve_mfa(
             ladder = np.geomspace(ts[0], ts[-1], len(ts) << min(rounds, 6))
         log_span = float(np.log(ts[-1] / ts[0])) if len(ts) > 1 else 1.0
         round_start = last_check = time.perf_counter_ns()
+        swept_ns = 0  # the sweeps' own time (not the trajectory's energies): the reserve's unit
         k = 0
         while k < len(ladder):
             # one numba call per block of sweeps up to the next saturation check; one sweep at
@@ -401,7 +402,11 @@ def solve_mfa(
                 for j, t in enumerate(block):
                     progress = float(np.log(t / ts[0])) / log_span if len(ts) > 1 else 1.0
                     sigs[j] = sigma0 * max(0.0, 1.0 - progress)
+            sweep_start = time.perf_counter_ns()
             eng.sweeps(block, sigs, k)
+            if deadline is not None:
+                eng.sync()
+            swept_ns += time.perf_counter_ns() - sweep_start
             if trajectory and rounds == 0:
                 traj.append((float(block[0]), E_before, eng.residual()))
                 traj_states.append(eng.states()[:, 0].astype(np.float64))
@@ -411,10 +416,9 @@ def solve_mfa(
                 round_stop = "interrupted"
                 break
             if deadline is not None:
-                eng.sync()
                 now = time.perf_counter_ns()
-                reserve = _finish_reserve(finish_ns, (now - round_start) / k)
-                if now + reserve >= deadline:
+                reserve = _finish_reserve(finish_ns, swept_ns / k)
+                if now + swept_ns / k + reserve >= deadline:  # the next sweep would not fit
                     round_stop = "time_limit"
                     break
                 if k % 8 == 4 and len(ladder) - k > 4:
@@ -467,11 +471,10 @@ def solve_mfa(
         if round_stop == "interrupted" or _progress.stop_requested():
             stopped = "interrupted"
             break
-        if (
-            deadline is None
-            or round_stop == "time_limit"
-            or time.perf_counter_ns() + 2 * finish_ns >= deadline
-        ):
+        # a round stopped for its reserve may have finished in far less (the first round's
+        # reserve is a guess): the next round goes on while a sweep and a finish still fit
+        fits = swept_ns / max(k, 1) + 2 * finish_ns
+        if deadline is None or time.perf_counter_ns() + fits >= deadline:
             if deadline is not None:
                 stopped = "time_limit"
             break
@@ -508,11 +511,12 @@ def solve_mfa(
 
 def _finish_reserve(finish_ns: int | None, per_sweep_ns: float) -> float:
     """Nanoseconds a timed round keeps for its finish and the solve's: twice the measured
-    finish of an earlier round, or 8 sweeps' time in the first round.
+    finish of an earlier round, or 8 sweeps' time (the sweeps' own) in the first, where a round
+    stopped early by too large a guess is followed by another.
 
-    On a 10^6-node lattice (16 reads) the descent, the energies, the residual and the result
-    cost about 7 sweeps' time, 1.2 s, all after the deadline: ``time_limit=2`` took 3.2 s
-    (``benchmarks/bench_time_limit.py``). On small models both terms are microseconds.
+    On a 10^6-node lattice the descent, the energies, the residual and the result cost about
+    7 sweeps' time, all of it after the deadline before (``benchmarks/bench_time_limit.py``;
+    README, "big models"). On small models both terms are microseconds.
     """
     return 2.0 * finish_ns if finish_ns is not None else 8.0 * per_sweep_ns
 
