@@ -307,17 +307,15 @@ def test_saturated_states_never_hold_subnormal_numbers(sparse: bool) -> None:
     assert np.any(S == 0.0)  # some <n> did go to 0 (and was flushed, not left subnormal)
 
 
-def test_a_timed_solve_keeps_time_for_its_finish(monkeypatch: pytest.MonkeyPatch) -> None:
-    # On a clock where a sweep costs 10 ms and a round's finish (the descent) 60 ms, the solve
-    # ends within its limit: a round stopped only at the deadline, then finished after it (a
-    # 10^6-node lattice's time_limit=2 took 3.2 s that way)
+def _fake_clock(monkeypatch: pytest.MonkeyPatch, sweep_ns: Any, finish_ns: int) -> Any:
+    """mfa on a fake clock: ``sweep_ns(done)`` per sweep after ``done`` sweeps, ``finish_ns``
+    per round's descent, 1 us per clock read; numba's loads (real time) done first."""
     from types import SimpleNamespace
 
     from isingeq.solvers import mfa
 
-    m = isingeq.paper_instance(50, rng=4)
-    isingeq.solve(m, method="mfa", time_limit=0.01, rng=0)  # numba's loads (real time) done
-    clock = SimpleNamespace(now=0)
+    isingeq.solve(isingeq.paper_instance(50, rng=4), method="mfa", time_limit=0.01, rng=0)
+    clock = SimpleNamespace(now=0, sweeps=0)
 
     def read() -> int:
         clock.now += 1_000
@@ -325,18 +323,28 @@ def test_a_timed_solve_keeps_time_for_its_finish(monkeypatch: pytest.MonkeyPatch
 
     sweeps, descend = mfa._Sweeps.sweeps, mfa.descend
 
-    def slow_sweeps(self: Any, ts: Any, sigs: Any, k: int) -> None:
-        clock.now += 10_000_000 * len(ts)
+    def timed_sweeps(self: Any, ts: Any, sigs: Any, k: int) -> None:
+        for _ in range(len(ts)):
+            clock.now += sweep_ns(clock.sweeps)
+            clock.sweeps += 1
         sweeps(self, ts, sigs, k)
 
-    def slow_descend(*args: Any, **kwargs: Any) -> Any:
-        clock.now += 60_000_000
+    def timed_descend(*args: Any, **kwargs: Any) -> Any:
+        clock.now += finish_ns
         return descend(*args, **kwargs)
 
     monkeypatch.setattr(mfa, "time", SimpleNamespace(perf_counter_ns=read))
-    monkeypatch.setattr(mfa._Sweeps, "sweeps", slow_sweeps)
-    monkeypatch.setattr(mfa, "descend", slow_descend)
-    r = isingeq.solve(m, method="mfa", time_limit=1.0, rng=0)
+    monkeypatch.setattr(mfa._Sweeps, "sweeps", timed_sweeps)
+    monkeypatch.setattr(mfa, "descend", timed_descend)
+    return clock
+
+
+def test_a_timed_solve_keeps_time_for_its_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a clock where a sweep costs 10 ms and a round's finish (the descent) 60 ms, the solve
+    # ends within its limit: a round stopped only at the deadline, then finished after it (a
+    # 10^6-node lattice's time_limit=2 took 3.2 s that way)
+    clock = _fake_clock(monkeypatch, lambda done: 10_000_000, 60_000_000)
+    r = isingeq.solve(isingeq.paper_instance(50, rng=4), method="mfa", time_limit=1.0, rng=0)
     assert r.info["stopped"] == "time_limit" and r.info["rounds"] >= 2
     assert clock.now <= 1_001_000_000  # the loads' real microseconds move the deadline
 
@@ -347,32 +355,8 @@ def test_a_first_round_stopped_by_its_guessed_reserve_is_followed_by_another(
     # a slow first sweep (a device warming up; the trajectory's energies were counted too)
     # made the first round's reserve, 8 sweeps' time, most of the budget: the round stopped
     # after one sweep and the solve with it, at 0.3 s of 1 s, though its finish took 1 ms
-    from types import SimpleNamespace
-
-    from isingeq.solvers import mfa
-
+    clock = _fake_clock(monkeypatch, lambda done: 300_000_000 if done == 0 else 10_000_000, 10**6)
     m = isingeq.paper_instance(50, rng=4)
-    isingeq.solve(m, method="mfa", time_limit=0.01, rng=0)  # numba's loads (real time) done
-    clock = SimpleNamespace(now=0, sweeps=0)
-
-    def read() -> int:
-        clock.now += 1_000
-        return int(clock.now)
-
-    sweeps, descend = mfa._Sweeps.sweeps, mfa.descend
-
-    def warming_sweeps(self: Any, ts: Any, sigs: Any, k: int) -> None:
-        clock.now += (300_000_000 if clock.sweeps == 0 else 10_000_000) * len(ts)
-        clock.sweeps += len(ts)
-        sweeps(self, ts, sigs, k)
-
-    def quick_descend(*args: Any, **kwargs: Any) -> Any:
-        clock.now += 1_000_000
-        return descend(*args, **kwargs)
-
-    monkeypatch.setattr(mfa, "time", SimpleNamespace(perf_counter_ns=read))
-    monkeypatch.setattr(mfa._Sweeps, "sweeps", warming_sweeps)
-    monkeypatch.setattr(mfa, "descend", quick_descend)
     r = isingeq.solve(m, method="mfa", time_limit=1.0, rng=0, trajectory=True)
     assert r.info["stopped"] == "time_limit" and r.info["rounds"] >= 2
     assert 900_000_000 <= clock.now <= 1_001_000_000  # the budget used, and kept
