@@ -795,9 +795,9 @@ def resolve_many(
     fetch : bool, default True
         As in :func:`resolve`.
     format : str, optional
-        As in :func:`resolve`: the format of the files among ``specs`` (files only). A file
-        byte for byte the table's, read by its family's reader, is still that instance, with
-        its best-known value.
+        As in :func:`resolve`, for the files among ``specs`` (the named instances and random
+        families keep theirs). A file byte for byte the table's, read by its family's reader,
+        is still that instance, with its best-known value.
     flag_names : mapping, optional
         The name an error gives a parameter (``specs``, ``spec``: one of them, ``data_dir``;
         ``isingeq.datasets.names()`` as in :func:`resolve`).
@@ -827,7 +827,8 @@ def resolve_many(
             plan.setdefault((kind, str(value)), (kind, value))  # "paper-40" == "paper-40@0"
         out: dict[str, Instance] = {}
         for kind, value in plan.values():
-            for inst in _load(kind, value, data_dir, fetch, format):
+            files = kind in ("file", "pick")  # the format is the files'; names and families
+            for inst in _load(kind, value, data_dir, fetch, format if files else None):
                 if inst.name in out and _same(out[inst.name], inst):
                     continue  # one instance named two ways ('f.txt' and 'f.txt#2'): no repeats
                 if inst.name in out:

@@ -226,7 +226,8 @@ def bench(
         str | None,
         typer.Option(
             "--format",
-            help="The format of the --file files where their names do not tell it, as in "
+            help="The format of the --file files (and paths given to --instance) where their "
+            "names do not tell it, as in "
             "`isingeq solve --format` (g05_100.0: --format rudy): gset, rudy, beasley, biqmac, "
             "coo, mtx, latfile, tnac4o or npz.",
         ),

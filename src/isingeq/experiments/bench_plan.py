@@ -203,33 +203,6 @@ def _check_format(format: str | None, named: Mapping[str, str], files: bool) -> 
         )
 
 
-def _same_file(a: Instance, b: Instance) -> bool:
-    """Whether two loaded instances are one: the same model read from the same file."""
-    if not (a.sense == b.sense and a.model == b.model):
-        return False
-    try:
-        return a.source == b.source or os.path.samefile(a.source, b.source)
-    except (OSError, TypeError, ValueError):  # a random family's source is no path
-        return False
-
-
-def _merged(instances: list[Instance], more: list[Instance]) -> list[Instance]:
-    """``instances`` and then ``more``, one instance named two ways once (as
-    :func:`isingeq.datasets.resolve_many` merges them); two different instances of one name
-    refused."""
-    out = {inst.name: inst for inst in instances}
-    for inst in more:
-        first = out.get(inst.name)
-        if first is None:
-            out[inst.name] = inst
-        elif not _same_file(first, inst):
-            raise ValueError(
-                f"two instances are named {inst.name!r} (the second from {inst.source!r}); "
-                "rename the file"
-            )
-    return list(out.values())
-
-
 def make_plan(
     *,
     suites: Iterable[str] | None = None,
@@ -269,9 +242,9 @@ def make_plan(
         None (default) leaves every library at its default (all cores). The other peers are
         single-threaded either way, so ``threads=1`` is the equal-CPU comparison.
     format : str, optional
-        The format (:data:`isingeq.io.FORMATS`) of every file of ``files``, where their names
-        do not tell it (Biq Mac's ``g05_100.0``), as ``format`` of :func:`isingeq.resolve`;
-        ``files`` only (refused without them).
+        The format (:data:`isingeq.io.FORMATS`) of every file of ``files`` (and any path
+        among ``names``), where their names do not tell it (Biq Mac's ``g05_100.0``), as
+        ``format`` of :func:`isingeq.datasets.resolve_many`; refused without ``files``.
     flag_names : mapping, optional
         The name an error gives a parameter (the CLI's ``{"repeats": "--repeats"}``): any of
         ``suites``, ``names``, ``files`` (an error about one of their specs names its own),
@@ -322,16 +295,12 @@ def make_plan(
             f"no instances: give `{named['suites']}`, `{named['names']}` or `{named['files']}`"
         )
     # an error of the loading (a random family too large, a file of another format) names
-    # the places the specs came from; files of a given format are read apart (the resolver
-    # tells a file's format from its name)
-    read_apart = given["files"] if format is not None else []
-    specs: list[Any] = [s for items in given.values() for s in items if s not in read_apart]
+    # the places the specs came from; the format is the files' (a pinned file keeps its name
+    # and best-known value)
+    specs: list[Any] = [s for items in given.values() for s in items]
     whence = " / ".join(named[key] for key, items in given.items() if items)
     whence_named = {"spec": whence, "data_dir": named["data_dir"], **listing}
-    instances = datasets.resolve_many(specs, data_dir, flag_names=whence_named) if specs else []
-    for path in read_apart:  # a pinned file keeps its name and best-known value
-        found = datasets.resolve_many([path], data_dir, format=format, flag_names=whence_named)
-        instances = _merged(instances, found)
+    instances = datasets.resolve_many(specs, data_dir, format=format, flag_names=whence_named)
     return BenchPlan(
         instances=instances,
         solvers=runnable,
