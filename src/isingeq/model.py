@@ -673,16 +673,21 @@ class SpinGlass:
     def _energy_unchecked(self, X: FloatArray) -> FloatArray:
         """Energies of the rows of ``X`` (R, n), any real values (no validation)."""
         JX = self._rows_product(X)
-        if JX.flags.f_contiguous or X.ndim != 2 or X.shape[0] < 2:
+        if not self._by_kernel(X):
             quad = np.einsum("ij,ij->i", JX, X)
         else:
-            # a sparse batch's fields come C-ordered: summed in the order einsum gives the
-            # dense product's Fortran-ordered ones (bit for bit: dense and sparse models agree)
+            # the kernel's fields come C-ordered: summed in the order einsum gives the dense
+            # product's Fortran-ordered ones (bit for bit: dense and sparse models agree)
             from .solvers._kernels import rows_dot
 
             quad = np.empty(X.shape[0])
             rows_dot(JX, np.ascontiguousarray(X, dtype=np.float64), quad)
         return -(X @ self._h + 0.5 * quad) + self.offset
+
+    def _by_kernel(self, X: FloatArray) -> bool:
+        """Whether :meth:`_rows_product` runs ``X`` through the parallel CSR kernel: a sparse
+        model's batch of two rows or more."""
+        return sp.issparse(self._J) and X.ndim == 2 and X.shape[0] >= 2
 
     def _rows_product(self, X: FloatArray, h: FloatArray | None = None) -> FloatArray:
         """``h + J x`` for each row ``x`` of ``X`` (R, n) (``J x`` without ``h``), float64.
@@ -693,7 +698,7 @@ class SpinGlass:
         a big lattice computes energies three times (the round's, the best's, the result's;
         ``benchmarks/bench_time_limit.py``, README "big models").
         """
-        if not sp.issparse(self._J) or X.ndim != 2 or X.shape[0] < 2:
+        if not self._by_kernel(X):
             JX = np.asarray((self._J @ X.T).T)
             return JX if h is None else np.asarray(h[None, :] + JX)
         from .solvers._kernels import csr_fields  # numba's kernels sit above the model
