@@ -276,8 +276,6 @@ def fields(model: SpinGlass, X: np.ndarray) -> np.ndarray:
     """``model.local_field(X)`` of the rows of ``X`` (R, n), C-ordered float64, bit for bit,
     without its checks; a sparse model's in parallel over the rows (``SpinGlass._rows_product``)."""
     Xf = np.ascontiguousarray(X, dtype=np.float64)
-    if Xf.shape[0] < 2:
-        return np.ascontiguousarray(model.local_field(Xf), dtype=np.float64)
     return np.ascontiguousarray(model._rows_product(Xf, model.h), dtype=np.float64)
 
 
