@@ -37,9 +37,10 @@ read and rewritten in the new one) and keeps the file's runs outside its plan (o
 solvers, budgets or repeats: in the file, not in the summary); it is refused when
 ``conditions.json`` says the records were made with another root ``seed``, ``target`` or
 ``threads``. ``resume=False`` (the CLI's default ``--fresh``) starts the file anew and removes
-the earlier run's summary, plots and certificates (:func:`remove_outputs`; nothing else). A
-solver that raises is recorded as ``failed: <Type: message>`` and the run goes on. Before its first timed run at a budget on an instance, each solver calibrates itself for
-that budget, untimed (:meth:`.peers.Adapter.calibrate`). With ``threads`` the whole run (set-up
+the earlier run's summary, plots and certificates (:func:`remove_outputs`: those its records
+name, nothing else). A solver that raises is recorded as ``failed: <Type: message>`` and the
+run goes on. Before its first timed run at a budget on an instance, each solver calibrates
+itself for that budget, untimed (:meth:`.peers.Adapter.calibrate`). With ``threads`` the whole run (set-up
 included) holds isingeq's numba and BLAS pools and torch to that many threads
 (:func:`.peers.limit_threads`).
 

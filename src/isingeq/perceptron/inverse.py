@@ -74,8 +74,9 @@ FIT_METHODS = ("pseudolikelihood", "mean-field")
 _LINE_SEARCH_GTOL = 1e-6
 
 #: The separability check (:func:`_separated_nodes`) always runs when its linear programme has
-#: at most this many nonzeros (0.2 s for 2.3e5: n = 12, 10^5 samples); above it, only when the fit looks divergent: a
-#: fitted logit of magnitude :data:`_SUSPECT_LOGIT` or more, or L-BFGS-B not converging.
+#: at most this many nonzeros (0.2 s for 2.3e5: n = 12, 10^5 samples); above it, only when the
+#: fit looks divergent: a fitted logit of magnitude :data:`_SUSPECT_LOGIT` or more, or L-BFGS-B
+#: not converging.
 _ALWAYS_CHECK_NNZ = 300_000
 #: Above this many nonzeros the check is skipped with a RuntimeWarning (4.6e6 take 16 s: n = 20
 #: with 2e4 distinct samples; 3e7, n = 24 with 10^5, take 90 s).

@@ -227,9 +227,10 @@ def solve_mfa(
         Standard deviation of the noise added to ``xi`` at the first rung, in units of the
         typical field (``sqrt(mean_i sum_j J_ij^2) / 2``), annealed linearly in ``log t`` to 0;
         replica 0 gets none in the first round, except on models where ``<n> = 1/2`` is a
-        fixed point it could not leave (:func:`half_is_stuck`: max-cut, Ising models without
-        fields; ``info["read0_deterministic"]`` says which). The noise is an Irwin-Hall(4) variate (a sum of four uniforms,
-        standardised), hashed from a counter so that results do not depend on threads.
+        fixed point it could not leave (:func:`~._common.half_is_stuck`: max-cut, Ising
+        models without fields; ``info["read0_deterministic"]`` says which). The noise is an
+        Irwin-Hall(4) variate (a sum of four uniforms, standardised), hashed from a counter so
+        that results do not depend on threads.
     init_spread : float in [0, 1], default 0.2
         Starting points ``1/2 + U(-spread/2, spread/2)``; replica 0 starts at exactly 1/2 in
         the first round (with the same exception as for ``noise``).
