@@ -347,11 +347,16 @@ def test_mean_field_on_separable_samples_warns() -> None:
     assert isingeq.reconstruction_error(isingeq.fit(Y, t=1.0, method="mean-field"), m) < 1.5
 
 
-@pytest.mark.parametrize("n", [1, 7, 8, 9, 70])
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 70])
 def test_distinct_rows_are_those_of_np_unique(n: int) -> None:
-    from isingeq.perceptron.inverse import _distinct_rows
+    from isingeq._rows import distinct_rows
 
     X = np.random.default_rng(n).integers(0, 2, size=(300, n)).astype(np.float64)
-    U = _distinct_rows(X)
-    np.testing.assert_array_equal(np.unique(U, axis=0), np.unique(X, axis=0))
-    assert len(U) == len(np.unique(X, axis=0))
+    first, counts = distinct_rows(X)
+    U, ref_first, ref_counts = np.unique(X, axis=0, return_index=True, return_counts=True)
+    by_first = np.argsort(ref_first)
+    np.testing.assert_array_equal(first, ref_first[by_first])  # first seen, first listed
+    np.testing.assert_array_equal(counts, ref_counts[by_first])
+    np.testing.assert_array_equal(X[first], U[by_first])
+    assert counts.sum() == len(X)
+    assert [len(a) for a in distinct_rows(X[:0])] == [0, 0]

@@ -45,6 +45,7 @@ import numpy as np
 
 from .._json import json_safe
 from .._optional import require
+from .._rows import distinct_rows
 from .._validation import as_generator, check_int, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
@@ -182,9 +183,7 @@ class _IsingEqSampler(dimod.Sampler):
         marginals = res.marginals
         occurrences = np.ones(len(X), dtype=np.int64)
         if unique:
-            _, first, counts = np.unique(X, axis=0, return_index=True, return_counts=True)
-            by_first = np.argsort(first)
-            rows, occurrences = first[by_first], counts[by_first]
+            rows, occurrences = distinct_rows(X)
             X = X[rows]
             marginals = None if marginals is None else marginals[rows]
         states = X.astype(np.int8)  # dimod's sample dtype (uint8 overflows in its energy sums)

@@ -50,6 +50,7 @@ from scipy.optimize import linprog, minimize
 from scipy.special import expit, log_expit
 
 from .._resources import memory_shortfall
+from .._rows import distinct_rows
 from .._validation import as_generator, check_int, check_model, check_real
 from ..model import SpinGlass
 from ..solvers.tabu import couplings
@@ -398,7 +399,7 @@ def _fit_mean_field(X: NDArray[np.float64], t: float) -> SpinGlass:
     # covariance is invertible and usually well conditioned, but its inverse is sampling noise
     # (20 rows at n = 8 give couplings of 3 to 30). Checked, as there, when the programme is
     # small; the fit stays a matrix inverse for big sample sets, where separation is rare.
-    U = _distinct_rows(X)
+    U = X[distinct_rows(X)[0]]
     if _check_nnz(U) <= _ALWAYS_CHECK_NNZ:
         nodes = _separated_nodes(U)
         if nodes.size:
@@ -425,7 +426,8 @@ def _fit_pseudolikelihood(
     S, n = X.shape
     iu = np.triu_indices(n, k=1)
     # The loss depends on the data only through the distinct rows and their counts.
-    U, counts = np.unique(X, axis=0, return_counts=True)
+    first, counts = distinct_rows(X)
+    U = X[first]
     w = (counts / S)[:, None]
 
     def unpack(theta: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -483,18 +485,6 @@ def _fit_pseudolikelihood(
         # (seen once in ~900 fits of the tests' cases, max |gradient| 3e-9): a minimum
     b, W = unpack(res.x / t)
     return SpinGlass(np.triu(W, k=1) + np.diag(b))
-
-
-def _distinct_rows(X: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The distinct rows of 0/1 ``X``, in order of first appearance.
-
-    Rows are packed into bytes and compared as one key each: ``np.unique(X, axis=0)`` sorts
-    rows of floats and costs more than the mean-field fit it would check.
-    """
-    packed = np.packbits(X.astype(np.uint8), axis=1)
-    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, first = np.unique(keys, return_index=True)
-    return X[np.sort(first)]
 
 
 def _check_nnz(U: NDArray[np.float64]) -> int:
