@@ -255,3 +255,127 @@ def test_the_continuation_warns_when_it_follows_the_symmetric_branch() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the paper's instances: no warning
         isingeq.solve(isingeq.paper_instance(12, rng=0), method="scipy-root", mode="continuation")
+
+
+def _ticking_clock(monkeypatch: pytest.MonkeyPatch, step_ns: int) -> list[int]:
+    """scipy-root's clock advances ``step_ns`` at every reading (one per evaluation of eq. 16,
+    plus the entry's): a time limit cuts the solve after a known number of evaluations."""
+    from types import SimpleNamespace
+
+    from isingeq.solvers import scipy_root
+
+    now = [0]
+
+    def read() -> int:
+        now[0] += step_ns
+        return now[0]
+
+    monkeypatch.setattr(scipy_root, "time", SimpleNamespace(perf_counter_ns=read))
+    return now
+
+
+@pytest.mark.parametrize("root_method", ["hybr", "lm", "krylov"])
+def test_time_limit_cuts_a_solve_at_an_evaluation_and_keeps_its_best_point(
+    monkeypatch: pytest.MonkeyPatch, root_method: str
+) -> None:
+    m = isingeq.paper_instance(40, rng=3)
+    starts = np.random.default_rng(0).random((3, 40))
+    full = isingeq.solve(m, method="scipy-root", root_method=root_method, initial_states=starts)
+    assert full.info["stopped"] != "time_limit" and full.info["reads_done"] == 3
+    assert full.info["sweeps_per_read"][0] > 10  # a limit of 6 evaluations cuts read 0
+    _ticking_clock(monkeypatch, 10**8)  # 0.1 s per reading: the entry's, then one per call
+    r = isingeq.solve(
+        m, method="scipy-root", root_method=root_method, initial_states=starts, time_limit=0.65
+    )
+    assert r.info["stopped"] == "time_limit" and r.info["reads_done"] == 0
+    # readings at 0.1 s (entry: deadline 0.75 s), then one per evaluation of F or of its
+    # Jacobian: 6 fit (the Jacobian's, with hybr / lm, among them), the seventh stops
+    done = r.info["sweeps_per_read"]
+    assert 2 <= done[0] <= 6 and done[1:].tolist() == [0, 0]
+    assert done[0] == 6 or root_method != "krylov"
+    assert not r.info["converged"].any() and not r.info["scipy_success"].any()
+    # reads not started keep their starts (read 0's point: the next test)
+    np.testing.assert_array_equal(r.marginals[1:], starts[1:])
+    assert ((r.marginals[0] >= 0) & (r.marginals[0] <= 1)).all()
+    assert r.info["message"][1] == "not started: time_limit"
+    assert r.best_energy == pytest.approx(float(m.energy(r.best_sample)), abs=1e-12)
+
+
+def test_a_cut_solve_keeps_the_best_point_evaluated_as_a_copy() -> None:
+    from isingeq.solvers.scipy_root import _Equation, _one_solve, _Stopped
+
+    m = isingeq.paper_instance(9, rng=4)
+    eq = _Equation(m, 3.0, None)
+    points = np.random.default_rng(2).random((6, 9))
+    buffer = np.empty(9)  # MINPACK passes views of one work array: the best must be a copy
+    norms = []
+    for p in points:
+        buffer[:] = p
+        F = eq.fun(buffer)
+        norms.append(float(F @ F))
+    buffer[:] = -1.0
+    np.testing.assert_array_equal(eq.best_x, points[int(np.argmin(norms))])
+    assert eq.calls == 6
+    # past the deadline, neither F nor its Jacobian is evaluated
+    late = _Equation(m, 3.0, deadline=0)
+    for evaluate in (late.fun, late.jac):
+        with pytest.raises(_Stopped, match="time_limit"):
+            evaluate(points[0])
+    # a solve cut before its first evaluation keeps its start
+    x, sol, cut = _one_solve(m, points[0], 3.0, "hybr", 1e-8, None, deadline=0)
+    assert cut == "time_limit" and not sol.success
+    np.testing.assert_array_equal(x, points[0])
+
+
+def test_ctrl_c_stops_scipy_root_at_its_next_evaluation() -> None:
+    import signal
+
+    m = isingeq.paper_instance(30, rng=1)
+    seen: list[object] = []
+
+    def ctrl_c_after_first_read(event: object) -> None:
+        seen.append(event)
+        if len(seen) == 1:
+            signal.raise_signal(signal.SIGINT)
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(isingeq.Interrupted) as stop:
+            isingeq.solve(
+                m, method="scipy-root", num_reads=4, rng=0, callback=ctrl_c_after_first_read
+            )
+    finally:
+        signal.signal(signal.SIGINT, before)
+    res = stop.value.result
+    assert res.info["stopped"] == "interrupted" and res.info["reads_done"] == 1
+    assert res.info["sweeps_per_read"][1:].tolist() == [0, 0, 0]  # stopped at read 1's first
+    assert res.marginals.shape == (4, 30)
+
+
+def test_jacobian_methods_refuse_a_model_whose_jacobians_exceed_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from isingeq.solvers.scipy_root import JACOBIAN_BYTES_PER_ENTRY
+
+    m = isingeq.ea_instance((30, 30), rng=0)  # sparse, n = 900
+    monkeypatch.setenv("ISINGEQ_MEMORY_LIMIT", str(JACOBIAN_BYTES_PER_ENTRY * 900 * 900 - 1))
+    for root_method in ("hybr", "lm"):
+        with pytest.raises(ValueError, match=rf"root_method='{root_method}' holds dense n x n"):
+            isingeq.solve(m, method="scipy-root", root_method=root_method)
+    # the methods without a Jacobian run in O(nnz) (5 steps from near 1/2: still near it)
+    with pytest.warns(RuntimeWarning, match="no fields"):
+        r = isingeq.solve(m, method="scipy-root", root_method="df-sane", max_sweeps=5, rng=0)
+    assert r.samples.shape == (1, 900)
+
+
+def test_the_jacobian_is_eq16s_derivative() -> None:
+    from isingeq.solvers.scipy_root import _Equation
+
+    for m in (isingeq.paper_instance(7, rng=2), isingeq.ea_instance((3, 3), rng=2)):
+        eq = _Equation(m, 2.5, None)
+        x = np.random.default_rng(1).random(m.n)
+        step = 1e-6
+        numeric = np.column_stack(
+            [(eq.fun(x + step * e) - eq.fun(x - step * e)) / (2 * step) for e in np.eye(m.n)]
+        )
+        np.testing.assert_allclose(eq.jac(x), numeric, atol=1e-8)

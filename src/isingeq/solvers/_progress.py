@@ -33,6 +33,7 @@ __all__ = [
     "Trace",
     "interruptible",
     "report",
+    "stop_flag",
     "stop_requested",
     "watching",
 ]
@@ -177,6 +178,12 @@ def stop_requested() -> bool:
     """Whether Ctrl-C asked the running solve to stop (checked where the clock is)."""
     stop = _STOP.get()
     return stop is not None and stop.requested
+
+
+def stop_flag() -> _Stop | None:
+    """The running solve's Ctrl-C flag (its ``requested``), None where none is installed: for a
+    check in a hot loop (scipy-root's every evaluation), one lookup per solve."""
+    return _STOP.get()
 
 
 @contextlib.contextmanager

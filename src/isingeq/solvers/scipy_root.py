@@ -41,6 +41,7 @@ it is unique).
 from __future__ import annotations
 
 import contextlib
+import time
 import warnings
 from typing import Any
 
@@ -49,9 +50,11 @@ import scipy.optimize
 import scipy.sparse as sp
 from scipy.special import expit
 
+from .._resources import memory_shortfall
 from .._validation import check_int, check_model, check_real
 from ..model import SpinGlass
 from ..result import SolveResult
+from . import _progress
 from ._common import (
     eq16_residual,
     half_is_stuck,
@@ -60,6 +63,7 @@ from ._common import (
     reads_of,
     residual_per_read,
     start_states,
+    time_budget,
     typical_field,
 )
 from ._registry import register
@@ -84,6 +88,10 @@ _ROOT_METHODS = (
     "df-sane",
 )
 _JAC_METHODS = ("hybr", "lm")
+#: Bytes per entry of ``n x n`` that a solve with the analytic Jacobian ("hybr", "lm") holds at
+#: its peak: the Jacobian, MINPACK's copy and factors, and a sparse model's dense ``J``
+#: (``benchmarks/bench_memory.py``, its scipy-root rows). Checked before anything is allocated.
+JACOBIAN_BYTES_PER_ENTRY = 32
 #: Methods whose evaluation cap is ``maxfev``; the others (``lm`` included) call it ``maxiter``.
 _MAXFEV_METHODS = ("hybr", "df-sane")
 
@@ -130,44 +138,104 @@ def _critical_t(model: SpinGlass) -> float:
     return 4.0 / lam if lam > 0 else float("inf")
 
 
+class _Stopped(Exception):
+    """Raised from eq. 16's evaluation when the deadline passed or Ctrl-C asked to stop."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Equation:
+    """Eq. 16's residual ``F(x)`` and Jacobian at one ``t``, watching the clock.
+
+    Every evaluation (of ``F`` and of its Jacobian) checks the deadline (perf_counter ns) and
+    Ctrl-C, and those of ``F`` keep the point of smallest ``|F|`` seen, so that a solve cut
+    short returns its best point rather than SciPy's last trial step (MINPACK passes views
+    of its own work arrays: the point is copied).
+    """
+
+    def __init__(self, model: SpinGlass, t: float, deadline: int | None) -> None:
+        self.model, self.t, self.deadline = model, t, deadline
+        self.h, self.J = model.h, model.J
+        self.stop = _progress.stop_flag()
+        self.dense: np.ndarray | None = None
+        self.calls = 0
+        self.best_x: np.ndarray | None = None
+        self.best_norm = np.inf
+
+    def check(self) -> None:
+        """Raise :class:`_Stopped` past the deadline or after Ctrl-C."""
+        if self.deadline is not None and time.perf_counter_ns() >= self.deadline:
+            raise _Stopped("time_limit")
+        if self.stop is not None and self.stop.requested:
+            raise _Stopped("interrupted")
+
+    def fun(self, x: np.ndarray) -> np.ndarray:
+        self.check()
+        self.calls += 1
+        F = np.asarray(x - expit(self.t * (self.h + self.J @ x)))
+        norm = float(F @ F)  # the 2-norm MINPACK's steps decrease (squared)
+        if norm < self.best_norm:  # NaN never replaces a point
+            self.best_norm, self.best_x = norm, np.array(x, dtype=np.float64)
+        return F
+
+    def jac(self, x: np.ndarray) -> np.ndarray:
+        self.check()
+        s = expit(self.t * (self.h + self.J @ x))
+        if self.dense is None:  # a sparse model's dense J is made once per solve (its memory
+            # is in JACOBIAN_BYTES_PER_ENTRY)
+            self.dense = memo(self.model, "scipy_root_dense_J", self.model.dense_J)
+        # I - diag(t s (1 - s)) J in one n x n array
+        out = self.dense * (-(self.t * s * (1.0 - s)))[:, None]
+        out.flat[:: len(s) + 1] += 1.0
+        return out
+
+
 def _one_solve(
-    model: SpinGlass, x0: np.ndarray, t: float, root_method: str, tol: float, max_sweeps: int | None
-) -> tuple[np.ndarray, Any]:
-    h, J = model.h, model.J
-    calls = [0]  # evaluations of eq. 16, for a solve that raises (SciPy's count is lost then)
-
-    def fun(x: np.ndarray) -> np.ndarray:
-        calls[0] += 1
-        return np.asarray(x - expit(t * (h + J @ x)))
-
-    def jac(x: np.ndarray) -> np.ndarray:
-        s = expit(t * (h + J @ x))
-        Jd = model.dense_J()
-        return np.eye(model.n) - (t * s * (1.0 - s))[:, None] * Jd
-
+    model: SpinGlass,
+    x0: np.ndarray,
+    t: float,
+    root_method: str,
+    tol: float,
+    max_sweeps: int | None,
+    deadline: int | None,
+) -> tuple[np.ndarray, Any, str | None]:
+    """One root solve from ``x0`` at ``t``: ``(x in [0, 1], SciPy's result, why it stopped
+    early)``; the last is None unless the deadline or Ctrl-C cut it (then ``x`` is the best
+    point evaluated)."""
+    eq = _Equation(model, t, deadline)
     kw: dict[str, Any] = {"method": root_method, "tol": tol}
     if root_method in _JAC_METHODS:
-        kw["jac"] = jac
+        kw["jac"] = eq.jac
     if max_sweeps is not None:
         # SciPy drops an option a method does not know (with a warning silenced below)
         key = "maxfev" if root_method in _MAXFEV_METHODS else "maxiter"
         kw["options"] = {key: max_sweeps}
+    cut: str | None = None
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")  # ill-conditioned estimates at saturation are expected
-            sol = scipy.optimize.root(fun, x0, **kw)
+            sol = scipy.optimize.root(eq.fun, x0, **kw)
+    except _Stopped as stop:
+        cut = stop.reason
+        best = x0 if eq.best_x is None else eq.best_x
+        sol = scipy.optimize.OptimizeResult(
+            x=best, success=False, message=f"stopped: {cut}", nfev=eq.calls
+        )
     except (ArithmeticError, ValueError, np.linalg.LinAlgError) as exc:
         # SciPy's quasi-Newton solvers raise on a singular Jacobian estimate (saturated sigmoid);
         # that solve is recorded as failed, keeping its starting point.
         sol = scipy.optimize.OptimizeResult(
-            x=x0, success=False, message=f"{type(exc).__name__}: {exc}", nfev=calls[0]
+            x=x0, success=False, message=f"{type(exc).__name__}: {exc}", nfev=eq.calls
         )
     x = np.clip(np.asarray(sol.x, dtype=np.float64), 0.0, 1.0)
-    return x, sol
+    return x, sol, cut
 
 
 @register(
     "scipy-root",
+    interruptible=True,
     renamed={"x0": "initial_states", "num_t": "num_sweeps", "maxiter": "max_sweeps", "t": "t_end"},
 )
 def solve_scipy_root(
@@ -183,6 +251,7 @@ def solve_scipy_root(
     max_sweeps: int | None = None,
     num_reads: int | None = None,
     initial_states: Any = None,
+    time_limit: float | None = None,
 ) -> SolveResult:
     """Solve eq. 16 with ``scipy.optimize.root`` and round at 1/2 (the paper's method).
 
@@ -220,13 +289,22 @@ def solve_scipy_root(
         model, see the module docstring) and the others from uniform random points in [0, 1]^n.
     initial_states : array_like, shape (n,) or (num_reads, n), optional
         Starting ``<n>`` in [0, 1] (one row is used for every read).
+    time_limit : float, optional
+        Wall time in seconds from entry to return. The clock (and Ctrl-C) is checked at every
+        evaluation of eq. 16 and of its Jacobian (a "hybr" / "lm" step between two, one
+        ``O(n^3)`` factorisation, can run past the limit); a root solve cut there keeps the best point it evaluated
+        (smallest ``|F|``), and reads not started keep their starting points (not
+        converged). "lm" and "hybr" cost ``O(n^3)`` per Jacobian, so past a few hundred
+        nodes a solve takes seconds to hours (``maxfev`` grows with ``n``): mfa / mfa-async
+        solve the same equation in ``O(nnz)`` per sweep.
 
     Returns
     -------
     SolveResult
         ``marginals`` (num_reads, n): the continuous solutions ``<n_i>``. ``info``: the core
-        of :mod:`isingeq.result` (``stopped``: "converged" when every read converged, else
-        "not_converged"), ``residual`` and ``converged`` (per read), ``sweeps_per_read``,
+        of :mod:`isingeq.result` (``stopped``: "converged" when every read converged,
+        "time_limit" or "interrupted" when the clock or Ctrl-C cut the solve, else
+        "not_converged"), ``reads_done`` (reads that ran to their end), ``residual`` and ``converged`` (per read), ``sweeps_per_read``,
         ``scipy_success`` (per read), ``message``, ``t_schedule``, ``mode``, ``fractional``
         (per read: values of ``<n>`` farther than 0.01 from 0 and 1, whose rounding at 1/2 is
         unsure: a converged root need not be saturated), ``read0_deterministic``.
@@ -240,8 +318,10 @@ def solve_scipy_root(
     Raises
     ------
     ValueError
-        On an unknown ``mode`` or ``root_method``, a non-positive ``t_end``, a ladder that does
-        not increase, or ``initial_states`` of the wrong shape or outside [0, 1].
+        On an unknown ``mode`` or ``root_method``, a non-positive ``t_end`` or ``time_limit``,
+        a ladder that does not increase, ``initial_states`` of the wrong shape or outside
+        [0, 1], or (before allocating) a "hybr" / "lm" solve whose dense Jacobians exceed the
+        memory limit (:data:`JACOBIAN_BYTES_PER_ENTRY` per entry of ``n x n``).
 
     Examples
     --------
@@ -251,6 +331,7 @@ def solve_scipy_root(
     >>> bool(r.info["converged"][0]), r.marginals.shape, r.info["stopped"]
     (True, (1, 6), 'converged')
     """
+    t_begin = time.perf_counter_ns()
     if mode not in ("plain", "continuation"):
         raise ValueError(f"`mode` must be 'plain' or 'continuation'; got {mode!r}")
     if root_method not in _ROOT_METHODS:
@@ -265,7 +346,16 @@ def solve_scipy_root(
     if max_sweeps is not None:
         max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
     R = check_int("num_reads", reads_of(num_reads, initial_states, 1), low=1)
+    _, deadline, _ = time_budget(t_begin, time_limit, None)
     n = model.n
+    if root_method in _JAC_METHODS:
+        short = memory_shortfall(float(JACOBIAN_BYTES_PER_ENTRY) * n * n)
+        if short is not None:
+            raise ValueError(
+                f"scipy-root with root_method={root_method!r} holds dense n x n Jacobians "
+                f"(n={n}): {short}; root_method='krylov' or 'df-sane' need no Jacobian, and "
+                "mfa / mfa-async solve eq. 16 in O(nnz) memory"
+            )
     gen = rng if rng is not None else np.random.default_rng()
     starts = None
     if initial_states is not None:
@@ -294,6 +384,8 @@ def solve_scipy_root(
     success = np.zeros(R, dtype=bool)
     nfev = np.zeros(R, dtype=np.int64)
     messages: list[str] = []
+    cut: str | None = None
+    done = 0
     for r in range(R):
         if starts is not None:
             x = starts[r].copy()
@@ -304,18 +396,25 @@ def solve_scipy_root(
                 x = 0.5 + _STUCK_SPREAD * (gen.random(n) - 0.5)
             else:
                 x = np.full(n, 0.5)
-        ok_all = True
+        ok_all = cut is None
         fev = 0
-        msg = ""
-        for tk in ladder:
-            x, sol = _one_solve(model, x, float(tk), root_method, tol, max_sweeps)
+        msg = f"not started: {cut}" if cut is not None else ""
+        for tk in ladder if cut is None else ():
+            x, sol, cut = _one_solve(model, x, float(tk), root_method, tol, max_sweeps, deadline)
             ok_all = ok_all and bool(sol.success)
             fev += int(getattr(sol, "nfev", getattr(sol, "nit", 0)) or 0)
             msg = str(sol.message)
+            if cut is not None:
+                break
         X[r] = x
         success[r] = ok_all
         nfev[r] = fev
         messages.append(msg)
+        if cut is None:
+            done += 1
+            if _progress.active():
+                best = float(np.min(model.energy((X[: r + 1] > 0.5).astype(np.uint8))))
+                _progress.report("scipy-root", best, int(nfev.sum()))
     residual = residual_per_read(model, X, float(ladder[-1]))
     converged = residual <= tol
     fractional = (np.minimum(X, 1.0 - X) > _FRACTIONAL).sum(axis=1)
@@ -333,7 +432,8 @@ def solve_scipy_root(
     info: dict[str, Any] = {
         "options": resolved,
         "sweeps": int(nfev.sum()),
-        "stopped": "converged" if bool(converged.all()) else "not_converged",
+        "stopped": cut or ("converged" if bool(converged.all()) else "not_converged"),
+        "reads_done": done,
         "mode": mode,
         "t_schedule": ladder,
         "residual": residual,
