@@ -167,6 +167,15 @@ def test_out_writes_json_and_prints_a_table(tmp_path: Path) -> None:
     )
     assert "best energy" in res.stdout and f"{d['best_energy']:.10g}" in res.stdout
     assert str(out) in res.stderr
+    assert "enumerated" in res.stdout and "sweeps" not in res.stdout  # why it stopped
+
+
+def test_the_table_says_why_a_solve_stopped() -> None:
+    res = runner.invoke(
+        app, ["solve", "--instance", "paper-30", "--method", "tabu", "-o", "num_sweeps=7"]
+    )
+    assert res.exit_code == 0, res.output
+    assert re.search(r"stopped\s*│\s*schedule \(7 sweeps\)", res.stdout), res.stdout
 
 
 def test_json_holds_every_sample_asked_for(tmp_path: Path) -> None:

@@ -142,7 +142,8 @@ def failure_lines(
 
 
 def solve_table(record: Mapping[str, Any]) -> Table:
-    """One solve: the instance, the method and its options, best energy, objective and gap."""
+    """One solve: the instance, the method and its options, best energy, objective and gap,
+    time, reads and why it stopped (``info["stopped"]``, with its sweeps)."""
     opts = ", ".join(f"{k}={v!r}" for k, v in record["options"].items())
     method = f"{record['method']} ({opts})" if opts else record["method"]
     chosen = (record.get("info") or {}).get("auto")
@@ -161,6 +162,12 @@ def solve_table(record: Mapping[str, Any]) -> Table:
         table.add_row("best-known / gap", f"{record['best_known']:.10g} / {record['gap']:.4%}")
     table.add_row("time", f"{record['time_s']:.4g} s")
     table.add_row("reads", str(record["num_reads"]))
+    info = record.get("info") or {}
+    if info.get("stopped"):  # why it ended: a time limit, a schedule run out, not converged
+        sweeps = info.get("sweeps") or 0  # none for exact: "enumerated" says it all
+        table.add_row(
+            "stopped", f"{info['stopped']} ({sweeps} sweeps)" if sweeps else info["stopped"]
+        )
     return table
 
 
