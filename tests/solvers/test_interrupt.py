@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,23 @@ import pytest
 
 import isingeq
 
-INTERRUPTIBLE = ["auto", "mfa", "mfa-async", "mfa-hybrid", "tabu"]
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+INTERRUPTIBLE = ["auto", "mfa", "mfa-async", "mfa-hybrid", "tabu"]  # (scipy-root: its own test)
+
+
+def test_the_interruptible_methods_are_those_the_docs_name() -> None:
+    import re
+
+    from isingeq.cli.solving import solve as solve_command
+    from isingeq.solvers import INTERRUPTIBLE_METHODS
+
+    assert {*INTERRUPTIBLE, "scipy-root"} == INTERRUPTIBLE_METHODS
+    for text in (solve_command.__doc__ or "", README.read_text()):
+        listed = re.search(r"Ctrl-C (?:stops|during) (.+?)\s+(?:at|stops)\s", text, re.DOTALL)
+        assert listed is not None
+        names = set(re.findall(r"[\w-]+", listed.group(1))) - {"and", "or"}
+        assert names == INTERRUPTIBLE_METHODS
 
 
 @pytest.fixture(autouse=True)

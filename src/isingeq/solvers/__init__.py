@@ -20,6 +20,7 @@ from ._progress import Interrupted, ProgressEvent, Trace
 from ._registry import (
     DISPATCH_METHODS,
     EXACT_METHODS,
+    INTERRUPTIBLE_METHODS,
     METHODS,
     RENAMED,
     method_options,
@@ -44,6 +45,7 @@ __all__ = [
     "DISPATCH_METHODS",
     "EXACT_MAX_N",
     "EXACT_METHODS",
+    "INTERRUPTIBLE_METHODS",
     "METHODS",
     "RENAMED",
     "STABILITY_RTOL",

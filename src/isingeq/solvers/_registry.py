@@ -40,6 +40,7 @@ from ._common import solve_memo
 
 __all__ = [
     "EXACT_METHODS",
+    "INTERRUPTIBLE_METHODS",
     "METHODS",
     "RENAMED",
     "method_options",
@@ -55,6 +56,8 @@ SolverFn = Callable[..., SolveResult]
 METHODS: dict[str, SolverFn] = {}
 #: Methods that guarantee the ground state (not heuristics).
 EXACT_METHODS: set[str] = set()
+#: Methods that stop at their next clock check on Ctrl-C and keep the best so far.
+INTERRUPTIBLE_METHODS: set[str] = set()
 #: Methods that choose another method and run it (``auto``).
 DISPATCH_METHODS: set[str] = set()
 #: Renamed options still accepted with a DeprecationWarning: method -> {old: new}.
@@ -153,6 +156,8 @@ def register(
         _OPTIONS[name] = [p.name for p in params]
         if exact:
             EXACT_METHODS.add(name)
+        if interruptible:
+            INTERRUPTIBLE_METHODS.add(name)
         if dispatch:
             DISPATCH_METHODS.add(name)
         if old_names:
