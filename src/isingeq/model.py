@@ -169,6 +169,13 @@ class SpinGlass:
     offset : float, default 0.0
         A constant added to every energy (0 in the paper).
 
+    Notes
+    -----
+    ``eps`` is copied in, and ``h`` and ``J`` are derived from it once: a model is a value.
+    Its arrays are left writeable (numba compiles separate kernels for read-only arrays),
+    but writing into ``m.eps``, ``m.J`` or ``m.h`` leaves the other two stale; build a new
+    model instead (``SpinGlass(new_eps)``).
+
     Raises
     ------
     ValueError
