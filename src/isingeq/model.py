@@ -33,8 +33,8 @@ Max-cut. A graph with edge weights ``w`` has ``cut(x) = sum_edges w_ij (x_i + x_
 :meth:`SpinGlass.to_maxcut` goes the other way for any model, with one extra vertex ``n`` fixed
 on side 1: ``H(x) = constant - 2 cut([x, 1])``.
 
-The module is one cohesive thing, the model and its conversions, each tested by energy equality
-(CONVENTIONS: "conversions live next to it"); that is why it is longer than most.
+The module is one cohesive thing, the model and its conversions next to it, each tested by
+energy equality; that is why it is longer than most.
 """
 
 from __future__ import annotations

@@ -103,13 +103,23 @@ def critical_t(model: SpinGlass) -> float:
     largest eigen-direction of ``J`` grows. This is naive mean field's instability, not a
     phase transition: on the SK model it lies at ``t = 1/2``, half the spin-glass
     transition (the Onsager term of TAP theory makes up the difference); annealing schedules
-    need only its scale. ``lambda_max`` is exact (LAPACK) for n <= 500 and
-    from ARPACK's Lanczos to a relative tolerance of 0.1 above that. Returns ``inf`` when ``J`` has no positive eigenvalue (no couplings).
-    Computed once per model within one ``solve`` (mfa-hybrid needs it twice). On a sparse
-    ``J``, ARPACK runs on one BLAS thread: its work there is vector updates, which BLAS's
-    threads did not speed up but slowed down four-fold after numba's parallel kernels (10^5
-    nodes on 2 cores, most of a short ``time_limit``; :func:`one_blas_thread` says why), and
-    one thread gives the same estimate whatever the number of cores.
+    need only its scale. ``lambda_max`` is exact (LAPACK) for n <= 500 and from ARPACK's
+    Lanczos to a relative tolerance of 0.1 above that. Returns ``inf`` when ``J`` has no
+    positive eigenvalue (no couplings). Computed once per model within one ``solve``
+    (mfa-hybrid needs it twice). On a sparse ``J``, ARPACK runs on one BLAS thread: its work
+    there is vector updates, which BLAS's threads did not speed up but slowed down after
+    numba's parallel kernels (their spinning threads took the cores:
+    ``isingeq.solvers._common.one_blas_thread`` says why; README, "Threads"), and one thread
+    gives the same estimate whatever the number of cores.
+
+    Parameters
+    ----------
+    model : SpinGlass
+
+    Returns
+    -------
+    float
+        ``4 / lambda_max(J)``, or ``inf``.
     """
     check_model(model)
     return float(memo(model, "critical_t", lambda: _critical_t(model)))
