@@ -186,3 +186,110 @@ def test_a_one_dimensional_start_is_one_start_for_the_default_reads(method: str)
         assert default == numba.get_num_threads()
         two = isingeq.solve(m, method=method, rng=0, initial_states=np.zeros((2, m.n)))
         assert two.num_reads == 2
+
+
+# ------------------------------------------------------------------ the max-trees kernel
+def _gaussian_graph(n: int, degree: int, seed: int) -> SpinGlass:
+    """A sparse model whose gains never tie: Gaussian couplings and a field on every node."""
+    rng = np.random.default_rng(seed)
+    i, j = rng.integers(0, n, (2, n * degree // 2))
+    keep = i != j
+    upper = sp.coo_array(
+        (rng.normal(size=int(keep.sum())), (np.minimum(i, j)[keep], np.maximum(i, j)[keep])),
+        shape=(n, n),
+    )
+    return SpinGlass(sp.csr_array(upper + sp.diags_array(rng.normal(size=n))))
+
+
+def _search_state(s: TabuSearch) -> list[np.ndarray]:
+    return [s.X, s.best_X, s.best_E, s.G, s.E, s._tabu, s._it, s._states]
+
+
+@pytest.mark.parametrize(
+    ("n", "degree", "tenure", "chunks"),
+    [
+        (300, 4, 3, (1, 57, 2000, 400)),  # short tenure: aspiration and renewed tabus
+        (2000, 3, 22, (5000, 20000)),
+        (12, 3, 20, (300,)),  # every variable tabu at times: the scan's fallback
+    ],
+)
+def test_the_trees_make_the_scans_moves_where_no_gains_tie(
+    n: int, degree: int, tenure: int, chunks: tuple[int, ...]
+) -> None:
+    m = _gaussian_graph(n, degree, seed=n)
+    X0 = np.random.default_rng(4).integers(0, 2, size=(3, n), dtype=np.uint8)
+    runs = []
+    for trees in (False, True):
+        s = TabuSearch(m, X0.copy(), tenure, np.random.default_rng(5), trees=trees)
+        for k in chunks:
+            s.advance(k)
+        runs.append(_search_state(s))
+    for scan, tree in zip(*runs, strict=True):
+        np.testing.assert_array_equal(scan, tree)
+    s = TabuSearch(m, X0.copy(), tenure, np.random.default_rng(5), trees=True)
+    s.advance(sum(chunks))
+    np.testing.assert_allclose(s.e0 + s.best_E, m.energy(s.best_X), atol=1e-9)
+    np.testing.assert_allclose(s.G, m.local_field(s.X.astype(float)), atol=1e-9)
+
+
+def _candidates(s: TabuSearch) -> tuple[np.ndarray, np.ndarray]:
+    """Replica 0's gains and the variables the rule may flip next (those of largest gain
+    among the variables not tabu or aspiring; else the tabu one released first)."""
+    x, g, tabu, k = s.X[0], s.G[0], s._tabu[0], s._it[0]
+    gains = np.where(x == 0, g, -g)
+    free = (tabu <= k) | (s.E[0] - gains < s.best_E[0] - s._tol)
+    if not free.any():
+        first = tabu == tabu.min()
+        return gains, np.flatnonzero(first & (gains == gains[first].max()))
+    top = gains[free].max()
+    return gains, np.flatnonzero(free & (gains == top))
+
+
+def test_the_trees_follow_the_rule_where_gains_tie() -> None:
+    m = isingeq.ea_instance((12, 12), rng=1)  # +-1 couplings, no fields: ties everywhere
+    s = TabuSearch(m, np.zeros((1, m.n), dtype=np.uint8), 4, np.random.default_rng(2), trees=True)
+    tied = 0
+    for _ in range(400):
+        _, allowed = _candidates(s)
+        before = s.X[0].copy()
+        s.advance(1)
+        flipped = np.flatnonzero(before != s.X[0])
+        assert flipped.size == 1 and flipped[0] in allowed
+        tied += allowed.size > 1
+    assert tied > 100  # the rule's ties were met, not avoided
+    np.testing.assert_allclose(s.e0 + s.E, m.energy(s.X), atol=1e-9)
+    np.testing.assert_allclose(s.e0 + s.best_E, m.energy(s.best_X), atol=1e-9)
+
+
+def test_the_trees_break_ties_uniformly() -> None:
+    m = isingeq.ea_instance((10, 10), rng=3)
+    x0 = np.zeros((1, m.n), dtype=np.uint8)
+    _, allowed = _candidates(TabuSearch(m, x0, 3, np.random.default_rng(0), trees=True))
+    assert allowed.size > 5  # from all zeros, many equal gains
+    s = TabuSearch(m, x0.copy(), 3, np.random.default_rng(0), trees=True)
+    G = s.G.copy()
+    picks = []
+    for seed in range(1, 601):  # the first move from all zeros, on 600 streams
+        s.X[:], s.G[:], s.E[:], s.best_E[:], s._tabu[:], s._it[:] = 0, G, 0.0, 0.0, 0, 0
+        s._states[:] = seed
+        s.advance(1)
+        picks.append(int(np.flatnonzero(s.X[0])[0]))
+    counts = np.array([picks.count(int(i)) for i in allowed])
+    assert counts.sum() == 600  # only tied candidates
+    expected = 600 / allowed.size
+    assert ((counts - expected) ** 2 / expected).sum() < 3 * allowed.size  # chi-square, loose
+
+
+def test_which_models_get_the_trees() -> None:
+    from isingeq.solvers.tabu import by_trees
+
+    assert by_trees(isingeq.ea_instance((64, 64), rng=0))  # sparse and large
+    assert not by_trees(isingeq.ea_instance((4, 4), rng=0))  # the scan is cheaper there
+    dense = isingeq.paper_instance(3000, rng=0)
+    assert not by_trees(dense)
+    with pytest.raises(ValueError, match="sparse"):
+        TabuSearch(dense, np.zeros((1, 3000), np.uint8), 3, np.random.default_rng(0), trees=True)
+    big = isingeq.ea_instance((100, 100), rng=0)
+    r = isingeq.solve(big, method="tabu", num_reads=2, num_sweeps=3, rng=0)
+    assert r.best_energy == pytest.approx(float(big.energy(r.best_sample)), abs=1e-9)
+    assert isingeq.one_flip_stable(big, r.samples).all()

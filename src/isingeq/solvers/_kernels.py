@@ -759,7 +759,8 @@ def tail_sweeps(indptr, indices, data, J, ts, X, G, E, best_X, best_E, states): 
 # flipped in the last `tenure` moves -- unless the flip would reach a state below the best met
 # (aspiration). Ties are broken uniformly at random. When every variable is tabu and none
 # aspires (small models: n <= tenure + the random part), the one whose tabu ends first moves.
-# One move scans all n gains, so it costs O(n) plus the field update (a CSR row, or a dense row).
+# One move scans all n gains, so it costs O(n) plus the field update (a CSR row, or a dense row);
+# tabu_moves_sparse (below) makes the same moves in O(degree log n) on sparse models.
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -836,10 +837,14 @@ def tabu_moves(
         be = best_E[r]
         e = E[r]
         k = it[r]
+        pending = False  # the best state is x itself, not yet copied to bx
         for _ in range(moves):
             bi, bg = _tabu_pick(x, g, tb, k, e, be - tol, st)
             if bi < 0:
                 break
+            if pending and not (e - bg < be - tol):  # x leaves the best state: keep it
+                bx[:] = x
+                pending = False
             e -= bg
             d = 1.0 if x[bi] == 0 else -1.0
             x[bi] = 1 - x[bi]
@@ -848,7 +853,208 @@ def tabu_moves(
             tb[bi] = k + _tabu_tenure(tenure, tenure_rand, st)
             if e < be - tol:
                 be = e
+                pending = True
+        if pending:
+            bx[:] = x
+        _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
+        tabu[r] = tb
+        it[r] = k
+
+
+# ---------------------------------------------------------------------------- tabu on a sparse graph
+# The scan above costs O(n) per move whatever the degree: on a sparse graph of 10^4-10^6 nodes it
+# is nearly all of a move's time. There the gains are kept in two max-trees instead (the
+# variables not tabu, and the tabu ones), each node holding its subtree's largest gain and how
+# many leaves reach it: a move reads the roots, descends to its variable, and updates the
+# O(degree) leaves whose gains changed, O(degree log n) in all. The rule is the scan's: the
+# largest gain among the variables not tabu or aspiring (the tabu ones are a suffix of gains, as
+# ``e - g < best`` is monotone in g), ties broken uniformly at random (one draw, where the scan
+# draws one per tie met in index order), the scan's fallback when nothing is a candidate. Where
+# no two candidates' gains are equal the two kernels make the same moves, bit for bit.
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _tree_set(mx, ct, P, i, key):  # pragma: no cover - compiled
+    """Set leaf ``i`` of the max-tree ``(mx, ct)`` (``P`` leaves, root 1) to ``key``."""
+    p = P + i
+    mx[p] = key
+    p >>= 1
+    while p >= 1:
+        a = 2 * p
+        ma = mx[a]
+        mb = mx[a + 1]
+        if ma > mb:
+            m, c = ma, ct[a]
+        elif mb > ma:
+            m, c = mb, ct[a + 1]
+        else:
+            m, c = ma, ct[a] + ct[a + 1]
+        if mx[p] == m and ct[p] == c:
+            break  # nothing above changes
+        mx[p] = m
+        ct[p] = c
+        p >>= 1
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _tree_build(mx, ct, P):  # pragma: no cover - compiled
+    for p in range(P - 1, 0, -1):
+        a = 2 * p
+        ma = mx[a]
+        mb = mx[a + 1]
+        if ma > mb:
+            mx[p], ct[p] = ma, ct[a]
+        elif mb > ma:
+            mx[p], ct[p] = mb, ct[a + 1]
+        else:
+            mx[p], ct[p] = ma, ct[a] + ct[a + 1]
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _tree_kth(mx, ct, P, m, k):  # pragma: no cover - compiled
+    """The ``k``-th leaf (from 0, in index order) whose key is the root's maximum ``m``."""
+    p = 1
+    while p < P:
+        a = 2 * p
+        if mx[a] == m:
+            if k < ct[a]:
+                p = a
+                continue
+            k -= ct[a]
+        p = a + 1
+    return p - P
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _tabu_fallback(x, g, tabu):  # pragma: no cover - compiled
+    """The scan's move when no variable is a candidate: the tabu one released first, the larger
+    gain on a tie."""
+    oi = -1
+    og = -np.inf
+    for i in range(x.shape[0]):
+        gi = g[i] if x[i] == 0 else -g[i]
+        if oi < 0 or tabu[i] < tabu[oi] or (tabu[i] == tabu[oi] and gi > og):
+            oi = i
+            og = gi
+    return oi, og
+
+
+@njit(nogil=True, cache=True, parallel=True)
+def tabu_moves_sparse(
+    indptr,
+    indices,
+    data,
+    moves,
+    tenure,
+    tenure_rand,
+    tol,
+    X,
+    G,
+    E,
+    best_X,
+    best_E,
+    tabu,
+    it,
+    states,
+):  # pragma: no cover - compiled
+    """:func:`tabu_moves` on CSR couplings, a move in ``O(degree log n)`` (see above).
+
+    The arguments and the state carried from call to call are :func:`tabu_moves`' (without its
+    dense ``J``); the trees and the queue of tabu ends are rebuilt from them at each call.
+    """
+    for r in prange(X.shape[0]):
+        x, g, st, bx = _take(r, X, G, states, best_X)
+        tb = tabu[r].copy()
+        be = best_E[r]
+        e = E[r]
+        k = it[r]
+        n = x.shape[0]
+        P = 1
+        while n > P:
+            P *= 2
+        # free: the variables not tabu; held: the tabu ones; -inf marks an absent leaf
+        fm = np.full(2 * P, -np.inf)
+        fc = np.ones(2 * P, dtype=np.int64)
+        hm = np.full(2 * P, -np.inf)
+        hc = np.ones(2 * P, dtype=np.int64)
+        # the variables whose tabu ends at move T, in slot T % W: a tabu lasts tenure ..
+        # tenure + tenure_rand - 1 moves, so at most tenure_rand of them share an end
+        W = tenure + tenure_rand + 1
+        C = max(tenure_rand, 1)
+        ends = np.empty((W, C), dtype=np.int64)
+        count = np.zeros(W, dtype=np.int64)
+        for i in range(n):
+            key = g[i] if x[i] == 0 else -g[i]
+            if tb[i] > k:
+                hm[P + i] = key
+                s = tb[i] % W
+                ends[s, count[s]] = i
+                count[s] += 1
+            else:
+                fm[P + i] = key
+        _tree_build(fm, fc, P)
+        _tree_build(hm, hc, P)
+        pending = False  # the best state is x itself, not yet copied to bx (a copy per
+        # improving move was O(n): most of a move's time in a descent on 10^6 variables)
+        for _ in range(moves):
+            s = k % W
+            for q in range(count[s]):
+                v = ends[s, q]
+                # its tabu ends now (else a later flip renewed it; a flip that renewed it to
+                # the same end left two entries, and the first one moved it)
+                if tb[v] == k and hm[P + v] > -np.inf:
+                    key = hm[P + v]
+                    _tree_set(hm, hc, P, v, -np.inf)
+                    _tree_set(fm, fc, P, v, key)
+            count[s] = 0
+            best = be - tol
+            m = fm[1]
+            mh = hm[1]
+            aspire = mh > -np.inf and e - mh < best
+            if aspire and mh > m:
+                m = mh
+            ties_f = fc[1] if fm[1] == m and m > -np.inf else 0
+            ties_h = hc[1] if aspire and mh == m else 0
+            total = ties_f + ties_h
+            if total == 0:
+                bi, bg = _tabu_fallback(x, g, tb)
+            else:
+                # one draw, uniform over the ties (none where the maximum is unique)
+                pick = min(int(_uniform(st) * total), total - 1) if total > 1 else 0
+                if pick < ties_f:
+                    bi = _tree_kth(fm, fc, P, m, pick)
+                else:
+                    bi = _tree_kth(hm, hc, P, m, pick - ties_f)
+                bg = m
+            if pending and not (e - bg < be - tol):  # x leaves the best state: keep it
                 bx[:] = x
+                pending = False
+            was_tabu = tb[bi] > k
+            e -= bg
+            d = 1.0 if x[bi] == 0 else -1.0
+            x[bi] = 1 - x[bi]
+            for p in range(indptr[bi], indptr[bi + 1]):
+                j = indices[p]
+                g[j] += d * data[p]
+                key = g[j] if x[j] == 0 else -g[j]
+                if tb[j] > k:
+                    _tree_set(hm, hc, P, j, key)
+                else:
+                    _tree_set(fm, fc, P, j, key)
+            k += 1
+            tb[bi] = k + _tabu_tenure(tenure, tenure_rand, st)
+            key = g[bi] if x[bi] == 0 else -g[bi]
+            if not was_tabu:
+                _tree_set(fm, fc, P, bi, -np.inf)
+            _tree_set(hm, hc, P, bi, key)
+            s = tb[bi] % W
+            ends[s, count[s]] = bi
+            count[s] += 1
+            if e < be - tol:
+                be = e
+                pending = True
+        if pending:
+            bx[:] = x
         _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
         tabu[r] = tb
         it[r] = k

@@ -260,7 +260,7 @@ def solve_mfa_hybrid(
     # numba's one-off loads are not the solve's time (they were read as the rate of the tail)
     loads = [
         lambda: load_descent(model),
-        lambda: (load_moves if tail == "tabu" else load_tail)(model),
+        lambda: load_moves(model, trees=False) if tail == "tabu" else load_tail(model),
     ]
     if mf_fraction > 0.0:
         loads.append(lambda: load_sweeps(model))
@@ -310,7 +310,9 @@ def solve_mfa_hybrid(
         # row of J) costs about n, a sweep n (d + 1) for mean degree d, so a sweep is d + 1 moves
         per_sweep = degree + 1.0
         moves = max(1, round(S_tail * per_sweep))
-        search = TabuSearch(model, X, default_tenure(n), gen)
+        # the scan's moves, on which the phase's work per sweep and its defaults were measured
+        # and tuned (the trees' cheaper moves on sparse graphs are tabu's own, for now)
+        search = TabuSearch(model, X, default_tenure(n), gen, trees=False)
         stopped = search.run(moves=moves, deadline=deadline, target_energy=target_energy)
         return _result(
             model,

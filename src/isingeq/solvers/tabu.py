@@ -11,11 +11,17 @@ tabu ends first flips. The memory keeps the walk from falling straight back into
 left, so it crosses the barriers between neighbouring minima that the plain update cannot,
 which is the intensification the annealing of eq. 16 lacks once it has frozen in a good basin.
 
-One move scans all ``n`` gains (``O(n)``) and updates the fields along one row of ``J``, so a
-move costs about what one row of a dense sweep does: tabu search pays off on dense or well
-connected models (the OR-Library and Biq Mac QUBOs, random graphs of mean degree 16 or more),
-where :mod:`.mfa_hybrid` uses it as its second phase; on sparse lattices the scan dominates and
-the thermal tail is the better second phase (``benchmarks/bench_hybrid.py``).
+On a dense model one move scans all ``n`` gains (``O(n)``) and updates the fields along one
+row of ``J``, so a move costs about what one row of a dense sweep does. On a sparse model that
+scan would be nearly all of a move's time, so the gains are kept in two max-trees (the
+variables not tabu, the tabu ones) and a move updates only the ``O(degree)`` gains its flip
+changes, ``O(degree log n)`` in all (:func:`by_trees` chooses, from the degree and ``n``;
+``benchmarks/bench_tabu.py`` times both kernels). The rule is the same; only the random choice
+among equal gains draws differently, so where no two gains tie both kernels make the same
+moves. :mod:`.mfa_hybrid` uses tabu search as its second phase on dense or well connected
+models (the OR-Library and Biq Mac QUBOs, random graphs of mean degree 16 or more), with the
+scan on which that phase was tuned; on sparse lattices the thermal tail is its second phase
+(``benchmarks/bench_hybrid.py``).
 
 The tenure, ``n / 100`` moves plus a random 0..9, is the classic choice for the OR-Library
 QUBOs (Glover, Kochenberger & Alidaee 1998; Palubeckis 2004) and was kept after measuring it on
@@ -47,10 +53,12 @@ from ._common import (
 from ._registry import register
 from .greedy import descend, descent_converged, load_descent, stability_slack
 
-__all__ = ["TabuSearch", "couplings", "default_tenure", "load_moves", "solve_tabu"]
+__all__ = ["TabuSearch", "by_trees", "couplings", "default_tenure", "load_moves", "solve_tabu"]
 
 #: Random extra tenure, uniform in 0 .. _TENURE_RAND - 1 moves (breaks cycles of equal tenure).
 _TENURE_RAND = 10
+#: The scan / tree crossover of :func:`by_trees`, in scanned entries per tree update.
+_TREE_FACTOR = 4.0
 #: Fewest moves per chunk without a time limit: at n = 20, 64 sweeps' chunks made 32 parallel
 #: launches of 0.15 ms each per mfa-hybrid solve, and a launch waits for every thread to get a
 #: core (slow on a busy machine).
@@ -71,14 +79,29 @@ def couplings(model: SpinGlass) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return (*_kernels.NO_CSR, np.ascontiguousarray(J, dtype=np.float64))
 
 
-def load_moves(model: SpinGlass) -> None:
-    """Load the tabu kernel for ``model``'s storage, on no replicas
-    (:func:`~._common.load_kernels`)."""
+def by_trees(model: SpinGlass) -> bool:
+    """Whether tabu's moves keep the gains in max-trees (:func:`~._kernels.tabu_moves_sparse`,
+    ``O(degree log n)`` a move) rather than scanning them (``O(n)``): on sparse models whose
+    scan costs more than a tree's updates, about ``n > 4 (degree + 1) log2 n``
+    (``benchmarks/bench_tabu.py`` measures both kernels)."""
+    n = model.n
+    if not model.is_sparse or n < 2:
+        return False
+    degree = model.J.nnz / n
+    return n > _TREE_FACTOR * (degree + 1.0) * np.log2(n)
+
+
+def load_moves(model: SpinGlass, trees: bool | None = None) -> None:
+    """Load the tabu kernel for ``model``'s storage (the trees' where ``trees``, or
+    :func:`by_trees` when None, says so), on no replicas (:func:`~._common.load_kernels`)."""
     n = model.n
     X, G, v = np.zeros((0, n), dtype=np.uint8), np.zeros((0, n)), np.zeros(0)
     tabu, it, states = np.zeros((0, n), np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint64)
     args = (0, 1, _TENURE_RAND, 0.0, X, G, v, X.copy(), v.copy(), tabu, it, states)
-    _kernels.tabu_moves(*couplings(model), *args)
+    if by_trees(model) if trees is None else trees:
+        _kernels.tabu_moves_sparse(*couplings(model)[:3], *args)
+    else:
+        _kernels.tabu_moves(*couplings(model), *args)
 
 
 @dataclass
@@ -94,6 +117,8 @@ class TabuSearch:
     tenure: int
     gen: np.random.Generator
     moves: int = 0  # per replica, so far
+    #: The max-trees kernel (True), the scan (False), or :func:`by_trees`'s choice (None).
+    trees: bool | None = None
     G: np.ndarray = field(init=False)
     E: np.ndarray = field(init=False)
     best_X: np.ndarray = field(init=False)
@@ -113,6 +138,9 @@ class TabuSearch:
         self._states = self.gen.integers(1, 2**63 - 1, size=R, dtype=np.int64).astype(np.uint64)
         self._tol = -stability_slack(self.model)
         self._couplings = couplings(self.model)
+        self._trees = by_trees(self.model) if self.trees is None else bool(self.trees)
+        if self._trees and not self.model.is_sparse:
+            raise ValueError("the tabu trees kernel runs on sparse (CSR) couplings only")
 
     @property
     def best_energy(self) -> float:
@@ -129,7 +157,10 @@ class TabuSearch:
         progress event (:mod:`._progress`)."""
         args = (moves, self.tenure, _TENURE_RAND, self._tol, self.X, self.G, self.E)
         tail = (self.best_X, self.best_E, self._tabu, self._it, self._states)
-        _kernels.tabu_moves(*self._couplings, *args, *tail)
+        if self._trees:
+            _kernels.tabu_moves_sparse(*self._couplings[:3], *args, *tail)
+        else:
+            _kernels.tabu_moves(*self._couplings, *args, *tail)
         self.moves += moves
         _progress.report("tabu", self.best_energy, self.moves // self.model.n)
 
