@@ -85,6 +85,9 @@ _SPARSE_MF, _CONNECTED_MF, _DENSE_MF = 0.2, 1.0, 0.5
 #: gains, so a sweep's time buys d + 1 moves, at least 0.08 n of them from here (below it, on
 #: Gset G1-G10 at 6 %, the mean field alone was better; benchmarks/bench_hybrid.py).
 _TABU_DENSITY = 0.08
+#: The tabu phase's kernel: the scan, on which the phase's work per sweep and its defaults
+#: were measured and tuned (None: :func:`.tabu.by_trees` chooses, as ``method="tabu"`` does).
+_TABU_TREES: bool | None = False
 #: The second phases: tabu search (:mod:`.tabu`) or the thermal cold tail.
 _TAILS = ("tabu", "thermal")
 #: Mean degree from which a model counts as well connected (the mean field alone is stronger).
@@ -260,7 +263,7 @@ def solve_mfa_hybrid(
     # numba's one-off loads are not the solve's time (they were read as the rate of the tail)
     loads = [
         lambda: load_descent(model),
-        lambda: load_moves(model, trees=False) if tail == "tabu" else load_tail(model),
+        lambda: load_moves(model, _TABU_TREES) if tail == "tabu" else load_tail(model),
     ]
     if mf_fraction > 0.0:
         loads.append(lambda: load_sweeps(model))
@@ -310,9 +313,7 @@ def solve_mfa_hybrid(
         # row of J) costs about n, a sweep n (d + 1) for mean degree d, so a sweep is d + 1 moves
         per_sweep = degree + 1.0
         moves = max(1, round(S_tail * per_sweep))
-        # the scan's moves, on which the phase's work per sweep and its defaults were measured
-        # and tuned (the trees' cheaper moves on sparse graphs are tabu's own, for now)
-        search = TabuSearch(model, X, default_tenure(n), gen, trees=False)
+        search = TabuSearch(model, X, default_tenure(n), gen, trees=_TABU_TREES)
         stopped = search.run(moves=moves, deadline=deadline, target_energy=target_energy)
         return _result(
             model,
