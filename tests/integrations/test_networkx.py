@@ -280,6 +280,8 @@ def test_bad_nodelist() -> None:
         isingeq.maxcut(G, nodelist=[0, 1, 2, 5])
     with pytest.raises(ValueError, match="got 1 twice"):
         isingeq.maxcut(G, nodelist=[0, 1, 1, 2])
+    with pytest.raises(TypeError, match=r"`nodelist` must list the nodes of G; got \[0\] \(list\)"):
+        isingeq.maxcut(G, nodelist=[[0], 1, 2])  # was a bare "unhashable type: 'list'"
     with pytest.raises(ValueError, match="3 distinct labels"):
         to_networkx(isingeq.paper_instance(3, rng=0), nodelist=["a", "a", "b"])
     with pytest.raises(TypeError, match=r"`model` must be an isingeq\.SpinGlass"):
@@ -334,3 +336,82 @@ def test_maxcut_time_limit_counts_the_conversion(monkeypatch: pytest.MonkeyPatch
     assert cut.result.info["options"]["time_limit"] == 1.0  # what the caller asked for
     with pytest.raises(ValueError, match="`time_limit` must be > 0"):
         isingeq.maxcut(G, time_limit=-1.0)
+
+
+def test_decimal_weights_are_real_numbers() -> None:
+    from decimal import Decimal  # as a database driver returns numeric columns
+
+    G = nx.Graph([("a", "b", {"weight": Decimal("1.5")}), ("b", "c", {"weight": Decimal("-0.25")})])
+    G.add_edge("a", "c", weight=Decimal(2))
+    cut = isingeq.maxcut(G)  # was a TypeError: "non-numeric 'weight' attribute: Decimal('1.5')"
+    a, b = cut.partition
+    assert cut.cut_value == float(nx.cut_size(G, a, b, weight="weight")) == 3.5
+    assert cut.cut_value == brute_force_maxcut(G)
+    for bad in ("NaN", "sNaN", "Infinity"):
+        G.edges["b", "c"]["weight"] = Decimal(bad)
+        with pytest.raises(ValueError, match=r"edge \('b', 'c'\) has a non-finite 'weight'"):
+            isingeq.maxcut(G)
+
+
+def test_a_weight_name_that_no_edge_carries_is_said() -> None:
+    import warnings
+
+    G = nx.Graph([(0, 1, {"cost": 4.0, "colour": "red"}), (1, 2, {"cost": 1}), (0, 2, {"cost": 4})])
+    pattern = r"no edge of `G` carries the weight attribute 'wieght'.*carry 'cost'.*weight=None"
+    with pytest.warns(UserWarning, match=pattern) as record:
+        cut = isingeq.maxcut(G, weight="wieght")  # a typo: every edge weighs 1, now said
+    assert record[0].filename == __file__  # pointed at the caller's line
+    assert cut.cut_value == 2.0  # networkx's convention still holds: a missing weight is 1
+    with pytest.warns(UserWarning, match="attribute 'weight'") as record:
+        maxcut_model(G)  # the default name, on a graph weighted under another
+    assert record[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert isingeq.maxcut(G, weight="cost").cut_value == 8.0
+        assert isingeq.maxcut(G, weight=None).cut_value == 2.0  # counting edges, on purpose
+        isingeq.maxcut(nx.cycle_graph(5))  # no attributes at all: plainly unweighted
+        H = nx.Graph([(0, 1, {"colour": "red"})])
+        isingeq.maxcut(H)  # no number under another name either
+        H.add_edge(1, 2, weight=3.0)  # some edge carries it: the rest weigh 1, as networkx
+        assert isingeq.maxcut(H).cut_value == 4.0
+
+
+@pytest.mark.parametrize("name", [True, False, ["w"]], ids=["True", "False", "list"])
+def test_weight_and_attr_must_name_an_attribute(name: object) -> None:
+    # True / False were read by G.edges(data=...) as "all attributes" / "none": a message about
+    # a dict weight, or a ValueError from unpacking; a list was a bare "unhashable type"
+    G = nx.Graph([(0, 1, {"weight": 2.0, "eps": 1.0})])
+    with pytest.raises(TypeError, match=r"`weight` must be the name of an edge attribute"):
+        isingeq.maxcut(G, weight=name)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"`attr` must be the name of an edge attribute"):
+        from_networkx(G, attr=name)  # type: ignore[arg-type]
+
+
+def test_large_sparse_graph_of_mixed_weight_types_is_read_exactly() -> None:
+    """Every kind of weight networkx graphs hold, on a graph large enough to be read as whole
+    columns: the model is the one the edge arrays give, its energy minus networkx's cut."""
+    from fractions import Fraction
+
+    n = 20_000
+    G = nx.random_regular_graph(3, n, seed=4)
+    rng = np.random.default_rng(4)
+    kinds = [int, float, np.float32, np.int64, None]  # None: no attribute, weighs 1
+    edges, weights = [], []
+    for k, (u, v) in enumerate(G.edges):
+        kind = kinds[k % len(kinds)]
+        value = int(rng.integers(-3, 4))
+        if kind is None:
+            value = 1
+        else:
+            G.edges[u, v]["weight"] = kind(value)
+        edges.append((u, v))
+        weights.append(float(value))
+    expected = SpinGlass.from_maxcut(n, edges, weights)
+    model, nodes = maxcut_model(G)
+    assert nodes == list(range(n)) and model == expected
+    x = rng.integers(0, 2, size=n)
+    side = {u for u in G if x[u]}
+    assert -model.energy(x) == nx.cut_size(G, side, weight="weight")
+    G.edges[edges[7]]["weight"] = Fraction(1, 4)  # not a plain number: read one at a time
+    weights[7] = 0.25
+    assert maxcut_model(G)[0] == SpinGlass.from_maxcut(n, edges, weights)

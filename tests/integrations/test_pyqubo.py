@@ -3,6 +3,9 @@ by PyQUBO, every constraint satisfied; unbound placeholders are a clear error.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -63,3 +66,52 @@ def test_bad_model_and_feed_dict() -> None:
         sample_model(model, {"P": float("nan")})  # was reported as the BQM's offset
     with pytest.raises(TypeError, match=r"PyQUBO model .* got dict"):
         sample_model({"a": 1})
+
+
+MISLABELLING_SAMPLER = """
+import dimod
+
+
+class Mislabelling(dimod.Sampler):
+    \"\"\"ExactSolver's answer for another set of variables than the BQM's (as a composite
+    that adds or drops one would give).\"\"\"
+
+    parameters: dict = {}
+    properties: dict = {}
+
+    def __init__(self, add=None, drop=None):
+        self.add, self.drop = add, drop
+
+    def sample(self, bqm, **parameters):
+        bqm = bqm.copy()
+        if self.add is not None:
+            bqm.add_variable(self.add, 0.0)
+        if self.drop is not None:
+            bqm.fix_variable(self.drop, 0)
+        return dimod.ExactSolver().sample(bqm)
+"""
+
+
+def test_a_sampleset_for_other_variables_is_refused() -> None:
+    namespace: dict[str, object] = {}
+    exec(MISLABELLING_SAMPLER, namespace)  # the sampler, shared with the child process
+    a, b = pyqubo.Binary("a"), pyqubo.Binary("b")
+    model = (a * b - a + 2 * b).compile()
+    # a missing variable was decoded as 0, with an energy that was not the sample's
+    with pytest.raises(
+        ValueError, match=r"must label exactly .* it lacks 'b' \(0 extra, 1 missing"
+    ):
+        sample_model(model, sampler=namespace["Mislabelling"](drop="b"))
+    # an unknown one aborted the whole process in PyQUBO's decoder: checked in a child process
+    code = MISLABELLING_SAMPLER + (
+        "from pyqubo import Binary\n"
+        "from isingeq.integrations.pyqubo import sample_model\n"
+        "a, b = Binary('a'), Binary('b')\n"
+        "try:\n"
+        "    sample_model((a * b - a).compile(), sampler=Mislabelling(add='zz'))\n"
+        "except ValueError as exc:\n"
+        "    print(exc)\n"
+    )
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert child.returncode == 0, child.stderr
+    assert "it has 'zz', not a variable of the model (1 extra, 0 missing)" in child.stdout

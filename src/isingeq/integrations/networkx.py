@@ -7,7 +7,10 @@ A networkx graph can mean two different things to isingeq, and each has its own 
   between the sides, ``cut(x) = sum_edges w_uv [x_u != x_v]``, is largest. The model is
   :meth:`isingeq.SpinGlass.from_maxcut`, so ``H(x) = -cut(x)`` (see :mod:`isingeq.model` for the
   Hamiltonian) and a ground state is a maximum cut. A missing weight is 1 (networkx's own
-  convention); integer, float and negative weights are taken as they are.
+  convention); integer, float, ``Decimal``, ``Fraction`` and negative weights are taken as they
+  are. When no edge carries the weight attribute but edges carry another number, a
+  UserWarning names them: a misspelt ``weight=`` would otherwise cut the graph unweighted
+  without a word (``weight=None`` counts edges on purpose, without it).
 * **A model drawn as a graph** (:func:`from_networkx`, :func:`to_networkx`, also reachable as
   :meth:`isingeq.SpinGlass.from_networkx` and :meth:`isingeq.SpinGlass.to_networkx`): node ``i``
   carries the bias ``eps_ii`` and edge ``(i, j)`` the coupling ``eps_ij`` in the paper's sign
@@ -23,7 +26,8 @@ iteration order, as in ``networkx.to_numpy_array``); any hashable node labels wo
 What is refused, and why (every message names the parameter and echoes the value):
 
 * a weight that is not a real number (a string, None, a complex number, a bool) -- TypeError:
-  it would otherwise be guessed at;
+  it would otherwise be guessed at; so is a ``weight`` / ``attr`` that cannot name an edge
+  attribute (unhashable, or a bool, which ``G.edges(data=...)`` reads as "all" / "none");
 * a NaN or infinite weight -- ValueError: no cut has a finite value then;
 * a self-loop -- ValueError: an edge from a vertex to itself is never cut, so a solver would
   ignore it, but a self-loop in a max-cut graph is most often a misplaced bias, and the answer
@@ -43,6 +47,7 @@ these functions is called; ``import isingeq`` does not import it.
 
 from __future__ import annotations
 
+import decimal
 import numbers
 import time
 import warnings
@@ -112,7 +117,14 @@ def _check_graph(G: Any, name: str = "G") -> Any:
 def _node_order(G: Any, nodelist: Sequence[Hashable] | None) -> tuple[list[Any], dict[Any, int]]:
     """The variable order and its inverse; ``nodelist`` must list every node of G once."""
     nodes = list(G) if nodelist is None else list(nodelist)
-    index = {u: i for i, u in enumerate(nodes)}
+    try:
+        index = {u: i for i, u in enumerate(nodes)}
+    except TypeError:  # an unhashable entry can be no node of G
+        bad = next(u for u in nodes if not isinstance(u, Hashable))
+        raise TypeError(
+            f"`nodelist` must list the nodes of G; got {bad!r} ({type(bad).__name__}), which is "
+            "unhashable and so no node"
+        ) from None
     if nodelist is not None:
         if len(index) != len(nodes):
             dup = next(u for i, u in enumerate(nodes) if index[u] != i)
@@ -127,7 +139,9 @@ def _node_order(G: Any, nodelist: Sequence[Hashable] | None) -> tuple[list[Any],
 
 def _real(value: Any, what: str, attr: Any) -> float:
     """One weight as a finite float; TypeError / ValueError naming the edge or node."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    # Decimal is not a numbers.Real, but it is a real number (weights read from a database come
+    # as Decimal) and networkx's cut_size adds it up: it is taken, as a float
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, decimal.Decimal)):
         raise TypeError(
             f"{what} has a non-numeric {attr!r} attribute: {value!r} ({type(value).__name__}); "
             "weights must be real numbers"
@@ -136,30 +150,100 @@ def _real(value: Any, what: str, attr: Any) -> float:
         out = float(value)
     except OverflowError:  # an int beyond float's range
         out = float("inf")
+    except ValueError:  # Decimal("sNaN")
+        out = float("nan")
     if not np.isfinite(out):
         raise ValueError(f"{what} has a non-finite {attr!r} attribute: {value!r}")
     return out
 
 
+#: Weight types whose whole column converts in one ``np.array(..., dtype=float)`` (exact types:
+#: ``bool`` is an ``int`` and is refused); any other goes through :func:`_real` one at a time.
+_PLAIN = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+
+#: What ``G.edges(data=attr, default=_MISSING)`` gives for an edge without the attribute.
+_MISSING = object()
+
+
+def _check_attr(attr: Any, name: str) -> None:
+    """``attr`` names an edge attribute: hashable, and not a bool (``G.edges(data=True)`` would
+    read it as "every attribute", ``data=False`` as "none")."""
+    if isinstance(attr, bool) or not isinstance(attr, Hashable):
+        raise TypeError(
+            f"`{name}` must be the name of an edge attribute (hashable, not a bool) or None; "
+            f"got {attr!r} ({type(attr).__name__})"
+        )
+
+
 def _edge_arrays(
     G: Any, index: dict[Any, int], attr: Any, default: float
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Endpoints (as indices, ``i < j``) and validated weights of every edge of G."""
-    m = G.number_of_edges()
-    rows = np.empty(m, dtype=np.int64)
-    cols = np.empty(m, dtype=np.int64)
-    w = np.empty(m, dtype=np.float64)
-    for k, (u, v, value) in enumerate(G.edges(data=attr, default=default)):
-        if u == v:
-            raise ValueError(
-                f"`G` has a self-loop at node {u!r}: an edge from a node to itself is never "
-                "cut, and in a model graph the bias goes on the node's attribute; remove "
-                "self-loops with G.remove_edges_from(list(nx.selfloop_edges(G)))"
-            )
-        a, b = index[u], index[v]
-        rows[k], cols[k] = min(a, b), max(a, b)
-        w[k] = value if attr is None else _real(value, f"`G` edge {(u, v)!r}", attr)
-    return rows, cols, w
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], int]:
+    """Endpoints (as indices, ``i < j``) and validated weights of every edge of G, and how many
+    edges lack ``attr`` (they weigh ``default``).
+
+    One pass over the edges in Python, the rest on whole arrays: on a graph of 10^5 edges the
+    per-edge checks were most of the conversion, which a ``time_limit`` counts. Only when a
+    column is not plain floats / ints, or holds a NaN or infinity, is it read one weight at a
+    time, for the message naming the edge.
+    """
+    if attr is None:
+        pairs = list(G.edges())
+        raw: list[Any] = []
+    else:
+        triples = list(G.edges(data=attr, default=_MISSING))
+        pairs = [(u, v) for u, v, _ in triples]
+        raw = [value for *_, value in triples]
+    m = len(pairs)  # what the iteration gave, not G.number_of_edges(): views may disagree
+    ends = np.fromiter((index[x] for pair in pairs for x in pair), dtype=np.int64, count=2 * m)
+    a, b = ends[0::2], ends[1::2]
+    loops = np.flatnonzero(a == b)
+    if loops.size:
+        raise ValueError(
+            f"`G` has a self-loop at node {pairs[int(loops[0])][0]!r}: an edge from a node to "
+            "itself is never cut, and in a model graph the bias goes on the node's attribute; "
+            "remove self-loops with G.remove_edges_from(list(nx.selfloop_edges(G)))"
+        )
+    rows, cols = np.minimum(a, b), np.maximum(a, b)
+    if attr is None:
+        return rows, cols, np.full(m, float(default)), 0
+    missing = sum(1 for value in raw if value is _MISSING)
+    values = [default if value is _MISSING else value for value in raw] if missing else raw
+    w: NDArray[np.float64] | None = None
+    if set(map(type, values)) <= _PLAIN:
+        try:
+            w = np.array(values, dtype=np.float64).reshape(m)
+        except OverflowError:  # an int beyond float's range: named below
+            w = None
+    if w is None or not np.isfinite(w).all():
+        w = np.array(
+            [_real(x, f"`G` edge {uv!r}", attr) for uv, x in zip(pairs, values, strict=True)],
+            dtype=np.float64,
+        ).reshape(m)
+    return rows, cols, w, missing
+
+
+def _warn_unread_weights(G: Any, weight: Any, m: int, missing: int) -> None:
+    """A UserWarning when no edge carries ``weight`` but edges carry another number: most often
+    a misspelt or other attribute name, which networkx's convention (a missing weight is 1)
+    would turn silently into an unweighted cut."""
+    if weight is None or m == 0 or missing < m:
+        return
+    others = sorted(
+        {
+            repr(key)
+            for *_, d in G.edges(data=True)
+            for key, value in d.items()
+            if isinstance(value, numbers.Real) and not isinstance(value, bool)
+        }
+    )
+    if others:
+        warnings.warn(
+            f"no edge of `G` carries the weight attribute {weight!r}, so every edge weighs 1; "
+            f"its edges carry {', '.join(others[:5])}: pass weight= one of them to cut by it, "
+            "or weight=None to count edges without this warning",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def maxcut_model(
@@ -173,7 +257,8 @@ def maxcut_model(
         Undirected; any hashable node labels.
     weight : hashable or None, default "weight"
         The edge attribute holding the weight; an edge without it weighs 1, and ``None`` makes
-        every edge weigh 1 (networkx's convention).
+        every edge weigh 1 (networkx's convention). A UserWarning says when no edge carries it
+        but edges carry another number (most often a misspelt name).
     nodelist : sequence, optional
         The variable order (every node once); default ``list(G)``.
 
@@ -188,7 +273,8 @@ def maxcut_model(
     Raises
     ------
     TypeError
-        If ``G`` is not an undirected networkx graph or a weight is not a real number.
+        If ``G`` is not an undirected networkx graph, a weight is not a real number, or
+        ``weight`` cannot name an attribute or ``nodelist`` holds an unhashable entry.
     ValueError
         On an empty graph, a NaN or infinite weight, a self-loop or a bad ``nodelist``.
 
@@ -208,8 +294,11 @@ def _maxcut_parts(
     G: Any, weight: Hashable | None, nodelist: Sequence[Hashable] | None
 ) -> tuple[SpinGlass, list[Any], tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]]:
     _check_graph(G)
+    if weight is not None:
+        _check_attr(weight, "weight")
     nodes, index = _node_order(G, nodelist)
-    rows, cols, w = _edge_arrays(G, index, weight, 1.0)
+    rows, cols, w, missing = _edge_arrays(G, index, weight, 1.0)
+    _warn_unread_weights(G, weight, len(w), missing)
     model = SpinGlass.from_maxcut(len(nodes), np.stack([rows, cols], axis=1), w)
     return model, nodes, (rows, cols, w)
 
@@ -234,8 +323,9 @@ def maxcut(
     G : networkx.Graph or networkx.MultiGraph
         Undirected; any hashable node labels; parallel edges add up.
     weight : hashable or None, default "weight"
-        The edge attribute holding the weight (integer, float or negative); an edge without it
-        weighs 1, and ``None`` makes every edge weigh 1.
+        The edge attribute holding the weight (integer, float, Decimal, Fraction, negative); an
+        edge without it weighs 1, and ``None`` makes every edge weigh 1. A UserWarning says
+        when no edge carries it but edges carry another number (most often a misspelt name).
     method : str, default "auto"
         Any method of :func:`isingeq.solve`: ``"auto"`` enumerates graphs of up to 24 nodes
         exactly (a true maximum cut) and runs the strongest heuristic on larger ones.
@@ -336,11 +426,12 @@ def from_networkx(
     (1.0, -1.0)
     """
     _check_graph(G)
+    _check_attr(attr, "attr")
     nodes, index = _node_order(G, nodelist)
     n = len(nodes)
-    rows, cols, w = _edge_arrays(G, index, attr, 1.0)
-    data = [d for *_, d in G.edges(data=True)]
-    if attr != "weight" and not any(attr in d for d in data) and any("weight" in d for d in data):
+    rows, cols, w, missing = _edge_arrays(G, index, attr, 1.0)
+    unread = attr not in (None, "weight") and 0 < len(w) == missing
+    if unread and any("weight" in d for *_, d in G.edges(data=True)):
         # networkx's usual edge attribute, which this reading does not take: say so
         warnings.warn(
             f"`G`'s edges carry 'weight' but none carries {attr!r}: every coupling is taken as "

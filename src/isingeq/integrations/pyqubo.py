@@ -46,7 +46,9 @@ def sample_model(
     sampler : dimod.Sampler, optional
         Default :class:`isingeq.integrations.dimod.MeanFieldSampler` ().
     **parameters
-        Passed to ``sampler.sample`` (``num_reads``, ``seed``, ``time_limit``, ...).
+        Passed to ``sampler.sample`` (``num_reads``, ``seed``, ``time_limit``, ...). They are
+        the sampler's: a ``time_limit`` counts from the sampler's call, not PyQUBO's compile,
+        ``to_bqm`` and decoding around it (a sampler's own meaning of it is left alone).
 
     Returns
     -------
@@ -61,8 +63,9 @@ def sample_model(
     Raises
     ------
     ValueError
-        If a placeholder of the model has no value in ``feed_dict`` (the message names it), or
-        a value is NaN or infinite.
+        If a placeholder of the model has no value in ``feed_dict`` (the message names it), a
+        value is NaN or infinite, or ``sampler`` returned a SampleSet whose variables are not
+        the BQM's (PyQUBO's decoder would abort the process or decode a missing one as 0).
     TypeError
         If ``model`` is not a PyQUBO model or expression, or a ``feed_dict`` value is not a
         real number.
@@ -103,5 +106,22 @@ def sample_model(
             f"unbound (got feed_dict={feed!r})"
         ) from exc
     sampleset = (MeanFieldSampler() if sampler is None else sampler).sample(bqm, **parameters)
+    _check_labels(bqm.variables, sampleset.variables)
     decoded = model.decode_sampleset(sampleset, feed_dict=feed)
     return sorted(decoded, key=lambda d: d.energy), sampleset
+
+
+def _check_labels(expected: Any, got: Any) -> None:
+    """The SampleSet must label exactly the BQM's variables: PyQUBO 1.5's decoder aborts the
+    Python process on a label it does not know, and decodes a missing one as 0, with an energy
+    that is not the sample's."""
+    extra = [v for v in got if v not in expected]
+    missing = [v for v in expected if v not in got]
+    if extra or missing:
+        what = (
+            f"has {extra[0]!r}, not a variable of the model" if extra else f"lacks {missing[0]!r}"
+        )
+        raise ValueError(
+            f"the `sampler`'s SampleSet must label exactly the variables of the compiled BQM "
+            f"({len(expected)} of them); it {what} ({len(extra)} extra, {len(missing)} missing)"
+        )
