@@ -17,9 +17,11 @@ Run:  python benchmarks/bench_hybrid.py [--instances tuned] [--seeds 3] [--budge
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import numba
@@ -51,15 +53,35 @@ CONFIGS: dict[str, tuple[str, Any]] = {
     "mf_fraction=0.7": ("mfa-hybrid", {"mf_fraction": 0.7}),
     "thermal tail (tail=thermal)": ("mfa-hybrid", {"tail": "thermal"}),
     "tabu tail (tail=tabu)": ("mfa-hybrid", {"tail": "tabu"}),
+    # the same with tabu's max-trees kernel where tabu.by_trees picks it (sparse graphs): the
+    # phase's moves get cheaper, not different (tenth session: README "Tabu on sparse models")
+    "tabu tail on trees": ("mfa-hybrid", {"tail": "tabu"}),
     "tabu alone": ("tabu", {}),
     "mfa-async": ("mfa-async", {}),
     "tail 5 t_c .. t_end / 2": ("mfa-hybrid", _hotter_shorter_ladder),
 }
 
 
+#: Configurations whose tabu phase runs on the kernel tabu.by_trees picks (the default: the scan).
+TREES = {"tabu tail on trees"}
+
+
 def _options(c: str, model: isingeq.SpinGlass) -> tuple[str, dict[str, Any]]:
     method, opts = CONFIGS[c]
     return method, (opts(model) if callable(opts) else dict(opts))
+
+
+@contextlib.contextmanager
+def _tabu_kernel(c: str) -> Iterator[None]:
+    """mfa-hybrid's tabu phase on the trees where ``c`` asks for them, else as it is."""
+    from isingeq.solvers import mfa_hybrid
+
+    before = mfa_hybrid._TABU_TREES
+    mfa_hybrid._TABU_TREES = None if c in TREES else before
+    try:
+        yield
+    finally:
+        mfa_hybrid._TABU_TREES = before
 
 
 def _sa(inst: isingeq.Instance, budget: float, seeds: list[int]) -> list[float]:
@@ -117,7 +139,10 @@ def main() -> None:
         for c in configs:  # warm the kernels up, untimed
             if c != "sa":
                 method, opts = _options(c, inst.model)
-                isingeq.solve(inst.model, method=method, rng=0, num_reads=1, num_sweeps=4, **opts)
+                with _tabu_kernel(c):
+                    isingeq.solve(
+                        inst.model, method=method, rng=0, num_reads=1, num_sweeps=4, **opts
+                    )
         runs[name] = {}
         cells = []
         for c in configs:
@@ -125,16 +150,17 @@ def main() -> None:
                 vals = _sa(inst, args.budget, seeds)
             else:
                 method, opts = _options(c, inst.model)
-                vals = [
-                    float(
-                        inst.objective(
-                            isingeq.solve(
-                                inst.model, method=method, time_limit=args.budget, rng=s, **opts
-                            ).best_sample
+                with _tabu_kernel(c):
+                    vals = [
+                        float(
+                            inst.objective(
+                                isingeq.solve(
+                                    inst.model, method=method, time_limit=args.budget, rng=s, **opts
+                                ).best_sample
+                            )
                         )
-                    )
-                    for s in seeds
-                ]
+                        for s in seeds
+                    ]
             runs[name][c] = vals
             gap = float(np.mean([inst.gap(v) for v in vals]))  # type: ignore[misc]
             gaps[c].append(gap)
