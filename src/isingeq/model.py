@@ -559,9 +559,9 @@ class SpinGlass:
         >>> SpinGlass.from_networkx(m.to_networkx()) == m
         True
         """
-        from .integrations.networkx import from_networkx
+        from .integrations.networkx import _from_networkx
 
-        return from_networkx(G, attr, nodelist=nodelist)
+        return _from_networkx(G, attr, nodelist)
 
     def to_networkx(self, attr: Any = "eps", *, nodelist: Any = None) -> Any:
         """This model as a ``networkx.Graph``, the inverse of :meth:`from_networkx`.

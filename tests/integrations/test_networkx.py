@@ -305,9 +305,15 @@ def test_weights_under_networkx_s_usual_name_are_not_read_silently() -> None:
 
     G = nx.Graph()
     G.add_edge(0, 1, weight=5.0)
-    with pytest.warns(UserWarning, match=r"carry 'weight' but none carries 'eps'.*attr='weight'"):
+    with pytest.warns(
+        UserWarning, match=r"carry 'weight' but none carries 'eps'.*attr='weight'"
+    ) as seen:
         m = SpinGlass.from_networkx(G)
     assert m.eps[0, 1] == 1.0  # the documented default, now said
+    assert seen[0].filename == __file__  # the user's line, through either entry point
+    with pytest.warns(UserWarning, match="carry 'weight'") as seen:
+        from_networkx(G)
+    assert seen[0].filename == __file__
     assert SpinGlass.from_networkx(G, attr="weight").eps[0, 1] == 5.0
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -288,7 +288,8 @@ class MeanFieldSampler(_IsingEqSampler):
       :data:`TABU_SWEEPS_MAX_N` variables: pass ``num_sweeps``);
     * **several distinct solutions**: ``unique=True`` returns each distinct state once;
     * **a bounded default time**: ``tabu``'s own default, 100 sweeps of ``n`` moves that each
-      scan ``n`` gains, is ``100 n^2`` work: seconds at n = 5,000 and hours at 10^5, where
+      scan ``n`` gains on a dense BQM (``O(degree log n)`` on a sparse one), is up to
+      ``100 n^2`` work: seconds at n = 5,000 and hours at 10^5, where
       dwave-samplers' ``TabuSampler`` stops after its ``timeout`` of 100 ms. Without
       ``time_limit`` or ``num_sweeps``, ``MeanFieldSampler("tabu")`` therefore runs the 100
       sweeps up to :data:`TABU_SWEEPS_MAX_N` variables (about as long as that timeout, and

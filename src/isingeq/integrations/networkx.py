@@ -425,6 +425,12 @@ def from_networkx(
     >>> m.energy([1, 1]), m.energy([1, 0])          # -(1 - 2), -(1)
     (1.0, -1.0)
     """
+    return _from_networkx(G, attr, nodelist)
+
+
+def _from_networkx(G: Any, attr: Hashable, nodelist: Sequence[Hashable] | None) -> SpinGlass:
+    """:func:`from_networkx`, called by it and by :meth:`isingeq.SpinGlass.from_networkx` alike
+    (one frame below the user's line in both, for the warning's ``stacklevel``)."""
     _check_graph(G)
     _check_attr(attr, "attr")
     nodes, index = _node_order(G, nodelist)
@@ -438,7 +444,7 @@ def from_networkx(
             f"1; pass attr='weight' to read the weights as eps_ij, or use maxcut_model(G) for "
             "a graph to cut",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,  # the caller of from_networkx / SpinGlass.from_networkx
         )
     bias = np.array(
         [_real(G.nodes[u].get(attr, 0.0), f"`G` node {u!r}", attr) for u in nodes], dtype=float
