@@ -360,3 +360,65 @@ def test_distinct_rows_are_those_of_np_unique(n: int) -> None:
     np.testing.assert_array_equal(X[first], U[by_first])
     assert counts.sum() == len(X)
     assert [len(a) for a in distinct_rows(X[:0])] == [0, 0]
+
+
+# ------------------------------------------------------------------ parallel tempering
+def _two_valleys(n: int) -> SpinGlass:
+    """A ferromagnet whose fields make all-0 and all-1 equally likely: two valleys n flips
+    apart (a Gibbs chain at low temperature stays in the one it starts in)."""
+    eps = np.triu(np.random.default_rng(0).uniform(0.5, 1.0, (n, n)), 1)
+    eps[np.diag_indices(n)] = -(eps + eps.T).sum(axis=1) / 2
+    return SpinGlass(eps)
+
+
+def test_tempering_weighs_valleys_a_gibbs_chain_cannot_cross() -> None:
+    m = _two_valleys(12)
+    assert m.energy(np.zeros(12)) == pytest.approx(m.energy(np.ones(12)), abs=1e-12)
+    exact = isingeq.solve(m, method="exact", t=3.0).marginals[0]
+    start = {"initial_state": np.zeros(12, dtype=np.uint8), "burn_in": 100, "rng": 1}
+    stuck = isingeq.sample_boltzmann(m, 3.0, 4000, method="gibbs", **start)  # type: ignore[arg-type]
+    assert stuck.mean() < 0.05  # the chain never left all-zeros
+    X = isingeq.sample_boltzmann(m, 3.0, 4000, method="tempering", **start)  # type: ignore[arg-type]
+    np.testing.assert_allclose(X.mean(axis=0), exact, atol=0.05)
+    assert 0.3 < X.all(axis=1).mean() < 0.7  # both valleys, about half the time each
+
+
+def test_tempering_matches_the_exact_distribution() -> None:
+    m = isingeq.paper_instance(8, rng=5)
+    X, p = exact_probs(m, 2.0)
+    T = isingeq.sample_boltzmann(m, 2.0, 40_000, rng=2, method="tempering", ladder=6)
+    np.testing.assert_allclose(T.mean(axis=0), p @ X, atol=0.02)
+    np.testing.assert_allclose(
+        (T.T.astype(float) @ T) / len(T), X.T.astype(float) @ (p[:, None] * X), atol=0.02
+    )
+    energies = m.energy(T)
+    assert energies.mean() == pytest.approx(
+        isingeq.solve(m, method="exact", t=2.0).info["mean_energy"], abs=0.05
+    )
+    # seeded, and the same chain stored dense or sparse
+    again = isingeq.sample_boltzmann(m, 2.0, 40_000, rng=2, method="tempering", ladder=6)
+    assert np.array_equal(again, T)
+    sparse = SpinGlass(sp.csr_array(m.eps))
+    kw = {"rng": 3, "method": "tempering", "burn_in": 50}
+    assert np.array_equal(
+        isingeq.sample_boltzmann(sparse, 2.0, 300, **kw),  # type: ignore[arg-type]
+        isingeq.sample_boltzmann(m, 2.0, 300, **kw),  # type: ignore[arg-type]
+    )
+
+
+def test_tempering_options_are_checked() -> None:
+    m = isingeq.paper_instance(5, rng=0)
+    with pytest.raises(ValueError, match="`ladder` applies to method='tempering' only"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="gibbs", ladder=4)
+    with pytest.raises(ValueError, match="`ladder` must increase to the sampled t=1"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=[0.5, 0.9])
+    with pytest.raises(ValueError, match="`ladder` must increase"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=[0.5, 0.5, 1.0])
+    with pytest.raises(ValueError, match="finite inverse temperatures"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=[np.nan, 1.0])
+    with pytest.raises(ValueError, match="`ladder` must be >= 1"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=0)
+    # one rung is one Gibbs chain at t; t = 0 is the uniform distribution
+    assert isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=[1.0]).shape == (5, 5)
+    flat = isingeq.sample_boltzmann(m, 0.0, 4000, method="tempering", rng=0)
+    assert abs(flat.mean() - 0.5) < 0.03

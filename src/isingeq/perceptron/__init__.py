@@ -42,7 +42,7 @@ Vocabulary, as in the solvers: ``damping`` is the weight on the **old** value
 (``x <- damping x + (1 - damping) layer(x)``, 0 = undamped), ``max_sweeps`` caps the sweeps of
 an iteration, ``num_sweeps`` is the length of a ``t`` ladder, ``initial_states`` are starting
 points. 1-flip stability is tested everywhere with the one tolerance of
-:func:`isingeq.solvers.greedy.stability_slack`.
+:func:`~isingeq.solvers.stability_slack`.
 
 Examples
 --------
@@ -61,6 +61,7 @@ from .fixed_points import fixed_points, ground_state_basin
 from .inverse import (
     FIT_METHODS,
     SAMPLE_METHODS,
+    TEMPERING_RUNGS,
     fit,
     min_samples,
     reconstruction_error,
@@ -72,6 +73,7 @@ __all__ = [
     "ENUMERATE_MAX_N",
     "FIT_METHODS",
     "SAMPLE_METHODS",
+    "TEMPERING_RUNGS",
     "FixedPointResult",
     "Perceptron",
     "conditional_identity_error",

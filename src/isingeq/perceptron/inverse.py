@@ -53,6 +53,7 @@ from .._resources import memory_shortfall
 from .._rows import distinct_rows
 from .._validation import as_generator, check_int, check_model, check_real
 from ..model import SpinGlass
+from ..solvers.scipy_root import critical_t
 from ..solvers.tabu import couplings
 from . import _kernels
 from ._common import ENUMERATE_MAX_N, all_log_probs, decode, reject_tensor
@@ -60,13 +61,16 @@ from ._common import ENUMERATE_MAX_N, all_log_probs, decode, reject_tensor
 __all__ = [
     "FIT_METHODS",
     "SAMPLE_METHODS",
+    "TEMPERING_RUNGS",
     "fit",
     "min_samples",
     "reconstruction_error",
     "sample_boltzmann",
 ]
 
-SAMPLE_METHODS = ("exact", "gibbs")
+SAMPLE_METHODS = ("exact", "gibbs", "tempering")
+#: Rungs of parallel tempering's default ladder (``sample_boltzmann(method="tempering")``).
+TEMPERING_RUNGS = 16
 FIT_METHODS = ("pseudolikelihood", "mean-field")
 
 #: A pseudo-likelihood fit whose L-BFGS-B line search fails (no decrease found) counts as
@@ -98,6 +102,7 @@ def sample_boltzmann(
     burn_in: int | None = None,
     thin: int | None = None,
     initial_state: ArrayLike | None = None,
+    ladder: int | ArrayLike | None = None,
 ) -> NDArray[np.uint8]:
     """Samples of ``P(n) = exp(-t H(n)) / Z``, one 0/1 state per row.
 
@@ -111,16 +116,31 @@ def sample_boltzmann(
     rng : None, int, SeedSequence or Generator
         The only source of randomness (the Gibbs kernel reads uniforms drawn from it), so a seed
         gives the same samples every time.
-    method : {"exact", "gibbs"}, default "exact"
+    method : {"exact", "gibbs", "tempering"}, default "exact"
         ``"exact"``: independent draws from the enumerated distribution (``n <= 24``).
         ``"gibbs"``: one sequential-scan Gibbs chain, any ``n``; samples are correlated. A
         sparse model stays sparse (a CSR kernel: a sweep costs O(n + nnz), memory O(n + nnz)).
+        ``"tempering"``: parallel tempering (replica exchange), any ``n``: Gibbs chains on a
+        ``ladder`` of inverse temperatures ending at ``t``, neighbours' states swapped with the
+        probability that keeps each chain's distribution; the samples are the coldest chain's.
+        A cold chain alone stays in the valley it fell into (a spin glass or a ferromagnet at
+        low temperature has several, far apart in Hamming distance), the hot ones cross
+        between valleys and hand their states down, so the samples weigh the valleys as
+        ``P`` does. A sweep costs the ladder's length in Gibbs sweeps.
     burn_in : int, optional
-        Gibbs sweeps discarded first (``"gibbs"`` only; default 1000).
+        Sweeps discarded first (``"gibbs"`` / ``"tempering"``; default 1000).
     thin : int, optional
-        Sweeps between kept samples (``"gibbs"`` only; default 1).
+        Sweeps between kept samples (``"gibbs"`` / ``"tempering"``; default 1).
     initial_state : array_like of 0/1, shape (n,), optional
-        Start of the Gibbs chain (``"gibbs"`` only); uniform random if omitted.
+        Start of the chain(s) (``"gibbs"`` / ``"tempering"``: every chain); uniform random if
+        omitted.
+    ladder : int or array_like, optional
+        ``"tempering"`` only. The inverse temperatures of the chains, increasing, positive, the
+        last equal to ``t``; or their number (default
+        :data:`~isingeq.perceptron.TEMPERING_RUNGS`) on a geometric ladder from
+        ``t_hot = min(t / 10, critical_t / 2)`` to ``t`` (``critical_t``: where the linearised
+        eq. 16 loses stability, :func:`isingeq.critical_t`; above half of it the chains are in
+        the high-temperature phase).
 
     Returns
     -------
@@ -131,9 +151,11 @@ def sample_boltzmann(
     ValueError
         On an unknown ``method``, ``n > 24`` with ``"exact"`` (use ``"gibbs"``), options out of
         range, more samples than memory holds (``$ISINGEQ_MEMORY_LIMIT``; checked before
-        drawing), an ``initial_state`` that is not 0/1 of length ``n``, or a Gibbs-only option
+        drawing), an ``initial_state`` that is not 0/1 of length ``n``, a chain's option
         (``burn_in``, ``thin``, ``initial_state``) given with ``"exact"``, whose independent
-        draws have no chain to use it (an option is never silently ignored).
+        draws have no chain to use it, ``ladder`` given with another method than
+        ``"tempering"`` (an option is never silently ignored), or a ``ladder`` that does not
+        increase to ``t``.
 
     Examples
     --------
@@ -144,6 +166,9 @@ def sample_boltzmann(
     True
     >>> Y = isingeq.sample_boltzmann(m, 1.0, 20_000, rng=0, method="gibbs", burn_in=10)
     >>> bool(abs(Y.mean() - 0.8808) < 0.01)
+    True
+    >>> Z = isingeq.sample_boltzmann(m, 1.0, 20_000, rng=0, method="tempering", burn_in=10)
+    >>> bool(abs(Z.mean() - 0.8808) < 0.01)
     True
     """
     model = check_model(model)
@@ -158,6 +183,11 @@ def sample_boltzmann(
     if short is not None:
         raise ValueError(
             f"num_samples={S} on n={n} needs {short} for the samples; ask for fewer `num_samples`"
+        )
+    if ladder is not None and method != "tempering":
+        raise ValueError(
+            f"`ladder` applies to method='tempering' only; got ladder={_short(ladder)} with "
+            f"method={method!r}"
         )
     if method == "exact":
         gibbs_only = {"burn_in": burn_in, "thin": thin, "initial_state": initial_state}
@@ -189,17 +219,56 @@ def sample_boltzmann(
             raise ValueError(f"`initial_state` must have shape ({n},); got shape {x.shape}")
     h = np.ascontiguousarray(model.h, dtype=np.float64)
     both = couplings(model)  # CSR or dense, the other storage empty (as tabu's kernels)
-    G = h + model.J @ x.astype(np.float64)
     out = np.zeros((S, n), dtype=np.uint8)
     total = burn_in + S * thin
     rows = np.full(total, -1, dtype=np.int64)
     rows[burn_in + thin - 1 :: thin] = np.arange(S)
+    if method == "tempering":
+        ts = _ladder(model, t, ladder)
+        K = ts.size
+        X = np.repeat(x[None, :], K, axis=0)
+        if initial_state is None:  # every chain its own random start
+            X[1:] = gen.integers(0, 2, size=(K - 1, n), dtype=np.uint8)
+        Xf = X.astype(np.float64)
+        G = h + model._rows_product(Xf)
+        E = np.asarray(model._energy_unchecked(Xf), dtype=np.float64)
+        slot = np.arange(K, dtype=np.int64)
+        chunk = max(1, (1 << 22) // (n * K))  # bounded memory for the uniforms
+        for start in range(0, total, chunk):
+            stop = min(total, start + chunk)
+            U = gen.random((stop - start, K, n))
+            V = gen.random((stop - start, K))
+            _kernels.tempering_sweeps(*both, ts, X, G, E, slot, U, V, rows[start:stop], out)
+        return out
+    G = h + model.J @ x.astype(np.float64)
     chunk = max(1, (1 << 22) // n)  # bounded memory for the uniforms
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
         U = gen.random((stop - start, n))
         _kernels.gibbs_sweeps(*both, t, x, G, U, rows[start:stop], out)
     return out
+
+
+def _ladder(model: SpinGlass, t: float, ladder: Any) -> NDArray[np.float64]:
+    """Parallel tempering's inverse temperatures (``sample_boltzmann``'s ``ladder``)."""
+    if ladder is None or isinstance(ladder, int | np.integer):
+        rungs = check_int("ladder", TEMPERING_RUNGS if ladder is None else ladder, low=1)
+        if t == 0.0 or rungs == 1:
+            return np.full(1, t)
+        t_c = critical_t(model)
+        hot = min(t / 10.0, 0.5 * t_c) if np.isfinite(t_c) else t / 10.0
+        ts = np.geomspace(hot, t, rungs)
+        ts[-1] = t  # exactly the target (geomspace's last value can differ in the last bit)
+        return ts
+    reject_tensor("ladder", ladder)
+    ts = np.asarray(ladder, dtype=np.float64).ravel()
+    if ts.size == 0 or not np.all(np.isfinite(ts)) or np.any(ts < 0.0):
+        raise ValueError(f"`ladder` must be finite inverse temperatures >= 0; got {_short(ladder)}")
+    if np.any(np.diff(ts) <= 0.0) or ts[-1] != t:
+        raise ValueError(
+            f"`ladder` must increase to the sampled t={t:g} (its last value); got {_short(ladder)}"
+        )
+    return ts
 
 
 def _short(value: Any) -> str:
@@ -282,7 +351,7 @@ def fit(
     t : float, default 1.0
         The inverse temperature the samples were drawn at, finite and ``> 0``.
     method : {"pseudolikelihood", "mean-field"}
-        See :mod:`isingeq.perceptron.inverse`: joint tied-weight pseudo-likelihood
+        See ``isingeq.perceptron.inverse``: joint tied-weight pseudo-likelihood
         (L-BFGS-B), or naive mean-field inversion ``J = -C^{-1} / t``.
     l2 : float, default 0
         Pseudo-likelihood only: a ridge penalty ``l2 / 2 * ||t eps||^2`` on the *mean*
@@ -572,6 +641,30 @@ def _separated_nodes(U: NDArray[np.float64]) -> NDArray[np.intp]:
 
 def reconstruction_error(learned: SpinGlass, true: SpinGlass) -> float:
     """``max |eps_learned - eps_true|`` over all entries (upper triangle, diagonal included).
+
+    The largest error of any one weight, not a mean: one coupling learned wrong shows, however
+    many others are right. Two sparse models are compared without building a dense ``n x n``
+    array.
+
+    Parameters
+    ----------
+    learned : SpinGlass
+        The model learned from samples (e.g. by :func:`~isingeq.fit`).
+    true : SpinGlass
+        The model the samples were drawn from, of the same size ``n``.
+
+    Returns
+    -------
+    float
+        ``>= 0``, in the units of ``eps`` (0 when the two models have the same ``eps``; the
+        offset is not compared).
+
+    Raises
+    ------
+    TypeError
+        If ``learned`` or ``true`` is not a :class:`~isingeq.SpinGlass`.
+    ValueError
+        If the two models differ in size.
 
     Examples
     --------
