@@ -1,7 +1,7 @@
 """Naming instances: the one resolver, and the named benchmark instances (Gset, OR-Library, Biq Mac,
 Chimera).
 
-:func:`resolve` turns every way to name an instance into an :class:`isingeq.Instance`, and
+:func:`~isingeq.resolve` turns every way to name an instance into an :class:`isingeq.Instance`, and
 :func:`resolve_many` does the same for lists and suites; ``isingeq solve --instance``,
 ``isingeq bench`` and Python all go through them, so one spec gives one model everywhere. The
 grammar of a spec, tried in this order:
@@ -20,16 +20,16 @@ grammar of a spec, tried in this order:
 a file path                 a path that exists, holds a path separator or ends in a known suffix
                             (:data:`isingeq.io.EXTENSIONS`, ``.txt``, ``.gz``), read by
                             :func:`isingeq.io.read`; it must hold one instance (use
-                            :func:`resolve_many` for a file of several). A file byte for
-                            byte the table's (SHA-256, :func:`pinned`) is that instance, by
+                            :func:`resolve_many` for a file of several). A file byte for byte the
+                            table's (SHA-256, :func:`~isingeq.datasets.pinned`) is that instance, by
                             any path or name: its name, best-known value and reader
 ``PATH#NAME``, ``PATH#K``   one instance of a file of several: the one named ``NAME``
                             (``bqp50.txt#bqp50-3``) or the K-th, from 1 (``bqp50.txt#3``)
 ==========================  ======================================================================
 
-:func:`resolve_many` also takes comma lists and suite names (:data:`SUITES`, e.g. ``gset-800``).
-The module is a little over 500 lines because it is one thing, naming an instance: the
-resolver needs the table of names and the data folder that :func:`load` uses.
+:func:`resolve_many` also takes comma lists and suite names (:data:`~isingeq.datasets.SUITES`, e.g.
+``gset-800``). The module is a little over 500 lines because it is one thing, naming an instance:
+the resolver needs the table of names and the data folder that :func:`load` uses.
 
 ``load("G22")``, ``load("bqp250-3")``, ``load("gka1a")`` read the instance from a data folder laid
 out like the project's ``shared/data`` (``gset/G22.txt``, ``beasley/bqp250.txt``,
@@ -209,7 +209,30 @@ SUITES: dict[str, list[str]] = {
 
 
 def suite(name: str) -> list[str]:
-    """The instance names of a suite (``SUITES``), or raise naming the known suites."""
+    """The instance names of a suite (:data:`~isingeq.datasets.SUITES`), or raise naming the
+    known suites.
+
+    Parameters
+    ----------
+    name : str
+        A suite's name, e.g. ``"gset-800"`` or ``"beasley-250"``.
+
+    Returns
+    -------
+    list of str
+        The instance names, in the suite's order: a new list, so the caller may change it
+        without changing the suite.
+
+    Raises
+    ------
+    ValueError
+        For an unknown suite (the closest known name suggested, every known one listed).
+
+    Examples
+    --------
+    >>> suite("targets")
+    ['G1', 'G22', 'G43', 'bqp1000-1']
+    """
     try:
         return list(SUITES[name])
     except KeyError:
@@ -222,6 +245,18 @@ def suite(name: str) -> list[str]:
 
 def names(family: str | None = None) -> list[str]:
     """Every instance name known, optionally of one family (gset, beasley, biqmac-be, ...).
+
+    Parameters
+    ----------
+    family : str, optional
+        A family of the table (``"gset"``, ``"beasley"``, ``"biqmac-gka"``, ``"biqmac-be"``,
+        ``"chimera"``, ...); every name when omitted.
+
+    Returns
+    -------
+    list of str
+        Names that :func:`~isingeq.datasets.load` and :func:`~isingeq.resolve` accept, in the
+        order of the table shipped with the package (``isingeq/data/best_known.csv``).
 
     Raises
     ------
@@ -284,7 +319,7 @@ def default_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
 def pinned() -> dict[str, tuple[str, int]]:
     """``file -> (sha256, bytes)`` of every file of the table (``data/sha256.csv``, from
     shared/data/SHA256SUMS): a fetched file must match before it enters the cache, and a file
-    opened by its path is recognised as the table's (:func:`resolve`)."""
+    opened by its path is recognised as the table's (:func:`~isingeq.resolve`)."""
     text = resources.files("isingeq").joinpath("data/sha256.csv").read_text()
     return {r["file"]: (r["sha256"], int(r["bytes"])) for r in csv.DictReader(text.splitlines())}
 
@@ -366,7 +401,7 @@ def load(
     fetch : bool, default True
         Fetch a missing Gset / OR-Library file from its public source over HTTPS (or from
         ``$ISINGEQ_DATA_MIRROR``); it enters the cache only if its SHA-256 and size match the
-        pinned ones (:func:`pinned`).
+        pinned ones (:func:`~isingeq.datasets.pinned`).
 
     Returns
     -------
@@ -449,7 +484,8 @@ def _read_entry(name: str, entry: Entry, path: Path) -> Instance:
 
 # ---------------------------------------------------------------------------- the resolver
 
-#: Random families of :func:`resolve`: spec prefix -> generator ``(n, rng) -> SpinGlass`` name.
+#: Random families of :func:`~isingeq.resolve`: spec prefix -> generator
+#: ``(n, rng) -> SpinGlass`` name.
 RANDOM_FAMILIES = ("paper", "sk", "ea")
 #: ``paper-N`` / ``sk-N`` with ``N`` up to this get their exact ground state as best-known value.
 RANDOM_EXACT_MAX_N = 24
@@ -700,7 +736,7 @@ def resolve(
     fetch : bool, default True
         Fetch a missing Gset / OR-Library file from its public source over HTTPS (or from
         ``$ISINGEQ_DATA_MIRROR``); it enters the cache only if its SHA-256 and size match the
-        pinned ones (:func:`pinned`).
+        pinned ones (:func:`~isingeq.datasets.pinned`).
     format : str, optional
         A file's format (:data:`isingeq.io.FORMATS`) where its name does not tell it (Biq
         Mac's ``g05_100.0``); files only.
@@ -787,20 +823,20 @@ def resolve_many(
     Parameters
     ----------
     specs : str, path or iterable of them
-        Specs as in :func:`resolve`; a string may be a comma list, and a suite name
-        (:data:`SUITES`, e.g. ``"gset-800"``) stands for its instances. A file contributes
-        every instance it holds.
+        Specs as in :func:`~isingeq.resolve`; a string may be a comma list, and a suite name
+        (:data:`~isingeq.datasets.SUITES`, e.g. ``"gset-800"``) stands for its instances. A file
+        contributes every instance it holds.
     data_dir : path, optional
-        As in :func:`resolve`.
+        As in :func:`~isingeq.resolve`.
     fetch : bool, default True
-        As in :func:`resolve`.
+        As in :func:`~isingeq.resolve`.
     format : str, optional
-        As in :func:`resolve`, for the files among ``specs`` (the named instances and random
-        families keep theirs). A file byte for byte the table's, read by its family's reader,
+        As in :func:`~isingeq.resolve`, for the files among ``specs`` (the named instances and
+        random families keep theirs). A file byte for byte the table's, read by its family's reader,
         is still that instance, with its best-known value.
     flag_names : mapping, optional
         The name an error gives a parameter (``specs``, ``spec``: one of them, ``data_dir``;
-        ``isingeq.datasets.names()`` as in :func:`resolve`).
+        ``isingeq.datasets.names()`` as in :func:`~isingeq.resolve`).
 
     Returns
     -------
@@ -809,8 +845,8 @@ def resolve_many(
     Raises
     ------
     ValueError
-        As :func:`resolve`; also when nothing is named, or when two different instances have
-        the same name (e.g. two files of the same stem).
+        As :func:`~isingeq.resolve`; also when nothing is named, or when two different instances
+        have the same name (e.g. two files of the same stem).
 
     Examples
     --------

@@ -186,7 +186,7 @@ class Instance:
     def better_or_equal(self, value: float, bound: float) -> bool:
         """Whether objective ``value`` is at least as good as ``bound`` in the instance's sense.
 
-        A relative slack of ``1e-9`` (:data:`REL_TOL`) absorbs float noise in ``H``.
+        A relative slack of ``1e-9`` (``REL_TOL``) absorbs float noise in ``H``.
 
         Examples
         --------

@@ -25,13 +25,14 @@ and flipping ``n_i`` from 0 to 1 changes H by ``-xi_i(n)``. The same model in sp
     H = sum_i h^s_i s_i + sum_{i<j} J^s_ij s_i s_j + offset^s
     h^s = -(h/2 + J.1/4),   J^s_ij = -J_ij / 4,   offset^s = offset - sum(h)/2 - sum_{i<j} J_ij/4
 
-(dimod's ``SPIN`` convention); see :meth:`SpinGlass.to_spin` and :meth:`SpinGlass.from_spin`.
+(dimod's ``SPIN`` convention); see :meth:`~isingeq.SpinGlass.to_spin` and
+:meth:`~isingeq.SpinGlass.from_spin`.
 
 Max-cut. A graph with edge weights ``w`` has ``cut(x) = sum_edges w_ij (x_i + x_j - 2 x_i x_j)``.
-:meth:`SpinGlass.from_maxcut` builds the model with ``H(x) = -cut(x)`` exactly
+:meth:`~isingeq.SpinGlass.from_maxcut` builds the model with ``H(x) = -cut(x)`` exactly
 (``eps_ii`` = weighted degree, ``eps_ij = -2 w_ij``), so the ground state is a maximum cut.
-:meth:`SpinGlass.to_maxcut` goes the other way for any model, with one extra vertex ``n`` fixed
-on side 1: ``H(x) = constant - 2 cut([x, 1])``.
+:meth:`~isingeq.SpinGlass.to_maxcut` goes the other way for any model, with one extra vertex
+``n`` fixed on side 1: ``H(x) = constant - 2 cut([x, 1])``.
 
 The module is one cohesive thing, the model and its conversions next to it, each tested by
 energy equality; that is why it is longer than most.
@@ -549,7 +550,8 @@ class SpinGlass:
         """The model a networkx graph draws: ``eps_ii`` on the nodes, ``eps_ij`` on the edges.
 
         Variable ``i`` is ``nodelist[i]`` (default ``list(G)``); ``G.graph["offset"]`` is the
-        offset. A graph to cut is a different thing: use :func:`isingeq.maxcut` or
+        offset. A graph to cut is a different thing: use
+        :func:`isingeq.maxcut <isingeq.integrations.networkx.maxcut>` or
         :func:`isingeq.integrations.networkx.maxcut_model`. Defined, with its errors, in
         :func:`isingeq.integrations.networkx.from_networkx` (networkx is an optional extra).
 

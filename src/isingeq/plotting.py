@@ -49,7 +49,29 @@ def check_figure_path(name: str, path: str | Path) -> str:
 def save_figure(fig: Any, path: str | Path, *, dpi: int = 120) -> Path:
     """Write ``fig`` to ``path`` atomically (a temporary file in the same folder, then a rename,
     so a reader never sees half a PNG) and close it. A missing folder is created, as the CLI's
-    ``--out`` files' are; an error names ``path``, not the temporary file."""
+    ``--out`` files' are; an error names ``path``, not the temporary file.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Closed afterwards, also when writing fails, so a loop of plots holds no figures.
+    path : str or Path
+        The output file; its extension (``.png``, ``.pdf``, ``.svg``, ...) picks the format.
+    dpi : int, default 120
+        Resolution of raster formats.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If matplotlib cannot write ``path``'s extension (the message lists the ones it can).
+    OSError
+        If the folder cannot be created or the file written.
+    """
     import os
 
     from ._files import temp_beside
@@ -281,7 +303,7 @@ def performance_profile_figure(records: Records, *, statistic: str = "mean") -> 
     Parameters
     ----------
     records : sequence of dict, str or Path
-        ``isingeq bench`` records (:data:`isingeq.experiments.bench.RECORD_FIELDS`), or the
+        ``isingeq bench`` records (``isingeq.experiments.bench.RECORD_FIELDS``), or the
         path of a ``records.csv``. Only rows with status "ok" count; ``ttt`` rows are left out.
     statistic : {"mean", "best"}, default "mean"
         The gap of an instance: the mean over repeats (as ``mean_gap`` in the summary) or the
@@ -357,7 +379,7 @@ def ttt_ecdf_figure(records: Records) -> Any:
     A run is one (instance, seed) of a solver on an instance that has a target (a best-known
     value). Its time to target is the ``ttt_s`` of its ``ttt`` row when the bench ran with
     ``--ttt``, else, coarsely, the wall time of the smallest budget that reached the target
-    (:func:`isingeq.experiments.bench_summary.times_to_target`); a run that never reached it
+    (``isingeq.experiments.bench_summary.times_to_target``); a run that never reached it
     counts in the denominator only, so a curve's height at the right is the solver's success
     rate. The time axis is logarithmic where the times span more than a decade.
 
@@ -425,12 +447,53 @@ def ttt_ecdf_figure(records: Records) -> Any:
 def plot_performance_profile(
     records: Records, path: str | Path, *, statistic: str = "mean"
 ) -> Path:
-    """Write :func:`performance_profile_figure` to ``path`` (PNG, atomically)."""
+    """Write :func:`performance_profile_figure` to ``path`` (PNG, atomically).
+
+    Parameters
+    ----------
+    records : sequence of dict, str or Path
+        ``isingeq bench`` records, or the path of a ``records.csv``, as in
+        :func:`performance_profile_figure`.
+    path : str or Path
+        The output file; its extension picks the format (:func:`save_figure`).
+    statistic : {"mean", "best"}, default "mean"
+        The gap of an instance over its repeats, as in :func:`performance_profile_figure`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``statistic`` is not "mean" or "best", or ``path`` has an extension matplotlib
+        cannot write.
+    """
     return save_figure(performance_profile_figure(records, statistic=statistic), path, dpi=110)
 
 
 def plot_ttt_ecdf(records: Records, path: str | Path) -> Path:
-    """Write :func:`ttt_ecdf_figure` to ``path`` (PNG, atomically)."""
+    """Write :func:`ttt_ecdf_figure` to ``path`` (PNG, atomically).
+
+    Parameters
+    ----------
+    records : sequence of dict, str or Path
+        ``isingeq bench`` records, or the path of a ``records.csv``, as in
+        :func:`ttt_ecdf_figure`.
+    path : str or Path
+        The output file; its extension picks the format (:func:`save_figure`).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` has an extension matplotlib cannot write.
+    """
     return save_figure(ttt_ecdf_figure(records), path, dpi=110)
 
 
@@ -452,7 +515,26 @@ def solve_figure(result: Any, trace: Any = None, *, objective: Any = None) -> An
       ``|<n_i> - 1/2| > 0.45``), so the freezing front is visible; and eq. 16's residual
       ``max_i |<n_i> - sigmoid(t xi_i)|`` with the mean energy of ``<n>`` against ``t``.
 
-    Returns the matplotlib Figure (the tests read its artists' data).
+    Parameters
+    ----------
+    result : SolveResult
+        The solve's result. Without a ``trace`` the first panel is its one final point
+        (``result.time_s``, ``result.best_energy``); the second and third panels need the
+        ``trajectory_states``, ``trajectory_states_t`` and ``trajectory`` entries of its
+        ``info`` (mfa with ``trajectory=True``).
+    trace : Trace, optional
+        The :class:`~isingeq.Trace` passed as the solve's ``callback``; anything with an
+        ``events`` list of :class:`~isingeq.ProgressEvent` does. The ``time_limit`` of its
+        last event is drawn as a dotted vertical line.
+    objective : callable, optional
+        Maps an energy ``H`` to the value to draw (e.g. ``Instance.objective_of_energy``);
+        default ``H`` itself.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel, or three where ``result.info`` has the trajectory (the tests read its
+        artists' data).
     """
     import numpy as np
 
@@ -530,5 +612,27 @@ def solve_figure(result: Any, trace: Any = None, *, objective: Any = None) -> An
 
 
 def plot_solve(result: Any, path: str | Path, trace: Any = None, *, objective: Any = None) -> Path:
-    """Write :func:`solve_figure` to ``path`` (PNG, atomically)."""
+    """Write :func:`solve_figure` to ``path`` (PNG, atomically).
+
+    Parameters
+    ----------
+    result : SolveResult
+        The solve's result, as in :func:`solve_figure`.
+    path : str or Path
+        The output file; its extension picks the format (:func:`save_figure`).
+    trace : Trace, optional
+        The solve's :class:`~isingeq.Trace`, as in :func:`solve_figure`.
+    objective : callable, optional
+        Maps an energy to the value drawn, as in :func:`solve_figure`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` has an extension matplotlib cannot write.
+    """
     return save_figure(solve_figure(result, trace, objective=objective), path, dpi=110)

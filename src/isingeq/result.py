@@ -8,21 +8,27 @@ Every method returns a :class:`SolveResult` of the same shape:
 * ``marginals`` (num_reads, n) float64 in [0, 1] -- the continuous ``<n_i>`` behind each sample
   (the solution of eq. 16 a mean-field method rounded; for ``exact`` at a finite ``t`` the exact
   Boltzmann marginals, the same row for every sample) -- or None where the method has none;
-* ``info``, a dict whose **core** is the same for every method (:data:`INFO_CORE`):
+* ``info``, a dict whose **core** is the same for every method
+  (:data:`~isingeq.result.INFO_CORE`):
 
-  ``method``    the method that ran (for ``auto``: the one it chose; ``info["auto"]`` says why)
-  ``options``   every option of that method with the value it ran with (defaults resolved;
-                arrays longer than 16 entries by their shape)
-  ``time_ns``   wall time in ns from entry to return, set-up (``t_c``, copies) included
-  ``sweeps``    int: sweeps run, one sweep being one update of every variable. Replicas that
-                anneal on one shared ladder (mfa, mfa-async) count a ladder step once; reads
-                that run on their own (greedy, scipy-root) are summed. For scipy-root a sweep
-                is one evaluation of eq. 16 by the root finder; ``exact`` visits states, not
-                sweeps, and reports 0 (``states_enumerated`` has the count)
-  ``stopped``   why it stopped: "enumerated", "converged", "not_converged", "max_sweeps",
-                "schedule" (the t ladder ran out), "saturated" (every ``<n_i>`` at 0/1 early),
-                "time_limit", "target_energy" or "interrupted" (Ctrl-C; the result then comes
-                with :class:`isingeq.Interrupted`)
+  ``method``
+      the method that ran (for ``auto``: the one it chose; ``info["auto"]`` says why)
+  ``options``
+      every option of that method with the value it ran with (defaults resolved; arrays
+      longer than 16 entries by their shape)
+  ``time_ns``
+      wall time in ns from entry to return, set-up (``t_c``, copies) included
+  ``sweeps``
+      int: sweeps run, one sweep being one update of every variable. Replicas that anneal on
+      one shared ladder (mfa, mfa-async) count a ladder step once; reads that run on their own
+      (greedy, scipy-root) are summed. For scipy-root a sweep is one evaluation of eq. 16 by
+      the root finder; ``exact`` visits states, not sweeps, and reports 0
+      (``states_enumerated`` has the count)
+  ``stopped``
+      why it stopped: "enumerated", "converged", "not_converged", "max_sweeps", "schedule"
+      (the t ladder ran out), "saturated" (every ``<n_i>`` at 0/1 early), "time_limit",
+      "target_energy" or "interrupted" (Ctrl-C; the result then comes with
+      :class:`isingeq.Interrupted`)
 
   Method extras keep one name for one thing: ``t_schedule`` (the t ladder of the first round),
   ``residual`` (num_reads,) (``max_i |<n_i> - sigmoid(t xi_i)|`` at the last ``t``),
@@ -64,8 +70,8 @@ class SolveResult:
     method : str
         The registered method that ran.
     info : dict
-        The core of :data:`INFO_CORE` (method, options, time_ns, sweeps, stopped) and the
-        method's documented extras (see :mod:`isingeq.result`).
+        The core of :data:`~isingeq.result.INFO_CORE` (method, options, time_ns, sweeps, stopped)
+        and the method's documented extras (see :mod:`isingeq.result`).
 
     Examples
     --------

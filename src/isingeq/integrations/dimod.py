@@ -253,12 +253,12 @@ class MeanFieldSampler(_IsingEqSampler):
     Parameters
     ----------
     method : str, optional
-        The heuristic to run, one of :data:`HEURISTICS` (every registered heuristic:
-        ``mfa-hybrid``, ``mfa-async``, ``mfa``, ``greedy``, ``scipy-root``, ...); default
-        :data:`isingeq.solvers.AUTO_HEURISTIC`, what ``isingeq.solve`` runs on models too large
-        to enumerate. :attr:`parameters` lists that method's options (``docs/vocabulary.md``)
-        and the sampler's own: ``seed``, ``unique``, ``initial_states_generator``,
-        ``callback``.
+        The heuristic to run, one of :data:`~isingeq.integrations.dimod.HEURISTICS` (every
+        registered heuristic: ``mfa-hybrid``, ``mfa-async``, ``mfa``, ``greedy``, ``scipy-root``,
+        ...); default :data:`isingeq.solvers.AUTO_HEURISTIC`, what ``isingeq.solve`` runs on models
+        too large to enumerate. :attr:`parameters` lists that method's options
+        (``docs/vocabulary.md``) and the sampler's own: ``seed``, ``unique``,
+        ``initial_states_generator``, ``callback``.
 
     Raises
     ------
@@ -285,17 +285,17 @@ class MeanFieldSampler(_IsingEqSampler):
       number of threads (each read draws from its own stream); without a seed one is drawn
       and reported in ``info["seed"]``. A ``time_limit`` makes the work done depend on the
       machine's speed, so only runs without one repeat exactly (``tabu`` on more than
-      :data:`TABU_SWEEPS_MAX_N` variables: pass ``num_sweeps``);
+      :data:`~isingeq.integrations.dimod.TABU_SWEEPS_MAX_N` variables: pass ``num_sweeps``);
     * **several distinct solutions**: ``unique=True`` returns each distinct state once;
     * **a bounded default time**: ``tabu``'s own default, 100 sweeps of ``n`` moves that each
-      scan ``n`` gains on a dense BQM (``O(degree log n)`` on a sparse one), is up to
-      ``100 n^2`` work: seconds at n = 5,000 and hours at 10^5, where
-      dwave-samplers' ``TabuSampler`` stops after its ``timeout`` of 100 ms. Without
-      ``time_limit`` or ``num_sweeps``, ``MeanFieldSampler("tabu")`` therefore runs the 100
-      sweeps up to :data:`TABU_SWEEPS_MAX_N` variables (about as long as that timeout, and
-      repeatable) and ``time_limit=TABU_TIME_LIMIT`` (0.1 s, all reads in parallel) beyond;
-      ``info["options"]["time_limit"]`` says which. The other methods' default schedules
-      are a fixed number of sweeps over the couplings, so linear in the BQM's size.
+      scan ``n`` gains on a dense BQM (``O(degree log n)`` on a sparse one), is up to ``100 n^2``
+      work: seconds at n = 5,000 and hours at 10^5, where dwave-samplers' ``TabuSampler`` stops
+      after its ``timeout`` of 100 ms. Without ``time_limit`` or ``num_sweeps``,
+      ``MeanFieldSampler("tabu")`` therefore runs the 100 sweeps up to
+      :data:`~isingeq.integrations.dimod.TABU_SWEEPS_MAX_N` variables (about as long as that
+      timeout, and repeatable) and ``time_limit=TABU_TIME_LIMIT`` (0.1 s, all reads in parallel)
+      beyond; ``info["options"]["time_limit"]`` says which. The other methods' default schedules are
+      a fixed number of sweeps over the couplings, so linear in the BQM's size.
 
     Examples
     --------
@@ -356,14 +356,14 @@ class MeanFieldSampler(_IsingEqSampler):
             states (from ``seed``), the given rows repeated, or a ValueError; ``"tile"`` and
             ``"none"`` without ``initial_states`` are a ValueError, as in dwave-samplers.
         time_limit : float, optional
-            Seconds of wall time from this call's entry: the BQM's conversion and the
-            SampleSet's labels (sorted before the solve) are counted, and the method gets what
-            they leave. What comes after is short: the method's last step (a 1-flip descent of
-            each read) and the SampleSet's energies (``bqm.energies``) and record
-            (``postprocessing_ns``); ``info["timing"]`` shows each part
-            (``benchmarks/bench_bqm.py --sample-time`` measures them at 10^5 variables).
-            Default none, except for ``tabu`` on more than :data:`TABU_SWEEPS_MAX_N`
-            variables without ``num_sweeps``: 0.1 s (Notes).
+            Seconds of wall time from this call's entry: the BQM's conversion and the SampleSet's
+            labels (sorted before the solve) are counted, and the method gets what they leave. What
+            comes after is short: the method's last step (a 1-flip descent of each read) and the
+            SampleSet's energies (``bqm.energies``) and record (``postprocessing_ns``);
+            ``info["timing"]`` shows each part (``benchmarks/bench_bqm.py --sample-time`` measures
+            them at 10^5 variables). Default none, except for ``tabu`` on more than
+            :data:`~isingeq.integrations.dimod.TABU_SWEEPS_MAX_N` variables without ``num_sweeps``:
+            0.1 s (Notes).
         callback : callable, optional
             Called with an :class:`isingeq.ProgressEvent` whenever the method checks its clock
             and once at the end (as ``isingeq.solve(..., callback=)``; :class:`isingeq.Trace`

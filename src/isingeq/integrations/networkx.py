@@ -82,8 +82,9 @@ class MaxCutResult:
     nodes : list
         Variable ``i`` of the model is ``nodes[i]``.
     result : SolveResult
-        What :func:`isingeq.solve` returned on the max-cut model (:func:`maxcut_model`): every
-        read, its energy ``H = -cut``, timing and the method's ``info``.
+        What :func:`isingeq.solve` returned on the max-cut model
+        (:func:`~isingeq.integrations.networkx.maxcut_model`): every read, its energy ``H = -cut``,
+        timing and the method's ``info``.
     """
 
     cut_value: float
@@ -265,8 +266,8 @@ def maxcut_model(
     Returns
     -------
     model : SpinGlass
-        :meth:`SpinGlass.from_maxcut` of the graph (sparse): the same model as a Gset file of
-        the same edges gives.
+        :meth:`~isingeq.SpinGlass.from_maxcut` of the graph (sparse): the same model as a Gset file
+        of the same edges gives.
     nodes : list
         Variable ``i`` is ``nodes[i]``.
 
@@ -314,9 +315,9 @@ def maxcut(
 ) -> MaxCutResult:
     """A maximum (or large) weighted cut of a networkx graph, through :func:`isingeq.solve`.
 
-    Builds :func:`maxcut_model` (``H = -cut``) and solves it with the same methods and options
-    as :func:`isingeq.solve`, so the same ``method``, ``rng`` and options give the same cut as
-    ``isingeq.solve`` on the model of a Gset file with the same edges.
+    Builds :func:`~isingeq.integrations.networkx.maxcut_model` (``H = -cut``) and solves it with the
+    same methods and options as :func:`isingeq.solve`, so the same ``method``, ``rng`` and options
+    give the same cut as ``isingeq.solve`` on the model of a Gset file with the same edges.
 
     Parameters
     ----------

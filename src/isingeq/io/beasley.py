@@ -1,4 +1,5 @@
-"""OR-Library QUBO files (Beasley's ``bqp*.txt``): :func:`read_beasley`, :func:`write_beasley`.
+"""OR-Library QUBO files (Beasley's ``bqp*.txt``): :func:`~isingeq.io.read_beasley`,
+:func:`~isingeq.io.write_beasley`.
 
 A file holds several instances and is read as one stream of whitespace-separated integers (the
 OR-Library files pad their lines with spaces)::

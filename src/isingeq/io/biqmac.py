@@ -1,4 +1,5 @@
-"""Biq Mac "sparse" QUBO files (``be*.sparse``, ``gka*.sparse``): :func:`read_biqmac`, :func:`write_biqmac`.
+"""Biq Mac "sparse" QUBO files (``be*.sparse``, ``gka*.sparse``): :func:`~isingeq.io.read_biqmac`,
+:func:`~isingeq.io.write_biqmac`.
 
 The format of the Biq Mac Library (A. Wiegele, 2007)::
 

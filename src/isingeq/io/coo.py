@@ -1,4 +1,4 @@
-"""dimod's COO text format: :func:`read_coo`, :func:`write_coo`.
+"""dimod's COO text format: :func:`~isingeq.io.read_coo`, :func:`~isingeq.io.write_coo`.
 
 The format of :mod:`dimod.serialization.coo`: one line per bias of a binary quadratic model whose
 variables are the integers ``0..n-1``::
@@ -14,7 +14,7 @@ with the energy (lower is better)::
 isingeq reads it without dimod and more strictly: each pair at most once (dimod adds repeated
 lines up; here a repeat is an error naming both lines), no lines other than blank ones, ``#``
 comments and ``i j bias``. The format has no constant term; isingeq writes a nonzero one as a
-``# offset=<value>`` comment, which :func:`read_coo` reads and dimod ignores.
+``# offset=<value>`` comment, which :func:`~isingeq.io.read_coo` reads and dimod ignores.
 
 The instance has sense ``"min"`` and ``objective(x) = E`` of the state: ``model.energy(x)`` for
 BINARY, the spin energy of ``s = 2x - 1`` for SPIN (built with

@@ -1,4 +1,5 @@
-"""Max-cut graphs in the Gset / rudy format: :func:`read_gset` (alias :func:`read_rudy`), :func:`write_gset`.
+"""Max-cut graphs in the Gset / rudy format: :func:`~isingeq.io.read_gset` (alias
+:func:`~isingeq.io.read_rudy`), :func:`~isingeq.io.write_gset`.
 
 The format of G. Rinaldi's ``rudy`` generator, used by Y. Ye's Gset and by the Biq Mac ``rudy`` and
 ``ising`` sets::
@@ -59,7 +60,7 @@ def read_gset(path: PathOrFile, name: str | None = None) -> Instance:
     Instance
         Sense ``"max"``, ``objective(x)`` = the cut value, ``best_known`` None. ``meta`` holds
         ``"edges"`` (int64, shape (m, 2), 0-based, as listed) and ``"weights"`` (float64,
-        shape (m,)), read-only, which :func:`write_gset` writes back.
+        shape (m,)), read-only, which :func:`~isingeq.io.write_gset` writes back.
 
     Raises
     ------
@@ -129,7 +130,7 @@ def write_gset(
 ) -> None:
     """Write a max-cut graph in the Gset / rudy format (1-based, one edge per line).
 
-    Give either an instance read by :func:`read_gset` (its ``meta["edges"]`` and
+    Give either an instance read by :func:`~isingeq.io.read_gset` (its ``meta["edges"]`` and
     ``meta["weights"]`` are written as they were read, so a file round-trips edge for edge), or
     the graph as keywords ``n``, ``edges`` (0-based) and ``weights``. For a general model, build
     the graph with :meth:`isingeq.SpinGlass.to_maxcut` first.

@@ -1,4 +1,5 @@
-"""Spin glasses in COOL's ``latfile`` format: :func:`read_latfile`, :func:`write_latfile`.
+"""Spin glasses in COOL's ``latfile`` format: :func:`~isingeq.io.read_latfile`,
+:func:`~isingeq.io.write_latfile`.
 
 The format of the COOL lattice files (1QB, Mills, Ronagh & Tamblyn 2020) and of the Spin Glass
 Server instances they copy::

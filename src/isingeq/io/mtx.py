@@ -1,4 +1,5 @@
-"""QUBO matrices in the MatrixMarket format: :func:`read_mtx`, :func:`write_mtx`.
+"""QUBO matrices in the MatrixMarket format: :func:`~isingeq.io.read_mtx`,
+:func:`~isingeq.io.write_mtx`.
 
 The file holds a square real or integer matrix ``Q`` (``coordinate`` or ``array`` layout,
 ``general`` or ``symmetric``), and the problem is::
@@ -14,8 +15,8 @@ with ``Q`` exactly the matrix the file defines, as :func:`scipy.io.mmread` retur
 
 The model has ``H = f``: ``eps_ii = -Q_ii``, ``eps_ij = -(Q_ij + Q_ji)`` for ``i < j`` (see
 :mod:`isingeq.model`); the instance has sense ``"min"`` and ``objective(x) = H(x)``.
-:func:`write_mtx` writes the upper-triangular ``Q = -eps`` as a ``general`` matrix, so the two
-conventions meet.
+:func:`~isingeq.io.write_mtx` writes the upper-triangular ``Q = -eps`` as a ``general`` matrix, so
+the two conventions meet.
 
 Files are parsed through :func:`scipy.io.mmread` after a strict line-by-line check of their own
 (``mmread`` itself accepts ``1.5`` as an index, extra fields and repeated entries), so a bad file
@@ -248,10 +249,10 @@ def read_mtx(path: PathOrFile, name: str | None = None) -> Instance:
 def write_mtx(instance: Instance | SpinGlass, path: PathOrFile) -> None:
     """Write a model as the MatrixMarket matrix ``Q = -eps`` (upper-triangular, ``general``).
 
-    Reading it back with :func:`read_mtx` gives ``x^T Q x = H(x) - offset``: the format has no
-    constant, so ``model.offset`` is not written. A sparse model is written in the
-    ``coordinate`` layout (nonzero entries only), a dense one in the ``array`` layout. Numbers
-    are written so that they read back exactly.
+    Reading it back with :func:`~isingeq.io.read_mtx` gives ``x^T Q x = H(x) - offset``: the format
+    has no constant, so ``model.offset`` is not written. A sparse model is written in the
+    ``coordinate`` layout (nonzero entries only), a dense one in the ``array`` layout. Numbers are
+    written so that they read back exactly.
 
     Parameters
     ----------

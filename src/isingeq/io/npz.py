@@ -1,4 +1,5 @@
-"""isingeq's own lossless format, a NumPy ``.npz`` archive: :func:`save_npz`, :func:`load_npz`.
+"""isingeq's own lossless format, a NumPy ``.npz`` archive: :func:`~isingeq.io.save_npz`,
+:func:`~isingeq.io.load_npz`.
 
 One instance per archive, with the model's couplings exactly as stored (dense, or the three
 arrays of a CSR matrix) and everything else of the :class:`~isingeq.instance.Instance`::
@@ -136,7 +137,7 @@ def _json_ok(value: Any) -> bool:
 
 
 def load_npz(path: PathOrFile, name: str | None = None) -> Instance:
-    """Load an instance saved by :func:`save_npz`.
+    """Load an instance saved by :func:`~isingeq.io.save_npz`.
 
     Parameters
     ----------
@@ -153,8 +154,8 @@ def load_npz(path: PathOrFile, name: str | None = None) -> Instance:
     Raises
     ------
     FormatError
-        If the file is not an archive written by :func:`save_npz`, lacks a member, has another
-        version, or holds invalid couplings or metadata; the message names the file and what
+        If the file is not an archive written by :func:`~isingeq.io.save_npz`, lacks a member, has
+        another version, or holds invalid couplings or metadata; the message names the file and what
         was expected.
     """
     source = source_name(path)
@@ -226,7 +227,7 @@ def load_npz(path: PathOrFile, name: str | None = None) -> Instance:
     return inst
 
 
-#: The same as :func:`save_npz`.
+#: The same as :func:`~isingeq.io.save_npz`.
 write_npz = save_npz
-#: The same as :func:`load_npz`.
+#: The same as :func:`~isingeq.io.load_npz`.
 read_npz = load_npz

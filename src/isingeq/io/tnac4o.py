@@ -1,4 +1,5 @@
-"""Spin glasses in tnac4o's instance format: :func:`read_tnac4o`, :func:`write_tnac4o`.
+"""Spin glasses in tnac4o's instance format: :func:`~isingeq.io.read_tnac4o`,
+:func:`~isingeq.io.write_tnac4o`.
 
 The format of the Chimera instances of tnac4o (Rams, Mohseni, Gardas, Phys. Rev. E 104,
 025308 (2021)), in ``shared/data/spinglass/chimera_J124_C8``::
@@ -11,8 +12,8 @@ with the energy (lower is better)::
     E(s) = sum_{i<j} J_ij s_i s_j + sum_i h_i s_i,        s in {-1, +1}^N
 
 The number of spins is the largest index (or ``n``, for trailing spins with no coupling;
-:func:`write_tnac4o` writes a zero field ``N N 0`` for a last spin that has no entry). The
-model is :meth:`isingeq.SpinGlass.from_spin`, which keeps energies equal:
+:func:`~isingeq.io.write_tnac4o` writes a zero field ``N N 0`` for a last spin that has no entry).
+The model is :meth:`isingeq.SpinGlass.from_spin`, which keeps energies equal:
 ``model.energy(x) = E(2x - 1)``; the instance has sense ``"min"`` and ``objective(x) = E``
 (scale 1, shift 0), the quantity whose minimum tnac4o reports.
 """

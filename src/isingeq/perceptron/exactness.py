@@ -8,7 +8,7 @@ is exactly the layer's output (:mod:`isingeq.perceptron.layer`)::
 (:func:`conditional_identity_error` checks this by enumeration). Eq. 16 replaces ``n_j`` inside
 ``xi_i`` by ``<n_j>``: that mean-field step is the approximation, measured by
 :func:`mean_field_error` against the exact marginals, with eq. 16 solved by
-:func:`isingeq.perceptron.solve_eq16_continuation`.
+:func:`~isingeq.perceptron.solve_eq16_continuation`.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def mean_field_error(
 ) -> float:
     """``max_i |<n_i>_eq16 - <n_i>_exact|`` at inverse temperature ``t``.
 
-    ``<n>_eq16`` solves eq. 16 (:func:`isingeq.perceptron.solve_eq16_continuation`: damped
+    ``<n>_eq16`` solves eq. 16 (:func:`~isingeq.perceptron.solve_eq16_continuation`: damped
     iteration with continuation from small ``t``); ``<n>_exact`` are the exact Boltzmann
     marginals (:func:`isingeq.exact_log_partition`). This measures the mean-field step, the one
     approximation between the exact conditional and eq. 16.
@@ -209,7 +209,7 @@ def mean_field_error(
         Finite, ``>= 0``.
     num_sweeps : int, default 50
         Continuation steps (the length of the ``t`` ladder of
-        :func:`isingeq.perceptron.solve_eq16_continuation`).
+        :func:`~isingeq.perceptron.solve_eq16_continuation`).
     num_steps : int, optional
         Deprecated spelling of ``num_sweeps`` (DeprecationWarning).
 

@@ -9,8 +9,8 @@ them often.
 
 Both enumerate: :func:`fixed_points` walks all ``2^n`` states with the exact solver's block Gray
 code (:mod:`isingeq.solvers._kernels`); :func:`ground_state_basin` runs the asynchronous
-``t = inf`` update (:func:`isingeq.solvers.greedy.descend`) from every state or from random ones.
-Stability is tested with the one tolerance of :func:`isingeq.solvers.greedy.stability_slack`,
+``t = inf`` update (``isingeq.solvers.greedy.descend``) from every state or from random ones.
+Stability is tested with the one tolerance of :func:`~isingeq.solvers.stability_slack`,
 the same as :func:`isingeq.one_flip_stable` and :meth:`isingeq.Perceptron.iterate`.
 """
 
@@ -36,7 +36,7 @@ def fixed_points(model: SpinGlass) -> NDArray[np.uint8]:
     """All 1-flip-stable states, one per row: eq. 16's ``t = inf`` solutions.
 
     A state is listed iff ``(2 n_i - 1) xi_i(n) >= stability_slack(model)`` for every ``i`` (no
-    single flip lowers ``H`` beyond rounding; see :func:`isingeq.solvers.greedy.stability_slack`
+    single flip lowers ``H`` beyond rounding; see :func:`~isingeq.solvers.stability_slack`
     for why the tolerance is there): the states :func:`isingeq.one_flip_stable` accepts, and
     where the asynchronous ``t = inf`` update (:meth:`isingeq.Perceptron.iterate`) ends. The
     ground state is always among them. Enumerates all ``2^n`` states (numba, parallel, the exact
@@ -45,7 +45,7 @@ def fixed_points(model: SpinGlass) -> NDArray[np.uint8]:
     A listed state with no tied field (``xi_i != 0`` for every ``i``) is a fixed point of the
     ``t = inf`` layer, and every 0/1 fixed point of the layer is listed. A listed state with a
     tie ``xi_i = 0`` is not a fixed point of :meth:`isingeq.Perceptron.forward`, whose
-    ``step(0) = 1/2`` (see :mod:`isingeq.perceptron.fixed_points`): integer weights such as
+    ``step(0) = 1/2`` (see ``isingeq.perceptron.fixed_points``): integer weights such as
     max-cut's have such ties.
 
     Parameters

@@ -13,7 +13,7 @@ iff it is *strictly* 1-flip stable (``xi_i > 0`` where ``n_i = 1``, ``xi_i < 0``
 ``n_i = 0``). The asynchronous update (:meth:`Perceptron.iterate` with ``mode="asynchronous"``)
 keeps a node's value on a tie ``xi_i = 0``, as :mod:`isingeq.solvers.greedy` does; it ends in
 a 1-flip-stable state of :func:`isingeq.one_flip_stable` (``(2 n_i - 1) xi_i >= 0`` for all
-``i``, up to the one tolerance :func:`isingeq.solvers.greedy.stability_slack`), and every such
+``i``, up to the one tolerance :func:`~isingeq.solvers.stability_slack`), and every such
 state is left unchanged except where a tie ``xi_i = 0`` has come out of rounding as a tiny
 nonzero number. For the paper's instances (continuous ``eps``) ties have probability zero;
 :func:`isingeq.fixed_points` lists all the 1-flip-stable states.
@@ -78,7 +78,7 @@ class Perceptron:
     """The model as a recurrent perceptron layer ``layer(x) = sigmoid(t (J x + h))``.
 
     Weights ``J`` (symmetric, zero diagonal) and bias ``h = diag(eps)`` are the model's own (see
-    :mod:`isingeq.model`); eq. 16 is ``x = layer(x)``. See :mod:`isingeq.perceptron.layer` for the
+    :mod:`isingeq.model`); eq. 16 is ``x = layer(x)``. See ``isingeq.perceptron.layer`` for the
     statements about its fixed points. Calling the layer, ``p(x)``, is :meth:`forward`.
 
     A Perceptron is read-only, as its :class:`FixedPointResult` is: assigning ``model`` or ``t``
@@ -258,7 +258,7 @@ class Perceptron:
             (it may cycle: ``converged`` says so). ``"asynchronous"``: nodes updated one at a
             time in index order, each seeing the newest values; at ``t = inf`` a tie
             ``xi_i = 0`` keeps the current value and the run is 1-flip descent on ``H``
-            (:func:`isingeq.solvers.greedy.descend`), which always ends. A sparse model stays
+            (``isingeq.solvers.greedy.descend``), which always ends. A sparse model stays
             sparse (its CSR rows are the columns each node reads).
         max_sweeps : int, default 1000
             Cap on sweeps per run (a sweep updates every node once).

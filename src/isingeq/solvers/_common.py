@@ -310,7 +310,30 @@ def half_is_stuck(model: SpinGlass) -> bool:
 def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:
     """``F(x) = x - sigmoid(t xi(x))``, shape of ``x``: zero exactly at the solutions of eq. 16.
 
-    ``x`` is (n,) or (R, n); no validation (the methods call it on their own iterates).
+    ``x`` is (n,) or (R, n); no validation of a batch (the methods call it on their own
+    iterates, every step), only a single state's shape and finiteness (as
+    :meth:`~isingeq.SpinGlass.local_field` checks them).
+
+    Parameters
+    ----------
+    model : SpinGlass
+    x : array_like, shape (n,) or (R, n)
+        Marginals ``<n_i>`` in [0, 1] (0/1 states are a special case), one row per replica.
+    t : float
+        The inverse temperature of eq. 16.
+
+    Returns
+    -------
+    ndarray of float64, shape of ``x``
+        ``x - sigmoid(t xi(x))``; ``max |F|`` over a row is the ``residual`` extra of the
+        mean-field methods.
+
+    Examples
+    --------
+    >>> import isingeq
+    >>> m = isingeq.SpinGlass([[1.0, -3.0], [0.0, 1.0]])
+    >>> isingeq.eq16_residual(m, [0.5, 0.5], 0.0).tolist()   # t = 0: x = 1/2 solves eq. 16
+    [0.0, 0.0]
     """
     X = np.asarray(x, dtype=np.float64)
     xi = fields(model, X) if X.ndim == 2 else model.local_field(X)

@@ -142,7 +142,7 @@ def report(phase: str, best_energy: float, sweeps: int, rounds: int = 0) -> None
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C stopped a solve, whose best result so far is :attr:`result`.
+    """Ctrl-C stopped a solve, whose best result so far is ``result``.
 
     A :class:`KeyboardInterrupt`, so a script stops as it always did; to keep the work done::
 
@@ -153,12 +153,19 @@ class Interrupted(KeyboardInterrupt):
 
     (In an interactive session, after the traceback: ``sys.last_value.result``.)
 
-    The methods that check for it (:func:`interruptible`: mfa, mfa-async, mfa-hybrid, tabu
+    The methods that check for it (``interruptible``: mfa, mfa-async, mfa-hybrid, tabu
     and auto) stop at their next clock check, finish their best states as at a time limit and
     return them; a second Ctrl-C in the meantime interrupts at once (a plain
     KeyboardInterrupt). A check comes after at most about 0.5 s of work (with
     ``backend="torch"``, between mfa-async's colour classes, every 0.25 s). Other methods, and
     solves outside the main thread (a Dask worker's), are interrupted as before.
+
+    Attributes
+    ----------
+    result : SolveResult
+        The best result so far, of the shape every method returns, with
+        ``info["stopped"] == "interrupted"`` (unless the method had just ended on its own, when
+        its own reason stays).
     """
 
     def __init__(self, result: Any) -> None:
@@ -222,6 +229,12 @@ def interruptible(enabled: bool) -> Iterator[_Stop | None]:
 @dataclass
 class Trace:
     """A callback that keeps every event: ``isingeq.solve(m, callback=trace)``.
+
+    Attributes
+    ----------
+    events : list of ProgressEvent
+        Every event received, in order; a solve that returns ends with its ``"done"`` event.
+        One trace passed to several solves keeps all their events.
 
     Examples
     --------

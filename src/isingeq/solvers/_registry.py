@@ -221,6 +221,26 @@ def _unknown(method: str, key: str, allowed: list[str]) -> str:
 def method_options(method: str) -> list[str]:
     """The keyword options that ``method`` accepts (besides ``rng``), in signature order.
 
+    Parameters
+    ----------
+    method : str
+        A registered method (``isingeq.METHODS``), e.g. ``"mfa"``; case must match.
+
+    Returns
+    -------
+    list of str
+        The names :func:`~isingeq.solve` passes on to the method; any other option is a
+        TypeError there, except ``rng`` and ``callback``, which every method takes (deprecated
+        spellings of an option are accepted with a DeprecationWarning but not listed). A new
+        list, so the caller may change it.
+
+    Raises
+    ------
+    TypeError
+        If ``method`` is not a string.
+    ValueError
+        If ``method`` is not registered (the closest registered name is suggested).
+
     Examples
     --------
     >>> method_options("greedy")

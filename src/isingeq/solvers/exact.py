@@ -130,16 +130,15 @@ def solve_exact(
         (the thermodynamics: specific heat ``t^2 Var H``, entropy ``log Z + t <H>``, free
         energy ``-log Z / t``), in the same pass over the states.
     client : distributed.Client or str, optional
-        Enumerate on a Dask cluster (a Client, a scheduler address, or ``"local"``: a local
-        cluster of one worker process per core for this solve; needs
-        ``pip install "isingeq[dask]"``): the states are split into ``2^p`` blocks by their
-        ``p`` highest variables, each block enumerated by the same kernel on a worker with the
-        fixed variables folded into the fields, and the blocks' lowest states, ``log Z`` and
-        marginals reduced (log-sum-exp). The limit of n then grows with the cluster: a short
-        calibration task measures the workers' states/s, and a run expected to take more than
-        :data:`DISTRIBUTED_MAX_SECONDS` is refused before it starts. A cluster with no worker
-        yet (an adaptive one) is waited for, with a RuntimeWarning. Scaling against one
-        process: ``benchmarks/bench_dask.py``.
+        Enumerate on a Dask cluster (a Client, a scheduler address, or ``"local"``: a local cluster
+        of one worker process per core for this solve; needs ``pip install "isingeq[dask]"``): the
+        states are split into ``2^p`` blocks by their ``p`` highest variables, each block enumerated
+        by the same kernel on a worker with the fixed variables folded into the fields, and the
+        blocks' lowest states, ``log Z`` and marginals reduced (log-sum-exp). The limit of n then
+        grows with the cluster: a short calibration task measures the workers' states/s, and a run
+        expected to take more than :data:`~isingeq.solvers.exact.DISTRIBUTED_MAX_SECONDS` is refused
+        before it starts. A cluster with no worker yet (an adaptive one) is waited for, with a
+        RuntimeWarning. Scaling against one process: ``benchmarks/bench_dask.py``.
 
     Returns
     -------
@@ -160,8 +159,8 @@ def solve_exact(
     ------
     ValueError
         If ``n > 36`` without ``client``, or the cluster's expected time exceeds
-        :data:`DISTRIBUTED_MAX_SECONDS` (the message gives the expected time), or an option is
-        out of range.
+        :data:`~isingeq.solvers.exact.DISTRIBUTED_MAX_SECONDS` (the message gives the expected
+        time), or an option is out of range.
 
     Examples
     --------

@@ -1,15 +1,16 @@
 """``method="greedy"``: the asynchronous ``t = infinity`` update of eq. 16 (1-flip descent).
 
-At ``t = infinity`` eq. 16 reads ``n_i = step(xi_i)``. Applied node by node (asynchronously) it
-is exactly single-flip descent on ``H``: setting ``n_i = 1`` when ``xi_i > 0`` and ``n_i = 0``
-when ``xi_i < 0`` never raises ``H`` (flipping ``n_i`` changes ``H`` by ``-xi_i`` or ``+xi_i``).
-Nodes are visited **sequentially in index order**, sweep after sweep, until a sweep changes
-nothing: the result is a fixed point of the ``t = infinity`` equation, i.e. 1-flip stable (no
-single flip lowers ``H``). Ties (``|xi_i|`` within the one stability tolerance,
-:func:`stability_slack`) keep the current value, so every flip lowers ``H`` strictly, the
-descent always ends, and it ends in exactly the states :func:`one_flip_stable` accepts.
+At ``t = infinity`` eq. 16 reads ``n_i = step(xi_i)``. Applied node by node (asynchronously) it is
+exactly single-flip descent on ``H``: setting ``n_i = 1`` when ``xi_i > 0`` and ``n_i = 0`` when
+``xi_i < 0`` never raises ``H`` (flipping ``n_i`` changes ``H`` by ``-xi_i`` or ``+xi_i``). Nodes
+are visited **sequentially in index order**, sweep after sweep, until a sweep changes nothing: the
+result is a fixed point of the ``t = infinity`` equation, i.e. 1-flip stable (no single flip lowers
+``H``). Ties (``|xi_i|`` within the one stability tolerance,
+:func:`~isingeq.solvers.stability_slack`) keep the current value, so every flip lowers ``H``
+strictly, the descent always ends, and it ends in exactly the states
+:func:`~isingeq.one_flip_stable` accepts.
 
-:func:`polish` applies the same update to any result (``isingeq.polish(model, result)``).
+:func:`~isingeq.polish` applies the same update to any result (``isingeq.polish(model, result)``).
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def descent_converged(
     the ``converged`` extra of every method that ends with the descent (greedy's meaning).
 
     A row that took fewer than ``max_sweeps`` sweeps ended on a sweep that changed nothing;
-    only the rows that used them all are tested (:func:`one_flip_stable`), so the usual case
-    costs nothing.
+    only the rows that used them all are tested (:func:`~isingeq.one_flip_stable`), so the
+    usual case costs nothing.
     """
     ok = np.asarray(sweeps) < max_sweeps
     if not ok.all():
@@ -92,6 +93,35 @@ def polish(model: SpinGlass, result: SolveResult, *, max_sweeps: int = 10_000) -
     Energies never rise. The result keeps its marginals and info; ``info["polish_sweeps"]`` is
     added and the method (``result.method`` and ``info["method"]``) becomes
     ``"<method>+greedy"``.
+
+    Parameters
+    ----------
+    model : SpinGlass
+        The model ``result`` was solved on.
+    result : SolveResult
+        Any method's result; its ``samples``, shape (num_reads, n), are the starting states.
+    max_sweeps : int, default 10000
+        Cap on sweeps per sample. The descent lowers ``H`` strictly with every flip, so it
+        always ends; the cap only bounds the work on very large models.
+
+    Returns
+    -------
+    SolveResult
+        A new result with one 1-flip-stable sample per sample of ``result`` (unless a read hit
+        ``max_sweeps``), its energies recomputed from ``model``; ``info`` is ``result.info``
+        with ``"method"`` renamed as above and ``polish_sweeps``, shape (num_reads,), the
+        sweeps each sample took.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a SpinGlass or ``result`` is not a SolveResult.
+    ValueError
+        If ``result.samples`` do not fit ``model`` (another ``n``), or ``max_sweeps < 1``.
+
+    See Also
+    --------
+    isingeq.solvers.solve_greedy : the same descent from given or random states.
 
     Examples
     --------
@@ -177,7 +207,7 @@ def solve_greedy(
     return SolveResult.from_samples(model, X, "greedy", info=info)
 
 
-#: Relative tolerance of the 1-flip-stability test; see :func:`stability_slack`.
+#: Relative tolerance of the 1-flip-stability test; see :func:`~isingeq.solvers.stability_slack`.
 STABILITY_RTOL = 1e-12
 
 
@@ -186,12 +216,22 @@ def stability_slack(model: SpinGlass) -> float:
 
     A state counts as 1-flip stable when ``(2 n_i - 1) xi_i >= stability_slack(model)`` for every
     ``i``. The slack is negative so that exact ties (``xi_i = 0``, e.g. ``0.3 - 0.1 - 0.2``) are
-    stable whatever their rounding: fields kept incrementally (the descent and enumeration
-    kernels add one column of ``J`` per flip) accumulate rounding of order ``1e-16`` times the
-    field size, so the same tie can come out slightly positive in one computation and slightly
-    negative in another. Scaling by ``energy_scale`` keeps the test invariant under rescaling
-    ``eps``. :func:`one_flip_stable`, :func:`isingeq.fixed_points` and the convergence check of
+    stable whatever their rounding: fields kept incrementally (the descent and enumeration kernels
+    add one column of ``J`` per flip) accumulate rounding of order ``1e-16`` times the field size,
+    so the same tie can come out slightly positive in one computation and slightly negative in
+    another. Scaling by ``energy_scale`` keeps the test invariant under rescaling ``eps``.
+    :func:`~isingeq.one_flip_stable`, :func:`isingeq.fixed_points` and the convergence check of
     :meth:`isingeq.Perceptron.iterate` all use it, so they agree on near-ties.
+
+    Parameters
+    ----------
+    model : SpinGlass
+
+    Returns
+    -------
+    float
+        ``<= 0``: ``-STABILITY_RTOL`` times ``model.energy_scale`` (``sum |eps_ij|``), 0 only
+        for a model without a nonzero weight.
 
     Examples
     --------
@@ -212,7 +252,25 @@ def one_flip_stable(model: SpinGlass, states: Any) -> np.ndarray:
     """Whether each state is 1-flip stable (no single flip lowers ``H``): a ``t = inf`` solution.
 
     ``n_i = 1`` needs ``xi_i >= 0`` and ``n_i = 0`` needs ``xi_i <= 0``, both up to the slack
-    :func:`stability_slack` (ties count as stable).
+    :func:`~isingeq.solvers.stability_slack` (ties count as stable).
+
+    Parameters
+    ----------
+    model : SpinGlass
+    states : array_like, shape (n,) or (R, n)
+        0/1 states.
+
+    Returns
+    -------
+    ndarray of bool, shape (R,)
+        One entry per state; shape (1,) for a single state of shape (n,).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a SpinGlass, or ``states`` are not real numbers.
+    ValueError
+        If ``states`` have the wrong length or a value other than 0 and 1.
 
     Examples
     --------

@@ -227,7 +227,7 @@ def solve_mfa(
         Standard deviation of the noise added to ``xi`` at the first rung, in units of the
         typical field (``sqrt(mean_i sum_j J_ij^2) / 2``), annealed linearly in ``log t`` to 0;
         replica 0 gets none in the first round, except on models where ``<n> = 1/2`` is a
-        fixed point it could not leave (:func:`~._common.half_is_stuck`: max-cut, Ising
+        fixed point it could not leave (``_common.half_is_stuck``: max-cut, Ising
         models without fields; ``info["read0_deterministic"]`` says which). The noise is an
         Irwin-Hall(4) variate (a sum of four uniforms, standardised), hashed from a counter so
         that results do not depend on threads.
@@ -267,7 +267,7 @@ def solve_mfa(
         ``info["converged"]`` says which reads reached its fixed point.
     backend : {"numpy", "torch"}, default "numpy"
         Where the sweeps run: numpy / BLAS and numba on this machine's cores, or torch tensors
-        on ``device`` (:mod:`isingeq.backends.torch`: a GPU runs thousands of replicas in one
+        on ``device`` (``isingeq.backends.torch``: a GPU runs thousands of replicas in one
         product). The ladder, the rounds and the final float64 descent are the same (on a GPU,
         a dense model's replicas first descend on the device, in float32: the CPU's descent of
         a thousand replicas cut short by a ``time_limit`` took seconds); torch's noise is

@@ -156,7 +156,7 @@ def solve_mfa_async(
         ``info["converged"]`` says which reads reached its fixed point.
     backend : {"numpy", "torch"}, default "numpy"
         Where the sweeps run: the numba kernels (one replica per core, node after node), or
-        torch on ``device`` (:class:`isingeq.backends.torch.ColouredSweeps`): the coupling graph
+        torch on ``device`` (``isingeq.backends.torch.ColouredSweeps``): the coupling graph
         is coloured greedily and a sweep updates one colour class at a time, all its nodes and
         replicas at once -- the same asynchronous sweep in the order of the classes, parallel
         on a GPU for sparse graphs (few colours); a dense model has one node per class, so use

@@ -176,7 +176,7 @@ def solve_mfa_hybrid(
     mf_fraction : float in [0, 1], optional
         Share of ``time_limit`` given to the mean-field phase (without a limit: one round of
         mfa-async at its defaults); 0 skips the phase and starts the second from random states,
-        1 skips the second phase. Default by the mean degree ``d`` (:func:`mean_degree`): 0.5
+        1 skips the second phase. Default by the mean degree ``d`` (``mean_degree``): 0.5
         on dense models (``d >= 16`` and ``d >= 0.08 n``), 1 on well-connected sparse ones
         (``d >= 16``), else 0.2: the mean-field equation approaches the exact one as every node
         sees many others, and there it deserves the larger share (module docstring). With

@@ -279,7 +279,7 @@ def solve_scipy_root(
         the last.
     t_start : float, optional
         First rung of the ladder (continuation only: a ValueError in plain mode); default
-        ``min(t_c / 2, t_end / 10)`` with ``t_c`` from :func:`critical_t`.
+        ``min(t_c / 2, t_end / 10)`` with ``t_c`` from :func:`~isingeq.critical_t`.
     t_end : float, optional
         The inverse temperature of the (last) solve; default 1000, or ``100 / typical field``
         where that is larger (models of small coefficients: the same ``t xi``).
@@ -331,7 +331,7 @@ def solve_scipy_root(
         On an unknown ``mode`` or ``root_method``, a non-positive ``t_end`` or ``time_limit``,
         a ladder that does not increase, ``initial_states`` of the wrong shape or outside
         [0, 1], or (before allocating) a "hybr" / "lm" solve whose dense Jacobians exceed the
-        memory limit (:data:`JACOBIAN_BYTES_PER_ENTRY` per entry of ``n x n``).
+        memory limit (``JACOBIAN_BYTES_PER_ENTRY`` per entry of ``n x n``).
 
     Examples
     --------
