@@ -66,6 +66,8 @@ def test_unknown_names_and_suites() -> None:
         ds.info("g22")
     with pytest.raises(ValueError, match="unknown suite 'nope'; known suites"):
         ds.suite("nope")
+    with pytest.raises(TypeError, match=r"`name` must be a suite's name \(a str\); got \['gset'\]"):
+        ds.suite(["gset"])  # type: ignore[arg-type]
     # a misspelled family gave [] ("no such instances"), not an error
     with pytest.raises(ValueError, match=r"unknown `family` 'gest' \(did you mean 'gset'\?\)"):
         ds.names("gest")

@@ -227,12 +227,16 @@ def suite(name: str) -> list[str]:
     ------
     ValueError
         For an unknown suite (the closest known name suggested, every known one listed).
+    TypeError
+        If ``name`` is not a string.
 
     Examples
     --------
     >>> suite("targets")
     ['G1', 'G22', 'G43', 'bqp1000-1']
     """
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a suite's name (a str); got {name!r}")
     try:
         return list(SUITES[name])
     except KeyError:

@@ -65,6 +65,8 @@ def test_fit_divides_by_t_and_recovers_eps_at_another_temperature() -> None:
     # the same data read at the wrong t gives eps scaled by 2
     wrong = isingeq.fit(X, t=1.0)
     assert isingeq.reconstruction_error(wrong, true) > 0.5
+    with pytest.raises(ValueError, match=r"`learned` \(n=3\) and `true` \(n=5\) must be"):
+        isingeq.reconstruction_error(isingeq.paper_instance(3, rng=0), true)
 
 
 def test_mean_field_is_good_for_weak_couplings_and_biased_for_strong() -> None:

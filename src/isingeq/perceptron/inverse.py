@@ -677,7 +677,9 @@ def reconstruction_error(learned: SpinGlass, true: SpinGlass) -> float:
     check_model(learned, "learned")
     check_model(true, "true")
     if learned.n != true.n:
-        raise ValueError(f"models differ in size: n={learned.n} vs n={true.n}")
+        raise ValueError(
+            f"`learned` (n={learned.n}) and `true` (n={true.n}) must be models of the same size"
+        )
     if learned.is_sparse and true.is_sparse:  # stay sparse: no n x n array for big models
         dJ = abs(sp.csr_array(learned.J) - sp.csr_array(true.J))
         worst = float(dJ.max()) if dJ.nnz else 0.0
