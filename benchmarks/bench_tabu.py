@@ -39,7 +39,7 @@ def moves_per_second(model: isingeq.SpinGlass, trees: bool, seconds: float) -> f
     x0 = np.random.default_rng(0).integers(0, 2, size=(1, n), dtype=np.uint8)
     search = tabu.TabuSearch(model, x0, tabu.default_tenure(n), np.random.default_rng(1))
     search._trees = trees  # the kernel under test, whatever by_trees says
-    search.advance(16)  # compiled / loaded, trees built once
+    search.advance(16)  # compiled / loaded (the trees are built when the search is made)
     moves, spent, chunk = 0, 0.0, 64
     while spent < seconds:
         t0 = time.perf_counter()

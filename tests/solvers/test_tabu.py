@@ -227,7 +227,9 @@ def test_the_trees_make_the_scans_moves_where_no_gains_tie(
     for scan, tree in zip(*runs, strict=True):
         np.testing.assert_array_equal(scan, tree)
     s = TabuSearch(m, X0.copy(), tenure, np.random.default_rng(5), trees=True)
-    s.advance(sum(chunks))
+    s.advance(sum(chunks))  # one call: the trees carried between calls change nothing
+    for whole, chunked in zip(_search_state(s), runs[1], strict=True):
+        np.testing.assert_array_equal(whole, chunked)
     np.testing.assert_allclose(s.e0 + s.best_E, m.energy(s.best_X), atol=1e-9)
     np.testing.assert_allclose(s.G, m.local_field(s.X.astype(float)), atol=1e-9)
 
@@ -272,6 +274,7 @@ def test_the_trees_break_ties_uniformly() -> None:
     for seed in range(1, 601):  # the first move from all zeros, on 600 streams
         s.X[:], s.G[:], s.E[:], s.best_E[:], s._tabu[:], s._it[:] = 0, G, 0.0, 0.0, 0, 0
         s._states[:] = seed
+        s._built = False  # the trees follow the state just reset
         s.advance(1)
         picks.append(int(np.flatnonzero(s.X[0])[0]))
     counts = np.array([picks.count(int(i)) for i in allowed])
@@ -282,6 +285,21 @@ def test_the_trees_break_ties_uniformly() -> None:
 
 def test_which_models_get_the_trees() -> None:
     from isingeq.solvers.tabu import by_trees
+
+    # a tenure beyond 2 n + 64 would make the queue of tabu ends grow with it: the scan runs
+    lattice = isingeq.ea_instance((64, 64), rng=0)
+    assert by_trees(lattice, 50) and not by_trees(lattice, 10**9)
+    r = isingeq.solve(lattice, method="tabu", tenure=10**9, num_sweeps=1, num_reads=1, rng=0)
+    assert r.info["moves"] == lattice.n
+    with pytest.raises(ValueError, match=r"`trees`=True: tenure=1000000000 exceeds"):
+        TabuSearch(
+            lattice, np.zeros((1, lattice.n), np.uint8), 10**9, np.random.default_rng(0), trees=True
+        )
+    with pytest.MonkeyPatch.context() as mp:  # trees over the memory limit: the scan
+        mp.setenv("ISINGEQ_MEMORY_LIMIT", "100KB")
+        assert not by_trees(lattice, 50)
+    with pytest.raises(ValueError, match="`tenure` must be >= 1"):
+        TabuSearch(lattice, np.zeros((1, lattice.n), np.uint8), 0, np.random.default_rng(0))
 
     assert by_trees(isingeq.ea_instance((64, 64), rng=0))  # sparse and large
     assert not by_trees(isingeq.ea_instance((4, 4), rng=0))  # the scan is cheaper there

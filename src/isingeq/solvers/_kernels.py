@@ -956,44 +956,64 @@ def tabu_moves_sparse(
     tabu,
     it,
     states,
+    FM,
+    FC,
+    HM,
+    HC,
+    ENDS,
+    COUNT,
+    build,
 ):  # pragma: no cover - compiled
     """:func:`tabu_moves` on CSR couplings, a move in ``O(degree log n)`` (see above).
 
     The arguments and the state carried from call to call are :func:`tabu_moves`' (without its
-    dense ``J``); the trees and the queue of tabu ends are rebuilt from them at each call.
+    dense ``J``), plus the trees and the queue of tabu ends, carried too (a rebuild per call
+    was ``O(n)``: most of a short chunk's time at 10^6 variables): ``FM, FC`` / ``HM, HC``
+    (R, 2P) the max-trees of the free / tabu variables (``P`` the power of two >= n, leaves
+    from ``P``, root 1), ``ENDS`` (R, W, C) and ``COUNT`` (R, W) the variables whose tabu ends
+    at move ``T`` in slot ``T % W`` (``W = tenure + tenure_rand + 1``: a tabu lasts tenure ..
+    tenure + tenure_rand - 1 moves, so at most ``C = max(tenure_rand, 1)`` share an end).
+    ``build`` fills them from the states first (the first call). The replicas' rows are
+    worked on in place: at the sizes the trees run at, their rows share no cache lines.
     """
     for r in prange(X.shape[0]):
-        x, g, st, bx = _take(r, X, G, states, best_X)
-        tb = tabu[r].copy()
+        x = X[r]
+        g = G[r]
+        st = states[r : r + 1]
+        bx = best_X[r]
+        tb = tabu[r]
         be = best_E[r]
         e = E[r]
         k = it[r]
         n = x.shape[0]
-        P = 1
-        while n > P:
-            P *= 2
-        # free: the variables not tabu; held: the tabu ones; -inf marks an absent leaf
-        fm = np.full(2 * P, -np.inf)
-        fc = np.ones(2 * P, dtype=np.int64)
-        hm = np.full(2 * P, -np.inf)
-        hc = np.ones(2 * P, dtype=np.int64)
-        # the variables whose tabu ends at move T, in slot T % W: a tabu lasts tenure ..
-        # tenure + tenure_rand - 1 moves, so at most tenure_rand of them share an end
-        W = tenure + tenure_rand + 1
-        C = max(tenure_rand, 1)
-        ends = np.empty((W, C), dtype=np.int64)
-        count = np.zeros(W, dtype=np.int64)
-        for i in range(n):
-            key = g[i] if x[i] == 0 else -g[i]
-            if tb[i] > k:
-                hm[P + i] = key
-                s = tb[i] % W
-                ends[s, count[s]] = i
-                count[s] += 1
-            else:
-                fm[P + i] = key
-        _tree_build(fm, fc, P)
-        _tree_build(hm, hc, P)
+        fm = FM[r]
+        fc = FC[r]
+        hm = HM[r]
+        hc = HC[r]
+        ends = ENDS[r]
+        count = COUNT[r]
+        P = FM.shape[1] // 2
+        W = ENDS.shape[1]
+        if build:
+            # free: the variables not tabu; held: the tabu ones; -inf marks an absent leaf
+            fm[:] = -np.inf
+            fc[:] = 1
+            hm[:] = -np.inf
+            hc[:] = 1
+            count[:] = 0
+            for i in range(n):
+                key = g[i] if x[i] == 0 else -g[i]
+                if tb[i] > k:
+                    hm[P + i] = key
+                    s = tb[i] % W
+                    if tb[i] > k + W or count[s] == ends.shape[1]:
+                        raise ValueError("tabu trees: tabu ends beyond the queue's tenure")
+                    ends[s, count[s]] = i
+                    count[s] += 1
+                else:
+                    fm[P + i] = key
+            _tree_build(fm, fc, P)
+            _tree_build(hm, hc, P)
         pending = False  # the best state is x itself, not yet copied to bx (a copy per
         # improving move was O(n): most of a move's time in a descent on 10^6 variables)
         for _ in range(moves):
@@ -1048,6 +1068,8 @@ def tabu_moves_sparse(
                 _tree_set(fm, fc, P, bi, -np.inf)
             _tree_set(hm, hc, P, bi, key)
             s = tb[bi] % W
+            if count[s] == ends.shape[1]:  # only if the state changed outside the kernel
+                raise ValueError("tabu trees: a queue slot overflowed (state changed outside)")
             ends[s, count[s]] = bi
             count[s] += 1
             if e < be - tol:
@@ -1055,6 +1077,6 @@ def tabu_moves_sparse(
                 pending = True
         if pending:
             bx[:] = x
-        _put(r, x, g, st, bx, be, e, X, G, states, best_X, best_E, E)
-        tabu[r] = tb
+        best_E[r] = be
+        E[r] = e
         it[r] = k

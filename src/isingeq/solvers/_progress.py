@@ -153,12 +153,14 @@ class Interrupted(KeyboardInterrupt):
 
     (In an interactive session, after the traceback: ``sys.last_value.result``.)
 
-    The methods that check for it (``interruptible``: mfa, mfa-async, mfa-hybrid, tabu
-    and auto) stop at their next clock check, finish their best states as at a time limit and
-    return them; a second Ctrl-C in the meantime interrupts at once (a plain
-    KeyboardInterrupt). A check comes after at most about 0.5 s of work (with
-    ``backend="torch"``, between mfa-async's colour classes, every 0.25 s). Other methods, and
-    solves outside the main thread (a Dask worker's), are interrupted as before.
+    The methods that check for it (``isingeq.solvers.INTERRUPTIBLE_METHODS``: mfa, mfa-async,
+    mfa-hybrid, tabu, scipy-root and auto) stop at their next clock check, finish their best
+    states as at a time limit and return them; a second Ctrl-C in the meantime interrupts at
+    once (a plain KeyboardInterrupt). A check comes after at most about 0.5 s of work (with
+    ``backend="torch"``, between mfa-async's colour classes, every 0.25 s; scipy-root checks
+    at every evaluation of eq. 16 and of its Jacobian, so one "hybr" / "lm" step, an
+    ``O(n^3)`` factorisation, can take longer). Other methods, and solves outside the main
+    thread (a Dask worker's), are interrupted as before.
 
     Attributes
     ----------

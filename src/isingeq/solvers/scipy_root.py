@@ -396,6 +396,7 @@ def solve_scipy_root(
     messages: list[str] = []
     cut: str | None = None
     done = 0
+    best_seen = np.inf  # the lowest rounded energy so far, for the progress events
     for r in range(R):
         if starts is not None:
             x = starts[r].copy()
@@ -422,9 +423,9 @@ def solve_scipy_root(
         messages.append(msg)
         if cut is None:
             done += 1
-            if _progress.active():
-                best = float(np.min(model.energy((X[: r + 1] > 0.5).astype(np.uint8))))
-                _progress.report("scipy-root", best, int(nfev.sum()))
+            if _progress.active():  # the new read's energy only: O(n^2) per read, not O(R n^2)
+                best_seen = min(best_seen, float(model.energy((x > 0.5).astype(np.uint8))))
+                _progress.report("scipy-root", best_seen, int(nfev.sum()))
     residual = residual_per_read(model, X, float(ladder[-1]))
     converged = residual <= tol
     fractional = (np.minimum(X, 1.0 - X) > _FRACTIONAL).sum(axis=1)

@@ -37,6 +37,7 @@ from typing import Any
 import numba
 import numpy as np
 
+from .._resources import memory_shortfall
 from .._validation import check_int
 from ..model import SpinGlass
 from ..result import SolveResult
@@ -79,16 +80,53 @@ def couplings(model: SpinGlass) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return (*_kernels.NO_CSR, np.ascontiguousarray(J, dtype=np.float64))
 
 
-def by_trees(model: SpinGlass) -> bool:
+def by_trees(model: SpinGlass, tenure: int | None = None, num_reads: int = 1) -> bool:
     """Whether tabu's moves keep the gains in max-trees (:func:`~._kernels.tabu_moves_sparse`,
     ``O(degree log n)`` a move) rather than scanning them (``O(n)``): on sparse models whose
     scan costs more than a tree's updates, about ``n > 4 (degree + 1) log2 n``
-    (``benchmarks/bench_tabu.py`` measures both kernels)."""
+    (``benchmarks/bench_tabu.py`` measures both kernels), where the trees' state fits: a
+    ``tenure`` beyond ``2 n + 64`` moves (whose queue of tabu ends would grow with it) and
+    trees over the memory limit keep the scan."""
     n = model.n
     if not model.is_sparse or n < 2:
         return False
     degree = model.J.nnz / n
-    return n > _TREE_FACTOR * (degree + 1.0) * np.log2(n)
+    if n <= _TREE_FACTOR * (degree + 1.0) * np.log2(n):
+        return False
+    return _trees_refused(n, default_tenure(n) if tenure is None else tenure, num_reads) is None
+
+
+def _trees_refused(n: int, tenure: int, num_reads: int) -> str | None:
+    """Why the trees' state cannot be held (None where it can)."""
+    if tenure + _TENURE_RAND > 2 * n + 64:
+        return f"tenure={tenure} exceeds the trees' queue of tabu ends (2 n + 64 moves)"
+    short = memory_shortfall(float(num_reads) * _trees_bytes(n, tenure))
+    return None if short is None else f"the trees of {num_reads} replicas need {short}"
+
+
+def _tree_leaves(n: int) -> int:
+    """The trees' leaf count: the power of two >= n."""
+    return 1 << max(0, (n - 1).bit_length())
+
+
+def _trees_bytes(n: int, tenure: int) -> float:
+    """The bytes of one replica's trees (4 arrays of 2P) and queue of tabu ends."""
+    W = tenure + _TENURE_RAND + 1
+    return 64.0 * _tree_leaves(n) + 8.0 * W * (max(_TENURE_RAND, 1) + 1)
+
+
+def _trees_state(R: int, n: int, tenure: int) -> tuple[np.ndarray, ...]:
+    """Empty trees and queues for ``R`` replicas (filled by the kernel's first call)."""
+    P2 = 2 * _tree_leaves(n)
+    W = tenure + _TENURE_RAND + 1
+    return (
+        np.empty((R, P2)),
+        np.empty((R, P2), dtype=np.int64),
+        np.empty((R, P2)),
+        np.empty((R, P2), dtype=np.int64),
+        np.empty((R, W, max(_TENURE_RAND, 1)), dtype=np.int64),
+        np.zeros((R, W), dtype=np.int64),
+    )
 
 
 def load_moves(model: SpinGlass, trees: bool | None = None) -> None:
@@ -99,7 +137,8 @@ def load_moves(model: SpinGlass, trees: bool | None = None) -> None:
     tabu, it, states = np.zeros((0, n), np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint64)
     args = (0, 1, _TENURE_RAND, 0.0, X, G, v, X.copy(), v.copy(), tabu, it, states)
     if by_trees(model) if trees is None else trees:
-        _kernels.tabu_moves_sparse(*couplings(model)[:3], *args)
+        state = (*_trees_state(0, n, 1), True)
+        _kernels.tabu_moves_sparse(*couplings(model)[:3], *args, *state)
     else:
         _kernels.tabu_moves(*couplings(model), *args)
 
@@ -138,9 +177,23 @@ class TabuSearch:
         self._states = self.gen.integers(1, 2**63 - 1, size=R, dtype=np.int64).astype(np.uint64)
         self._tol = -stability_slack(self.model)
         self._couplings = couplings(self.model)
-        self._trees = by_trees(self.model) if self.trees is None else bool(self.trees)
-        if self._trees and not self.model.is_sparse:
-            raise ValueError("the tabu trees kernel runs on sparse (CSR) couplings only")
+        self.tenure = check_int("tenure", self.tenure, low=1)
+        if self.trees is None:
+            self._trees = by_trees(self.model, self.tenure, R)
+        else:
+            self._trees = bool(self.trees)
+            if self._trees and not self.model.is_sparse:
+                raise ValueError(
+                    f"`trees`={self.trees!r}: the max-trees kernel runs on sparse (CSR) "
+                    "couplings only; this model is dense (pass trees=None or False)"
+                )
+            why = _trees_refused(n, self.tenure, R) if self._trees else None
+            if why is not None:
+                raise ValueError(f"`trees`={self.trees!r}: {why}; pass trees=None or False")
+        self._tree_state = _trees_state(R, n, self.tenure) if self._trees else ()
+        self._built = False
+        if self._trees:  # built now, so that a time limit's first chunk measures moves only
+            self._kernel(0)
 
     @property
     def best_energy(self) -> float:
@@ -155,14 +208,19 @@ class TabuSearch:
     def advance(self, moves: int) -> None:
         """``moves`` more moves on every replica (the same as if run in one call); reports a
         progress event (:mod:`._progress`)."""
+        self._kernel(moves)
+        self.moves += moves
+        _progress.report("tabu", self.best_energy, self.moves // self.model.n)
+
+    def _kernel(self, moves: int) -> None:
         args = (moves, self.tenure, _TENURE_RAND, self._tol, self.X, self.G, self.E)
         tail = (self.best_X, self.best_E, self._tabu, self._it, self._states)
         if self._trees:
-            _kernels.tabu_moves_sparse(*self._couplings[:3], *args, *tail)
+            state = (*self._tree_state, not self._built)
+            _kernels.tabu_moves_sparse(*self._couplings[:3], *args, *tail, *state)
+            self._built = True
         else:
             _kernels.tabu_moves(*self._couplings, *args, *tail)
-        self.moves += moves
-        _progress.report("tabu", self.best_energy, self.moves // self.model.n)
 
     def run(
         self,
@@ -237,7 +295,8 @@ def solve_tabu(
         else the number of numba threads (a 1-D one starts every read).
     num_sweeps : int, default 100
         Length of each search without a ``time_limit``, in sweeps of ``n`` moves (one move
-        flips one variable after scanning all ``n`` gains).
+        flips one variable: after scanning all ``n`` gains, or on a sparse model reading them
+        from the max-trees, module docstring).
     tenure : int, optional
         Moves during which a flipped variable may not flip back (unless that reaches a new
         best); default ``max(1, n // 100)`` (module docstring), plus a random 0..9 each time.
