@@ -37,8 +37,10 @@ def moves_per_second(model: isingeq.SpinGlass, trees: bool, seconds: float) -> f
     """Moves per second of one replica's search, in doubling chunks until ``seconds`` pass."""
     n = model.n
     x0 = np.random.default_rng(0).integers(0, 2, size=(1, n), dtype=np.uint8)
-    search = tabu.TabuSearch(model, x0, tabu.default_tenure(n), np.random.default_rng(1))
-    search._trees = trees  # the kernel under test, whatever by_trees says
+    # the kernel under test, whatever by_trees says
+    search = tabu.TabuSearch(
+        model, x0, tabu.default_tenure(n), np.random.default_rng(1), trees=trees
+    )
     search.advance(16)  # compiled / loaded (the trees are built when the search is made)
     moves, spent, chunk = 0, 0.0, 64
     while spent < seconds:
