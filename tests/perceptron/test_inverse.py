@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -424,3 +425,37 @@ def test_tempering_options_are_checked() -> None:
     assert isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=[1.0]).shape == (5, 5)
     flat = isingeq.sample_boltzmann(m, 0.0, 4000, method="tempering", rng=0)
     assert abs(flat.mean() - 0.5) < 0.03
+
+
+def test_tempering_alternates_pairs_in_calls_of_one_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pairs' parity came from the sweep's index within a call: with calls of one sweep
+    # (n K > 2^21) only the even pairs were ever tried, and the coldest chain saw one neighbour
+    from isingeq.perceptron import _kernels as pk
+    from isingeq.perceptron import inverse
+
+    calls: list[np.ndarray] = []
+    kernel = pk.tempering_sweeps
+
+    def spy(*args: Any) -> None:
+        kernel(*args)
+        calls.append(np.array(args[-2]))  # the tries of each pair so far
+
+    monkeypatch.setattr(pk, "tempering_sweeps", spy)
+    monkeypatch.setattr(inverse, "_TEMPERING_CHUNK_ENTRIES", 1)  # one sweep per call
+    m = isingeq.paper_instance(6, rng=0)
+    ladder = [0.2, 0.4, 0.6, 0.8, 1.0]
+    X = isingeq.sample_boltzmann(m, 1.0, 40, rng=0, method="tempering", ladder=ladder, burn_in=0)
+    assert X.shape == (40, 6) and len(calls) == 40
+    assert calls[-1].tolist() == [20, 20, 20, 20]  # every pair, odd ones too, every other sweep
+
+
+def test_tempering_warns_when_neighbouring_rungs_rarely_swap() -> None:
+    m = _two_valleys(30)
+    with pytest.warns(RuntimeWarning, match=r"neighbouring pairs of the ladder swapped in under"):
+        isingeq.sample_boltzmann(m, 5.0, 200, rng=0, method="tempering", ladder=[0.01, 5.0])
+    with pytest.raises(ValueError, match=r"`ladder` must be 1-D; got shape \(2, 1\)"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=[[0.5], [1.0]])
+    with pytest.raises(TypeError, match="`ladder` must be a number of rungs or inverse"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder="abc")
+    tiny = isingeq.sample_boltzmann(m, 5e-324, 3, rng=0, method="tempering")  # t / 10 is 0
+    assert tiny.shape == (3, 30)

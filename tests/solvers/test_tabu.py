@@ -311,3 +311,37 @@ def test_which_models_get_the_trees() -> None:
     r = isingeq.solve(big, method="tabu", num_reads=2, num_sweeps=3, rng=0)
     assert r.best_energy == pytest.approx(float(big.energy(r.best_sample)), abs=1e-9)
     assert isingeq.one_flip_stable(big, r.samples).all()
+
+
+def test_the_trees_kernel_runs_its_replicas_in_parallel() -> None:
+    # a raise inside the prange body made numba run the replicas one after another, with only a
+    # NumbaPerformanceWarning at compile time (hidden by the cache): compile a fresh copy
+    import warnings
+
+    import numba
+    from numba.core.errors import NumbaPerformanceWarning
+
+    from isingeq.solvers import _kernels
+    from isingeq.solvers.tabu import _trees_state, couplings
+
+    fresh = numba.njit(nogil=True, parallel=True)(_kernels.tabu_moves_sparse.py_func)
+    m = isingeq.ea_instance((8, 8), rng=0)
+    n = m.n
+    X, G = np.zeros((2, n), np.uint8), np.asarray(m.h, dtype=np.float64)[None, :].repeat(2, 0)
+    v, tabu = np.zeros(2), np.zeros((2, n), np.int64)
+    state = (*_trees_state(2, n, 3), True, np.zeros(2, np.int64))
+    args = (5, 3, 10, 0.0, X, G, v, X.copy(), v.copy(), tabu, np.zeros(2, np.int64))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NumbaPerformanceWarning)
+        fresh(*couplings(m)[:3], *args, np.arange(1, 3, dtype=np.uint64), *state)
+    assert (X.sum(axis=1) > 0).all()  # it ran: 5 moves on each replica
+
+
+def test_a_search_refuses_a_changed_tenure() -> None:
+    lattice = isingeq.ea_instance((32, 32), rng=0)
+    s = TabuSearch(lattice, np.zeros((1, lattice.n), np.uint8), 10, np.random.default_rng(0))
+    assert s._trees
+    s.advance(5)
+    s.tenure = 500
+    with pytest.raises(ValueError, match="`tenure` changed from 10 to 500"):
+        s.advance(5)

@@ -60,6 +60,7 @@ from .exactness import conditional_identity_error, mean_field_error, solve_eq16_
 from .fixed_points import fixed_points, ground_state_basin
 from .inverse import (
     FIT_METHODS,
+    RARE_SWAPS,
     SAMPLE_METHODS,
     TEMPERING_RUNGS,
     fit,
@@ -72,6 +73,7 @@ from .layer import FixedPointResult, Perceptron
 __all__ = [
     "ENUMERATE_MAX_N",
     "FIT_METHODS",
+    "RARE_SWAPS",
     "SAMPLE_METHODS",
     "TEMPERING_RUNGS",
     "FixedPointResult",

@@ -122,7 +122,7 @@ def gibbs_sweeps(indptr, indices, data, J, t, x, G, U, rows, out):  # pragma: no
 
 @njit(nogil=True, cache=True)
 def tempering_sweeps(
-    indptr, indices, data, J, ts, X, G, E, slot, U, V, rows, out
+    indptr, indices, data, J, ts, X, G, E, slot, U, V, first, rows, out, tried, swapped
 ):  # pragma: no cover - compiled
     """Parallel tempering (replica exchange): Gibbs sweeps of ``K`` chains, one per inverse
     temperature ``ts[k]`` (increasing), then swaps of neighbouring temperatures' states.
@@ -131,11 +131,15 @@ def tempering_sweeps(
     ``H``, updated in place; ``slot[k]`` is the row of ``X`` that sits at ``ts[k]`` (a swap
     exchanges two entries of ``slot``, not two rows). ``U`` (num_sweeps, K, n) and ``V``
     (num_sweeps, K) are uniforms on [0, 1): sweep ``s`` updates every chain with ``U[s]``, then
-    tries the pairs ``(k, k + 1)`` of one parity (even ``k`` on even sweeps, odd on odd ones),
-    each accepted with probability ``min(1, exp((ts[k + 1] - ts[k]) (E_{k+1} - E_k)))``, the
-    ratio that keeps every chain's ``exp(-t H) / Z(t)`` (``V[s, k]`` decides). After sweep
-    ``s`` the state at the last (coldest) temperature is copied to ``out[rows[s]]`` when
-    ``rows[s] >= 0``. The couplings are CSR arrays or a dense ``J``, the other storage empty.
+    tries the pairs ``(k, k + 1)`` of one parity (even ``k`` on even sweeps, odd on odd ones,
+    counted from ``first``, the run's index of this call's first sweep: calls of one sweep
+    each still alternate), each accepted with probability
+    ``min(1, exp((ts[k + 1] - ts[k]) (E_{k+1} - E_k)))``, the ratio that keeps every chain's
+    ``exp(-t H) / Z(t)`` (``V[s, k]`` decides); ``tried[k]`` / ``swapped[k]`` count the tries
+    and swaps of each pair. ``E`` may leave out the model's offset (only differences enter).
+    After sweep ``s`` the state at the last (coldest) temperature is copied to
+    ``out[rows[s]]`` when ``rows[s] >= 0``. The couplings are CSR arrays or a dense ``J``, the
+    other storage empty.
     """
     K = ts.shape[0]
     n = X.shape[1]
@@ -152,13 +156,15 @@ def tempering_sweeps(
                     E[r] -= d * g[i]  # H changes by -xi_i when n_i goes 0 -> 1
                     x[i] = new
                     _push(g, i, d, indptr, indices, data, J)
-        for k in range(s % 2, K - 1, 2):
+        for k in range((first + s) % 2, K - 1, 2):
             a = slot[k]
             b = slot[k + 1]
+            tried[k] += 1
             log_ratio = (ts[k + 1] - ts[k]) * (E[b] - E[a])
             if log_ratio >= 0.0 or V[s, k] < math.exp(log_ratio):
                 slot[k] = b
                 slot[k + 1] = a
+                swapped[k] += 1
         r = rows[s]
         if r >= 0:
             top = slot[K - 1]

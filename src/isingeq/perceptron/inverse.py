@@ -60,6 +60,7 @@ from ._common import ENUMERATE_MAX_N, all_log_probs, decode, reject_tensor
 
 __all__ = [
     "FIT_METHODS",
+    "RARE_SWAPS",
     "SAMPLE_METHODS",
     "TEMPERING_RUNGS",
     "fit",
@@ -124,9 +125,12 @@ def sample_boltzmann(
         ``ladder`` of inverse temperatures ending at ``t``, neighbours' states swapped with the
         probability that keeps each chain's distribution; the samples are the coldest chain's.
         A cold chain alone stays in the valley it fell into (a spin glass or a ferromagnet at
-        low temperature has several, far apart in Hamming distance), the hot ones cross
-        between valleys and hand their states down, so the samples weigh the valleys as
-        ``P`` does. A sweep costs the ladder's length in Gibbs sweeps.
+        low temperature has several, far apart in Hamming distance); the hot ones cross
+        between valleys and hand their states down, so that the samples weigh the valleys as
+        ``P`` does, as long as neighbouring rungs swap often enough: a RuntimeWarning names
+        the first pair that swapped in under :data:`~isingeq.perceptron.RARE_SWAPS`
+        of its tries (the rungs needed grow about as ``sqrt(n)``). A sweep, ``burn_in`` and
+        ``thin`` included, costs the ladder's length in Gibbs sweeps.
     burn_in : int, optional
         Sweeps discarded first (``"gibbs"`` / ``"tempering"``; default 1000).
     thin : int, optional
@@ -138,13 +142,19 @@ def sample_boltzmann(
         ``"tempering"`` only. The inverse temperatures of the chains, increasing, positive, the
         last equal to ``t``; or their number (default
         :data:`~isingeq.perceptron.TEMPERING_RUNGS`) on a geometric ladder from
-        ``t_hot = min(t / 10, critical_t / 2)`` to ``t`` (``critical_t``: where the linearised
-        eq. 16 loses stability, :func:`isingeq.critical_t`; above half of it the chains are in
-        the high-temperature phase).
+        ``t_hot = min(t / 10, critical_t / 2)`` to ``t`` (``critical_t``,
+        :func:`isingeq.critical_t`, is where naive mean field loses its paramagnetic
+        solution; half of it is hot on the scale of the couplings).
 
     Returns
     -------
     ndarray of uint8, shape (num_samples, n)
+
+    Warns
+    -----
+    RuntimeWarning
+        With ``"tempering"``, when a pair of neighbouring rungs swapped in under
+        :data:`~isingeq.perceptron.RARE_SWAPS` of its tries (the message names the first).
 
     Raises
     ------
@@ -226,19 +236,29 @@ def sample_boltzmann(
     if method == "tempering":
         ts = _ladder(model, t, ladder)
         K = ts.size
+        short = memory_shortfall(float(K) * n * 17.0)  # the chains' states and fields
+        if short is not None:
+            raise ValueError(f"`ladder` of {K} rungs on n={n} needs {short}; use fewer rungs")
         X = np.repeat(x[None, :], K, axis=0)
         if initial_state is None:  # every chain its own random start
             X[1:] = gen.integers(0, 2, size=(K - 1, n), dtype=np.uint8)
         Xf = X.astype(np.float64)
         G = h + model._rows_product(Xf)
-        E = np.asarray(model._energy_unchecked(Xf), dtype=np.float64)
+        # without the offset: only differences enter the swaps, and a large offset's rounding
+        # would grow with the flips
+        E = np.asarray(model._energy_unchecked(Xf), dtype=np.float64) - model.offset
         slot = np.arange(K, dtype=np.int64)
-        chunk = max(1, (1 << 22) // (n * K))  # bounded memory for the uniforms
+        tried = np.zeros(max(K - 1, 0), dtype=np.int64)
+        swapped = np.zeros_like(tried)
+        chunk = max(1, _TEMPERING_CHUNK_ENTRIES // (n * K))  # bounded memory for the uniforms
         for start in range(0, total, chunk):
             stop = min(total, start + chunk)
             U = gen.random((stop - start, K, n))
             V = gen.random((stop - start, K))
-            _kernels.tempering_sweeps(*both, ts, X, G, E, slot, U, V, rows[start:stop], out)
+            _kernels.tempering_sweeps(
+                *both, ts, X, G, E, slot, U, V, start, rows[start:stop], out, tried, swapped
+            )
+        _warn_rare_swaps(ts, tried, swapped)
         return out
     G = h + model.J @ x.astype(np.float64)
     chunk = max(1, (1 << 22) // n)  # bounded memory for the uniforms
@@ -249,19 +269,50 @@ def sample_boltzmann(
     return out
 
 
+#: Uniforms drawn per call of the tempering kernel at most (a call runs whole sweeps).
+_TEMPERING_CHUNK_ENTRIES = 1 << 22
+#: A neighbouring pair of rungs swapping in fewer of its tries than this is reported: the
+#: colder chains then mix on their own, and valleys stay unweighed.
+RARE_SWAPS = 0.05
+
+
+def _warn_rare_swaps(ts: NDArray[np.float64], tried: NDArray[np.int64], swapped: Any) -> None:
+    """A RuntimeWarning naming the neighbouring rungs that rarely swapped their states."""
+    rates = swapped / np.maximum(tried, 1)
+    rare = np.flatnonzero((tried > 0) & (rates < RARE_SWAPS))
+    if rare.size:
+        k = int(rare[0])
+        warnings.warn(
+            f"parallel tempering: {rare.size} of {ts.size - 1} neighbouring pairs of the ladder "
+            f"swapped in under {RARE_SWAPS:.0%} of their tries (first: t={ts[k]:.4g} and "
+            f"{ts[k + 1]:.4g}, {rates[k]:.1%}), so the colder chains barely exchange states "
+            "and the samples may miss valleys; give `ladder` more rungs (their number grows "
+            "about as sqrt(n)) or a hotter start",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
 def _ladder(model: SpinGlass, t: float, ladder: Any) -> NDArray[np.float64]:
     """Parallel tempering's inverse temperatures (``sample_boltzmann``'s ``ladder``)."""
     if ladder is None or isinstance(ladder, int | np.integer):
         rungs = check_int("ladder", TEMPERING_RUNGS if ladder is None else ladder, low=1)
-        if t == 0.0 or rungs == 1:
-            return np.full(1, t)
         t_c = critical_t(model)
         hot = min(t / 10.0, 0.5 * t_c) if np.isfinite(t_c) else t / 10.0
+        if rungs == 1 or not hot > 0.0:  # t = 0 (or so small that t / 10 is 0): one chain
+            return np.full(1, t)
         ts = np.geomspace(hot, t, rungs)
         ts[-1] = t  # exactly the target (geomspace's last value can differ in the last bit)
         return ts
     reject_tensor("ladder", ladder)
-    ts = np.asarray(ladder, dtype=np.float64).ravel()
+    try:
+        ts = np.asarray(ladder, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"`ladder` must be a number of rungs or inverse temperatures; got {_short(ladder)}"
+        ) from None
+    if ts.ndim != 1:
+        raise ValueError(f"`ladder` must be 1-D; got shape {ts.shape}")
     if ts.size == 0 or not np.all(np.isfinite(ts)) or np.any(ts < 0.0):
         raise ValueError(f"`ladder` must be finite inverse temperatures >= 0; got {_short(ladder)}")
     if np.any(np.diff(ts) <= 0.0) or ts[-1] != t:

@@ -963,6 +963,7 @@ def tabu_moves_sparse(
     ENDS,
     COUNT,
     build,
+    status,
 ):  # pragma: no cover - compiled
     """:func:`tabu_moves` on CSR couplings, a move in ``O(degree log n)`` (see above).
 
@@ -975,6 +976,9 @@ def tabu_moves_sparse(
     tenure + tenure_rand - 1 moves, so at most ``C = max(tenure_rand, 1)`` share an end).
     ``build`` fills them from the states first (the first call). The replicas' rows are
     worked on in place: at the sizes the trees run at, their rows share no cache lines.
+    ``status[r]`` is set to 1, and replica ``r`` left, where its queue would overflow (only
+    when its state was changed outside this kernel); nothing in the loop raises, which would
+    keep numba from running the replicas in parallel.
     """
     for r in prange(X.shape[0]):
         x = X[r]
@@ -1006,17 +1010,18 @@ def tabu_moves_sparse(
                 if tb[i] > k:
                     hm[P + i] = key
                     s = tb[i] % W
-                    if tb[i] > k + W or count[s] == ends.shape[1]:
-                        raise ValueError("tabu trees: tabu ends beyond the queue's tenure")
-                    ends[s, count[s]] = i
-                    count[s] += 1
+                    if tb[i] >= k + W or count[s] == ends.shape[1]:
+                        status[r] = 1
+                    else:
+                        ends[s, count[s]] = i
+                        count[s] += 1
                 else:
                     fm[P + i] = key
             _tree_build(fm, fc, P)
             _tree_build(hm, hc, P)
         pending = False  # the best state is x itself, not yet copied to bx (a copy per
         # improving move was O(n): most of a move's time in a descent on 10^6 variables)
-        for _ in range(moves):
+        for _ in range(moves if status[r] == 0 else 0):
             s = k % W
             for q in range(count[s]):
                 v = ends[s, q]
@@ -1069,7 +1074,8 @@ def tabu_moves_sparse(
             _tree_set(hm, hc, P, bi, key)
             s = tb[bi] % W
             if count[s] == ends.shape[1]:  # only if the state changed outside the kernel
-                raise ValueError("tabu trees: a queue slot overflowed (state changed outside)")
+                status[r] = 1
+                break
             ends[s, count[s]] = bi
             count[s] += 1
             if e < be - tol:

@@ -137,7 +137,7 @@ def load_moves(model: SpinGlass, trees: bool | None = None) -> None:
     tabu, it, states = np.zeros((0, n), np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint64)
     args = (0, 1, _TENURE_RAND, 0.0, X, G, v, X.copy(), v.copy(), tabu, it, states)
     if by_trees(model) if trees is None else trees:
-        state = (*_trees_state(0, n, 1), True)
+        state = (*_trees_state(0, n, 1), True, np.zeros(0, dtype=np.int64))
         _kernels.tabu_moves_sparse(*couplings(model)[:3], *args, *state)
     else:
         _kernels.tabu_moves(*couplings(model), *args)
@@ -191,6 +191,8 @@ class TabuSearch:
             if why is not None:
                 raise ValueError(f"`trees`={self.trees!r}: {why}; pass trees=None or False")
         self._tree_state = _trees_state(R, n, self.tenure) if self._trees else ()
+        self._status = np.zeros(R, dtype=np.int64)
+        self._tenure = self.tenure  # the trees' queue is sized for it
         self._built = False
         if self._trees:  # built now, so that a time limit's first chunk measures moves only
             self._kernel(0)
@@ -216,9 +218,19 @@ class TabuSearch:
         args = (moves, self.tenure, _TENURE_RAND, self._tol, self.X, self.G, self.E)
         tail = (self.best_X, self.best_E, self._tabu, self._it, self._states)
         if self._trees:
-            state = (*self._tree_state, not self._built)
+            if self.tenure != self._tenure:
+                raise ValueError(
+                    f"`tenure` changed from {self._tenure} to {self.tenure} after the search was "
+                    "made (its queue of tabu ends is sized for the first); make a new TabuSearch"
+                )
+            state = (*self._tree_state, not self._built, self._status)
             _kernels.tabu_moves_sparse(*self._couplings[:3], *args, *tail, *state)
             self._built = True
+            if self._status.any():  # only when the state was changed outside the kernel
+                raise RuntimeError(
+                    "tabu's max-trees lost track of the tabu ends (the search's state was "
+                    "changed outside its kernel); make a new TabuSearch"
+                )
         else:
             _kernels.tabu_moves(*self._couplings, *args, *tail)
 
@@ -346,8 +358,10 @@ def solve_tabu(
     else:
         X0 = start_states(model, initial_states, R, binary=True).astype(np.uint8)
     # numba's one-off loads are not the solve's time (they were read as the move rate)
-    deadline = load_kernels(deadline, lambda: load_moves(model), lambda: load_descent(model))
-    search = TabuSearch(model, X0, tenure, gen)
+    # the kernel the search will run (its tenure and replicas decide), loaded off the clock
+    trees = by_trees(model, tenure, X0.shape[0])
+    deadline = load_kernels(deadline, lambda: load_moves(model, trees), lambda: load_descent(model))
+    search = TabuSearch(model, X0, tenure, gen, trees=trees)
     stopped = search.run(moves=S * n, deadline=deadline, target_energy=target_energy)
     Xs, used = descend(model, search.best_X, max_sweeps)
     info: dict[str, Any] = {
