@@ -379,3 +379,25 @@ def test_the_jacobian_is_eq16s_derivative() -> None:
             [(eq.fun(x + step * e) - eq.fun(x - step * e)) / (2 * step) for e in np.eye(m.n)]
         )
         np.testing.assert_allclose(eq.jac(x), numeric, atol=1e-8)
+
+
+def test_the_public_residual_checks_its_input() -> None:
+    m = isingeq.paper_instance(4, rng=0)
+    x = np.full(4, 0.5)
+    np.testing.assert_allclose(isingeq.eq16_residual(m, x, 0.0), 0.0)
+    batch = isingeq.eq16_residual(m, np.stack([x, x]), 2.0)
+    np.testing.assert_array_equal(batch[0], isingeq.eq16_residual(m, x, 2.0))
+    with pytest.raises(ValueError, match=r"`x` must have shape \(4,\) or \(R, 4\); got \(2, 3\)"):
+        isingeq.eq16_residual(m, np.zeros((2, 3)), 1.0)
+    with pytest.raises(ValueError, match=r"`x` must be finite; got nan at index \(1,\)"):
+        isingeq.eq16_residual(m, [0.5, np.nan, 0.5, 0.5], 1.0)
+    with pytest.raises(TypeError, match="`x` must hold real numbers"):
+        isingeq.eq16_residual(m, ["a"] * 4, 1.0)
+    with pytest.raises(ValueError, match="`t`"):
+        isingeq.eq16_residual(m, x, -1.0)
+    # t = inf: the step function, 1/2 where the field is zero (inf * 0 gave NaN)
+    zero = isingeq.SpinGlass(np.zeros((3, 3)))
+    assert isingeq.eq16_residual(zero, [0.5, 1.0, 0.0], np.inf).tolist() == [0.0, 0.5, -0.5]
+    big = isingeq.eq16_residual(m, x, np.inf)
+    xi = m.local_field(x)
+    np.testing.assert_array_equal(big, x - (xi > 0))

@@ -310,9 +310,9 @@ def half_is_stuck(model: SpinGlass) -> bool:
 def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:
     """``F(x) = x - sigmoid(t xi(x))``, shape of ``x``: zero exactly at the solutions of eq. 16.
 
-    ``x`` is (n,) or (R, n); no validation of a batch (the methods call it on their own
-    iterates, every step), only a single state's shape and finiteness (as
-    :meth:`~isingeq.SpinGlass.local_field` checks them).
+    ``x`` is (n,) or (R, n), checked (shape, finite real numbers: the methods compute their
+    residuals with their own kernels, so this public form validates); at ``t = inf`` the
+    sigmoid is the step function, 1/2 at a zero field (eq. 16's limit).
 
     Parameters
     ----------
@@ -320,13 +320,20 @@ def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:
     x : array_like, shape (n,) or (R, n)
         Marginals ``<n_i>`` in [0, 1] (0/1 states are a special case), one row per replica.
     t : float
-        The inverse temperature of eq. 16.
+        The inverse temperature of eq. 16, ``>= 0`` (``inf`` allowed).
 
     Returns
     -------
     ndarray of float64, shape of ``x``
         ``x - sigmoid(t xi(x))``; ``max |F|`` over a row is the ``residual`` extra of the
         mean-field methods.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a SpinGlass or ``x`` not real numbers.
+    ValueError
+        If ``x`` is not of shape (n,) or (R, n), holds a NaN or infinity, or ``t < 0`` or NaN.
 
     Examples
     --------
@@ -335,8 +342,18 @@ def eq16_residual(model: SpinGlass, x: Any, t: float) -> np.ndarray:
     >>> isingeq.eq16_residual(m, [0.5, 0.5], 0.0).tolist()   # t = 0: x = 1/2 solves eq. 16
     [0.0, 0.0]
     """
-    X = np.asarray(x, dtype=np.float64)
+    if not isinstance(model, SpinGlass):
+        raise TypeError(f"`model` must be an isingeq.SpinGlass; got {type(model).__name__}")
+    X = _real_array("x", x, "real numbers (marginals <n_i>)").astype(np.float64)
+    if X.ndim not in (1, 2) or X.shape[-1] != model.n:
+        raise ValueError(f"`x` must have shape ({model.n},) or (R, {model.n}); got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        bad = np.argwhere(~np.isfinite(X))[0]
+        raise ValueError(f"`x` must be finite; got {X[tuple(bad)]} at index {tuple(map(int, bad))}")
+    t = check_real("t", t, low=0.0, allow_inf=True)
     xi = fields(model, X) if X.ndim == 2 else model.local_field(X)
+    if math.isinf(t):  # the step function, 1/2 at a zero field (inf * 0 is NaN)
+        return np.asarray(X - np.where(xi > 0, 1.0, np.where(xi < 0, 0.0, 0.5)))
     return np.asarray(X - expit(t * xi))
 
 
