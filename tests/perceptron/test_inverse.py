@@ -459,3 +459,16 @@ def test_tempering_warns_when_neighbouring_rungs_rarely_swap() -> None:
         isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder="abc")
     tiny = isingeq.sample_boltzmann(m, 5e-324, 3, rng=0, method="tempering")  # t / 10 is 0
     assert tiny.shape == (3, 30)
+
+
+def test_tempering_chains_in_parallel_give_the_same_samples(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from isingeq.perceptron import inverse
+
+    m = isingeq.ea_instance((10, 10), rng=4)
+    kw = {"rng": 6, "method": "tempering", "burn_in": 20, "ladder": 8}
+    monkeypatch.setattr(inverse, "_TEMPERING_PARALLEL_ENTRIES", 1 << 40)  # serial
+    serial = isingeq.sample_boltzmann(m, 1.5, 50, **kw)  # type: ignore[arg-type]
+    monkeypatch.setattr(inverse, "_TEMPERING_PARALLEL_ENTRIES", 1)  # parallel
+    assert np.array_equal(isingeq.sample_boltzmann(m, 1.5, 50, **kw), serial)  # type: ignore[arg-type]

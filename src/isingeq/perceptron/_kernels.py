@@ -120,6 +120,35 @@ def gibbs_sweeps(indptr, indices, data, J, t, x, G, U, rows, out):  # pragma: no
                 out[r, i] = x[i]
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _tempering_chain(indptr, indices, data, J, t, X, G, E, r, u):  # pragma: no cover - compiled
+    """One Gibbs sweep of the chain in row ``r`` at inverse temperature ``t`` with the uniforms
+    ``u`` (n,), its energy ``E[r]`` kept (``H`` changes by ``-xi_i`` when ``n_i`` goes 0 -> 1)."""
+    x = X[r]
+    g = G[r]
+    for i in range(x.shape[0]):
+        new = _gibbs_draw(t * g[i], u[i])
+        if new != x[i]:
+            d = 1.0 if new == 1 else -1.0
+            E[r] -= d * g[i]
+            x[i] = new
+            _push(g, i, d, indptr, indices, data, J)
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _tempering_swaps(ts, E, slot, v, sweep, tried, swapped):  # pragma: no cover - compiled
+    """The swap tries of sweep ``sweep`` (the run's index: its parity picks the pairs)."""
+    for k in range(sweep % 2, ts.shape[0] - 1, 2):
+        a = slot[k]
+        b = slot[k + 1]
+        tried[k] += 1
+        log_ratio = (ts[k + 1] - ts[k]) * (E[b] - E[a])
+        if log_ratio >= 0.0 or v[k] < math.exp(log_ratio):
+            slot[k] = b
+            slot[k + 1] = a
+            swapped[k] += 1
+
+
 @njit(nogil=True, cache=True)
 def tempering_sweeps(
     indptr, indices, data, J, ts, X, G, E, slot, U, V, first, rows, out, tried, swapped
@@ -142,31 +171,25 @@ def tempering_sweeps(
     other storage empty.
     """
     K = ts.shape[0]
-    n = X.shape[1]
     for s in range(U.shape[0]):
         for k in range(K):
-            r = slot[k]
-            x = X[r]
-            g = G[r]
-            t = ts[k]
-            for i in range(n):
-                new = _gibbs_draw(t * g[i], U[s, k, i])
-                if new != x[i]:
-                    d = 1.0 if new == 1 else -1.0
-                    E[r] -= d * g[i]  # H changes by -xi_i when n_i goes 0 -> 1
-                    x[i] = new
-                    _push(g, i, d, indptr, indices, data, J)
-        for k in range((first + s) % 2, K - 1, 2):
-            a = slot[k]
-            b = slot[k + 1]
-            tried[k] += 1
-            log_ratio = (ts[k + 1] - ts[k]) * (E[b] - E[a])
-            if log_ratio >= 0.0 or V[s, k] < math.exp(log_ratio):
-                slot[k] = b
-                slot[k + 1] = a
-                swapped[k] += 1
-        r = rows[s]
-        if r >= 0:
-            top = slot[K - 1]
-            for i in range(n):
-                out[r, i] = X[top, i]
+            _tempering_chain(indptr, indices, data, J, ts[k], X, G, E, slot[k], U[s, k])
+        _tempering_swaps(ts, E, slot, V[s], first + s, tried, swapped)
+        if rows[s] >= 0:  # the coldest chain's state is a sample
+            out[rows[s]] = X[slot[K - 1]]
+
+
+@njit(nogil=True, cache=True, parallel=True)
+def tempering_sweeps_parallel(
+    indptr, indices, data, J, ts, X, G, E, slot, U, V, first, rows, out, tried, swapped
+):  # pragma: no cover - compiled
+    """:func:`tempering_sweeps` with the chains' Gibbs sweeps run in parallel (their uniforms
+    are drawn beforehand, so the samples are the same bit for bit); for large ``n K``, where
+    a parallel launch per sweep costs little next to the sweep."""
+    K = ts.shape[0]
+    for s in range(U.shape[0]):
+        for k in prange(K):
+            _tempering_chain(indptr, indices, data, J, ts[k], X, G, E, slot[k], U[s, k])
+        _tempering_swaps(ts, E, slot, V[s], first + s, tried, swapped)
+        if rows[s] >= 0:  # the coldest chain's state is a sample
+            out[rows[s]] = X[slot[K - 1]]

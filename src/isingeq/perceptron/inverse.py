@@ -251,13 +251,14 @@ def sample_boltzmann(
         tried = np.zeros(max(K - 1, 0), dtype=np.int64)
         swapped = np.zeros_like(tried)
         chunk = max(1, _TEMPERING_CHUNK_ENTRIES // (n * K))  # bounded memory for the uniforms
+        # the chains in parallel where a sweep outweighs a parallel launch (same samples)
+        parallel = n * K >= _TEMPERING_PARALLEL_ENTRIES
+        kernel = _kernels.tempering_sweeps_parallel if parallel else _kernels.tempering_sweeps
         for start in range(0, total, chunk):
             stop = min(total, start + chunk)
             U = gen.random((stop - start, K, n))
             V = gen.random((stop - start, K))
-            _kernels.tempering_sweeps(
-                *both, ts, X, G, E, slot, U, V, start, rows[start:stop], out, tried, swapped
-            )
+            kernel(*both, ts, X, G, E, slot, U, V, start, rows[start:stop], out, tried, swapped)
         _warn_rare_swaps(ts, tried, swapped)
         return out
     G = h + model.J @ x.astype(np.float64)
@@ -271,6 +272,8 @@ def sample_boltzmann(
 
 #: Uniforms drawn per call of the tempering kernel at most (a call runs whole sweeps).
 _TEMPERING_CHUNK_ENTRIES = 1 << 22
+#: Spin updates per sweep (n times the rungs) from which the chains run in parallel.
+_TEMPERING_PARALLEL_ENTRIES = 1 << 14
 #: A neighbouring pair of rungs swapping in fewer of its tries than this is reported: the
 #: colder chains then mix on their own, and valleys stay unweighed.
 RARE_SWAPS = 0.05
