@@ -32,14 +32,22 @@ def test_exact_sampler_matches_the_distribution_and_is_seeded() -> None:
     assert np.array_equal(samples[:100], isingeq.sample_boltzmann(m, 1.5, 100, rng=0))
 
 
+def _assert_moments_match(samples: np.ndarray, X: np.ndarray, p: np.ndarray) -> None:
+    """The samples' marginals and pair correlations are those of the states ``X`` weighted by
+    their exact probabilities ``p`` (to 0.02)."""
+    np.testing.assert_allclose(samples.mean(axis=0), p @ X, atol=0.02)
+    np.testing.assert_allclose(
+        (samples.T.astype(float) @ samples) / len(samples),
+        X.T.astype(float) @ (p[:, None] * X),
+        atol=0.02,
+    )
+
+
 def test_gibbs_marginals_and_correlations_match_exact() -> None:
     m = isingeq.paper_instance(6, rng=3)
     X, p = exact_probs(m, 1.0)
     G = isingeq.sample_boltzmann(m, 1.0, 100_000, rng=1, method="gibbs", burn_in=200)
-    np.testing.assert_allclose(G.mean(axis=0), p @ X, atol=0.02)
-    np.testing.assert_allclose(
-        (G.T.astype(float) @ G) / len(G), X.T.astype(float) @ (p[:, None] * X), atol=0.02
-    )
+    _assert_moments_match(G, X, p)
     again = isingeq.sample_boltzmann(m, 1.0, 50, rng=1, method="gibbs", burn_in=200)
     assert np.array_equal(again, G[:50])
     thin = isingeq.sample_boltzmann(
@@ -390,10 +398,7 @@ def test_tempering_matches_the_exact_distribution() -> None:
     m = isingeq.paper_instance(8, rng=5)
     X, p = exact_probs(m, 2.0)
     T = isingeq.sample_boltzmann(m, 2.0, 40_000, rng=2, method="tempering", ladder=6)
-    np.testing.assert_allclose(T.mean(axis=0), p @ X, atol=0.02)
-    np.testing.assert_allclose(
-        (T.T.astype(float) @ T) / len(T), X.T.astype(float) @ (p[:, None] * X), atol=0.02
-    )
+    _assert_moments_match(T, X, p)
     energies = m.energy(T)
     assert energies.mean() == pytest.approx(
         isingeq.solve(m, method="exact", t=2.0).info["mean_energy"], abs=0.05

@@ -139,8 +139,8 @@ def sample_boltzmann(
         Start of the chain(s) (``"gibbs"`` / ``"tempering"``: every chain); uniform random if
         omitted.
     ladder : int or array_like, optional
-        ``"tempering"`` only. The inverse temperatures of the chains, increasing, positive, the
-        last equal to ``t``; or their number (default
+        ``"tempering"`` only. The inverse temperatures of the chains, increasing, ``>= 0``,
+        the last equal to ``t``; or their number (default
         :data:`~isingeq.perceptron.TEMPERING_RUNGS`) on a geometric ladder from
         ``t_hot = min(t / 10, critical_t / 2)`` to ``t`` (``critical_t``,
         :func:`isingeq.critical_t`, is where naive mean field loses its paramagnetic
@@ -279,7 +279,9 @@ _TEMPERING_PARALLEL_ENTRIES = 1 << 14
 RARE_SWAPS = 0.05
 
 
-def _warn_rare_swaps(ts: NDArray[np.float64], tried: NDArray[np.int64], swapped: Any) -> None:
+def _warn_rare_swaps(
+    ts: NDArray[np.float64], tried: NDArray[np.int64], swapped: NDArray[np.int64]
+) -> None:
     """A RuntimeWarning naming the neighbouring rungs that rarely swapped their states."""
     rates = swapped / np.maximum(tried, 1)
     rare = np.flatnonzero((tried > 0) & (rates < RARE_SWAPS))
@@ -300,10 +302,10 @@ def _ladder(model: SpinGlass, t: float, ladder: Any) -> NDArray[np.float64]:
     """Parallel tempering's inverse temperatures (``sample_boltzmann``'s ``ladder``)."""
     if ladder is None or isinstance(ladder, int | np.integer):
         rungs = check_int("ladder", TEMPERING_RUNGS if ladder is None else ladder, low=1)
+        if rungs == 1 or not t / 10.0 > 0.0:  # t = 0 (or so small that t / 10 is 0): one chain
+            return np.full(1, t)
         t_c = critical_t(model)
         hot = min(t / 10.0, 0.5 * t_c) if np.isfinite(t_c) else t / 10.0
-        if rungs == 1 or not hot > 0.0:  # t = 0 (or so small that t / 10 is 0): one chain
-            return np.full(1, t)
         ts = np.geomspace(hot, t, rungs)
         ts[-1] = t  # exactly the target (geomspace's last value can differ in the last bit)
         return ts

@@ -109,22 +109,29 @@ def _tree_leaves(n: int) -> int:
     return 1 << max(0, (n - 1).bit_length())
 
 
+def _queue_shape(tenure: int) -> tuple[int, int]:
+    """The queue of tabu ends: ``W`` slots (a tabu lasts ``tenure .. tenure + _TENURE_RAND - 1``
+    moves, so the ends pending at once span ``W``), each of ``C`` entries (at most that many
+    flips can end their tabu at the same move)."""
+    return tenure + _TENURE_RAND + 1, max(_TENURE_RAND, 1)
+
+
 def _trees_bytes(n: int, tenure: int) -> float:
     """The bytes of one replica's trees (4 arrays of 2P) and queue of tabu ends."""
-    W = tenure + _TENURE_RAND + 1
-    return 64.0 * _tree_leaves(n) + 8.0 * W * (max(_TENURE_RAND, 1) + 1)
+    W, C = _queue_shape(tenure)
+    return 64.0 * _tree_leaves(n) + 8.0 * W * (C + 1)
 
 
 def _trees_state(R: int, n: int, tenure: int) -> tuple[np.ndarray, ...]:
     """Empty trees and queues for ``R`` replicas (filled by the kernel's first call)."""
     P2 = 2 * _tree_leaves(n)
-    W = tenure + _TENURE_RAND + 1
+    W, C = _queue_shape(tenure)
     return (
         np.empty((R, P2)),
         np.empty((R, P2), dtype=np.int64),
         np.empty((R, P2)),
         np.empty((R, P2), dtype=np.int64),
-        np.empty((R, W, max(_TENURE_RAND, 1)), dtype=np.int64),
+        np.empty((R, W, C), dtype=np.int64),
         np.zeros((R, W), dtype=np.int64),
     )
 
