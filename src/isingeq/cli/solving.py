@@ -197,8 +197,9 @@ def solve(
     isingeq solve --instance G22 --time-limit 1 --data-dir ../shared/data
 
     Ctrl-C stops auto, mfa, mfa-async, mfa-hybrid, tabu and scipy-root at their next clock
-    check: the best found so far is reported and written as usual, then exit code 130. In --json and --out,
-    `gap` is a fraction (the table shows it in %), `objective` in the instance's own terms.
+    check: the best found so far is reported and written as usual, then exit code 130. In
+    --json and --out, `gap` is a fraction (the table shows it in %), `objective` in the
+    instance's own terms.
     """
     from .._json import json_safe
     from ..datasets import resolve

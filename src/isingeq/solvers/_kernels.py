@@ -861,7 +861,7 @@ def tabu_moves(
         it[r] = k
 
 
-# ---------------------------------------------------------------------------- tabu on a sparse graph
+# ------------------------------------------------------------------------ tabu on a sparse graph
 # The scan above costs O(n) per move whatever the degree: on a sparse graph of 10^4-10^6 nodes it
 # is nearly all of a move's time. There the gains are kept in two max-trees instead (the
 # variables not tabu, and the tabu ones), each node holding its subtree's largest gain and how

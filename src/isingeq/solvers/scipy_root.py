@@ -302,11 +302,11 @@ def solve_scipy_root(
     time_limit : float, optional
         Wall time in seconds from entry to return. The clock (and Ctrl-C) is checked at every
         evaluation of eq. 16 and of its Jacobian (a "hybr" / "lm" step between two, one
-        ``O(n^3)`` factorisation, can run past the limit); a root solve cut there keeps the best point it evaluated
-        (smallest ``|F|``), and reads not started keep their starting points (not
-        converged). "lm" and "hybr" cost ``O(n^3)`` per Jacobian, so past a few hundred
-        nodes a solve takes seconds to hours (``maxfev`` grows with ``n``): mfa / mfa-async
-        solve the same equation in ``O(nnz)`` per sweep.
+        ``O(n^3)`` factorisation, can run past the limit); a root solve cut there keeps the
+        best point it evaluated (smallest ``|F|``), and reads not started keep their starting
+        points (not converged). "lm" and "hybr" cost ``O(n^3)`` per Jacobian, so past a few
+        hundred nodes a solve takes seconds to hours (``maxfev`` grows with ``n``): mfa /
+        mfa-async solve the same equation in ``O(nnz)`` per sweep.
 
     Returns
     -------
@@ -314,10 +314,11 @@ def solve_scipy_root(
         ``marginals`` (num_reads, n): the continuous solutions ``<n_i>``. ``info``: the core
         of :mod:`isingeq.result` (``stopped``: "converged" when every read converged,
         "time_limit" or "interrupted" when the clock or Ctrl-C cut the solve, else
-        "not_converged"), ``reads_done`` (reads that ran to their end), ``residual`` and ``converged`` (per read), ``sweeps_per_read``,
-        ``scipy_success`` (per read), ``message``, ``t_schedule``, ``mode``, ``fractional``
-        (per read: values of ``<n>`` farther than 0.01 from 0 and 1, whose rounding at 1/2 is
-        unsure: a converged root need not be saturated), ``read0_deterministic``.
+        "not_converged"), ``reads_done`` (reads that ran to their end), ``residual`` and
+        ``converged`` (per read), ``sweeps_per_read``, ``scipy_success`` (per read),
+        ``message``, ``t_schedule``, ``mode``, ``fractional`` (per read: values of ``<n>``
+        farther than 0.01 from 0 and 1, whose rounding at 1/2 is unsure: a converged root
+        need not be saturated), ``read0_deterministic``.
 
     Warns
     -----
