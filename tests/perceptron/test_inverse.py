@@ -127,7 +127,9 @@ def test_pseudolikelihood_only_options_are_refused_with_mean_field(
 ) -> None:
     # mean-field inversion is one matrix inverse: no penalty, no optimiser to stop
     X = isingeq.sample_boltzmann(isingeq.paper_instance(4, rng=1), 1.0, 2_000, rng=0)
-    with pytest.raises(ValueError, match=rf"`{option}` applies to method='pseudolikelihood' only"):
+    with pytest.raises(
+        ValueError, match=rf"`{option}` applies to methods 'pseudolikelihood' and 'likelihood'"
+    ):
         isingeq.fit(X, method="mean-field", **{option: value})  # type: ignore[arg-type]
     isingeq.fit(X, method="pseudolikelihood", **{option: value})  # type: ignore[arg-type]
 

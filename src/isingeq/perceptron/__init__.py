@@ -31,8 +31,9 @@ module                    contents
 :mod:`.exactness`         :func:`conditional_identity_error` (the layer *is* the exact
                           Boltzmann conditional), :func:`mean_field_error` and
                           :func:`solve_eq16_continuation` (eq. 16's one approximation)
-:mod:`.inverse`           :func:`sample_boltzmann` (exact or Gibbs), :func:`fit`
-                          (pseudo-likelihood or mean-field), :func:`reconstruction_error`
+:mod:`.inverse`           :func:`sample_boltzmann` (exact, Gibbs or tempering), :func:`fit`
+                          (pseudo-likelihood, exact likelihood or mean-field),
+                          :func:`reconstruction_error`
 :mod:`.experiment`        the runs behind ``isingeq perceptron`` and ``isingeq analyze``
 :mod:`.plots`             their PNG plots
 ``_kernels``              numba kernels: stable-state enumeration, Gibbs sweeps (dense, CSR)
@@ -60,6 +61,7 @@ from .exactness import conditional_identity_error, mean_field_error, solve_eq16_
 from .fixed_points import fixed_points, ground_state_basin
 from .inverse import (
     FIT_METHODS,
+    LIKELIHOOD_MAX_N,
     RARE_SWAPS,
     SAMPLE_METHODS,
     TEMPERING_RUNGS,
@@ -73,6 +75,7 @@ from .layer import FixedPointResult, Perceptron
 __all__ = [
     "ENUMERATE_MAX_N",
     "FIT_METHODS",
+    "LIKELIHOOD_MAX_N",
     "RARE_SWAPS",
     "SAMPLE_METHODS",
     "TEMPERING_RUNGS",

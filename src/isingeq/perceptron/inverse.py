@@ -23,6 +23,18 @@ Learning (:func:`fit`):
   logistic regression's separation checks do), unless ``l2 > 0``. ``l2`` is a ridge penalty
   on the mean loss per sample, so its bias does not shrink as samples are added (see
   :func:`fit`).
+- ``"likelihood"``: exact maximum likelihood, ``max sum_samples log P(n)``, with ``log Z`` and
+  its gradient (the model's moments ``<n_i>``, ``<n_i n_j>``) by enumerating the ``2^n`` states
+  at every L-BFGS-B step, so ``n <= LIKELIHOOD_MAX_N``. The efficient estimator, and the
+  baseline the other two are measured against. Its maximum exists exactly when the samples'
+  moments lie inside the marginal polytope (the convex hull of ``(n_i, n_i n_j)`` over all
+  states); on its boundary (a *face*: every sample satisfies one linear constraint on those
+  statistics with equality, e.g. no sample has ``n_3 = n_5 = 1``) the likelihood rises
+  forever along a direction of the parameters. :func:`fit` decides this exactly before fitting,
+  by a linear programme over the face's directions whose ``2^n`` state constraints are added as
+  they are violated (each round's most violated state found by enumeration), and refuses such
+  samples naming the pattern no sample shows, unless ``l2 > 0``. This condition differs from
+  pseudo-likelihood's separability: either can fail where the other holds.
 - ``"mean-field"``: naive mean-field inversion. Linearising eq. 16,
   ``m_i = sigmoid(t (h_i + sum_j J_ij m_j))``, around the data gives the response
   ``d m / d(t h) = C`` (the covariance of the 0/1 variables), hence
@@ -47,12 +59,13 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linprog, minimize
-from scipy.special import expit, log_expit
+from scipy.special import expit, log_expit, logsumexp
 
 from .._resources import memory_shortfall
 from .._rows import distinct_rows
 from .._validation import as_generator, check_int, check_model, check_real
 from ..model import SpinGlass
+from ..solvers._kernels import low_block_energies
 from ..solvers.scipy_root import critical_t
 from ..solvers.tabu import couplings
 from . import _kernels
@@ -60,6 +73,7 @@ from ._common import ENUMERATE_MAX_N, all_log_probs, decode, reject_tensor
 
 __all__ = [
     "FIT_METHODS",
+    "LIKELIHOOD_MAX_N",
     "RARE_SWAPS",
     "SAMPLE_METHODS",
     "TEMPERING_RUNGS",
@@ -72,7 +86,10 @@ __all__ = [
 SAMPLE_METHODS = ("exact", "gibbs", "tempering")
 #: Rungs of parallel tempering's default ladder (``sample_boltzmann(method="tempering")``).
 TEMPERING_RUNGS = 16
-FIT_METHODS = ("pseudolikelihood", "mean-field")
+FIT_METHODS = ("pseudolikelihood", "likelihood", "mean-field")
+#: Largest n for ``fit(method="likelihood")``: every step of its optimiser enumerates the ``2^n``
+#: states (the fit's time per n: ``benchmarks/bench_inverse.py --likelihood-n``).
+LIKELIHOOD_MAX_N = 16
 
 #: A pseudo-likelihood fit whose L-BFGS-B line search fails (no decrease found) counts as
 #: converged when its largest gradient entry is below this: the loss is then flat to rounding
@@ -406,21 +423,22 @@ def fit(
         sparse matrix (converted to dense) are accepted.
     t : float, default 1.0
         The inverse temperature the samples were drawn at, finite and ``> 0``.
-    method : {"pseudolikelihood", "mean-field"}
+    method : {"pseudolikelihood", "likelihood", "mean-field"}
         See ``isingeq.perceptron.inverse``: joint tied-weight pseudo-likelihood
-        (L-BFGS-B), or naive mean-field inversion ``J = -C^{-1} / t``.
+        (L-BFGS-B), exact maximum likelihood (L-BFGS-B on ``log Z`` by enumeration,
+        ``n <= LIKELIHOOD_MAX_N``), or naive mean-field inversion ``J = -C^{-1} / t``.
     l2 : float, default 0
-        Pseudo-likelihood only: a ridge penalty ``l2 / 2 * ||t eps||^2`` on the *mean*
-        negative log pseudo-likelihood per sample (the same as ``l2 / 2 * ||t eps||^2 *
-        num_samples`` on the summed one, i.e. a Gaussian prior on ``t eps`` of precision
+        Pseudo-likelihood and likelihood: a ridge penalty ``l2 / 2 * ||t eps||^2`` on the
+        *mean* negative log (pseudo-)likelihood per sample (the same as ``l2 / 2 * ||t eps||^2
+        * num_samples`` on the summed one, i.e. a Gaussian prior on ``t eps`` of precision
         ``l2 * num_samples``, which tightens as samples are added). Its bias towards 0 is
         therefore the same at any sample size: the fit converges to the penalised optimum,
         not to ``eps`` (the README's perceptron section gives a measurement). It makes the
-        fit exist where a column is constant or the samples are separable; use the smallest
-        ``l2`` that does.
+        fit exist where a column is constant, the samples are separable (pseudo-likelihood)
+        or on a face of the marginal polytope (likelihood); use the smallest ``l2`` that does.
     tol, max_iter
-        Pseudo-likelihood only: L-BFGS-B's ``gtol`` (on the per-sample loss) and iteration cap.
-        The defaults converge on every case of the tests and of
+        Pseudo-likelihood and likelihood: L-BFGS-B's ``gtol`` (on the per-sample loss) and
+        iteration cap. The defaults converge on every case of the tests and of
         ``benchmarks/bench_inverse.py``; a fit that stops short raises (see Raises).
 
     Returns
@@ -438,13 +456,23 @@ def fit(
         of the parameters raises every sample's conditional probability, so the
         pseudo-likelihood has no maximum and the fit would return couplings running off to
         infinity, as if converged: the message names the nodes; found by a linear programme on
-        the distinct rows; collect more samples, or pass a small ``l2 > 0``); if ``method`` is
+        the distinct rows; collect more samples, or pass a small ``l2 > 0``); with
+        ``method="likelihood"``, if ``n > LIKELIHOOD_MAX_N`` or the samples lie on a face of the
+        marginal polytope (no maximum: the message names a pattern of node values that no
+        sample shows; collect more samples, or pass a small ``l2 > 0``); if ``method`` is
         unknown; if mean-field finds the covariance singular; if the optimiser stops without
         converging (its iteration cap
         ``max_iter`` reached, or its line search failing away from a minimum): the message
         names ``max_iter`` / ``tol`` and quotes L-BFGS-B's own; if ``l2``, ``tol`` or
         ``max_iter`` is given other than its default with ``method="mean-field"``, which does
         not use them (an option is never silently ignored).
+
+    Notes
+    -----
+    Pseudo-likelihood and likelihood are both consistent; likelihood uses the samples best
+    (its variance is the smallest a consistent estimator reaches) but costs ``2^n`` per step of
+    its optimiser, pseudo-likelihood ``n^2`` per distinct sample. The errors of the three
+    methods against the number of samples: ``benchmarks/bench_inverse.py`` (README).
     TypeError
         If ``samples`` are not real numbers (strings, complex), or are a torch tensor that
         requires grad or is off the CPU (convert it with ``samples.detach().cpu().numpy()``).
@@ -483,13 +511,19 @@ def fit(
         )
     m = X.mean(axis=0)
     const = np.flatnonzero((m == 0) | (m == 1))
-    if const.size and not (method == "pseudolikelihood" and l2 > 0):
+    if const.size and not (method != "mean-field" and l2 > 0):
         cols = ", ".join(f"{int(c)} (always {int(m[c])})" for c in const[:10])
         raise ValueError(
             f"`samples` has {const.size} constant column(s): {cols}. A node that never changes "
             "has an infinite maximum-likelihood bias and couplings that the data cannot "
-            "identify; drop the column, collect more samples, or use method='pseudolikelihood' "
-            "with a small l2 > 0 (a ridge penalty, which biases every coupling towards 0)"
+            "identify; drop the column, collect more samples, or pass a small l2 > 0 with "
+            "method='pseudolikelihood' or 'likelihood' (a ridge penalty, which biases every "
+            "coupling towards 0)"
+        )
+    if method == "likelihood" and n > LIKELIHOOD_MAX_N:
+        raise ValueError(
+            f"method='likelihood' enumerates all 2^n states at every step; n={n} is above its "
+            f"limit LIKELIHOOD_MAX_N={LIKELIHOOD_MAX_N}: use method='pseudolikelihood'"
         )
     if method == "mean-field":
         # checked after the constant columns, whose message is the one to act on first
@@ -497,11 +531,13 @@ def fit(
         for name, value in (("l2", l2), ("tol", tol), ("max_iter", max_iter)):
             if value != defaults[name].default:
                 raise ValueError(
-                    f"`{name}` applies to method='pseudolikelihood' only (mean-field inversion "
+                    f"`{name}` applies to methods 'pseudolikelihood' and 'likelihood' (mean-field inversion "
                     f"is one matrix inverse: no penalty, no optimiser); got {name}={value:g} "
                     "with method='mean-field'"
                 )
         return _fit_mean_field(X, t)
+    if method == "likelihood":
+        return _fit_likelihood(X, t, l2, tol, max_iter)
     return _fit_pseudolikelihood(X, t, l2, tol, max_iter)
 
 
@@ -577,39 +613,93 @@ def _fit_pseudolikelihood(
     small = _check_nnz(U) <= _ALWAYS_CHECK_NNZ
     if l2 == 0.0 and small:
         _check_separable(U, None, unpack)
-    theta0 = np.zeros(n + len(iu[0]))
-    m = np.clip(X.mean(axis=0), 1e-3, 1 - 1e-3)
-    theta0[:n] = np.log(m / (1 - m))
-    res = minimize(
-        loss_grad,
-        theta0,
-        jac=True,
-        method="L-BFGS-B",
-        options={"maxiter": max_iter, "gtol": tol, "ftol": 1e-15},
-    )
+    res = _minimize(loss_grad, X.mean(axis=0), n + len(iu[0]), tol, max_iter)
     if l2 == 0.0 and not small:
         _check_separable(U, res, unpack)
-    if not np.all(np.isfinite(res.x)):
-        raise ValueError(f"pseudo-likelihood fit failed: {res.message}")
-    if not res.success:
-        grad = float(np.max(np.abs(res.jac), initial=0.0))
-        if res.status == 1:  # L-BFGS-B's iteration / evaluation cap
-            raise ValueError(
-                f"pseudo-likelihood fit did not converge within max_iter={max_iter} iterations "
-                f"(L-BFGS-B: {res.message!s}; max |gradient| {grad:.3g}, tol={tol:g}); raise "
-                "`max_iter` or `tol`"
-            )
-        if grad > _LINE_SEARCH_GTOL:
-            raise ValueError(
-                f"pseudo-likelihood fit stopped before converging (L-BFGS-B: {res.message!s}; "
-                f"max |gradient| {grad:.3g} > tol={tol:g}, after {res.nit} of max_iter="
-                f"{max_iter} iterations); raise `tol`, or add a small `l2` > 0 (a ridge penalty, "
-                "biased towards 0) if the data are separable"
-            )
-        # else: the line search found no decrease with the gradient already at rounding level
-        # (seen once in ~900 fits of the tests' cases, max |gradient| 3e-9): a minimum
+    _check_converged(res, "pseudo-likelihood", tol, max_iter, "the data are separable")
     b, W = unpack(res.x / t)
     return SpinGlass(np.triu(W, k=1) + np.diag(b))
+
+
+def _minimize(
+    loss_grad: Any, means: NDArray[np.float64], size: int, tol: float, max_iter: int
+) -> Any:
+    """L-BFGS-B on ``loss_grad`` over ``size`` parameters ``t * (h, J)``, from the independent
+    model of the columns' ``means`` (biases ``logit(mean)``, no couplings)."""
+    theta0 = np.zeros(size)
+    m = np.clip(means, 1e-3, 1 - 1e-3)
+    theta0[: m.size] = np.log(m / (1 - m))
+    options = {"maxiter": max_iter, "gtol": tol, "ftol": 1e-15}
+    return minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", options=options)
+
+
+def _check_converged(res: Any, what: str, tol: float, max_iter: int, no_maximum: str) -> None:
+    """Raise when L-BFGS-B's result ``res`` is not a minimum (``what``: the fit's name;
+    ``no_maximum``: the case in which the fit has none, named in the advice)."""
+    if not np.all(np.isfinite(res.x)):
+        raise ValueError(f"{what} fit failed: {res.message}")
+    if res.success:
+        return
+    grad = float(np.max(np.abs(res.jac), initial=0.0))
+    if res.status == 1:  # L-BFGS-B's iteration / evaluation cap
+        raise ValueError(
+            f"{what} fit did not converge within max_iter={max_iter} iterations "
+            f"(L-BFGS-B: {res.message!s}; max |gradient| {grad:.3g}, tol={tol:g}); raise "
+            "`max_iter` or `tol`"
+        )
+    if grad > _LINE_SEARCH_GTOL:
+        raise ValueError(
+            f"{what} fit stopped before converging (L-BFGS-B: {res.message!s}; "
+            f"max |gradient| {grad:.3g} > tol={tol:g}, after {res.nit} of max_iter="
+            f"{max_iter} iterations); raise `tol`, or add a small `l2` > 0 (a ridge penalty, "
+            f"biased towards 0) if {no_maximum}"
+        )
+    # else: the line search found no decrease with the gradient already at rounding level
+    # (seen once in ~900 pseudo-likelihood fits of the tests' cases, max |gradient| 3e-9)
+
+
+def _statistics(V: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The sufficient statistics ``(n_i, n_i n_j for i < j)`` of each row of ``V``."""
+    iu = np.triu_indices(V.shape[1], k=1)
+    return np.hstack([V, V[:, iu[0]] * V[:, iu[1]]])
+
+
+def _all_values(theta: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """``theta . phi(x)`` for every state code ``x`` (bit ``i`` = ``n_i``): minus the energy of
+    the model whose biases are ``theta[:n]`` and couplings ``theta[n:]`` (upper triangle), by
+    the exact solver's table (O(2^n n))."""
+    J = np.zeros((n, n))
+    J[np.triu_indices(n, k=1)] = theta[n:]
+    return -np.asarray(low_block_energies(np.ascontiguousarray(theta[:n]), J, n))
+
+
+def _fit_likelihood(
+    X: NDArray[np.float64], t: float, l2: float, tol: float, max_iter: int
+) -> SpinGlass:
+    S, n = X.shape
+    first, counts = distinct_rows(X)
+    U = X[first]
+    mu = (counts / S) @ _statistics(U)  # the samples' moments: the loss's only data
+    if l2 == 0.0:
+        _check_face(U)
+    states = decode(np.arange(1 << n, dtype=np.int64), n).astype(np.float64)
+    iu = np.triu_indices(n, k=1)
+
+    def loss_grad(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        # mean -log P(x) = log Z - theta . mu, theta = t * eps; gradient: model moments - mu
+        g = _all_values(theta, n)
+        log_z = float(logsumexp(g))
+        p = np.exp(g - log_z)
+        m = p @ states
+        C = states.T @ (p[:, None] * states)
+        grad = np.concatenate([m, C[iu]]) - mu
+        return log_z - float(theta @ mu) + 0.5 * l2 * float(theta @ theta), grad + l2 * theta
+
+    res = _minimize(loss_grad, mu[:n], mu.size, tol, max_iter)
+    _check_converged(res, "likelihood", tol, max_iter, "the samples lie on a face")
+    W = np.zeros((n, n))
+    W[iu] = res.x[n:] / t
+    return SpinGlass(W + np.diag(res.x[:n] / t))
 
 
 def _check_nnz(U: NDArray[np.float64]) -> int:
@@ -659,6 +749,91 @@ def _check_separable(U: NDArray[np.float64], res: Any, unpack: Any) -> None:
             "on the mean loss, i.e. a Gaussian prior of precision l2 * num_samples: it makes the "
             "fit exist but biases it towards 0 at any sample size)"
         )
+
+
+#: The face check (:func:`_face_direction`) adds up to this many violated states per round of
+#: its cutting planes, and gives up (a RuntimeWarning) after :data:`_FACE_ROUNDS` rounds.
+_FACE_CUTS = 64
+_FACE_ROUNDS = 200
+
+
+def _check_face(U: NDArray[np.float64]) -> None:
+    """Raise when the distinct rows ``U`` lie on a face of the marginal polytope (no maximum
+    likelihood), naming a pattern of node values that no sample shows."""
+    d = _face_direction(U)
+    if d is None:
+        return
+    n = U.shape[1]
+    iu = np.triu_indices(n, k=1)
+    touched = np.abs(d[:n]) > 1e-7
+    for k in np.flatnonzero(np.abs(d[n:]) > 1e-7):
+        touched[iu[0][k]] = touched[iu[1][k]] = True
+    nodes = np.flatnonzero(touched)
+    # d . phi depends on the touched nodes only, and is largest (= every sample's) on the face:
+    # the state of least d . phi shows a pattern on them that no sample has
+    worst = decode(np.array([int(np.argmin(_all_values(d, n)))]), n)[0]
+    shown = nodes[:10]
+    names = ", ".join(f"n_{int(i)}" for i in shown) + (", ..." if nodes.size > 10 else "")
+    values = ", ".join(str(int(worst[i])) for i in shown) + (", ..." if nodes.size > 10 else "")
+    raise ValueError(
+        f"`samples` ({U.shape[0]} distinct rows, n={n}) lie on a face of the marginal polytope: "
+        f"no sample has ({names}) = ({values}), and the likelihood keeps rising as the "
+        "couplings among these nodes run off to infinity (no maximum-likelihood estimate); "
+        "collect more samples, or pass a small l2 > 0 (a ridge penalty, biased towards 0)"
+    )
+
+
+def _face_direction(U: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """A direction ``d`` of the parameters along which the likelihood of the distinct rows
+    ``U`` rises without bound, or None when the maximum-likelihood estimate exists.
+
+    ``d`` exists exactly when the samples' statistics ``phi(u) = (u_i, u_i u_j)`` all lie on a
+    proper face of the marginal polytope: ``d . phi(u) = c`` for every sample and
+    ``d . phi(x) <= c`` for every state ``x``, with ``<`` somewhere (the exponential family's
+    condition for its maximum to exist, as separation is logistic regression's). The equalities
+    restrict ``d = N z`` to the null space ``N`` of the samples' differences (none when they
+    span every direction: the usual case, decided by one K x K eigendecomposition). The linear programme maximises
+    the mean slack ``c - mean_x d . phi(x)`` (in closed form) for ``z`` in a box, subject to
+    the ``2^n`` inequalities, which are added as they are violated: each round enumerates
+    ``d . phi`` over all states (the exact solver's table) and adds the most violated ones.
+    """
+    n = U.shape[1]
+    P = _statistics(U)
+    K = P.shape[1]
+    A = P[1:] - P[0]
+    # the null space of A from its K x K Gram matrix (exact: integer entries), one GEMM
+    w, V = np.linalg.eigh(A.T @ A)
+    null = w <= max(float(w[-1]), 1.0) * K * np.finfo(float).eps * 64
+    if not null.any():
+        return None
+    N = V[:, null]  # d = N z keeps every sample on one level set of d . phi
+    mean_phi = np.concatenate([np.full(n, 0.5), np.full(K - n, 0.25)])
+    cost = -N.T @ (P[0] - mean_phi)  # minimise minus the mean slack
+    flips = np.repeat(U[:1], n, axis=0)
+    flips[np.arange(n), np.arange(n)] = 1.0 - flips[np.arange(n), np.arange(n)]
+    rows = (_statistics(flips) - P[0]) @ N  # the first cuts: the first sample's single flips
+    for _ in range(_FACE_ROUNDS):
+        res = linprog(cost, A_ub=rows, b_ub=np.zeros(len(rows)), bounds=(-1.0, 1.0), method="highs")
+        if res.status != 0:
+            break
+        d = N @ res.x
+        excess = _all_values(d, n) - float(d @ P[0])
+        top = np.argpartition(excess, -min(_FACE_CUTS, excess.size))[-_FACE_CUTS:]
+        top = top[excess[top] > 1e-9]
+        if not top.size:  # every state's inequality holds: an optimum of the whole programme
+            level = P @ d
+            flat = float(level.max() - level.min()) <= 1e-7  # the samples on one level set
+            return d if -res.fun > 1e-7 and flat else None
+        more = _statistics(decode(top.astype(np.int64), n).astype(np.float64)) - P[0]
+        rows = np.vstack([rows, more @ N])
+    warnings.warn(
+        f"could not decide within {_FACE_ROUNDS} rounds whether the samples lie on a face of the "
+        "marginal polytope (then the likelihood has no maximum and the couplings may run off "
+        "to infinity); fitting anyway",
+        RuntimeWarning,
+        stacklevel=4,
+    )
+    return None
 
 
 def _separated_nodes(U: NDArray[np.float64]) -> NDArray[np.intp]:

@@ -66,14 +66,16 @@ def plot_mean_field(summary: Sequence[dict[str, Any]], path: str | Path) -> Path
 def plot_reconstruction(summary: Sequence[dict[str, Any]], path: str | Path) -> Path:
     """``max |eps_fit - eps|`` against the number of samples, log-log, one line per method.
 
-    Fits :func:`isingeq.fit` refused (``failed`` in the summary: separable samples, a constant
-    column) are in neither the median nor the band; the point says how many there were.
+    Fits :func:`isingeq.fit` refused (``failed`` in the summary: separable samples, samples on
+    a face of the marginal polytope, a constant column) are in neither the median nor the band;
+    the point says how many there were (each method's note a line below the one before, as
+    methods refuse the same samples at nearly the same median).
     """
     from ..plotting import _pyplot, save_figure
 
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.2), constrained_layout=True)
-    for method in dict.fromkeys(r["method"] for r in summary):
+    for k, method in enumerate(dict.fromkeys(r["method"] for r in summary)):
         rows = sorted(
             (r for r in summary if r["method"] == method and r["fits"]), key=lambda r: r["samples"]
         )
@@ -88,7 +90,7 @@ def plot_reconstruction(summary: Sequence[dict[str, Any]], path: str | Path) -> 
                 ax.annotate(
                     f"{r['failed']} of {r['fits'] + r['failed']} refused",
                     (r["samples"], r["median_error"]),
-                    xytext=(6, -12),
+                    xytext=(6, -12 - 10 * k),
                     textcoords="offset points",
                     fontsize=8,
                     color=line.get_color(),
