@@ -10,7 +10,9 @@
   another (the numba kernels release the GIL, so they do overlap);
 * across dense and sparse storage of the same model for the deterministic methods (exact,
   greedy) and for tabu (its moves compare gains that both kernels compute exactly alike on
-  integer couplings).
+  integer couplings), except where tabu keeps a large sparse model's gains in max-trees
+  (``tabu.by_trees``): those draw among tied gains otherwise than the dense scan, so they
+  give the same samples only where no two gains tie (real-valued couplings).
 
 Runs with a ``time_limit`` are not reproducible by design (the work done depends on the
 clock); with ``num_sweeps`` they are.
@@ -141,6 +143,20 @@ def test_dense_and_sparse_storage_give_the_same_result(method: str) -> None:
     b = isingeq.solve(s, method=method, rng=1, **opts)
     np.testing.assert_array_equal(a.samples, b.samples)
     assert a.best_energy == b.best_energy
+
+
+@pytest.mark.parametrize(("couplings", "same"), [("gaussian", True), ("pm1", False)])
+def test_tabu_on_trees_is_the_dense_scan_where_no_gains_tie(couplings: str, same: bool) -> None:
+    # the README's storage claim, at a size where the sparse model takes the max-trees: real
+    # couplings give the same moves; +-1 couplings tie, and the trees draw among ties otherwise
+    from isingeq.solvers.tabu import by_trees
+
+    s = isingeq.ea_instance((32, 32), rng=1, couplings=couplings)
+    assert by_trees(s, num_reads=2)
+    m = SpinGlass(s.eps.toarray())
+    a = isingeq.solve(m, method="tabu", rng=0, num_sweeps=20, num_reads=2)
+    b = isingeq.solve(s, method="tabu", rng=0, num_sweeps=20, num_reads=2)
+    assert np.array_equal(a.samples, b.samples) is same
 
 
 def test_blas_limit_of_overlapping_solves_is_restored() -> None:

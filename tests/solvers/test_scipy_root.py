@@ -284,9 +284,11 @@ def test_time_limit_cuts_a_solve_at_an_evaluation_and_keeps_its_best_point(
     assert full.info["stopped"] != "time_limit" and full.info["reads_done"] == 3
     assert full.info["sweeps_per_read"][0] > 10  # a limit of 6 evaluations cuts read 0
     _ticking_clock(monkeypatch, 10**8)  # 0.1 s per reading: the entry's, then one per call
-    r = isingeq.solve(
-        m, method="scipy-root", root_method=root_method, initial_states=starts, time_limit=0.65
-    )
+    # no read finished: the samples round a point the solve barely moved, and it says so
+    with pytest.warns(RuntimeWarning, match=r"time_limit=0.65 s ran out before any read fini"):
+        r = isingeq.solve(
+            m, method="scipy-root", root_method=root_method, initial_states=starts, time_limit=0.65
+        )
     assert r.info["stopped"] == "time_limit" and r.info["reads_done"] == 0
     # readings at 0.1 s (entry: deadline 0.75 s), then one per evaluation of F or of its
     # Jacobian: 6 fit (the Jacobian's, with hybr / lm, among them), the seventh stops
@@ -299,6 +301,26 @@ def test_time_limit_cuts_a_solve_at_an_evaluation_and_keeps_its_best_point(
     assert ((r.marginals[0] >= 0) & (r.marginals[0] <= 1)).all()
     assert r.info["message"][1] == "not started: time_limit"
     assert r.best_energy == pytest.approx(float(m.energy(r.best_sample)), abs=1e-12)
+
+
+def test_the_no_read_finished_warning_comes_exactly_when_no_read_finished(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import warnings
+
+    m = isingeq.paper_instance(30, rng=3)
+    starts = np.random.default_rng(1).random((2, 30))
+    _ticking_clock(monkeypatch, 10**8)
+    seen = set()
+    for limit in np.arange(0.35, 6.0, 0.4):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            r = isingeq.solve(m, method="scipy-root", initial_states=starts, time_limit=limit)
+        warned = any("before any read finished" in str(w.message) for w in caught)
+        cut_first = r.info["stopped"] == "time_limit" and r.info["reads_done"] == 0
+        assert warned == cut_first, (limit, r.info["reads_done"], r.info["stopped"])
+        seen.add((r.info["stopped"] == "time_limit", r.info["reads_done"]))
+    assert {(True, 0), (True, 1)} <= seen  # both sides of the line were run
 
 
 def test_a_cut_solve_keeps_the_best_point_evaluated_as_a_copy() -> None:

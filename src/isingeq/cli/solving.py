@@ -152,7 +152,8 @@ def solve(
         float | None,
         typer.Option(
             help="Wall-time limit in seconds, for methods that take `time_limit` (a CLI call "
-            "also loads numba's kernels once, about 0.2 s, outside it)."
+            "also loads numba's kernels once, about 0.2 s, outside it; the first call after "
+            "installing compiles them, about 15 s, once)."
         ),
     ] = None,
     num_reads: Annotated[

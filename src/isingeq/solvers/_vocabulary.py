@@ -30,7 +30,8 @@ VOCABULARY: dict[str, Term] = {
     ),
     "max_sweeps": Term(
         "cap on the sweeps of a fixed-point search: the t = infinity descent (greedy, and the "
-        "finish of mfa / mfa-async) or eq. 16 evaluations per root solve (scipy-root)",
+        "finish of mfa / mfa-async) or SciPy's cap per root solve (scipy-root: eq. 16 evaluations "
+        "for hybr / lm / df-sane, iterations for the other root methods)",
         "sweeps",
     ),
     "initial_states": Term(
@@ -60,7 +61,9 @@ VOCABULARY: dict[str, Term] = {
     ),
     "time_limit": Term(
         "wall time from entry to return (a process's first solve, every CLI call, adds numba's "
-        "one-off kernel load, ~0.2 s: not taken from the limit, but in info's time_ns)",
+        "one-off kernel load, ~0.2 s, and the first solve after installing compiles the "
+        "kernels into numba's cache, ~15 s once: neither is taken from the limit, both are in "
+        "info's time_ns)",
         "seconds",
     ),
     "target_energy": Term("stop once a sample reaches H <= target_energy", "H (energy)"),

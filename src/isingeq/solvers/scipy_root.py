@@ -291,8 +291,11 @@ def solve_scipy_root(
         Residual of eq. 16: passed to ``scipy.optimize.root``, and a read counts as converged
         when ``max_i |<n_i> - sigmoid(t xi_i)| <= tol`` at ``t_end``.
     max_sweeps : int, optional
-        Cap on evaluations of eq. 16 per root solve (``maxfev`` / ``maxiter``); SciPy's
-        default if omitted.
+        SciPy's own cap per root solve, SciPy's default if omitted: evaluations of eq. 16
+        for "hybr", "lm" and "df-sane" (SciPy's ``maxfev``; checked between their steps, so a
+        solve may make a few more, and not counting the Jacobian's), iterations of several
+        evaluations each for the other methods (``maxiter``). A solve stopped by it is not converged
+        (``stopped``: "not_converged" unless another read's reason comes first).
     num_reads : int, optional
         Independent solves: default the rows of a 2-D ``initial_states``, else 1. Without
         ``initial_states`` the first starts from ``<n> = 1/2`` (near it on a spin-symmetric
@@ -430,6 +433,18 @@ def solve_scipy_root(
     residual = residual_per_read(model, X, float(ladder[-1]))
     converged = residual <= tol
     fractional = (np.minimum(X, 1.0 - X) > _FRACTIONAL).sum(axis=1)
+    if cut == "time_limit" and done == 0:
+        # the samples are the rounding of a point the first solve barely moved (at n = 1000
+        # "hybr"'s first Jacobian step alone took longer than a 1-s limit: all zeros, H = 0)
+        warnings.warn(
+            f"scipy-root: time_limit={time_limit:g} s ran out before any read finished "
+            f"({int(nfev[0])} evaluations of eq. 16 in read 0, each O(n^2) and its Jacobian "
+            f"steps O(n^3) at n={n}); the samples round the best point reached, "
+            f"{int(fractional[0])} of whose {n} values are still fractional. Give it more time, "
+            "or use a heuristic (method='auto')",
+            RuntimeWarning,
+            stacklevel=4,  # the caller of isingeq.solve
+        )
     if stuck and 2 * int(fractional.min()) > n:
         # the continuation follows the symmetric branch from the high-t side to the end
         warnings.warn(
