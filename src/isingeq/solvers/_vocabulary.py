@@ -66,7 +66,13 @@ VOCABULARY: dict[str, Term] = {
         "info's time_ns)",
         "seconds",
     ),
-    "target_energy": Term("stop once a sample reaches H <= target_energy", "H (energy)"),
+    "target_energy": Term(
+        "stop once a sample reaches H <= target_energy (checked between chunks of work, at "
+        "most about 0.5 s apart, in tabu and mfa-hybrid's thermal tail, and at the end of each "
+        "round in mfa / mfa-async: an untimed run of one round checks it when its schedule "
+        "ends)",
+        "H (energy)",
+    ),
     "t": Term(
         "inverse temperature of the exact Boltzmann marginals, log Z(t) and the mean and variance of H",
         "absolute t",
