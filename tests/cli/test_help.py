@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -50,3 +52,20 @@ def test_no_option_shows_a_python_type_as_its_value(command: list[str]) -> None:
     res = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "<list[" not in res.stdout and "<dict[" not in res.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_descriptions_are_wrapped_by_the_terminal_only(command: str) -> None:
+    # typer 0.29 kept the docstring's line breaks after the first paragraph, and the terminal
+    # wrapped those lines again: at 80 columns `solve --help` read "next clock" / "check: ..."
+    # / "130. In". Wide, each paragraph of the docstring is now one line of the help.
+    callback = typer.main.get_group(app).commands[command].callback
+    doc = inspect.cleandoc(callback.__doc__ or "")
+    res = runner.invoke(app, [command, "--help"], env={"COLUMNS": "1000"})
+    assert res.exit_code == 0, res.output
+    lines = [line.strip() for line in res.stdout.splitlines()]
+    for paragraph in doc.split("\n\n")[1:]:
+        assert " ".join(paragraph.split()) in lines, paragraph
+    narrow = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"}).stdout
+    widths = [len(line.rstrip()) for line in narrow.split("Options")[0].splitlines()]
+    assert max(widths) <= 80

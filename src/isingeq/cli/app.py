@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import os
 import sys
 import warnings
@@ -38,7 +39,25 @@ def _untyped_flags(params: list[Any]) -> list[Any]:
     return params
 
 
+def _unwrapped(text: str | None) -> str | None:
+    """A command's help with the docstring's line breaks inside paragraphs removed.
+
+    typer 0.29's rich help keeps every line break after the first paragraph, and the terminal
+    wraps the lines again, so a 90-column docstring came out in fragments at 80 columns
+    ("next clock" / "check: ..." / "130. In"). Paragraphs stay apart; one that starts with
+    click's ``\b`` keeps its lines.
+    """
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
+
+
 class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
+
     def get_params(self, ctx: Any) -> list[Any]:
         return _untyped_flags(super().get_params(ctx))
 
