@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -333,9 +335,9 @@ def test_l2_is_a_ridge_penalty_on_the_mean_loss_and_its_bias_stays() -> None:
     }
     assert err[200_000, 1e-2] > 0.5 * err[10_000, 1e-2]
     assert err[200_000, 1e-2] > 2 * err[200_000, 0.0]
-    doc = isingeq.fit.__doc__ or ""
+    doc = " ".join((isingeq.fit.__doc__ or "").split())
     assert "Gaussian prior)" not in doc and "ridge penalty" in doc
-    assert "precision\n        ``l2 * num_samples``" in doc
+    assert "precision ``l2 * num_samples``" in doc
 
 
 def test_the_separable_message_calls_l2_a_ridge_penalty() -> None:
@@ -479,3 +481,76 @@ def test_tempering_chains_in_parallel_give_the_same_samples(
     serial = isingeq.sample_boltzmann(m, 1.5, 50, **kw)  # type: ignore[arg-type]
     monkeypatch.setattr(inverse, "_TEMPERING_PARALLEL_ENTRIES", 1)  # parallel
     assert np.array_equal(isingeq.sample_boltzmann(m, 1.5, 50, **kw), serial)  # type: ignore[arg-type]
+
+
+def test_tempering_judges_only_pairs_tried_often_enough() -> None:
+    # one sweep (burn_in=0, one sample) tries each even pair once and the odd ones never; the
+    # warning called a pair with 0 swaps in 1 try (or in none, "0.0 % of their tries") rare
+    from isingeq.perceptron import RARE_SWAPS, inverse
+
+    m = isingeq.paper_instance(200, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for burn_in, num_samples in ((0, 1), (5, 5)):
+            X = isingeq.sample_boltzmann(
+                m, 3.0, num_samples, rng=0, method="tempering", burn_in=burn_in
+            )
+            assert X.shape == (num_samples, 200)
+    # the minimum: the fewest tries in which a pair swapping at RARE_SWAPS swaps at least once
+    # with probability 0.99
+    k = inverse._MIN_SWAP_TRIES
+    assert (1 - RARE_SWAPS) ** k <= 0.01 < (1 - RARE_SWAPS) ** (k - 1)
+    ts = np.array([0.1, 0.5, 1.0, 2.0])
+    few = np.array([k - 1, k - 1, k - 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        inverse._warn_rare_swaps(ts, few, np.zeros(3, dtype=np.int64))  # none judged
+    tried = np.array([k - 1, k, 5 * k])
+    swapped = np.array([0, 1, 5 * k // 2])
+    with pytest.warns(RuntimeWarning) as record:
+        inverse._warn_rare_swaps(ts, tried, swapped)
+    (message,) = [str(w.message) for w in record]
+    assert message.startswith("parallel tempering: 1 of 2 neighbouring pairs of the ladder")
+    assert f"first: t=0.5 and 1, 1 swaps in {k} tries, 1.1%" in message
+    assert f"1 pairs tried under {k} times not judged" in message
+    # a well-sampled run (the default burn-in) is judged, and the message gives the tries
+    with pytest.warns(RuntimeWarning, match=r"t=0\.01 and 5, 0 swaps in 600 tries, 0\.0%\)"):
+        isingeq.sample_boltzmann(
+            _two_valleys(30), 5.0, 200, rng=0, method="tempering", ladder=[0.01, 5.0]
+        )
+
+
+def test_tempering_ladder_may_end_at_t_up_to_rounding_and_samples_at_t() -> None:
+    m = isingeq.paper_instance(5, rng=0)
+    t = 0.1 + 0.2  # 0.30000000000000004
+    typed = np.array([0.1, 0.3])
+    X = isingeq.sample_boltzmann(m, t, 50, rng=0, method="tempering", ladder=typed, burn_in=5)
+    assert typed[-1] == 0.3  # the caller's array is left alone
+    # the last chain ran at t itself: the same samples as a ladder ending exactly at t
+    same = isingeq.sample_boltzmann(m, t, 50, rng=0, method="tempering", ladder=[0.1, t], burn_in=5)
+    assert np.array_equal(X, same)
+    # a real mismatch is refused, with the digits that show it
+    with pytest.raises(
+        ValueError,
+        match=r"sampled t=0\.3 \(its last value, to a relative 1e-12\); its last value is "
+        r"0\.30000000001; got \[0\.1, 0\.30000000001\]",
+    ):
+        isingeq.sample_boltzmann(m, 0.3, 5, method="tempering", ladder=[0.1, 0.30000000001])
+    with pytest.raises(ValueError, match=r"t=0\.30000000000000004 .*its last value is 0\.2;"):
+        isingeq.sample_boltzmann(m, t, 5, method="tempering", ladder=[0.1, 0.2])
+    with pytest.raises(ValueError, match=r"ladder\[2\]=0\.2 is not above ladder\[1\]=0\.2; got"):
+        isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=[0.1, 0.2, 0.2, 1.0])
+
+
+def test_chain_initial_state_message_asks_for_one_state() -> None:
+    m = isingeq.paper_instance(10, rng=0)
+    for method in ("gibbs", "tempering"):
+        for start, shape in (([0] * 9, "(9,)"), ([[0] * 10] * 2, "(2, 10)")):
+            message = f"`initial_state` must have shape (10,) (one 0/1 state); got shape {shape}"
+            with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+                isingeq.sample_boltzmann(m, 1.0, 5, rng=0, method=method, initial_state=start)
+    with pytest.raises(TypeError, match="`initial_state` must hold 0/1 numbers"):
+        isingeq.sample_boltzmann(m, 1.0, 5, rng=0, method="gibbs", initial_state="0" * 10)
+    # the model's own check keeps its wording for batches (SpinGlass.check_states)
+    with pytest.raises(ValueError, match=r"\(10,\) or \(num_states, 10\)"):
+        m.check_states([0] * 9)

@@ -52,6 +52,7 @@ How the error shrinks with the number of samples, per method, is measured by
 from __future__ import annotations
 
 import inspect
+import math
 import warnings
 from typing import Any
 
@@ -64,7 +65,7 @@ from scipy.special import expit, log_expit, logsumexp
 from .._resources import memory_shortfall
 from .._rows import distinct_rows
 from .._validation import as_generator, check_int, check_model, check_real
-from ..model import SpinGlass
+from ..model import SpinGlass, _real_array
 from ..solvers._kernels import low_block_energies
 from ..solvers.scipy_root import critical_t
 from ..solvers.tabu import couplings
@@ -147,18 +148,20 @@ def sample_boltzmann(
         ``P`` does, as long as neighbouring rungs swap often enough: a RuntimeWarning names
         the first pair that swapped in under :data:`~isingeq.perceptron.RARE_SWAPS`
         of its tries (the rungs needed grow about as ``sqrt(n)``). A sweep, ``burn_in`` and
-        ``thin`` included, costs the ladder's length in Gibbs sweeps.
+        ``thin`` included, costs the ladder's length in Gibbs sweeps; each sweep tries every
+        other pair (even and odd pairs in turn).
     burn_in : int, optional
         Sweeps discarded first (``"gibbs"`` / ``"tempering"``; default 1000).
     thin : int, optional
         Sweeps between kept samples (``"gibbs"`` / ``"tempering"``; default 1).
     initial_state : array_like of 0/1, shape (n,), optional
-        Start of the chain(s) (``"gibbs"`` / ``"tempering"``: every chain); uniform random if
-        omitted.
+        One state, the start of the chain(s) (``"gibbs"`` / ``"tempering"``: every chain);
+        uniform random if omitted.
     ladder : int or array_like, optional
         ``"tempering"`` only. The inverse temperatures of the chains, increasing, ``>= 0``,
-        the last equal to ``t``; or their number (default
-        :data:`~isingeq.perceptron.TEMPERING_RUNGS`) on a geometric ladder from
+        the last equal to ``t`` (to a relative ``1e-12``, so that ``0.1 + 0.2`` ends a ladder
+        ``[..., 0.3]``; the chain at the last rung then samples at ``t`` itself); or their
+        number (default :data:`~isingeq.perceptron.TEMPERING_RUNGS`) on a geometric ladder from
         ``t_hot = min(t / 10, critical_t / 2)`` to ``t`` (``critical_t``,
         :func:`isingeq.critical_t`, is where naive mean field loses its paramagnetic
         solution; half of it is hot on the scale of the couplings).
@@ -171,18 +174,26 @@ def sample_boltzmann(
     -----
     RuntimeWarning
         With ``"tempering"``, when a pair of neighbouring rungs swapped in under
-        :data:`~isingeq.perceptron.RARE_SWAPS` of its tries (the message names the first).
+        :data:`~isingeq.perceptron.RARE_SWAPS` of its tries (the message names the first, with
+        its swaps and tries). Only pairs tried often enough to tell are judged: at least the
+        number of tries in which a pair swapping at that rate swaps at least once with
+        probability 0.99 (a run of a few sweeps, ``burn_in=0`` and few samples, judges none
+        and never warns; the default ``burn_in`` tries every pair enough).
 
     Raises
     ------
     ValueError
         On an unknown ``method``, ``n > 24`` with ``"exact"`` (use ``"gibbs"``), options out of
         range, more samples than memory holds (``$ISINGEQ_MEMORY_LIMIT``; checked before
-        drawing), an ``initial_state`` that is not 0/1 of length ``n``, a chain's option
-        (``burn_in``, ``thin``, ``initial_state``) given with ``"exact"``, whose independent
-        draws have no chain to use it, ``ladder`` given with another method than
+        drawing), an ``initial_state`` that is not one 0/1 state of shape ``(n,)``, a chain's
+        option (``burn_in``, ``thin``, ``initial_state``) given with ``"exact"``, whose
+        independent draws have no chain to use it, ``ladder`` given with another method than
         ``"tempering"`` (an option is never silently ignored), or a ``ladder`` that does not
-        increase to ``t``.
+        increase to ``t`` (the message gives the values with all their digits).
+    TypeError
+        On a ``model`` that is not a :class:`~isingeq.SpinGlass`, or an option of the wrong
+        type (a ``t`` that is not a real number, a ``num_samples`` that is not an integer, an
+        ``initial_state`` or ``ladder`` that is not numbers).
 
     Examples
     --------
@@ -240,10 +251,7 @@ def sample_boltzmann(
     if initial_state is None:
         x = gen.integers(0, 2, size=n, dtype=np.uint8)
     else:
-        reject_tensor("initial_state", initial_state)
-        x = np.array(model.check_states(initial_state, name="initial_state"), dtype=np.uint8)
-        if x.ndim != 1:
-            raise ValueError(f"`initial_state` must have shape ({n},); got shape {x.shape}")
+        x = _initial_state(model, initial_state)
     h = np.ascontiguousarray(model.h, dtype=np.float64)
     both = couplings(model)  # CSR or dense, the other storage empty (as tabu's kernels)
     out = np.zeros((S, n), dtype=np.uint8)
@@ -294,25 +302,51 @@ _TEMPERING_PARALLEL_ENTRIES = 1 << 14
 #: A neighbouring pair of rungs swapping in fewer of its tries than this is reported: the
 #: colder chains then mix on their own, and valleys stay unweighed.
 RARE_SWAPS = 0.05
+#: A pair of rungs is judged against :data:`RARE_SWAPS` only after this many tries: the fewest
+#: in which a pair swapping at that rate swaps at least once with probability 0.99 (90). With
+#: fewer, no swap at all is likely enough by chance (a run of one sweep tries each pair at most
+#: once); the default ``burn_in`` tries every pair several times this.
+_MIN_SWAP_TRIES = math.ceil(math.log(0.01) / math.log1p(-RARE_SWAPS))
 
 
 def _warn_rare_swaps(
     ts: NDArray[np.float64], tried: NDArray[np.int64], swapped: NDArray[np.int64]
 ) -> None:
-    """A RuntimeWarning naming the neighbouring rungs that rarely swapped their states."""
+    """A RuntimeWarning naming the neighbouring rungs that rarely swapped their states, among
+    the pairs tried at least :data:`_MIN_SWAP_TRIES` times (the others are not judged)."""
+    judged = tried >= _MIN_SWAP_TRIES
     rates = swapped / np.maximum(tried, 1)
-    rare = np.flatnonzero((tried > 0) & (rates < RARE_SWAPS))
+    rare = np.flatnonzero(judged & (rates < RARE_SWAPS))
     if rare.size:
         k = int(rare[0])
+        unjudged = tried.size - int(judged.sum())
+        skipped = (
+            f"; {unjudged} pairs tried under {_MIN_SWAP_TRIES} times not judged" if unjudged else ""
+        )
         warnings.warn(
-            f"parallel tempering: {rare.size} of {ts.size - 1} neighbouring pairs of the ladder "
-            f"swapped in under {RARE_SWAPS:.0%} of their tries (first: t={ts[k]:.4g} and "
-            f"{ts[k + 1]:.4g}, {rates[k]:.1%}), so the colder chains barely exchange states "
-            "and the samples may miss valleys; give `ladder` more rungs (their number grows "
-            "about as sqrt(n)) or a hotter start",
+            f"parallel tempering: {rare.size} of {int(judged.sum())} neighbouring pairs of the "
+            f"ladder swapped in under {RARE_SWAPS:.0%} of their tries (first: t={ts[k]:.4g} and "
+            f"{ts[k + 1]:.4g}, {swapped[k]} swaps in {tried[k]} tries, {rates[k]:.1%}"
+            f"{skipped}), so the colder chains barely exchange states and the samples may miss "
+            "valleys; give `ladder` more rungs (their number grows about as sqrt(n)) or a "
+            "hotter start",
             RuntimeWarning,
             stacklevel=3,
         )
+
+
+def _initial_state(model: SpinGlass, initial_state: Any) -> NDArray[np.uint8]:
+    """``sample_boltzmann``'s ``initial_state``: one 0/1 state of shape (n,), as uint8 (a
+    copy: the chain updates it in place). The shape is checked here, in this function's
+    words (:meth:`SpinGlass.check_states` also takes a batch of states, which a chain cannot
+    start from), before the 0/1 values are."""
+    reject_tensor("initial_state", initial_state)
+    arr = _real_array("initial_state", initial_state, "0/1 numbers")
+    if arr.shape != (model.n,):
+        raise ValueError(
+            f"`initial_state` must have shape ({model.n},) (one 0/1 state); got shape {arr.shape}"
+        )
+    return np.array(model.check_states(arr, name="initial_state"), dtype=np.uint8)
 
 
 def _ladder(model: SpinGlass, t: float, ladder: Any) -> NDArray[np.float64]:
@@ -337,11 +371,34 @@ def _ladder(model: SpinGlass, t: float, ladder: Any) -> NDArray[np.float64]:
         raise ValueError(f"`ladder` must be 1-D; got shape {ts.shape}")
     if ts.size == 0 or not np.all(np.isfinite(ts)) or np.any(ts < 0.0):
         raise ValueError(f"`ladder` must be finite inverse temperatures >= 0; got {_short(ladder)}")
-    if np.any(np.diff(ts) <= 0.0) or ts[-1] != t:
-        raise ValueError(
-            f"`ladder` must increase to the sampled t={t:g} (its last value); got {_short(ladder)}"
-        )
+    # the sampled t computed (0.1 + 0.2) and the ladder's last rung typed (0.3) may differ in
+    # the last bits: accept that, and sample at t itself
+    given = ts
+    if not np.isclose(given[-1], t, rtol=_LADDER_RTOL, atol=0.0):
+        raise _ladder_error(t, given, f"its last value is {float(given[-1])!r}")
+    ts = given.copy()  # never write into the caller's array
+    ts[-1] = t
+    down = np.flatnonzero(np.diff(ts) <= 0.0)
+    if down.size:
+        k = int(down[0]) + 1
+        a, b = float(given[k - 1]), float(given[k])
+        raise _ladder_error(t, given, f"ladder[{k}]={b!r} is not above ladder[{k - 1}]={a!r}")
     return ts
+
+
+#: How far, relatively, the last rung of a given ``ladder`` may lie from the sampled ``t``: a
+#: few roundings of a float (0.1 + 0.2 against 0.3 differ by 2e-16 relatively), far below any
+#: difference between temperatures that a sample could show.
+_LADDER_RTOL = 1e-12
+
+
+def _ladder_error(t: float, ts: NDArray[np.float64], why: str) -> ValueError:
+    """The error for a ``ladder`` that does not increase to ``t``; values with all their digits
+    (``repr``), so that two that print alike at a few digits are told apart."""
+    return ValueError(
+        f"`ladder` must increase to the sampled t={float(t)!r} (its last value, to a relative "
+        f"{_LADDER_RTOL:g}); {why}; got {_short([float(v) for v in ts])}"
+    )
 
 
 def _short(value: Any) -> str:
@@ -429,13 +486,14 @@ def fit(
         ``n <= LIKELIHOOD_MAX_N``), or naive mean-field inversion ``J = -C^{-1} / t``.
     l2 : float, default 0
         Pseudo-likelihood and likelihood: a ridge penalty ``l2 / 2 * ||t eps||^2`` on the
-        *mean* negative log (pseudo-)likelihood per sample (the same as ``l2 / 2 * ||t eps||^2
-        * num_samples`` on the summed one, i.e. a Gaussian prior on ``t eps`` of precision
-        ``l2 * num_samples``, which tightens as samples are added). Its bias towards 0 is
-        therefore the same at any sample size: the fit converges to the penalised optimum,
-        not to ``eps`` (the README's perceptron section gives a measurement). It makes the
-        fit exist where a column is constant, the samples are separable (pseudo-likelihood)
-        or on a face of the marginal polytope (likelihood); use the smallest ``l2`` that does.
+        *mean* negative log (pseudo-)likelihood per sample (the same as
+        ``l2 / 2 * ||t eps||^2 * num_samples`` on the summed one, i.e. a Gaussian prior on
+        ``t eps`` of precision ``l2 * num_samples``, which tightens as samples are added). Its
+        bias towards 0 is therefore the same at any sample size: the fit converges to the
+        penalised optimum, not to ``eps`` (the README's perceptron section gives a
+        measurement). It makes the fit exist where a column is constant, the samples are
+        separable (pseudo-likelihood) or on a face of the marginal polytope (likelihood); use
+        the smallest ``l2`` that does.
     tol, max_iter
         Pseudo-likelihood and likelihood: L-BFGS-B's ``gtol`` (on the per-sample loss) and
         iteration cap. The defaults converge on every case of the tests and of
@@ -461,18 +519,10 @@ def fit(
         marginal polytope (no maximum: the message names a pattern of node values that no
         sample shows; collect more samples, or pass a small ``l2 > 0``); if ``method`` is
         unknown; if mean-field finds the covariance singular; if the optimiser stops without
-        converging (its iteration cap
-        ``max_iter`` reached, or its line search failing away from a minimum): the message
-        names ``max_iter`` / ``tol`` and quotes L-BFGS-B's own; if ``l2``, ``tol`` or
-        ``max_iter`` is given other than its default with ``method="mean-field"``, which does
-        not use them (an option is never silently ignored).
-
-    Notes
-    -----
-    Pseudo-likelihood and likelihood are both consistent; likelihood uses the samples best
-    (its variance is the smallest a consistent estimator reaches) but costs ``2^n`` per step of
-    its optimiser, pseudo-likelihood ``n^2`` per distinct sample. The errors of the three
-    methods against the number of samples: ``benchmarks/bench_inverse.py`` (README).
+        converging (its iteration cap ``max_iter`` reached, or its line search failing away
+        from a minimum): the message names ``max_iter`` / ``tol`` and quotes L-BFGS-B's own; if
+        ``l2``, ``tol`` or ``max_iter`` is given other than its default with
+        ``method="mean-field"``, which does not use them (an option is never silently ignored).
     TypeError
         If ``samples`` are not real numbers (strings, complex), or are a torch tensor that
         requires grad or is off the CPU (convert it with ``samples.detach().cpu().numpy()``).
@@ -485,6 +535,14 @@ def fit(
         fit is returned, but it is dominated by sampling noise: its couplings typically come
         out several times larger than any of ``eps`` (the covariance itself is usually well
         conditioned then; a singular one raises, see above).
+
+    Notes
+    -----
+    Pseudo-likelihood and likelihood are both consistent; likelihood is asymptotically
+    efficient (no consistent estimator has a smaller variance for many samples) but costs
+    ``2^n`` per step of its optimiser, pseudo-likelihood ``n^2`` per distinct sample. The
+    errors of the three methods against the number of samples: ``benchmarks/bench_inverse.py``
+    (README).
 
     Examples
     --------
