@@ -19,8 +19,9 @@ other sizes are run.
    ground-state basin of the asynchronous update.
 3. **The inverse problem** (:func:`run_reconstruction`): ``max |eps_fit - eps|``
    (:func:`isingeq.reconstruction_error`) against the number of exact samples
-   (:func:`isingeq.sample_boltzmann`), for pseudo-likelihood and naive mean-field inversion
-   (:func:`isingeq.fit`).
+   (:func:`isingeq.sample_boltzmann`), for each method of :func:`isingeq.fit`:
+   pseudo-likelihood, exact likelihood (``recon_n <= LIKELIHOOD_MAX_N``; above it the fits
+   are recorded as failed, with the reason) and naive mean-field inversion.
 
 Seeds: instance ``(n, k)`` is drawn from ``SeedSequence(seed, spawn_key=(n,)).spawn(instances)[k]
 .spawn(3)[0]``, the same instance ``isingeq analyze`` uses as its trial ``k`` (the column
