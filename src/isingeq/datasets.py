@@ -328,13 +328,27 @@ def pinned() -> dict[str, tuple[str, int]]:
     return {r["file"]: (r["sha256"], int(r["bytes"])) for r in csv.DictReader(text.splitlines())}
 
 
-def _fetch(entry: Entry, dest: Path) -> None:
+def _origin(data_dir: str | os.PathLike[str] | None) -> str:
+    """Where :func:`default_data_dir` took the data folder from, for messages."""
+    if data_dir is not None:
+        return "`data_dir`"
+    if os.environ.get(DATA_ENV):
+        return f"${DATA_ENV}"
+    return f"the default cache folder, as neither `data_dir` nor ${DATA_ENV} is given"
+
+
+def _fetch(entry: Entry, dest: Path, folder: Path, origin: str) -> None:
     """Download ``entry``'s file to ``dest``, only if it is byte for byte the pinned one.
 
     The response is streamed to a temporary file next to ``dest`` while its SHA-256 is
     computed, cut off beyond the pinned size (times ``_SIZE_SLACK``), and renamed into place
     only when size and digest match; otherwise the temporary file is removed and nothing is
     cached. ``$ISINGEQ_DATA_MIRROR`` replaces the public sources by a mirror.
+
+    A data folder ``folder`` (from ``origin``, :func:`_origin`) that does not exist yet is
+    created to hold the download (it is a cache); when the download fails, the folders made
+    for it are removed again, and the message says that ``folder`` does not exist, so that a
+    misspelt ``data_dir`` reads as such and not only as a network failure.
     """
     url_t = _SOURCES.get(entry.family)
     pin = pinned().get(entry.file)
@@ -349,43 +363,65 @@ def _fetch(entry: Entry, dest: Path) -> None:
             f"`data_dir` or ${DATA_ENV} at a folder that holds it (the layout: "
             "help(isingeq.datasets))"
         )
-    import hashlib
     import urllib.request
 
     mirror = os.environ.get(MIRROR_ENV, "").strip().rstrip("/")
     url = f"{mirror}/{entry.file}" if mirror else url_t.format(stem=Path(entry.file).stem)
     want, size = pin
     limit = int(size * _SIZE_SLACK) + 1024
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    absent = not folder.exists()
+    named = f"the data folder {str(folder)!r} ({origin})"
+    made = []  # the folders created for the download, deepest first: removed if it fails
+    for parent in dest.parents:
+        if parent.exists():
+            break
+        made.append(parent)
     tmp = dest.with_suffix(dest.suffix + ".part")
     digest = hashlib.sha256()
     got = 0
     try:
-        with urllib.request.urlopen(url, timeout=30) as resp, open(tmp, "wb") as fh:
-            while chunk := resp.read(1 << 16):
-                got += len(chunk)
-                if got > limit:
-                    raise ValueError(
-                        f"fetching {url}: the response exceeds {limit} bytes (the pinned file "
-                        f"has {size}); refused, nothing cached"
-                    )
-                digest.update(chunk)
-                fh.write(chunk)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FileNotFoundError(
-            f"{dest} is missing and fetching it from {url} failed ({exc}); point `data_dir` or "
-            f"${DATA_ENV} at a folder that holds it"
-        ) from exc
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            where = named if absent else f"the folder {str(dest.parent)!r}"
+            raise FileNotFoundError(
+                f"{dest} is missing and cannot be fetched: {where} does not exist and could "
+                f"not be created ({exc.strerror or exc}); check the path, or point `data_dir` "
+                f"or ${DATA_ENV} at a folder that holds the file"
+            ) from exc
+        try:
+            with urllib.request.urlopen(url, timeout=30) as resp, open(tmp, "wb") as fh:
+                while chunk := resp.read(1 << 16):
+                    got += len(chunk)
+                    if got > limit:
+                        raise ValueError(
+                            f"fetching {url}: the response exceeds {limit} bytes (the pinned "
+                            f"file has {size}); refused, nothing cached"
+                        )
+                    digest.update(chunk)
+                    fh.write(chunk)
+        except OSError as exc:
+            hint = f"point `data_dir` or ${DATA_ENV} at a folder that holds it"
+            if absent:  # a misspelt folder: say so, not only that the network failed
+                hint = (
+                    f"{named} does not exist either (it was to be created for the download): "
+                    f"check the path, or {hint}"
+                )
+            raise FileNotFoundError(
+                f"{dest} is missing and fetching it from {url} failed ({exc}); {hint}"
+            ) from exc
+        if digest.hexdigest() != want:
+            raise ValueError(
+                f"fetching {url}: SHA-256 {digest.hexdigest()} ({got} bytes) does not match the "
+                f"pinned {want} ({size} bytes) of {entry.file}; refused, nothing cached"
+            )
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # ENOTDIR too, where a file stands in the path
+            tmp.unlink(missing_ok=True)
+        for made_dir in made:  # deepest first; a folder someone else filled meanwhile stays
+            with contextlib.suppress(OSError):
+                made_dir.rmdir()
         raise
-    if digest.hexdigest() != want:
-        tmp.unlink(missing_ok=True)
-        raise ValueError(
-            f"fetching {url}: SHA-256 {digest.hexdigest()} ({got} bytes) does not match the "
-            f"pinned {want} ({size} bytes) of {entry.file}; refused, nothing cached"
-        )
     tmp.replace(dest)
 
 
@@ -443,7 +479,7 @@ def load(
                 f"{path} is missing (instance {name!r}); point `data_dir` or ${DATA_ENV} at a "
                 "folder laid out like shared/data, or allow fetching"
             )
-        _fetch(entry, path)
+        _fetch(entry, path, folder, _origin(data_dir))
     return _read_entry(name, entry, path)
 
 

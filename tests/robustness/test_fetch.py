@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,3 +99,51 @@ def test_files_without_a_pin_are_not_fetched(tmp_path: Path) -> None:
         FileNotFoundError, match=r"bqp2500.txt has no pinned SHA-256.*help\(isingeq"
     ):
         datasets.load("bqp2500-1", data_dir=tmp_path / "cache")
+
+
+def test_a_data_folder_that_does_not_exist_is_named_when_the_download_fails(
+    mirror: Path, tmp_path: Path
+) -> None:
+    # a missing folder is a cache to create and fill, but when the download fails (here a 404
+    # from the local mirror; offline it is a DNS error) the message said only that, and left
+    # the folder behind, empty: a misspelt data_dir read as a network failure
+    folder = tmp_path / "no" / "such"
+    with pytest.raises(FileNotFoundError, match=r"fetching it from http://127\.0\.0\.1") as err:
+        datasets.load("bqp100-1", data_dir=folder)
+    assert f"the data folder {str(folder)!r} (`data_dir`) does not exist either" in str(err.value)
+    assert not (tmp_path / "no").exists()  # what was made for the download is removed again
+    # an existing folder is not said to be missing
+    (tmp_path / "here").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"fetching it from http://127\.0\.0\.1") as err:
+        datasets.load("bqp100-1", data_dir=tmp_path / "here")
+    assert "does not exist" not in str(err.value)
+    assert list((tmp_path / "here").iterdir()) == []  # nor its subfolder 'beasley' kept
+
+
+def test_the_cli_names_a_missing_data_dir_and_isingeq_data(
+    mirror: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from isingeq.cli import app
+
+    folder = tmp_path / "nonexistent"
+    res = CliRunner().invoke(app, ["solve", "--instance", "bqp100-1", "--data-dir", str(folder)])
+    assert res.exit_code == 2, res.output
+    assert f"the data folder {str(folder)!r} (`--data-dir`) does not exist" in res.stderr
+    monkeypatch.setenv(datasets.DATA_ENV, str(folder))
+    with pytest.raises(FileNotFoundError, match=r"\(\$ISINGEQ_DATA\) does not exist either"):
+        datasets.load("bqp100-1")
+
+
+def test_a_data_folder_that_cannot_be_created_is_named(tmp_path: Path) -> None:
+    # a file stands where a folder of the path should be: no download is tried, and it said
+    # "[Errno 20] Not a directory: '.../bqp100.txt.part'" (or mkdir's own OSError)
+    (tmp_path / "file").write_text("")
+    folder = tmp_path / "file" / "data"
+    with pytest.raises(
+        FileNotFoundError,
+        match=rf"cannot be fetched: the data folder {re.escape(repr(str(folder)))} \(`data_dir`\) "
+        r"does not exist and could not be created \(Not a directory\)",
+    ):
+        datasets.load("bqp100-1", data_dir=folder)

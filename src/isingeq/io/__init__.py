@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from itertools import chain, islice
 from typing import Any
 
 from ..instance import Instance
@@ -90,11 +91,17 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
-def _sniff_txt(path: PathOrFile) -> str | None:
-    """Gset (first line ``n m``), Beasley (first line ``K``, then ``n nnz``), latfile (``N``,
-    then ``i j v``) or tnac4o (``#`` comments, then ``i j J``) by the first two lines that are
-    not ``#`` comments (a Gset file under a comment header is a Gset file, not tnac4o's)."""
-    lines, _ = read_lines(path)
+#: What :func:`_sniff_txt` looks for in a ``.txt`` file: format -> its first lines.
+_TXT_SHAPES: dict[str, str] = {
+    "gset": "'n m'",
+    "beasley": "'K', then 'n nnz'",
+    "latfile": "'N', then 'i j v'",
+    "tnac4o": "'#' comments, then 'i j J'",
+}
+
+
+def _sniff_lines(lines: list[str]) -> str | None:
+    """The format that the first lines of a ``.txt`` file tell (see :func:`_sniff_txt`)."""
     fields = [f for f in (line.split() for line in lines[:200]) if f]
     commented = bool(fields) and fields[0][0].startswith("#")
     counts = [len(f) for f in fields if not f[0].startswith("#")][:2]
@@ -109,6 +116,51 @@ def _sniff_txt(path: PathOrFile) -> str | None:
     return None
 
 
+def _sniff_txt(path: PathOrFile) -> str | None:
+    """Gset (first line ``n m``), Beasley (first line ``K``, then ``n nnz``), latfile (``N``,
+    then ``i j v``) or tnac4o (``#`` comments, then ``i j J``) by the first two lines that are
+    not ``#`` comments (a Gset file under a comment header is a Gset file, not tnac4o's)."""
+    lines, _ = read_lines(path)
+    return _sniff_lines(lines)
+
+
+def _shown(line: str, width: int = 40) -> str:
+    """A line of a file, quoted and cut to about ``width`` characters for a message."""
+    line = line.strip()
+    return repr(line if len(line) <= width else line[: width - 3] + "...")
+
+
+def _no_txt_format(source: str, ext: str, lines: list[str] | None) -> ValueError:
+    """The error for a ``.txt`` file whose content tells no format (``lines`` None: an open
+    file that cannot seek, so it was not sniffed): it names the file, says it is empty or
+    shows its first lines, and names the candidates and ``format=``."""
+    candidates = "; ".join(f"{f}: {shape}" for f, shape in _TXT_SHAPES.items())
+    give = f"pass format= (--format in the CLI) one of {sorted(FORMATS)}"
+    if lines is None:
+        return ValueError(
+            f"cannot tell the format of {source!r}: a {ext!r} file is told by its content, "
+            f"and an open file that cannot seek is not read twice; {give}"
+        )
+    nonblank = (line for line in lines if line.strip())
+    first = next(nonblank, None)
+    if first is None:
+        blank = "" if lines == [""] else " (blank lines only)"
+        return ValueError(f"{source!r} is empty{blank}: there is no instance to read")
+    rest = chain([first], nonblank)  # lazily: a large file's lines are not all split
+    data = list(islice((x for x in rest if not x.lstrip().startswith("#")), 2))
+    if not data:
+        return ValueError(
+            f"{source!r} holds only '#' comment lines (the first: {_shown(first)}): there is "
+            "no instance to read"
+        )
+    coo = " ('coo' reads 0-based 'i j value' lines)" if len(data[0].split()) == 3 else ""
+    return ValueError(
+        f"cannot tell the format of {source!r} from its content: its first lines that are not "
+        f"'#' comments, {', '.join(_shown(line) for line in data)}, match none of the formats a "
+        f"{ext!r} file is told as ({candidates}); {give}{coo}"
+    )
+
+
 def _guess_format(path: PathOrFile) -> str:
     source = source_name(path, default="")
     base = os.path.basename(source)
@@ -119,15 +171,18 @@ def _guess_format(path: PathOrFile) -> str:
     ext = os.path.splitext(base)[1].lower()
     if ext in EXTENSIONS:
         return EXTENSIONS[ext]
-    guess = None
-    if ext == ".txt" and isinstance(path, str | os.PathLike):
-        guess = _sniff_txt(path)
-    elif ext == ".txt" and not isinstance(path, str | os.PathLike) and path.seekable():
-        at = path.tell()  # an open file: sniffed, then put back for the reader
-        guess = _sniff_txt(path)
-        path.seek(at)
-    if guess is not None:
-        return guess
+    if ext == ".txt":  # decided by content: the error says what the content was
+        lines: list[str] | None = None
+        if isinstance(path, str | os.PathLike):
+            lines, _ = read_lines(path)
+        elif path.seekable():
+            at = path.tell()  # an open file: sniffed, then put back for the reader
+            lines, _ = read_lines(path)
+            path.seek(at)
+        guess = None if lines is None else _sniff_lines(lines)
+        if guess is not None:
+            return guess
+        raise _no_txt_format(source, ext, lines)
     known = ", ".join(f"'{e}' ({f})" for e, f in EXTENSIONS.items())
     if not source:
         what = "an open file without a name"
@@ -170,7 +225,8 @@ def read(path: PathOrFile, format: str | None = None, **options: Any) -> list[In
     ------
     ValueError
         If the format is unknown or cannot be told from the name (the message lists the
-        formats).
+        formats), or a ``.txt`` file's first lines match none of the formats told by content
+        (the message shows them and names the candidates), or it is empty.
     FormatError
         From the reader, for a file that does not follow its format.
 
