@@ -697,7 +697,7 @@ def run_perceptron_demo(
     >>> sorted(run.summary)
     ['config', 'fixed_points', 'mean_field', 'reconstruction']
     >>> len(run.mean_field), len(run.fixed_points), len(run.reconstruction)
-    (2, 2, 4)
+    (2, 2, 6)
     """
 
     def step(text: str) -> None:
