@@ -326,3 +326,19 @@ def test_a_sparse_input_is_copied_not_shared_with_the_caller() -> None:
     )
     SpinGlass(unsorted)
     assert unsorted.indices.tolist() == [1, 0]  # the caller's matrix is left as it was
+
+
+def test_coefficients_whose_energies_could_overflow_are_refused() -> None:
+    # an energy is a sum of some coefficients: below float64's largest number in total, none
+    # overflows (1e305 solves as 1, scaled); above it the model is refused, not solved to inf
+    eps = np.triu(np.random.default_rng(0).uniform(-1, 1, (6, 6)))
+    ok = SpinGlass(eps * 1e305, offset=1e300)
+    assert np.isfinite(ok.energy(np.ones(6))).all()
+    # |eps| sums to 11.5: times 1e307 that is 1.15e308, still finite; times 2e307 it is not
+    SpinGlass(eps * 1e307)
+    with pytest.raises(ValueError, match=r"`eps` is too large for float64: .*scale the model"):
+        SpinGlass(eps * 2e307)
+    with pytest.raises(ValueError, match="too large for float64"):
+        SpinGlass(sp.csr_array(eps * 2e307))
+    with pytest.raises(ValueError, match="too large for float64"):
+        SpinGlass(eps * 1e307, offset=1e308)  # the offset counts too

@@ -220,6 +220,7 @@ class SpinGlass:
                 self._lower_error(where, dense[where], len(idx))
         self._eps = m
         self.offset = _as_offset(offset)
+        _check_energy_range("`eps`", m, self.offset)
         if sp.issparse(m):
             h = m.diagonal().astype(np.float64)
             upper = sp.triu(m, k=1, format="csr")
@@ -500,6 +501,17 @@ class SpinGlass:
             k = int(np.flatnonzero(loops)[0])
             raise ValueError(f"`edges` row {k} = {tuple(e[k].tolist())} is a self-loop")
         i, j = np.minimum(e[:, 0], e[:, 1]), np.maximum(e[:, 0], e[:, 1])
+        with np.errstate(over="ignore"):
+            total = 4.0 * float(np.abs(w).sum())  # what the model's |eps| sum to
+        if not np.isfinite(total):
+            k = int(np.argmax(np.abs(w)))
+            raise ValueError(
+                f"`weights` are too large for float64: the max-cut model's coefficients (-2 w "
+                f"per edge, the weighted degrees on the diagonal) sum in magnitude past "
+                f"{np.finfo(np.float64).max:.3g}, so energies would overflow (largest: edge row "
+                f"{k} = {tuple(e[k].tolist())}, weight {w[k]:g}); scale the weights down (the "
+                "maximum cut does not change)"
+            )
         deg = np.bincount(i, w, minlength=n) + np.bincount(j, w, minlength=n)
         rows = np.concatenate([i, np.arange(n)])
         cols = np.concatenate([j, np.arange(n)])
@@ -877,10 +889,12 @@ class SpinGlass:
         offset = float(offset)
         if bqm.vartype is dimod.SPIN:
             # h s + J s_u s_v with s = 2n - 1:  J (4 n_u n_v - 2 n_u - 2 n_v + 1),  h (2 n - 1)
-            touch = np.bincount(row, quad, minlength=n) + np.bincount(col, quad, minlength=n)
-            offset += float(quad.sum() - lin.sum())
-            lin = 2.0 * lin - 2.0 * touch
-            quad = 4.0 * quad
+            with np.errstate(over="ignore", invalid="ignore"):  # refused just below
+                touch = np.bincount(row, quad, minlength=n) + np.bincount(col, quad, minlength=n)
+                offset += float(quad.sum() - lin.sum())
+                lin = 2.0 * lin - 2.0 * touch
+                quad = 4.0 * quad
+        _check_bqm_range(bqm, (lin, (row, col, quad), offset))
         r, c = np.minimum(row, col), np.maximum(row, col)
         idx = np.arange(n)
         vals = -np.concatenate([lin, quad])
@@ -896,6 +910,49 @@ class SpinGlass:
 #: Share of the ``n (n - 1) / 2`` pairs a BQM must couple for :meth:`SpinGlass.from_bqm` to
 #: build a dense model (its docstring says why).
 _BQM_DENSE_FRACTION = 0.5
+
+
+def _check_energy_range(what: str, m: Any, offset: float) -> None:
+    """Refuse coefficients whose magnitudes sum past float64's largest number: an energy, a
+    sum of some of them, could then overflow to inf (or lose the order of the lowest states),
+    as it did in exact enumeration at ``|eps| ~ 1e307``. Below that no energy overflows."""
+    data = m.data if sp.issparse(m) else np.asarray(m)
+    with np.errstate(over="ignore"):
+        total = float(np.abs(data).sum()) + abs(offset)
+    if not math.isfinite(total):
+        raise ValueError(
+            f"{what} is too large for float64: its coefficients (and the offset) sum in "
+            f"magnitude past {np.finfo(np.float64).max:.3g} (largest |value| "
+            f"{float(np.abs(data).max()):.3g}), so energies would overflow; scale the model "
+            "down (its ground states do not change)"
+        )
+
+
+def _check_bqm_range(bqm: Any, vectors: tuple[Any, Any, float]) -> None:
+    """Refuse a BQM whose 0/1 form (SPIN interactions times 4) overflows float64, naming its
+    largest bias, before :class:`SpinGlass` refuses the model as ``eps``. ``vectors``: the 0/1
+    form as ``(lin, (row, col, quad), offset)``, the layout of ``bqm.to_numpy_vectors``."""
+    lin, (row, col, quad), offset = vectors
+    with np.errstate(over="ignore"):
+        total = float(np.abs(lin).sum() + np.abs(quad).sum()) + abs(offset)
+    if math.isfinite(total):
+        return
+    k_lin = int(np.argmax(np.abs(lin))) if lin.size else -1
+    k_quad = int(np.argmax(np.abs(quad))) if quad.size else -1
+    if k_quad >= 0 and (k_lin < 0 or abs(quad[k_quad]) >= abs(lin[k_lin])):
+        i, j = sorted((int(row[k_quad]), int(col[k_quad])))
+        where = f"interaction ({bqm.variables[i]!r}, {bqm.variables[j]!r})"
+    else:
+        where = f"variable {bqm.variables[k_lin]!r}"
+    spin = (
+        " (a SPIN interaction counts 4 times its bias there)" if bqm.vartype.name == "SPIN" else ""
+    )
+    raise ValueError(
+        f"`bqm` biases are too large for float64: in the 0/1 form isingeq solves{spin} they "
+        f"sum in magnitude past {np.finfo(np.float64).max:.3g}, so energies would overflow "
+        f"(largest at {where}); scale the BQM down, e.g. bqm.scale(1 / max |bias|) (its "
+        "ground states do not change)"
+    )
 
 
 def _check_bqm_finite(

@@ -94,3 +94,23 @@ def test_bad_bqm_inputs() -> None:
         SpinGlass.from_bqm(dimod.BinaryQuadraticModel("BINARY"))
     with pytest.raises(TypeError, match=r"dimod.BinaryQuadraticModel; got dict"):
         SpinGlass.from_bqm({"a": 1.0})
+
+
+def test_biases_whose_0_1_form_overflows_are_refused_naming_the_largest() -> None:
+    # every energy of this SPIN BQM is finite (+-5e307), but its 0/1 form counts the
+    # interaction 4 times: it overflowed to -inf and the error named `eps` at index (0, 1), and
+    # at 1e307 the exact sampler returned its "lowest" states out of order
+    from isingeq.integrations.dimod import EnumerationSampler, MeanFieldSampler
+
+    bqm = dimod.BinaryQuadraticModel({"a": 1.0, "b": -1.0}, {("a", "b"): 5e307}, 0.0, "SPIN")
+    for sample in (MeanFieldSampler().sample, EnumerationSampler().sample, SpinGlass.from_bqm):
+        with pytest.raises(ValueError, match=r"`bqm` biases are too large .*\('a', 'b'\)"):
+            sample(bqm)
+    big = dimod.generators.gnp_random_bqm(6, 0.7, "SPIN", random_state=3)
+    big.scale(1e307)
+    with pytest.raises(ValueError, match="too large for float64"):
+        EnumerationSampler().sample(big, num_states=3)
+    big.scale(1e-4)  # 1e303: converted, and the lowest states come lowest first
+    ss = EnumerationSampler().sample(big, num_states=3)
+    assert np.all(np.diff(ss.record.energy) >= 0)
+    assert ss.first.energy == pytest.approx(dimod.ExactSolver().sample(big).first.energy)

@@ -168,6 +168,33 @@ def test_initial_states_as_plain_arrays_and_dicts() -> None:
         np.testing.assert_array_equal(other.record.sample, from_bits.record.sample)
 
 
+def test_a_plain_array_is_labelled_0_to_n_minus_1_as_dimod_reads_it() -> None:
+    # integer labels added out of order (BQM.from_qubo adds them as its dict lists them):
+    # dimod.as_samples labels a plain array's columns 0..n-1 and dwave-samplers match them by
+    # label; taking them in bqm.variables order scrambled the start (-144 against -174 on a
+    # 40-variable ran_r from SA's states, without a word)
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    order = np.random.default_rng(7).permutation(40).tolist()
+    src = dimod.generators.ran_r(1, 40, seed=7)
+    bqm = dimod.BinaryQuadraticModel("SPIN")
+    bqm.add_variables_from((v, src.get_linear(v)) for v in order)
+    bqm.add_quadratic_from(src.quadratic)
+    assert list(bqm.variables) != list(range(40))
+    sa = SimulatedAnnealingSampler().sample(bqm, num_reads=3, seed=1)
+    greedy = MeanFieldSampler("greedy")  # a descent: it keeps a 1-flip-stable start as it is
+    from_array = greedy.sample(bqm, initial_states=sa.record.sample, seed=0)
+    from_sampleset = greedy.sample(bqm, initial_states=sa, seed=0)
+    np.testing.assert_array_equal(from_array.record.sample, from_sampleset.record.sample)
+    np.testing.assert_array_equal(np.sort(from_array.record.energy), np.sort(sa.record.energy))
+    # labels that are not 0..n-1: the columns follow bqm.variables (dwave-samplers refuse)
+    named = bqm.relabel_variables({v: f"x{v}" for v in bqm.variables}, inplace=False)
+    x = sa.record.sample[:, [sa.variables.index(v) for v in bqm.variables]]
+    plain = greedy.sample(named, initial_states=x, seed=0)
+    labelled = greedy.sample(named, initial_states=(x, list(named.variables)), seed=0)
+    np.testing.assert_array_equal(plain.record.sample, labelled.record.sample)
+
+
 # ------------------------------------------------------------------ distinct samples
 def test_unique_returns_each_state_once_lowest_first() -> None:
     bqm = dimod.BinaryQuadraticModel({"a": 0.1, "b": -0.1}, {("a", "b"): 0.0}, 0.0, "SPIN")

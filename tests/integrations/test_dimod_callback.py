@@ -59,3 +59,20 @@ def test_a_callback_that_is_not_callable_is_refused_even_for_an_empty_bqm(sample
     for bqm in (empty, _bqm()):
         with pytest.raises(TypeError, match="`callback` must be callable; got int"):
             sampler.sample(bqm, callback=3)  # type: ignore[attr-defined]
+
+
+def test_the_last_event_counts_a_start_kept_in_place_of_a_worse_result() -> None:
+    # a re-annealed warm start came back worse (-712) and the start (-730) was returned, but
+    # the callback's "done" event said -712 (a Trace showed a worse end than the SampleSet)
+    from dwave.samplers import SimulatedAnnealingSampler
+
+    bqm = dimod.generators.ran_r(1, 100, seed=2)
+    sa = SimulatedAnnealingSampler().sample(bqm, num_reads=1, num_sweeps=3000, seed=0)
+    events: list = []
+    ss = MeanFieldSampler("mfa-async").sample(
+        bqm, initial_states=sa, seed=0, num_sweeps=1, callback=events.append
+    )
+    assert ss.info["kept_starts"] == 1
+    assert events[-1].phase == "done" and [e.phase for e in events].count("done") == 1
+    assert events[-1].best_energy == ss.first.energy == sa.first.energy
+    assert min(e.best_energy for e in events[:-1]) > ss.first.energy  # the solve's own view

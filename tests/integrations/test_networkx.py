@@ -421,3 +421,11 @@ def test_large_sparse_graph_of_mixed_weight_types_is_read_exactly() -> None:
     G.edges[edges[7]]["weight"] = Fraction(1, 4)  # not a plain number: read one at a time
     weights[7] = 0.25
     assert maxcut_model(G)[0] == SpinGlass.from_maxcut(n, edges, weights)
+
+
+def test_weights_too_large_for_float64_are_refused_naming_the_edge() -> None:
+    G = nx.Graph([("u", "v", {"weight": 1.0}), ("v", "w", {"weight": 1e308})])
+    with pytest.raises(ValueError, match=r"too large for float64.*edge \('v', 'w'\)"):
+        isingeq.maxcut(G)
+    with pytest.raises(ValueError, match=r"`weights` are too large .*edge row 1 = \(1, 2\)"):
+        SpinGlass.from_maxcut(3, [[0, 1], [1, 2]], [1.0, 1e308])

@@ -32,6 +32,7 @@ Needs dimod: ``pip install "isingeq[dimod]"``; ``import isingeq`` alone never im
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import inspect
 import math
@@ -345,9 +346,10 @@ class MeanFieldSampler(_IsingEqSampler):
             Warm start, one state for every read (a 1-D array, a dict) or rows, one per read
             (a SampleSet, even of one row, a 2-D array, a list of dicts, as in dimod): a
             :class:`dimod.SampleSet` or ``(array, labels)`` / dicts (matched by label; SPIN or
-            BINARY), or a plain array whose columns follow ``bqm.variables`` (values in
-            {-1, +1} are read as spins, values in [0, 1] as ``<n_i>``, 1 meaning the BINARY 1 /
-            SPIN +1 state). With more rows than ``num_reads`` the first are used; with fewer,
+            BINARY), or a plain array: column ``k`` is variable ``k`` where the labels are
+            ``0..n-1`` (dimod's convention, in whatever order the BQM holds them), else the
+            columns follow ``bqm.variables`` (values in {-1, +1} are read as spins, values in
+            [0, 1] as ``<n_i>``, 1 meaning the BINARY 1 / SPIN +1 state). With more rows than ``num_reads`` the first are used; with fewer,
             the rest come from ``initial_states_generator``, as in dwave-samplers. A read's
             start is a state it met: where the method's result is worse than a 0/1 start, the
             start is returned (``info["kept_starts"]`` counts them).
@@ -437,11 +439,28 @@ class MeanFieldSampler(_IsingEqSampler):
         if limit is not None:  # from this call's entry: what the conversion left
             spent = (time.perf_counter_ns() - t0) * 1e-9
             options["time_limit"] = max(limit - spent, 1e-3)
+        held: list[Any] = []  # the "done" event, held until the starts kept below are in it
+        inner = callback
+        if callback is not None and "initial_states" in options:
+
+            def inner(event: Any) -> None:
+                if event.phase == "done":
+                    held.append(event)
+                else:
+                    callback(event)
+
         t1 = time.perf_counter_ns()
-        res = solve(model, method=self.method, rng=gen, callback=callback, **options)
+        try:
+            res = solve(model, method=self.method, rng=gen, callback=inner, **options)
+        except BaseException:
+            if held:  # Ctrl-C after the solve's end: the event as it was
+                callback(held[0])
+            raise
         t2 = time.perf_counter_ns()
         if "initial_states" in options:
             res = _keep_better_starts(model, res, options["initial_states"])
+        if held:  # a kept start is the result's best: the last event says so too
+            callback(dataclasses.replace(held[0], best_energy=float(res.best_energy)))
         if limit is not None:
             res.info["options"]["time_limit"] = limit
         timing = {"preprocessing_ns": t1 - t0, "sampling_ns": t2 - t1}
@@ -701,8 +720,11 @@ def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
     """``initial_states`` as a float64 array of ``<n_i>`` in ``bqm.variables`` order.
 
     Labelled input (a :class:`dimod.SampleSet`, ``(array, labels)``, a dict or a list of
-    dicts) is matched to the BQM by label; a plain array's columns are taken in
-    ``bqm.variables`` order. SPIN values (a SampleSet's vartype, or values in {-1, +1}) become
+    dicts) is matched to the BQM by label. A plain array's column ``k`` is variable ``k`` where
+    the BQM's labels are the integers ``0..n-1``, in any order (dimod's ``as_samples``
+    convention, which dwave-samplers follow: a SampleSet's ``record.sample`` of such a BQM
+    starts each variable where it was); for other labels, where dwave-samplers refuse a plain
+    array, its columns are taken in ``bqm.variables`` order. SPIN values (a SampleSet's vartype, or values in {-1, +1}) become
     ``n = (s + 1) / 2``.
 
     Returns
@@ -744,9 +766,15 @@ def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
         if X.ndim not in (1, 2) or X.shape[-1] != n:
             raise ValueError(
                 f"`initial_states` must have shape ({n},) or (num_reads, {n}), one column per "
-                f"BQM variable in bqm.variables order; got shape {X.shape}"
+                f"BQM variable (column k for label k where the labels are 0..{n - 1}, else in "
+                f"bqm.variables order); got shape {X.shape}"
             )
         rows = X.ndim == 2
+        if _range_labels(bqm):
+            # dimod.as_samples labels a plain array's columns 0..n-1, and dwave-samplers match
+            # them to the BQM by label: so do we, where the BQM's labels are 0..n-1 in any
+            # order (BQM.from_qubo adds them as its dict lists them)
+            labels = list(range(n))
     if labels is not None:
         X = _match_labels(bqm, X, labels)
     if not np.isfinite(X).all():
@@ -767,6 +795,15 @@ def initial_states_array(bqm: Any, initial_states: Any) -> np.ndarray:
             f"got {bad:g}"
         )
     return X[0] if not rows and X.ndim == 2 else X
+
+
+def _range_labels(bqm: Any) -> bool:
+    """Whether the BQM's variables are the integers ``0..n-1`` (in any order)."""
+    n = bqm.num_variables
+    return all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) and 0 <= v < n
+        for v in bqm.variables
+    )
 
 
 def _is_labelled(x: Any) -> bool:

@@ -300,6 +300,16 @@ def _maxcut_parts(
     nodes, index = _node_order(G, nodelist)
     rows, cols, w, missing = _edge_arrays(G, index, weight, 1.0)
     _warn_unread_weights(G, weight, len(w), missing)
+    with np.errstate(over="ignore"):
+        total = 4.0 * float(np.abs(w).sum())
+    if not np.isfinite(total):  # named here by the graph's own edge, as from_maxcut cannot
+        k = int(np.argmax(np.abs(w)))
+        raise ValueError(
+            f"`G`'s {weight!r} weights are too large for float64: the max-cut model's "
+            f"coefficients sum in magnitude past {np.finfo(np.float64).max:.3g}, so energies "
+            f"would overflow (largest: edge {(nodes[rows[k]], nodes[cols[k]])!r}, {w[k]:g}); "
+            "scale the weights down (the maximum cut does not change)"
+        )
     model = SpinGlass.from_maxcut(len(nodes), np.stack([rows, cols], axis=1), w)
     return model, nodes, (rows, cols, w)
 
