@@ -150,6 +150,19 @@ BAD = [
         3,
         "expected 2 entries 'i j q' of instance 1 of 1 (line 2 says n=2 nnz=2), got 1: the file is truncated",
     ),
+    (  # a value missing on line 4: the reader named line 3 and called the file truncated
+        "1\n3 3\n1 2 5\n2 3\n1 1 2\n",
+        4,
+        "expected 3 entries 'i j q' of instance 1 of 1 (line 2 says n=3 nnz=3), one per line, "
+        "got 2 and 2 value(s) of another before the end of the file: this line holds 2 "
+        "value(s), not 3",
+    ),
+    (  # truly truncated: named at its last line
+        "1\n3 3\n1 2 5\n2 3 1\n",
+        4,
+        "expected 3 entries 'i j q' of instance 1 of 1 (line 2 says n=3 nnz=3), got 2: the "
+        "file is truncated",
+    ),
     (
         "1\n2 1\n1 2 3\n5\n",
         4,

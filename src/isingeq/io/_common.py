@@ -613,6 +613,35 @@ class Tokens:
         self.pos += 1
         return value
 
+    def _short(self, count: int, spec: str, context: str, got: int) -> FormatError:
+        """The error for a file that ends before ``count`` triples: at the first line of them
+        that does not hold three values (a value missing there shifts every later entry, and
+        the file only seems truncated), else where the incomplete entry starts."""
+        whole, part = divmod(got, 3)
+        lines = self.lines_of[self.pos : self.pos + got]
+        first = lines[0] if lines else None
+        per_line: dict[int, int] = {}
+        for ln in lines:
+            per_line[ln] = per_line.get(ln, 0) + 1
+        odd = [ln for ln, k in per_line.items() if k != 3 and ln != first]
+        got_text = f"got {whole}" + (f" and {part} value(s) of another" if part else "")
+        if odd and first is not None and per_line[first] == 3:  # one entry per line, but one
+            ln = odd[0]
+            return FormatError(
+                self.source,
+                ln,
+                f"expected {count} entries '{spec}'{context}, one per line, {got_text} before "
+                f"the end of the file: this line holds {per_line[ln]} value(s), not 3 (read as "
+                "a stream of values, a missing one shifts every later entry)",
+            )
+        # the incomplete entry's first line, else the file's last (where it stops short)
+        at = lines[3 * whole] if part else lines[-1] if lines else self.line_of_next()
+        return FormatError(
+            self.source,
+            at,
+            f"expected {count} entries '{spec}'{context}, {got_text}: the file is truncated",
+        )
+
     def triples(
         self, count: int, spec: str, context: str
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
@@ -620,12 +649,7 @@ class Tokens:
         names = spec.split()
         block = self.tokens[self.pos : self.pos + 3 * count]
         if len(block) < 3 * count:
-            raise FormatError(
-                self.source,
-                self.line_of_next() if self.tokens else None,
-                f"expected {count} entries '{spec}'{context}, got {len(block) // 3}: "
-                "the file is truncated",
-            )
+            raise self._short(count, spec, context, len(block))
         lines = np.array(self.lines_of[self.pos : self.pos + 3 * count], dtype=np.int64)
         cols = (block[0::3], block[1::3], block[2::3])
         try:
