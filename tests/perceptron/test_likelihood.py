@@ -37,8 +37,9 @@ def test_the_fit_matches_the_samples_moments(n: int, t: float) -> None:
     learned = isingeq.fit(X, t=t, method="likelihood")
     m_fit, C_fit = model_moments(learned, t)
     m_data, C_data = moments(X)
-    np.testing.assert_allclose(m_fit, m_data, atol=1e-7)
-    np.testing.assert_allclose(C_fit, C_data, atol=1e-7)
+    # to about 1e-7: L-BFGS-B stops when the loss no longer decreases (fit's `tol` notes)
+    np.testing.assert_allclose(m_fit, m_data, atol=1e-6)
+    np.testing.assert_allclose(C_fit, C_data, atol=1e-6)
     # pseudo-likelihood's fit is another estimator: its moments differ from the samples'
     _, C_pl = model_moments(isingeq.fit(X, t=t), t)
     assert np.max(np.abs(C_pl - C_data)) > 1e-4
@@ -52,8 +53,8 @@ def test_l2_is_the_same_ridge_penalty_as_pseudolikelihood() -> None:
     m_fit, C_fit = model_moments(learned, t)
     m_data, C_data = moments(X)
     iu = np.triu_indices(5, k=1)
-    np.testing.assert_allclose(m_fit - m_data + l2 * t * learned.h, 0.0, atol=1e-7)
-    np.testing.assert_allclose((C_fit - C_data)[iu] + l2 * t * learned.eps[iu], 0.0, atol=1e-7)
+    np.testing.assert_allclose(m_fit - m_data + l2 * t * learned.h, 0.0, atol=1e-6)
+    np.testing.assert_allclose((C_fit - C_data)[iu] + l2 * t * learned.eps[iu], 0.0, atol=1e-6)
 
 
 def test_likelihood_recovers_eps_as_samples_grow() -> None:
@@ -155,3 +156,44 @@ def test_likelihood_options_and_limits_are_checked() -> None:
     with pytest.raises(ValueError, match=r"constant column.*'likelihood'"):
         isingeq.fit(Y, method="likelihood")
     assert isingeq.fit(Y, method="likelihood", l2=1e-2).h[0] < 0  # never 1: pushed down
+
+
+# 86 states of n = 9 (bit i = n_i) on a face that HiGHS's tolerance hid from the first version
+# of the check: it re-added the same cuts for 200 rounds, warned, and the fit ran to |eps| = 126
+_HIDDEN_FACE = [
+    5, 7, 13, 15, 48, 69, 71, 77, 79, 261, 263, 269, 271, 325, 327, 333, 335, 384, 385, 386,
+    387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 402, 404, 406, 408,
+    409, 410, 412, 414, 416, 418, 420, 421, 422, 423, 424, 426, 428, 429, 430, 431, 432, 434,
+    436, 438, 440, 442, 444, 446, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459,
+    460, 461, 462, 463, 464, 466, 468, 470, 472, 474, 476, 478,
+]  # fmt: skip
+
+
+def test_a_face_hidden_by_the_solvers_tolerance_is_found_and_named_by_its_pairs() -> None:
+    import warnings
+
+    from isingeq.perceptron.inverse import _missing_pair_patterns
+
+    codes = np.array(_HIDDEN_FACE)
+    U = ((codes[:, None] >> np.arange(9)) & 1).astype(float)
+    assert _on_a_face_by_enumeration(U)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # decided, not given up on
+        assert _face_direction(U) is not None
+    # two pair patterns are missing, each a face by itself; the message names the first
+    assert _missing_pair_patterns(U) == [(5, 6, 1, 1), (7, 8, 1, 0)]
+    with pytest.raises(ValueError, match=r"no sample has \(n_5, n_6\) = \(1, 1\) \(and 1 other"):
+        isingeq.fit(U.astype(np.uint8), method="likelihood")
+
+
+def test_missing_pair_patterns_are_those_no_row_shows() -> None:
+    from isingeq.perceptron.inverse import _missing_pair_patterns
+
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        U = rng.integers(0, 2, (int(rng.integers(1, 12)), 5)).astype(float)
+        shown = {(i, j, int(u[i]), int(u[j])) for u in U for i in range(5) for j in range(i + 1, 5)}
+        every = {
+            (i, j, a, b) for i in range(5) for j in range(i + 1, 5) for a in (0, 1) for b in (0, 1)
+        }
+        assert _missing_pair_patterns(U) == sorted(every - shown)

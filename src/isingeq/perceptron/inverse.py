@@ -496,8 +496,12 @@ def fit(
         the smallest ``l2`` that does.
     tol, max_iter
         Pseudo-likelihood and likelihood: L-BFGS-B's ``gtol`` (on the per-sample loss) and
-        iteration cap. The defaults converge on every case of the tests and of
-        ``benchmarks/bench_inverse.py``; a fit that stops short raises (see Raises).
+        iteration cap. L-BFGS-B also stops when the loss no longer decreases (by a relative
+        ``1e-15``), which with many parameters often comes first: below the gradient that
+        leaves (the likelihood's moment mismatch, near rounding), a smaller ``tol`` changes
+        nothing. The defaults
+        converge on every case of the tests and of ``benchmarks/bench_inverse.py``; a fit that
+        stops short raises (see Raises).
 
     Returns
     -------
@@ -701,9 +705,9 @@ def _check_converged(res: Any, what: str, tol: float, max_iter: int, no_maximum:
     grad = float(np.max(np.abs(res.jac), initial=0.0))
     if res.status == 1:  # L-BFGS-B's iteration / evaluation cap
         raise ValueError(
-            f"{what} fit did not converge within max_iter={max_iter} iterations "
-            f"(L-BFGS-B: {res.message!s}; max |gradient| {grad:.3g}, tol={tol:g}); raise "
-            "`max_iter` or `tol`"
+            f"{what} fit did not converge within max_iter={max_iter} iterations or L-BFGS-B's "
+            f"cap on evaluations (L-BFGS-B: {res.message!s}; max |gradient| {grad:.3g}, "
+            f"tol={tol:g}); raise `max_iter` or `tol`"
         )
     if grad > _LINE_SEARCH_GTOL:
         raise ValueError(
@@ -813,32 +817,59 @@ def _check_separable(U: NDArray[np.float64], res: Any, unpack: Any) -> None:
 #: its cutting planes, and gives up (a RuntimeWarning) after :data:`_FACE_ROUNDS` rounds.
 _FACE_CUTS = 64
 _FACE_ROUNDS = 200
+#: A state's constraint counts as violated above this: HiGHS's own feasibility tolerance
+#: (1e-7), so that a solution HiGHS calls feasible does not re-add the cuts it holds (at 1e-9
+#: rounds re-added the same states until the cap: a face missed, a fit to |eps| = 126).
+_FACE_TOL = 1e-7
 
 
 def _check_face(U: NDArray[np.float64]) -> None:
     """Raise when the distinct rows ``U`` lie on a face of the marginal polytope (no maximum
-    likelihood), naming a pattern of node values that no sample shows."""
-    d = _face_direction(U)
-    if d is None:
-        return
+    likelihood), naming a pattern of node values that no sample shows: a pair's first (each
+    missing pair pattern is a face by itself, found in O(rows n^2)), else the face's."""
     n = U.shape[1]
-    iu = np.triu_indices(n, k=1)
-    touched = np.abs(d[:n]) > 1e-7
-    for k in np.flatnonzero(np.abs(d[n:]) > 1e-7):
-        touched[iu[0][k]] = touched[iu[1][k]] = True
-    nodes = np.flatnonzero(touched)
-    # d . phi depends on the touched nodes only, and is largest (= every sample's) on the face:
-    # the state of least d . phi shows a pattern on them that no sample has
-    worst = decode(np.array([int(np.argmin(_all_values(d, n)))]), n)[0]
-    shown = nodes[:10]
-    names = ", ".join(f"n_{int(i)}" for i in shown) + (", ..." if nodes.size > 10 else "")
-    values = ", ".join(str(int(worst[i])) for i in shown) + (", ..." if nodes.size > 10 else "")
+    missing = _missing_pair_patterns(U)
+    if missing:
+        (i, j, a, b), more = missing[0], len(missing) - 1
+        names, values = f"n_{i}, n_{j}", f"{a}, {b}"
+        rest = f" (and {more} other pair pattern{'s' if more > 1 else ''})" if more else ""
+        among = "this pair"
+    else:
+        d = _face_direction(U)
+        if d is None:
+            return
+        iu = np.triu_indices(n, k=1)
+        touched = np.abs(d[:n]) > 1e-7
+        for k in np.flatnonzero(np.abs(d[n:]) > 1e-7):
+            touched[iu[0][k]] = touched[iu[1][k]] = True
+        nodes = np.flatnonzero(touched)
+        # d . phi depends on the touched nodes only, and is largest (= every sample's) on the
+        # face: the state of least d . phi shows a pattern on them that no sample has
+        worst = decode(np.array([int(np.argmin(_all_values(d, n)))]), n)[0]
+        shown, cut = nodes[:10], ", ..." if nodes.size > 10 else ""
+        names = ", ".join(f"n_{int(k)}" for k in shown) + cut
+        values = ", ".join(str(int(worst[k])) for k in shown) + cut
+        rest, among = "", "these nodes"
     raise ValueError(
         f"`samples` ({U.shape[0]} distinct rows, n={n}) lie on a face of the marginal polytope: "
-        f"no sample has ({names}) = ({values}), and the likelihood keeps rising as the "
-        "couplings among these nodes run off to infinity (no maximum-likelihood estimate); "
+        f"no sample has ({names}) = ({values}){rest}, and the likelihood keeps rising as the "
+        f"couplings among {among} run off to infinity (no maximum-likelihood estimate); "
         "collect more samples, or pass a small l2 > 0 (a ridge penalty, biased towards 0)"
     )
+
+
+def _missing_pair_patterns(U: NDArray[np.float64]) -> list[tuple[int, int, int, int]]:
+    """``(i, j, a, b)`` for each pair ``i < j`` and values ``(a, b)`` that no row of ``U``
+    shows: each is a face (e.g. ``n_i n_j = 0`` on every sample for ``(1, 1)``)."""
+    V = 1.0 - U
+    counts = {(1, 1): U.T @ U, (1, 0): U.T @ V, (0, 1): V.T @ U, (0, 0): V.T @ V}
+    iu = np.triu_indices(U.shape[1], k=1)
+    found = [
+        (int(iu[0][k]), int(iu[1][k]), a, b)
+        for (a, b), C in counts.items()
+        for k in np.flatnonzero(C[iu] == 0)
+    ]
+    return sorted(found)
 
 
 def _face_direction(U: NDArray[np.float64]) -> NDArray[np.float64] | None:
@@ -850,48 +881,68 @@ def _face_direction(U: NDArray[np.float64]) -> NDArray[np.float64] | None:
     ``d . phi(x) <= c`` for every state ``x``, with ``<`` somewhere (the exponential family's
     condition for its maximum to exist, as separation is logistic regression's). The equalities
     restrict ``d = N z`` to the null space ``N`` of the samples' differences (none when they
-    span every direction: the usual case, decided by one K x K eigendecomposition). The linear programme maximises
-    the mean slack ``c - mean_x d . phi(x)`` (in closed form) for ``z`` in a box, subject to
-    the ``2^n`` inequalities, which are added as they are violated: each round enumerates
-    ``d . phi`` over all states (the exact solver's table) and adds the most violated ones.
+    span every direction: the usual case; from the SVD of their QR factor, which does not
+    square the condition number as the Gram matrix would). The linear programme maximises the
+    mean slack ``c - mean_x d . phi(x)`` (in closed form) for ``z`` in a box, subject to the
+    ``2^n`` inequalities, which are added as they are violated: each round enumerates
+    ``d . phi`` over all states (the exact solver's table) and adds the most violated ones not
+    added before; a round with none new has the whole programme's optimum.
     """
     n = U.shape[1]
     P = _statistics(U)
     K = P.shape[1]
     A = P[1:] - P[0]
-    # the null space of A from its K x K Gram matrix (exact: integer entries), one GEMM
-    w, V = np.linalg.eigh(A.T @ A)
-    null = w <= max(float(w[-1]), 1.0) * K * np.finfo(float).eps * 64
-    if not null.any():
+    if A.shape[0]:
+        R = np.linalg.qr(A, mode="r")  # A's row space in at most K x K
+        _, sv, Vt = np.linalg.svd(R, full_matrices=True)
+        rank = int(np.sum(sv > sv.max(initial=0.0) * max(A.shape) * np.finfo(float).eps))
+    else:
+        rank, Vt = 0, np.eye(K)
+    if rank == K:
         return None
-    N = V[:, null]  # d = N z keeps every sample on one level set of d . phi
+    N = Vt[rank:].T  # d = N z keeps every sample on one level set of d . phi
     mean_phi = np.concatenate([np.full(n, 0.5), np.full(K - n, 0.25)])
     cost = -N.T @ (P[0] - mean_phi)  # minimise minus the mean slack
     flips = np.repeat(U[:1], n, axis=0)
     flips[np.arange(n), np.arange(n)] = 1.0 - flips[np.arange(n), np.arange(n)]
     rows = (_statistics(flips) - P[0]) @ N  # the first cuts: the first sample's single flips
+    added: set[int] = set()
+    why = f"within {_FACE_ROUNDS} rounds"
     for _ in range(_FACE_ROUNDS):
-        res = linprog(cost, A_ub=rows, b_ub=np.zeros(len(rows)), bounds=(-1.0, 1.0), method="highs")
+        res = _face_lp(cost, rows)
         if res.status != 0:
+            why = f"(the linear programme failed: {res.message})"
             break
         d = N @ res.x
         excess = _all_values(d, n) - float(d @ P[0])
-        top = np.argpartition(excess, -min(_FACE_CUTS, excess.size))[-_FACE_CUTS:]
-        top = top[excess[top] > 1e-9]
-        if not top.size:  # every state's inequality holds: an optimum of the whole programme
+        worst = np.argpartition(excess, -min(_FACE_CUTS, excess.size))[-_FACE_CUTS:]
+        top = [int(k) for k in worst if excess[k] > _FACE_TOL and int(k) not in added]
+        if not top:  # every state's inequality holds (to HiGHS's tolerance): the optimum
             level = P @ d
-            flat = float(level.max() - level.min()) <= 1e-7  # the samples on one level set
-            return d if -res.fun > 1e-7 and flat else None
-        more = _statistics(decode(top.astype(np.int64), n).astype(np.float64)) - P[0]
+            flat = float(level.max() - level.min()) <= 1e-6  # the samples on one level set
+            return d if -res.fun > 1e-6 and flat else None
+        added.update(top)
+        more = _statistics(decode(np.array(top, dtype=np.int64), n).astype(np.float64)) - P[0]
         rows = np.vstack([rows, more @ N])
     warnings.warn(
-        f"could not decide within {_FACE_ROUNDS} rounds whether the samples lie on a face of the "
-        "marginal polytope (then the likelihood has no maximum and the couplings may run off "
-        "to infinity); fitting anyway",
+        f"could not decide {why} whether the samples lie on a face of the marginal polytope "
+        "(then the likelihood has no maximum and the couplings may run off to infinity); "
+        "fitting anyway",
         RuntimeWarning,
         stacklevel=4,
     )
     return None
+
+
+def _face_lp(cost: NDArray[np.float64], rows: NDArray[np.float64]) -> Any:
+    """The face check's programme over ``z`` in a box, by HiGHS's simplex, then, where that
+    ends without an answer (seen once: status "Unknown"), by its interior-point method."""
+    res = None
+    for method in ("highs", "highs-ipm"):
+        res = linprog(cost, A_ub=rows, b_ub=np.zeros(len(rows)), bounds=(-1.0, 1.0), method=method)
+        if res.status == 0:
+            break
+    return res
 
 
 def _separated_nodes(U: NDArray[np.float64]) -> NDArray[np.intp]:
