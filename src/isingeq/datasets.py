@@ -402,7 +402,9 @@ def _fetch(entry: Entry, dest: Path, folder: Path, origin: str) -> None:
                     fh.write(chunk)
         except OSError as exc:
             hint = f"point `data_dir` or ${DATA_ENV} at a folder that holds it"
-            if absent:  # a misspelt folder: say so, not only that the network failed
+            if absent and not origin.startswith("the default"):
+                # a misspelt folder: say so, not only that the network failed (a missing
+                # default cache is a fresh install's, to be created by the first download)
                 hint = (
                     f"{named} does not exist either (it was to be created for the download): "
                     f"check the path, or {hint}"

@@ -157,6 +157,12 @@ BAD = [
         "got 2 and 2 value(s) of another before the end of the file: this line holds 2 "
         "value(s), not 3",
     ),
+    (  # the same on the first entry's line
+        "1\n3 3\n1 2\n2 3 1\n1 3 1\n",
+        3,
+        "one per line, got 2 and 2 value(s) of another before the end of the file: this line "
+        "holds 2 value(s), not 3",
+    ),
     (  # truly truncated: named at its last line
         "1\n3 3\n1 2 5\n2 3 1\n",
         4,

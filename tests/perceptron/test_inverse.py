@@ -538,6 +538,8 @@ def test_tempering_ladder_may_end_at_t_up_to_rounding_and_samples_at_t() -> None
         isingeq.sample_boltzmann(m, 0.3, 5, method="tempering", ladder=[0.1, 0.30000000001])
     with pytest.raises(ValueError, match=r"t=0\.30000000000000004 .*its last value is 0\.2;"):
         isingeq.sample_boltzmann(m, t, 5, method="tempering", ladder=[0.1, 0.2])
+    with pytest.raises(ValueError, match=r"ladder\[1\]=0\.3000000000000001 \(taken as t=0\.3\) is"):
+        isingeq.sample_boltzmann(m, 0.3, 5, method="tempering", ladder=[0.3, 0.3000000000000001])
     with pytest.raises(ValueError, match=r"ladder\[2\]=0\.2 is not above ladder\[1\]=0\.2; got"):
         isingeq.sample_boltzmann(m, 1.0, 5, method="tempering", ladder=[0.1, 0.2, 0.2, 1.0])
 

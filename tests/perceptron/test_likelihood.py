@@ -197,3 +197,15 @@ def test_missing_pair_patterns_are_those_no_row_shows() -> None:
             (i, j, a, b) for i in range(5) for j in range(i + 1, 5) for a in (0, 1) for b in (0, 1)
         }
         assert _missing_pair_patterns(U) == sorted(every - shown)
+
+
+def test_an_undecided_face_check_warns_at_the_callers_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from isingeq.perceptron import inverse
+
+    monkeypatch.setattr(inverse, "_FACE_ROUNDS", 0)  # gives up at once: the warning's path
+    X = np.random.default_rng(1).integers(0, 2, (3_000, 4)).astype(np.uint8)
+    same = (X[:, 0] == X[:, 1]) & (X[:, 1] == X[:, 2])
+    X[same, 2] = 1 - X[same, 2]  # a three-node face, which only the programme finds
+    with pytest.warns(RuntimeWarning, match=r"could not decide within 0 rounds") as record:
+        isingeq.fit(X, method="likelihood", max_iter=5_000)
+    assert record[0].filename == __file__

@@ -134,6 +134,12 @@ def test_the_cli_names_a_missing_data_dir_and_isingeq_data(
     monkeypatch.setenv(datasets.DATA_ENV, str(folder))
     with pytest.raises(FileNotFoundError, match=r"\(\$ISINGEQ_DATA\) does not exist either"):
         datasets.load("bqp100-1")
+    # a fresh install's default cache is missing by design: not called a path to check
+    monkeypatch.delenv(datasets.DATA_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    with pytest.raises(FileNotFoundError, match=r"fetching it from http://127\.0\.0\.1") as err:
+        datasets.load("bqp100-1")
+    assert "does not exist" not in str(err.value) and "check the path" not in str(err.value)
 
 
 def test_a_data_folder_that_cannot_be_created_is_named(tmp_path: Path) -> None:

@@ -152,8 +152,8 @@ def solve(
         float | None,
         typer.Option(
             help="Wall-time limit in seconds, for methods that take `time_limit` (a CLI call "
-            "also loads numba's kernels once, about 0.2 s, outside it; the first call after "
-            "installing compiles them, about 15 s, once)."
+            "also loads numba's kernels once, outside it; the first call after installing "
+            "compiles them, once: README, one vocabulary)."
         ),
     ] = None,
     num_reads: Annotated[

@@ -102,9 +102,11 @@ _TXT_SHAPES: dict[str, str] = {
 
 def _sniff_lines(lines: list[str]) -> str | None:
     """The format that the first lines of a ``.txt`` file tell (see :func:`_sniff_txt`)."""
-    fields = [f for f in (line.split() for line in lines[:200]) if f]
-    commented = bool(fields) and fields[0][0].startswith("#")
-    counts = [len(f) for f in fields if not f[0].startswith("#")][:2]
+    fields = (f for f in (line.split() for line in lines) if f)  # lazily: 2 data lines at most
+    first = next(fields, None)
+    commented = first is not None and first[0].startswith("#")
+    data = (f for f in chain([first] if first else [], fields) if not f[0].startswith("#"))
+    counts = [len(f) for f in islice(data, 2)]
     if counts[:1] == [2]:
         return "gset"
     if counts == [1, 2]:

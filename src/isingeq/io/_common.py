@@ -619,13 +619,20 @@ class Tokens:
         the file only seems truncated), else where the incomplete entry starts."""
         whole, part = divmod(got, 3)
         lines = self.lines_of[self.pos : self.pos + got]
-        first = lines[0] if lines else None
-        per_line: dict[int, int] = {}
-        for ln in lines:
+        per_line: dict[int, int] = {}  # each line's values in the whole file
+        for ln in self.lines_of:
             per_line[ln] = per_line.get(ln, 0) + 1
-        odd = [ln for ln, k in per_line.items() if k != 3 and ln != first]
+        # lines of the block that start in it (a header may share the first one)
+        own = sorted(
+            {
+                ln
+                for k, ln in enumerate(lines)
+                if self.pos + k == 0 or self.lines_of[self.pos + k - 1] != ln
+            }
+        )
+        odd = [ln for ln in own if per_line[ln] != 3]
         got_text = f"got {whole}" + (f" and {part} value(s) of another" if part else "")
-        if odd and first is not None and per_line[first] == 3:  # one entry per line, but one
+        if odd and len(odd) < len(own):  # one entry per line, but for these
             ln = odd[0]
             return FormatError(
                 self.source,

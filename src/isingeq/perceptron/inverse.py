@@ -382,7 +382,10 @@ def _ladder(model: SpinGlass, t: float, ladder: Any) -> NDArray[np.float64]:
     if down.size:
         k = int(down[0]) + 1
         a, b = float(given[k - 1]), float(given[k])
-        raise _ladder_error(t, given, f"ladder[{k}]={b!r} is not above ladder[{k - 1}]={a!r}")
+        taken = f" (taken as t={float(t)!r})" if k == ts.size - 1 else ""
+        raise _ladder_error(
+            t, given, f"ladder[{k}]={b!r}{taken} is not above ladder[{k - 1}]={a!r}"
+        )
     return ts
 
 
@@ -569,7 +572,8 @@ def fit(
     if need > S:
         raise ValueError(
             f"`samples` has {S} rows; fitting n={n} nodes needs at least {need} "
-            "(one logistic regression with n parameters per node)"
+            "(each node's bias and n - 1 couplings: n parameters, identified by no fewer rows "
+            "than n + 1)"
         )
     m = X.mean(axis=0)
     const = np.flatnonzero((m == 0) | (m == 1))
@@ -929,7 +933,7 @@ def _face_direction(U: NDArray[np.float64]) -> NDArray[np.float64] | None:
         "(then the likelihood has no maximum and the couplings may run off to infinity); "
         "fitting anyway",
         RuntimeWarning,
-        stacklevel=4,
+        stacklevel=5,  # _check_face, _fit_likelihood, fit: the caller of isingeq.fit
     )
     return None
 

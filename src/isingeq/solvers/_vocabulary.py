@@ -61,9 +61,9 @@ VOCABULARY: dict[str, Term] = {
     ),
     "time_limit": Term(
         "wall time from entry to return (a process's first solve, every CLI call, adds numba's "
-        "one-off kernel load, ~0.2 s, and the first solve after installing compiles the "
-        "kernels into numba's cache, ~15 s once: neither is taken from the limit, both are in "
-        "info's time_ns)",
+        "one-off kernel load, and the first solve after installing compiles the kernels into "
+        "numba's cache, once: neither is taken from the limit, both are in info's time_ns; "
+        "README, one vocabulary)",
         "seconds",
     ),
     "target_energy": Term(
