@@ -501,10 +501,8 @@ class SpinGlass:
             k = int(np.flatnonzero(loops)[0])
             raise ValueError(f"`edges` row {k} = {tuple(e[k].tolist())} is a self-loop")
         i, j = np.minimum(e[:, 0], e[:, 1]), np.maximum(e[:, 0], e[:, 1])
-        with np.errstate(over="ignore"):
-            total = 4.0 * float(np.abs(w).sum())  # what the model's |eps| sum to
-        if not np.isfinite(total):
-            k = int(np.argmax(np.abs(w)))
+        k = _maxcut_overflow(w)
+        if k is not None:
             raise ValueError(
                 f"`weights` are too large for float64: the max-cut model's coefficients (-2 w "
                 f"per edge, the weighted degrees on the diagonal) sum in magnitude past "
@@ -910,6 +908,15 @@ class SpinGlass:
 #: Share of the ``n (n - 1) / 2`` pairs a BQM must couple for :meth:`SpinGlass.from_bqm` to
 #: build a dense model (its docstring says why).
 _BQM_DENSE_FRACTION = 0.5
+
+
+def _maxcut_overflow(w: FloatArray) -> int | None:
+    """The edge of largest weight when the max-cut model of weights ``w`` has coefficients whose
+    magnitudes sum past float64's range (``-2 w`` per edge and the weighted degrees: ``4 sum
+    |w|``), else None; the callers name that edge in their own terms."""
+    with np.errstate(over="ignore"):
+        total = 4.0 * float(np.abs(w).sum())
+    return None if math.isfinite(total) else int(np.argmax(np.abs(w)))
 
 
 def _check_energy_range(what: str, m: Any, offset: float) -> None:

@@ -61,7 +61,7 @@ from numpy.typing import NDArray
 
 from .._optional import require
 from .._validation import check_model, check_real
-from ..model import SpinGlass
+from ..model import SpinGlass, _maxcut_overflow
 from ..result import SolveResult
 
 __all__ = ["MaxCutResult", "from_networkx", "maxcut", "maxcut_model", "to_networkx"]
@@ -300,10 +300,8 @@ def _maxcut_parts(
     nodes, index = _node_order(G, nodelist)
     rows, cols, w, missing = _edge_arrays(G, index, weight, 1.0)
     _warn_unread_weights(G, weight, len(w), missing)
-    with np.errstate(over="ignore"):
-        total = 4.0 * float(np.abs(w).sum())
-    if not np.isfinite(total):  # named here by the graph's own edge, as from_maxcut cannot
-        k = int(np.argmax(np.abs(w)))
+    k = _maxcut_overflow(w)
+    if k is not None:  # named here by the graph's own edge, as from_maxcut cannot
         raise ValueError(
             f"`G`'s {weight!r} weights are too large for float64: the max-cut model's "
             f"coefficients sum in magnitude past {np.finfo(np.float64).max:.3g}, so energies "

@@ -100,13 +100,21 @@ _TXT_SHAPES: dict[str, str] = {
 }
 
 
+def _head(lines: list[str]) -> tuple[str | None, list[str]]:
+    """A ``.txt`` file's first non-blank line and its first two lines that are neither blank nor
+    ``#`` comments, read lazily (a large file's lines are not all split): what the sniffer
+    decides by and what its error shows."""
+    nonblank = (line for line in lines if line.strip())
+    first = next(nonblank, None)
+    rest = chain([first] if first is not None else [], nonblank)
+    return first, list(islice((x for x in rest if not x.lstrip().startswith("#")), 2))
+
+
 def _sniff_lines(lines: list[str]) -> str | None:
     """The format that the first lines of a ``.txt`` file tell (see :func:`_sniff_txt`)."""
-    fields = (f for f in (line.split() for line in lines) if f)  # lazily: 2 data lines at most
-    first = next(fields, None)
-    commented = first is not None and first[0].startswith("#")
-    data = (f for f in chain([first] if first else [], fields) if not f[0].startswith("#"))
-    counts = [len(f) for f in islice(data, 2)]
+    first, data = _head(lines)
+    commented = first is not None and first.lstrip().startswith("#")
+    counts = [len(line.split()) for line in data]
     if counts[:1] == [2]:
         return "gset"
     if counts == [1, 2]:
@@ -143,13 +151,10 @@ def _no_txt_format(source: str, ext: str, lines: list[str] | None) -> ValueError
             f"cannot tell the format of {source!r}: a {ext!r} file is told by its content, "
             f"and an open file that cannot seek is not read twice; {give}"
         )
-    nonblank = (line for line in lines if line.strip())
-    first = next(nonblank, None)
+    first, data = _head(lines)
     if first is None:
         blank = "" if lines == [""] else " (blank lines only)"
         return ValueError(f"{source!r} is empty{blank}: there is no instance to read")
-    rest = chain([first], nonblank)  # lazily: a large file's lines are not all split
-    data = list(islice((x for x in rest if not x.lstrip().startswith("#")), 2))
     if not data:
         return ValueError(
             f"{source!r} holds only '#' comment lines (the first: {_shown(first)}): there is "
